@@ -1,0 +1,194 @@
+//! `WGPUAdapter`: a wgpu-core adapter id and the instance it came from. Also the
+//! conversion of `WGPUAdapterInfo`, shared with `wgpuDeviceGetAdapterInfo`.
+
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use crate::conv;
+use crate::free_members::{leak_array, leak_string};
+use crate::future::Sendable;
+use crate::generated::types::*;
+use crate::handle::{object, Handle};
+use crate::instance::Context;
+
+pub struct Adapter {
+    pub ctx: Arc<Context>,
+    pub id: wgc::id::AdapterId,
+}
+
+object!(Adapter, "WGPUAdapter", 2, |_a| None);
+
+impl Drop for Adapter {
+    fn drop(&mut self) {
+        self.ctx.global.adapter_drop(self.id);
+    }
+}
+
+/// Picks an adapter for `wgpuInstanceRequestAdapter`.
+pub unsafe fn request(
+    ctx: &Arc<Context>,
+    options: *const WGPURequestAdapterOptions,
+) -> Result<Adapter, (WGPURequestAdapterStatus, String)> {
+    let error = |m: String| (WGPURequestAdapterStatus::Error, m);
+    let mut desc = wgc::instance::RequestAdapterOptions::default();
+    let mut backends = wgt::Backends::all();
+    if let Some(o) = unsafe { options.as_ref() } {
+        for (s_type, _) in unsafe { conv::Chain::new(o.nextInChain) } {
+            if s_type != WGPUSType::RequestAdapterWebXROptions {
+                return Err(error(conv::unexpected_s_type(
+                    s_type,
+                    "WGPURequestAdapterOptions",
+                )));
+            }
+        }
+        match o.featureLevel {
+            WGPUFeatureLevel::Undefined
+            | WGPUFeatureLevel::Core
+            | WGPUFeatureLevel::Compatibility => {}
+            other => {
+                return Err(error(format!(
+                    "{:#x} is not a valid WGPUFeatureLevel",
+                    other.0
+                )))
+            }
+        }
+        desc.power_preference = conv::power_preference(o.powerPreference).map_err(error)?;
+        desc.force_fallback_adapter =
+            conv::bool(o.forceFallbackAdapter, "forceFallbackAdapter").map_err(error)?;
+        backends = conv::backends(o.backendType).map_err(error)?;
+        if !o.compatibleSurface.is_null() {
+            let surface = o
+                .compatibleSurface
+                .get_or_message("compatibleSurface")
+                .map_err(error)?;
+            let _ = surface;
+        }
+    }
+    match ctx.global.request_adapter(&desc, backends, None) {
+        Ok(id) => Ok(Adapter {
+            ctx: ctx.clone(),
+            id,
+        }),
+        Err(e) => Err((WGPURequestAdapterStatus::Unavailable, e.to_string())),
+    }
+}
+
+pub unsafe fn get_limits(adapter: WGPUAdapter, limits: *mut WGPULimits) -> WGPUStatus {
+    let Some(adapter) = adapter.get_or_log("wgpuAdapterGetLimits") else {
+        return WGPUStatus::Error;
+    };
+    let Some(out) = (unsafe { limits.as_mut() }) else {
+        return WGPUStatus::Error;
+    };
+    conv::limits_to_c(&adapter.ctx.global.adapter_limits(adapter.id), out);
+    WGPUStatus::Success
+}
+
+pub fn has_feature(adapter: WGPUAdapter, feature: WGPUFeatureName) -> WGPUBool {
+    let Some(adapter) = adapter.get_or_log("wgpuAdapterHasFeature") else {
+        return WGPU_FALSE;
+    };
+    let features = adapter.ctx.global.adapter_features(adapter.id);
+    conv::features_to_c(features).contains(&feature) as WGPUBool
+}
+
+pub unsafe fn get_features(adapter: WGPUAdapter, features: *mut WGPUSupportedFeatures) {
+    let Some(adapter) = adapter.get_or_log("wgpuAdapterGetFeatures") else {
+        return;
+    };
+    let Some(out) = (unsafe { features.as_mut() }) else {
+        return log::error!("wgpuAdapterGetFeatures: features is NULL");
+    };
+    let list = conv::features_to_c(adapter.ctx.global.adapter_features(adapter.id));
+    (out.features, out.featureCount) = leak_array(list);
+}
+
+pub unsafe fn get_info(adapter: WGPUAdapter, info: *mut WGPUAdapterInfo) -> WGPUStatus {
+    let Some(adapter) = adapter.get_or_log("wgpuAdapterGetInfo") else {
+        return WGPUStatus::Error;
+    };
+    let Some(out) = (unsafe { info.as_mut() }) else {
+        return WGPUStatus::Error;
+    };
+    fill_info(&adapter.ctx.global.adapter_get_info(adapter.id), out)
+}
+
+pub fn fill_info(info: &wgt::AdapterInfo, out: &mut WGPUAdapterInfo) -> WGPUStatus {
+    if !out.nextInChain.is_null() {
+        return WGPUStatus::Error;
+    }
+    out.vendor = leak_string(&info.driver);
+    out.architecture = leak_string("");
+    out.device = leak_string(&info.name);
+    out.description = leak_string(&info.driver_info);
+    out.backendType = conv::backend_to_c(info.backend);
+    out.adapterType = conv::adapter_type_to_c(info.device_type);
+    out.vendorID = info.vendor;
+    out.deviceID = info.device;
+    out.subgroupMinSize = info.subgroup_min_size;
+    out.subgroupMaxSize = info.subgroup_max_size;
+    WGPUStatus::Success
+}
+
+pub unsafe fn request_device(
+    adapter: WGPUAdapter,
+    descriptor: *const WGPUDeviceDescriptor,
+    callback_info: WGPURequestDeviceCallbackInfo,
+) -> WGPUFuture {
+    let Some(adapter) = adapter.get_or_log("wgpuAdapterRequestDevice") else {
+        return WGPUFuture { id: 0 };
+    };
+    let mode = match conv::callback_mode(callback_info.mode) {
+        Ok(m) => m,
+        Err(e) => {
+            log::error!("wgpuAdapterRequestDevice: {e}");
+            return WGPUFuture { id: 0 };
+        }
+    };
+    let cb = Sendable(callback_info);
+    let call = move |status: WGPURequestDeviceStatus, device: WGPUDevice, message: &str| {
+        let cb = &cb;
+        if let Some(f) = cb.0.callback {
+            // SAFETY: the C callback with the caller's own userdata, as webgpu.h defines.
+            unsafe {
+                f(
+                    status,
+                    device,
+                    conv::to_string_view(message),
+                    cb.0.userdata1,
+                    cb.0.userdata2,
+                )
+            }
+        }
+    };
+    let call = Arc::new(Mutex::new(Some(call)));
+    let cancel = call.clone();
+    let ctx = adapter.ctx.clone();
+    let future = ctx.futures.register(
+        mode,
+        None,
+        Box::new(move || {
+            if let Some(c) = cancel.lock().take() {
+                c(
+                    WGPURequestDeviceStatus::CallbackCancelled,
+                    Handle::NULL,
+                    "the instance was released",
+                )
+            }
+        }),
+    );
+    let result = unsafe { crate::device::create(&adapter, descriptor) };
+    ctx.futures.complete(
+        future,
+        Box::new(move || {
+            if let Some(c) = call.lock().take() {
+                match result {
+                    Ok(device) => c(WGPURequestDeviceStatus::Success, device, ""),
+                    Err(message) => c(WGPURequestDeviceStatus::Error, Handle::NULL, &message),
+                }
+            }
+        }),
+    );
+    future
+}

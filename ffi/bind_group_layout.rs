@@ -1,0 +1,57 @@
+//! `WGPUBindGroupLayout`: a wgpu-core bind group layout id, made by the device or
+//! taken from a pipeline's automatic layout.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use crate::conv;
+use crate::device::Device;
+use crate::generated::types::*;
+use crate::handle::object;
+
+pub struct BindGroupLayout {
+    pub device: Arc<Device>,
+    pub id: wgc::id::BindGroupLayoutId,
+}
+
+object!(BindGroupLayout, "WGPUBindGroupLayout", 7, |b| Some(
+    b.device.clone()
+));
+
+impl Drop for BindGroupLayout {
+    fn drop(&mut self) {
+        self.device.ctx.global.bind_group_layout_drop(self.id);
+    }
+}
+
+pub unsafe fn create(
+    device: &Arc<Device>,
+    descriptor: *const WGPUBindGroupLayoutDescriptor,
+) -> conv::Result<BindGroupLayout> {
+    let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    unsafe { conv::no_chain(desc.nextInChain, "WGPUBindGroupLayoutDescriptor") }?;
+    let entries = unsafe { conv::slice(desc.entries, desc.entryCount, "entries") }?
+        .iter()
+        .map(|e| {
+            unsafe { conv::no_chain(e.nextInChain, "WGPUBindGroupLayoutEntry") }?;
+            conv::bind_group_layout_entry(e)
+        })
+        .collect::<conv::Result<Vec<_>>>()?;
+    let wgc_desc = wgc::binding_model::BindGroupLayoutDescriptor {
+        label: unsafe { conv::label(desc.label) }?,
+        entries: Cow::Owned(entries),
+    };
+    let (id, error) = device
+        .ctx
+        .global
+        .device_create_bind_group_layout(device.id, &wgc_desc, None);
+    device.check(error);
+    Ok(BindGroupLayout {
+        device: device.clone(),
+        id,
+    })
+}
+
+pub unsafe fn set_label(bind_group_layout: WGPUBindGroupLayout, label: WGPUStringView) {
+    unsafe { crate::label::set(bind_group_layout, label) }
+}

@@ -1,0 +1,372 @@
+//! `WGPUBuffer`: a wgpu-core buffer id and its map state, which this module tracks
+//! itself so that the getters and mapped-range rules answer without a round trip and
+//! without raising errors where webgpu.h says "returns NULL".
+
+use std::ffi::c_void;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use crate::conv;
+use crate::device::Device;
+use crate::future::Sendable;
+use crate::generated::types::*;
+use crate::handle::object;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Access {
+    Read,
+    Write,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct MapState {
+    state: WGPUBufferMapState,
+    access: Access,
+    /// The mapped (or pending) range.
+    offset: u64,
+    size: u64,
+}
+
+pub struct Buffer {
+    pub device: Arc<Device>,
+    pub id: wgc::id::BufferId,
+    size: u64,
+    usage: WGPUBufferUsage,
+    map: Arc<Mutex<MapState>>,
+}
+
+object!(Buffer, "WGPUBuffer", 4, |b| Some(b.device.clone()));
+
+impl Drop for Buffer {
+    fn drop(&mut self) {
+        self.device.ctx.global.buffer_drop(self.id);
+    }
+}
+
+pub unsafe fn create(
+    device: &Arc<Device>,
+    descriptor: *const WGPUBufferDescriptor,
+) -> conv::Result<Buffer> {
+    let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    unsafe { conv::no_chain(desc.nextInChain, "WGPUBufferDescriptor") }?;
+    let label = unsafe { conv::label(desc.label) }?;
+    crate::guard::maybe_test_panic(label.as_deref());
+    let mapped = conv::bool(desc.mappedAtCreation, "mappedAtCreation")?;
+    let wgc_desc = wgt::BufferDescriptor {
+        label,
+        size: desc.size,
+        usage: conv::buffer_usage(desc.usage)?,
+        mapped_at_creation: mapped,
+    };
+    let (id, error) = device
+        .ctx
+        .global
+        .device_create_buffer(device.id, &wgc_desc, None);
+    let valid = error.is_none();
+    device.check(error);
+    Ok(Buffer {
+        device: device.clone(),
+        id,
+        size: desc.size,
+        usage: desc.usage,
+        map: Arc::new(Mutex::new(MapState {
+            state: if mapped && valid {
+                WGPUBufferMapState::Mapped
+            } else {
+                WGPUBufferMapState::Unmapped
+            },
+            access: Access::Write,
+            offset: 0,
+            size: desc.size,
+        })),
+    })
+}
+
+pub fn map_async(
+    buffer: WGPUBuffer,
+    mode: WGPUMapMode,
+    offset: usize,
+    size: usize,
+    callback_info: WGPUBufferMapCallbackInfo,
+) -> WGPUFuture {
+    let Some(buffer) = buffer.get_or_log("wgpuBufferMapAsync") else {
+        return WGPUFuture { id: 0 };
+    };
+    let mode_cb = match conv::callback_mode(callback_info.mode) {
+        Ok(m) => m,
+        Err(e) => {
+            buffer.device.validation(format!("wgpuBufferMapAsync: {e}"));
+            return WGPUFuture { id: 0 };
+        }
+    };
+    let device = buffer.device.clone();
+    let cb = Sendable(callback_info);
+    let call = Arc::new(Mutex::new(Some(
+        move |status: WGPUMapAsyncStatus, message: &str| {
+            let cb = &cb;
+            if let Some(f) = cb.0.callback {
+                // SAFETY: the C callback with the caller's own userdata.
+                unsafe {
+                    f(
+                        status,
+                        conv::to_string_view(message),
+                        cb.0.userdata1,
+                        cb.0.userdata2,
+                    )
+                }
+            }
+        },
+    )));
+    let cancel = call.clone();
+    let future = device.ctx.futures.register(
+        mode_cb,
+        Some(&device),
+        Box::new(move || {
+            if let Some(c) = cancel.lock().take() {
+                c(
+                    WGPUMapAsyncStatus::CallbackCancelled,
+                    "the instance was released",
+                )
+            }
+        }),
+    );
+    let fail = |status: WGPUMapAsyncStatus, message: String| {
+        let call = call.clone();
+        device.ctx.futures.complete(
+            future,
+            Box::new(move || {
+                if let Some(c) = call.lock().take() {
+                    c(status, &message)
+                }
+            }),
+        );
+    };
+
+    let access = match mode {
+        WGPUMapMode_Read => Access::Read,
+        WGPUMapMode_Write => Access::Write,
+        other => {
+            let message =
+                format!("wgpuBufferMapAsync: mode {other:#x} must be exactly Read or Write");
+            device.validation(message.clone());
+            fail(WGPUMapAsyncStatus::Error, message);
+            return future;
+        }
+    };
+    let offset = offset as u64;
+    let size = if size == WGPU_WHOLE_MAP_SIZE {
+        buffer.size.saturating_sub(offset)
+    } else {
+        size as u64
+    };
+    {
+        let mut map = buffer.map.lock();
+        if map.state != WGPUBufferMapState::Unmapped {
+            drop(map);
+            let message =
+                "wgpuBufferMapAsync: the buffer is already mapped or has a map pending".to_string();
+            device.validation(message.clone());
+            fail(WGPUMapAsyncStatus::Error, message);
+            return future;
+        }
+        *map = MapState {
+            state: WGPUBufferMapState::Pending,
+            access,
+            offset,
+            size,
+        };
+    }
+    let state = buffer.map.clone();
+    let (done_call, done_device) = (call.clone(), device.clone());
+    let op = wgc::resource::BufferMapOperation {
+        host: match access {
+            Access::Read => wgc::device::HostMap::Read,
+            Access::Write => wgc::device::HostMap::Write,
+        },
+        callback: Some(Box::new(
+            move |result: wgc::resource::BufferAccessResult| {
+                let (status, message) = {
+                    let mut map = state.lock();
+                    match result {
+                        Ok(()) => {
+                            map.state = WGPUBufferMapState::Mapped;
+                            (WGPUMapAsyncStatus::Success, String::new())
+                        }
+                        Err(e) => {
+                            if map.state == WGPUBufferMapState::Pending {
+                                map.state = WGPUBufferMapState::Unmapped;
+                            }
+                            let status = match e {
+                                wgc::resource::BufferAccessError::MapAborted => {
+                                    WGPUMapAsyncStatus::Aborted
+                                }
+                                _ => WGPUMapAsyncStatus::Error,
+                            };
+                            (status, crate::error::format(&e))
+                        }
+                    }
+                };
+                done_device.ctx.futures.complete(
+                    future,
+                    Box::new(move || {
+                        if let Some(c) = done_call.lock().take() {
+                            c(status, &message)
+                        }
+                    }),
+                );
+            },
+        )),
+    };
+    if let Err(e) = device
+        .ctx
+        .global
+        .buffer_map_async(buffer.id, offset, Some(size), op)
+    {
+        // wgpu-core already called the callback with the error.
+        device.report_error(&e);
+    }
+    future
+}
+
+/// The address of `[offset, offset + size)` of the mapping, if webgpu.h allows it.
+fn mapped_range(buffer: &Buffer, offset: usize, size: usize, write: bool) -> Option<*mut u8> {
+    let map = *buffer.map.lock();
+    if map.state != WGPUBufferMapState::Mapped || (write && map.access != Access::Write) {
+        return None;
+    }
+    let offset = offset as u64;
+    let end = map.offset.checked_add(map.size)?;
+    let size = if size == WGPU_WHOLE_MAP_SIZE {
+        end.checked_sub(offset)?
+    } else {
+        size as u64
+    };
+    if offset < map.offset || offset.checked_add(size)? > end || offset % 8 != 0 || size % 4 != 0 {
+        return None;
+    }
+    let (ptr, _) = buffer
+        .device
+        .ctx
+        .global
+        .buffer_get_mapped_range(buffer.id, offset, Some(size))
+        .ok()?;
+    Some(ptr.as_ptr())
+}
+
+pub fn get_mapped_range(buffer: WGPUBuffer, offset: usize, size: usize) -> *mut c_void {
+    buffer
+        .get_or_log("wgpuBufferGetMappedRange")
+        .and_then(|b| mapped_range(&b, offset, size, true))
+        .map_or(std::ptr::null_mut(), |p| p as *mut c_void)
+}
+
+pub fn get_const_mapped_range(buffer: WGPUBuffer, offset: usize, size: usize) -> *const c_void {
+    buffer
+        .get_or_log("wgpuBufferGetConstMappedRange")
+        .and_then(|b| mapped_range(&b, offset, size, false))
+        .map_or(std::ptr::null(), |p| p as *const c_void)
+}
+
+/// Copies between the mapping and C memory, whatever their alignment.
+fn copy_mapped(
+    buffer: WGPUBuffer,
+    function: &str,
+    offset: usize,
+    size: usize,
+    write: bool,
+) -> Option<*mut u8> {
+    let buffer = buffer.get_or_log(function)?;
+    // Any byte range of the mapping may be read or written: widen to the aligned range
+    // that contains it and step back in.
+    let start = offset & !7;
+    let end = offset.checked_add(size)?;
+    let aligned_end = end.checked_add(3)? & !3;
+    let base = mapped_range(&buffer, start, aligned_end - start, write)?;
+    // SAFETY: `base` maps `[start, aligned_end)`, which holds `[offset, end)`.
+    Some(unsafe { base.add(offset - start) })
+}
+
+pub unsafe fn read_mapped_range(
+    buffer: WGPUBuffer,
+    offset: usize,
+    data: *mut c_void,
+    size: usize,
+) -> WGPUStatus {
+    if size == 0 {
+        return WGPUStatus::Success;
+    }
+    if data.is_null() {
+        return WGPUStatus::Error;
+    }
+    match copy_mapped(buffer, "wgpuBufferReadMappedRange", offset, size, false) {
+        // SAFETY: `src` maps `size` bytes; the caller gives `size` writable bytes.
+        Some(src) => unsafe {
+            std::ptr::copy_nonoverlapping(src, data as *mut u8, size);
+            WGPUStatus::Success
+        },
+        None => WGPUStatus::Error,
+    }
+}
+
+pub unsafe fn write_mapped_range(
+    buffer: WGPUBuffer,
+    offset: usize,
+    data: *const c_void,
+    size: usize,
+) -> WGPUStatus {
+    if size == 0 {
+        return WGPUStatus::Success;
+    }
+    if data.is_null() {
+        return WGPUStatus::Error;
+    }
+    match copy_mapped(buffer, "wgpuBufferWriteMappedRange", offset, size, true) {
+        // SAFETY: `dst` maps `size` writable bytes; the caller gives `size` bytes.
+        Some(dst) => unsafe {
+            std::ptr::copy_nonoverlapping(data as *const u8, dst, size);
+            WGPUStatus::Success
+        },
+        None => WGPUStatus::Error,
+    }
+}
+
+pub unsafe fn set_label(buffer: WGPUBuffer, label: WGPUStringView) {
+    unsafe { crate::label::set(buffer, label) }
+}
+
+pub fn get_usage(buffer: WGPUBuffer) -> WGPUBufferUsage {
+    buffer
+        .get_or_log("wgpuBufferGetUsage")
+        .map_or(0, |b| b.usage)
+}
+
+pub fn get_size(buffer: WGPUBuffer) -> u64 {
+    buffer.get_or_log("wgpuBufferGetSize").map_or(0, |b| b.size)
+}
+
+pub fn get_map_state(buffer: WGPUBuffer) -> WGPUBufferMapState {
+    buffer
+        .get_or_log("wgpuBufferGetMapState")
+        .map_or(WGPUBufferMapState::Unmapped, |b| b.map.lock().state)
+}
+
+pub fn unmap(buffer: WGPUBuffer) {
+    let Some(buffer) = buffer.get_or_log("wgpuBufferUnmap") else {
+        return;
+    };
+    // A pending map is aborted by wgpu-core, whose callback then runs.
+    let result = buffer.device.ctx.global.buffer_unmap(buffer.id);
+    buffer.map.lock().state = WGPUBufferMapState::Unmapped;
+    if let Err(e) = result {
+        buffer.device.report_error(&e);
+    }
+}
+
+pub fn destroy(buffer: WGPUBuffer) {
+    let Some(buffer) = buffer.get_or_log("wgpuBufferDestroy") else {
+        return;
+    };
+    buffer.device.ctx.global.buffer_destroy(buffer.id);
+    buffer.map.lock().state = WGPUBufferMapState::Unmapped;
+}

@@ -1,0 +1,48 @@
+//! `WGPUCommandBuffer`: a finished wgpu-core command buffer, submittable once.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use crate::device::Device;
+use crate::generated::types::*;
+use crate::handle::object;
+
+pub struct CommandBuffer {
+    pub device: Arc<Device>,
+    id: wgc::id::CommandBufferId,
+    submitted: AtomicBool,
+}
+
+object!(CommandBuffer, "WGPUCommandBuffer", 12, |c| Some(
+    c.device.clone()
+));
+
+impl CommandBuffer {
+    pub fn new(device: Arc<Device>, id: wgc::id::CommandBufferId) -> Self {
+        Self {
+            device,
+            id,
+            submitted: AtomicBool::new(false),
+        }
+    }
+
+    /// The id to submit; an error when it was submitted before.
+    pub fn take_for_submit(&self) -> Result<wgc::id::CommandBufferId, String> {
+        if self.submitted.swap(true, Ordering::AcqRel) {
+            return Err(
+                "a WGPUCommandBuffer was already submitted; each can be submitted once".into(),
+            );
+        }
+        Ok(self.id)
+    }
+}
+
+impl Drop for CommandBuffer {
+    fn drop(&mut self) {
+        self.device.ctx.global.command_buffer_drop(self.id);
+    }
+}
+
+pub unsafe fn set_label(command_buffer: WGPUCommandBuffer, label: WGPUStringView) {
+    unsafe { crate::label::set(command_buffer, label) }
+}

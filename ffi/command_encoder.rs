@@ -1,0 +1,312 @@
+//! `WGPUCommandEncoder`: a wgpu-core command encoder id. Passes begun on it hold it;
+//! most encoding errors surface at `Finish`, as wgpu-core defers them.
+
+use std::sync::Arc;
+
+use crate::conv;
+use crate::device::Device;
+use crate::generated::types::*;
+use crate::handle::{object, Handle};
+
+pub struct CommandEncoder {
+    pub device: Arc<Device>,
+    pub id: wgc::id::CommandEncoderId,
+}
+
+object!(CommandEncoder, "WGPUCommandEncoder", 11, |c| Some(
+    c.device.clone()
+));
+
+impl Drop for CommandEncoder {
+    fn drop(&mut self) {
+        self.device.ctx.global.command_encoder_drop(self.id);
+    }
+}
+
+pub unsafe fn create(
+    device: &Arc<Device>,
+    descriptor: *const WGPUCommandEncoderDescriptor,
+) -> conv::Result<CommandEncoder> {
+    let label = match unsafe { descriptor.as_ref() } {
+        Some(desc) => {
+            unsafe { conv::no_chain(desc.nextInChain, "WGPUCommandEncoderDescriptor") }?;
+            unsafe { conv::label(desc.label) }?
+        }
+        None => None,
+    };
+    let (id, error) = device.ctx.global.device_create_command_encoder(
+        device.id,
+        &wgt::CommandEncoderDescriptor { label },
+        None,
+    );
+    device.check(error);
+    Ok(CommandEncoder {
+        device: device.clone(),
+        id,
+    })
+}
+
+/// Runs `body` on the encoder, reporting a conversion error or a wgpu-core one.
+fn with<E: wgt::error::WebGpuError>(
+    encoder: WGPUCommandEncoder,
+    function: &str,
+    body: impl FnOnce(&CommandEncoder) -> conv::Result<Result<(), E>>,
+) {
+    let Some(encoder) = encoder.get_or_log(function) else {
+        return;
+    };
+    match body(&encoder) {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => encoder.device.report_error(&e),
+        Err(e) => encoder.device.validation(format!("{function}: {e}")),
+    }
+}
+
+pub unsafe fn finish(
+    command_encoder: WGPUCommandEncoder,
+    descriptor: *const WGPUCommandBufferDescriptor,
+) -> WGPUCommandBuffer {
+    let Some(encoder) = command_encoder.get_or_log("wgpuCommandEncoderFinish") else {
+        return Handle::NULL;
+    };
+    let device = &encoder.device;
+    let label = match unsafe { descriptor.as_ref() } {
+        None => Ok(None),
+        Some(d) => unsafe { conv::no_chain(d.nextInChain, "WGPUCommandBufferDescriptor") }
+            .and_then(|()| unsafe { conv::label(d.label) }),
+    };
+    let label = match label {
+        Ok(l) => l,
+        Err(e) => {
+            device.validation(format!("wgpuCommandEncoderFinish: {e}"));
+            None
+        }
+    };
+    let (id, error) = device.ctx.global.command_encoder_finish(
+        encoder.id,
+        &wgt::CommandBufferDescriptor { label },
+        None,
+    );
+    if let Some((_, e)) = error {
+        device.report_error(&e);
+    }
+    Handle::new(crate::command_buffer::CommandBuffer::new(
+        device.clone(),
+        id,
+    ))
+}
+
+pub unsafe fn begin_compute_pass(
+    command_encoder: WGPUCommandEncoder,
+    descriptor: *const WGPUComputePassDescriptor,
+) -> WGPUComputePassEncoder {
+    let Some(encoder) = command_encoder.get_or_log("wgpuCommandEncoderBeginComputePass") else {
+        return Handle::NULL;
+    };
+    match unsafe { crate::compute_pass_encoder::begin(&encoder, descriptor) } {
+        Ok(pass) => Handle::new(pass),
+        Err(e) => {
+            encoder
+                .device
+                .validation(format!("wgpuCommandEncoderBeginComputePass: {e}"));
+            Handle::NULL
+        }
+    }
+}
+
+pub unsafe fn begin_render_pass(
+    command_encoder: WGPUCommandEncoder,
+    descriptor: *const WGPURenderPassDescriptor,
+) -> WGPURenderPassEncoder {
+    let Some(encoder) = command_encoder.get_or_log("wgpuCommandEncoderBeginRenderPass") else {
+        return Handle::NULL;
+    };
+    match unsafe { crate::render_pass_encoder::begin(&encoder, descriptor) } {
+        Ok(pass) => Handle::new(pass),
+        Err(e) => {
+            encoder
+                .device
+                .validation(format!("wgpuCommandEncoderBeginRenderPass: {e}"));
+            Handle::NULL
+        }
+    }
+}
+
+pub fn copy_buffer_to_buffer(
+    command_encoder: WGPUCommandEncoder,
+    source: WGPUBuffer,
+    source_offset: u64,
+    destination: WGPUBuffer,
+    destination_offset: u64,
+    size: u64,
+) {
+    with(
+        command_encoder,
+        "wgpuCommandEncoderCopyBufferToBuffer",
+        |e| {
+            let src = source.get_or_message("source")?;
+            let dst = destination.get_or_message("destination")?;
+            let size = (size != WGPU_WHOLE_SIZE).then_some(size);
+            Ok(e.device.ctx.global.command_encoder_copy_buffer_to_buffer(
+                e.id,
+                src.id,
+                source_offset,
+                dst.id,
+                destination_offset,
+                size,
+            ))
+        },
+    )
+}
+
+pub unsafe fn copy_buffer_to_texture(
+    command_encoder: WGPUCommandEncoder,
+    source: *const WGPUTexelCopyBufferInfo,
+    destination: *const WGPUTexelCopyTextureInfo,
+    copy_size: *const WGPUExtent3D,
+) {
+    with(
+        command_encoder,
+        "wgpuCommandEncoderCopyBufferToTexture",
+        |e| {
+            let (src, _b) = unsafe { crate::texture::buffer_info(source, "source") }?;
+            let (dst, _t) = unsafe { crate::texture::copy_info(destination, "destination") }?;
+            let size = crate::texture::extent(unsafe { conv::required(copy_size, "copySize") }?);
+            Ok(e.device
+                .ctx
+                .global
+                .command_encoder_copy_buffer_to_texture(e.id, &src, &dst, &size))
+        },
+    )
+}
+
+pub unsafe fn copy_texture_to_buffer(
+    command_encoder: WGPUCommandEncoder,
+    source: *const WGPUTexelCopyTextureInfo,
+    destination: *const WGPUTexelCopyBufferInfo,
+    copy_size: *const WGPUExtent3D,
+) {
+    with(
+        command_encoder,
+        "wgpuCommandEncoderCopyTextureToBuffer",
+        |e| {
+            let (src, _t) = unsafe { crate::texture::copy_info(source, "source") }?;
+            let (dst, _b) = unsafe { crate::texture::buffer_info(destination, "destination") }?;
+            let size = crate::texture::extent(unsafe { conv::required(copy_size, "copySize") }?);
+            Ok(e.device
+                .ctx
+                .global
+                .command_encoder_copy_texture_to_buffer(e.id, &src, &dst, &size))
+        },
+    )
+}
+
+pub unsafe fn copy_texture_to_texture(
+    command_encoder: WGPUCommandEncoder,
+    source: *const WGPUTexelCopyTextureInfo,
+    destination: *const WGPUTexelCopyTextureInfo,
+    copy_size: *const WGPUExtent3D,
+) {
+    with(
+        command_encoder,
+        "wgpuCommandEncoderCopyTextureToTexture",
+        |e| {
+            let (src, _s) = unsafe { crate::texture::copy_info(source, "source") }?;
+            let (dst, _d) = unsafe { crate::texture::copy_info(destination, "destination") }?;
+            let size = crate::texture::extent(unsafe { conv::required(copy_size, "copySize") }?);
+            Ok(e.device
+                .ctx
+                .global
+                .command_encoder_copy_texture_to_texture(e.id, &src, &dst, &size))
+        },
+    )
+}
+
+pub fn clear_buffer(
+    command_encoder: WGPUCommandEncoder,
+    buffer: WGPUBuffer,
+    offset: u64,
+    size: u64,
+) {
+    with(command_encoder, "wgpuCommandEncoderClearBuffer", |e| {
+        let b = buffer.get_or_message("buffer")?;
+        let size = (size != WGPU_WHOLE_SIZE).then_some(size);
+        Ok(e.device
+            .ctx
+            .global
+            .command_encoder_clear_buffer(e.id, b.id, offset, size))
+    })
+}
+
+pub unsafe fn insert_debug_marker(
+    command_encoder: WGPUCommandEncoder,
+    marker_label: WGPUStringView,
+) {
+    with(
+        command_encoder,
+        "wgpuCommandEncoderInsertDebugMarker",
+        |e| {
+            let label = unsafe { conv::string_view(marker_label) }?.unwrap_or("");
+            Ok(e.device
+                .ctx
+                .global
+                .command_encoder_insert_debug_marker(e.id, label))
+        },
+    )
+}
+
+pub fn pop_debug_group(command_encoder: WGPUCommandEncoder) {
+    with(command_encoder, "wgpuCommandEncoderPopDebugGroup", |e| {
+        Ok(e.device.ctx.global.command_encoder_pop_debug_group(e.id))
+    })
+}
+
+pub unsafe fn push_debug_group(command_encoder: WGPUCommandEncoder, group_label: WGPUStringView) {
+    with(command_encoder, "wgpuCommandEncoderPushDebugGroup", |e| {
+        let label = unsafe { conv::string_view(group_label) }?.unwrap_or("");
+        Ok(e.device
+            .ctx
+            .global
+            .command_encoder_push_debug_group(e.id, label))
+    })
+}
+
+pub fn resolve_query_set(
+    command_encoder: WGPUCommandEncoder,
+    query_set: WGPUQuerySet,
+    first_query: u32,
+    query_count: u32,
+    destination: WGPUBuffer,
+    destination_offset: u64,
+) {
+    with(command_encoder, "wgpuCommandEncoderResolveQuerySet", |e| {
+        let q = query_set.get_or_message("querySet")?;
+        let d = destination.get_or_message("destination")?;
+        Ok(e.device.ctx.global.command_encoder_resolve_query_set(
+            e.id,
+            q.id,
+            first_query,
+            query_count,
+            d.id,
+            destination_offset,
+        ))
+    })
+}
+
+pub fn write_timestamp(
+    command_encoder: WGPUCommandEncoder,
+    query_set: WGPUQuerySet,
+    query_index: u32,
+) {
+    with(command_encoder, "wgpuCommandEncoderWriteTimestamp", |e| {
+        let q = query_set.get_or_message("querySet")?;
+        Ok(e.device
+            .ctx
+            .global
+            .command_encoder_write_timestamp(e.id, q.id, query_index))
+    })
+}
+
+pub unsafe fn set_label(command_encoder: WGPUCommandEncoder, label: WGPUStringView) {
+    unsafe { crate::label::set(command_encoder, label) }
+}

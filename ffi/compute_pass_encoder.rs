@@ -1,0 +1,174 @@
+//! `WGPUComputePassEncoder`: a wgpu-core `ComputePass`, owned here (no id), recorded
+//! under a lock the hot path never contends; it holds its encoder.
+
+use std::ffi::c_void;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use crate::command_encoder::CommandEncoder;
+use crate::conv;
+use crate::device::Device;
+use crate::generated::types::*;
+use crate::handle::object;
+
+pub struct ComputePassEncoder {
+    pub device: Arc<Device>,
+    pass: Mutex<wgc::command::ComputePass>,
+    _encoder: Arc<CommandEncoder>,
+}
+// What the pass records (pipelines, bind groups, buffers) wgpu-core holds by its own
+// references, so releasing their handles mid-pass is safe.
+
+object!(ComputePassEncoder, "WGPUComputePassEncoder", 13, |c| Some(
+    c.device.clone()
+));
+
+pub unsafe fn begin(
+    encoder: &Arc<CommandEncoder>,
+    descriptor: *const WGPUComputePassDescriptor,
+) -> conv::Result<ComputePassEncoder> {
+    let device = &encoder.device;
+    let mut label = None;
+    let mut timestamp_writes = None;
+    if let Some(desc) = unsafe { descriptor.as_ref() } {
+        unsafe { conv::no_chain(desc.nextInChain, "WGPUComputePassDescriptor") }?;
+        label = unsafe { conv::label(desc.label) }?;
+        if let Some(tw) = unsafe { desc.timestampWrites.as_ref() } {
+            let q = tw.querySet.get_or_message("timestampWrites.querySet")?;
+            timestamp_writes = Some(wgc::command::PassTimestampWrites {
+                query_set: q.id,
+                beginning_of_pass_write_index: (tw.beginningOfPassWriteIndex
+                    != WGPU_QUERY_SET_INDEX_UNDEFINED)
+                    .then_some(tw.beginningOfPassWriteIndex),
+                end_of_pass_write_index: (tw.endOfPassWriteIndex != WGPU_QUERY_SET_INDEX_UNDEFINED)
+                    .then_some(tw.endOfPassWriteIndex),
+            });
+        }
+    }
+    let (pass, error) = device.ctx.global.command_encoder_begin_compute_pass(
+        encoder.id,
+        &wgc::command::ComputePassDescriptor {
+            label,
+            timestamp_writes,
+        },
+    );
+    device.check(error);
+    Ok(ComputePassEncoder {
+        device: device.clone(),
+        pass: Mutex::new(pass),
+        _encoder: encoder.clone(),
+    })
+}
+
+/// Runs `record` on the pass, reporting a conversion error or a wgpu-core one.
+fn with<E: wgt::error::WebGpuError>(
+    pass: WGPUComputePassEncoder,
+    function: &str,
+    record: impl FnOnce(
+        &ComputePassEncoder,
+        &wgc::global::Global,
+        &mut wgc::command::ComputePass,
+    ) -> conv::Result<Result<(), E>>,
+) {
+    let Some(p) = pass.get_or_log(function) else {
+        return;
+    };
+    let result = record(&p, &p.device.ctx.global, &mut p.pass.lock());
+    match result {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => p.device.report_error(&e),
+        Err(e) => p.device.validation(format!("{function}: {e}")),
+    }
+}
+
+pub unsafe fn insert_debug_marker(pass: WGPUComputePassEncoder, marker_label: WGPUStringView) {
+    with(
+        pass,
+        "wgpuComputePassEncoderInsertDebugMarker",
+        |_, g, p| {
+            let label = unsafe { conv::string_view(marker_label) }?.unwrap_or("");
+            Ok(g.compute_pass_insert_debug_marker(p, label, 0))
+        },
+    )
+}
+
+pub fn pop_debug_group(pass: WGPUComputePassEncoder) {
+    with(pass, "wgpuComputePassEncoderPopDebugGroup", |_, g, p| {
+        Ok(g.compute_pass_pop_debug_group(p))
+    })
+}
+
+pub unsafe fn push_debug_group(pass: WGPUComputePassEncoder, group_label: WGPUStringView) {
+    with(pass, "wgpuComputePassEncoderPushDebugGroup", |_, g, p| {
+        let label = unsafe { conv::string_view(group_label) }?.unwrap_or("");
+        Ok(g.compute_pass_push_debug_group(p, label, 0))
+    })
+}
+
+pub fn set_pipeline(pass: WGPUComputePassEncoder, pipeline: WGPUComputePipeline) {
+    with(pass, "wgpuComputePassEncoderSetPipeline", |_, g, p| {
+        let pipeline = pipeline.get_or_message("pipeline")?;
+        Ok(g.compute_pass_set_pipeline(p, pipeline.id))
+    })
+}
+
+pub unsafe fn set_bind_group(
+    pass: WGPUComputePassEncoder,
+    group_index: u32,
+    group: WGPUBindGroup,
+    dynamic_offset_count: usize,
+    dynamic_offsets: *const u32,
+) {
+    with(pass, "wgpuComputePassEncoderSetBindGroup", |_, g, p| {
+        let offsets =
+            unsafe { conv::slice(dynamic_offsets, dynamic_offset_count, "dynamicOffsets") }?;
+        let group = group.get_optional("group")?;
+        Ok(g.compute_pass_set_bind_group(p, group_index, group.map(|b| b.id), offsets))
+    })
+}
+
+pub unsafe fn set_immediates(
+    pass: WGPUComputePassEncoder,
+    offset: u32,
+    data: *const c_void,
+    size: usize,
+) {
+    with(pass, "wgpuComputePassEncoderSetImmediates", |_, g, p| {
+        let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
+        Ok(g.compute_pass_set_immediates(p, offset, bytes))
+    })
+}
+
+pub fn dispatch_workgroups(pass: WGPUComputePassEncoder, x: u32, y: u32, z: u32) {
+    with(
+        pass,
+        "wgpuComputePassEncoderDispatchWorkgroups",
+        |_, g, p| Ok(g.compute_pass_dispatch_workgroups(p, x, y, z)),
+    )
+}
+
+pub fn dispatch_workgroups_indirect(
+    pass: WGPUComputePassEncoder,
+    indirect_buffer: WGPUBuffer,
+    indirect_offset: u64,
+) {
+    with(
+        pass,
+        "wgpuComputePassEncoderDispatchWorkgroupsIndirect",
+        |_, g, p| {
+            let buffer = indirect_buffer.get_or_message("indirectBuffer")?;
+            Ok(g.compute_pass_dispatch_workgroups_indirect(p, buffer.id, indirect_offset))
+        },
+    )
+}
+
+pub fn end(pass: WGPUComputePassEncoder) {
+    with(pass, "wgpuComputePassEncoderEnd", |_, g, p| {
+        Ok(g.compute_pass_end(p))
+    })
+}
+
+pub unsafe fn set_label(pass: WGPUComputePassEncoder, label: WGPUStringView) {
+    unsafe { crate::label::set(pass, label) }
+}

@@ -1,0 +1,179 @@
+//! `WGPUComputePipeline`: a wgpu-core compute pipeline id, made with an explicit or an
+//! automatic layout, synchronously or through the async entry point.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use crate::conv;
+use crate::device::Device;
+use crate::future::Sendable;
+use crate::generated::types::*;
+use crate::handle::{object, Handle};
+
+pub struct ComputePipeline {
+    pub device: Arc<Device>,
+    pub id: wgc::id::ComputePipelineId,
+    _layout: Option<Arc<crate::pipeline_layout::PipelineLayout>>,
+    _module: Arc<crate::shader_module::ShaderModule>,
+}
+
+object!(ComputePipeline, "WGPUComputePipeline", 10, |p| Some(
+    p.device.clone()
+));
+
+impl Drop for ComputePipeline {
+    fn drop(&mut self) {
+        self.device.ctx.global.compute_pipeline_drop(self.id);
+    }
+}
+
+/// A new pipeline and the wgpu-core error, if any (the pipeline is then invalid).
+pub unsafe fn create(
+    device: &Arc<Device>,
+    descriptor: *const WGPUComputePipelineDescriptor,
+) -> conv::Result<(ComputePipeline, Option<String>)> {
+    let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    unsafe { conv::no_chain(desc.nextInChain, "WGPUComputePipelineDescriptor") }?;
+    unsafe { conv::no_chain(desc.compute.nextInChain, "WGPUComputeState") }?;
+    let layout = desc.layout.get_optional("layout")?;
+    let module = desc.compute.module.get_or_message("compute.module")?;
+    let label = unsafe { conv::label(desc.label) }?;
+    crate::guard::maybe_test_panic(label.as_deref());
+    let wgc_desc = wgc::pipeline::ComputePipelineDescriptor {
+        label,
+        layout: layout.as_ref().map(|l| l.id),
+        stage: wgc::pipeline::ProgrammableStageDescriptor {
+            module: module.id,
+            entry_point: unsafe { conv::string_view(desc.compute.entryPoint) }?.map(Cow::Borrowed),
+            constants: unsafe {
+                conv::constants(desc.compute.constants, desc.compute.constantCount)
+            }?
+            .into_iter()
+            .collect(),
+            zero_initialize_workgroup_memory: true,
+        },
+        cache: None,
+    };
+    let (id, error) = device
+        .ctx
+        .global
+        .device_create_compute_pipeline(device.id, &wgc_desc, None);
+    let message = error.as_ref().map(|e| crate::error::format(e));
+    device.check(error);
+    Ok((
+        ComputePipeline {
+            device: device.clone(),
+            id,
+            _layout: layout,
+            _module: module,
+        },
+        message,
+    ))
+}
+
+pub unsafe fn create_async(
+    device: &Arc<Device>,
+    descriptor: *const WGPUComputePipelineDescriptor,
+    callback_info: WGPUCreateComputePipelineAsyncCallbackInfo,
+) -> WGPUFuture {
+    let mode = match conv::callback_mode(callback_info.mode) {
+        Ok(m) => m,
+        Err(e) => {
+            device.validation(format!("wgpuDeviceCreateComputePipelineAsync: {e}"));
+            return WGPUFuture { id: 0 };
+        }
+    };
+    let cb = Sendable(callback_info);
+    let call = Arc::new(Mutex::new(Some(
+        move |status: WGPUCreatePipelineAsyncStatus,
+              pipeline: WGPUComputePipeline,
+              message: &str| {
+            let cb = &cb;
+            if let Some(f) = cb.0.callback {
+                // SAFETY: the C callback with the caller's own userdata.
+                unsafe {
+                    f(
+                        status,
+                        pipeline,
+                        conv::to_string_view(message),
+                        cb.0.userdata1,
+                        cb.0.userdata2,
+                    )
+                }
+            } else if !pipeline.is_null() {
+                crate::handle::release(pipeline);
+            }
+        },
+    )));
+    let cancel = call.clone();
+    let future = device.ctx.futures.register(
+        mode,
+        None,
+        Box::new(move || {
+            if let Some(c) = cancel.lock().take() {
+                c(
+                    WGPUCreatePipelineAsyncStatus::CallbackCancelled,
+                    Handle::NULL,
+                    "the instance was released",
+                )
+            }
+        }),
+    );
+    // Errors go to the callback, not to the error scopes, as the spec says.
+    device.errors.lock().push(WGPUErrorFilter::Validation);
+    let result = unsafe { create(device, descriptor) };
+    device.errors.lock().pop();
+    let outcome = match result {
+        Ok((pipeline, None)) => Ok(pipeline),
+        Ok((_, Some(message))) | Err(message) => Err(message),
+    };
+    device.ctx.futures.complete(
+        future,
+        Box::new(move || {
+            if let Some(c) = call.lock().take() {
+                match outcome {
+                    Ok(p) => c(WGPUCreatePipelineAsyncStatus::Success, Handle::new(p), ""),
+                    Err(m) => c(
+                        WGPUCreatePipelineAsyncStatus::ValidationError,
+                        Handle::NULL,
+                        &m,
+                    ),
+                }
+            }
+        }),
+    );
+    future
+}
+
+pub fn get_bind_group_layout(
+    compute_pipeline: WGPUComputePipeline,
+    group_index: u32,
+) -> WGPUBindGroupLayout {
+    let Some(pipeline) = compute_pipeline.get_or_log("wgpuComputePipelineGetBindGroupLayout")
+    else {
+        return Handle::NULL;
+    };
+    let device = &pipeline.device;
+    let (id, error) =
+        device
+            .ctx
+            .global
+            .compute_pipeline_get_bind_group_layout(pipeline.id, group_index, None);
+    let failed = error.is_some();
+    device.check(error);
+    let layout = Handle::new(crate::bind_group_layout::BindGroupLayout {
+        device: device.clone(),
+        id,
+    });
+    if failed {
+        crate::handle::release(layout);
+        return Handle::NULL;
+    }
+    layout
+}
+
+pub unsafe fn set_label(compute_pipeline: WGPUComputePipeline, label: WGPUStringView) {
+    unsafe { crate::label::set(compute_pipeline, label) }
+}

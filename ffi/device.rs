@@ -1,0 +1,594 @@
+//! `WGPUDevice`: a wgpu-core device and queue id, the error sink (scopes and the
+//! uncaptured-error callback), the lost future, and the `wgpuDeviceCreate*` entry
+//! points, which convert in the object's own module and register the result here.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::Mutex;
+
+use crate::adapter::Adapter;
+use crate::conv;
+use crate::error::{self, ErrorSink};
+use crate::future::Sendable;
+use crate::generated::types::*;
+use crate::handle::{object, Handle, Object};
+use crate::instance::Context;
+
+pub struct Device {
+    pub ctx: Arc<Context>,
+    pub id: wgc::id::DeviceId,
+    pub queue_id: wgc::id::QueueId,
+    pub features: wgt::Features,
+    pub limits: wgt::Limits,
+    pub errors: Mutex<ErrorSink>,
+    lost_future: WGPUFuture,
+    lost: Arc<AtomicBool>,
+    /// This device's C handle, passed to its callbacks.
+    handle: AtomicUsize,
+    /// The queue's C handle, so `wgpuDeviceGetQueue` returns the same one each time.
+    queue: Mutex<WGPUQueue>,
+}
+
+object!(Device, "WGPUDevice", 3, |d| Some(d.clone()));
+
+impl Drop for Device {
+    fn drop(&mut self) {
+        // The last reference is gone: the device is destroyed, and its lost callback
+        // fires (once) if it has not yet.
+        self.lose(
+            WGPUDeviceLostReason::Destroyed,
+            "the device was released".into(),
+        );
+        self.ctx.global.queue_drop(self.queue_id);
+        self.ctx.global.device_drop(self.id);
+    }
+}
+
+/// `wgpuAdapterRequestDevice`'s work: a new device, or why not.
+pub unsafe fn create(
+    adapter: &Adapter,
+    descriptor: *const WGPUDeviceDescriptor,
+) -> Result<WGPUDevice, String> {
+    let default = WGPUDeviceDescriptor {
+        nextInChain: std::ptr::null_mut(),
+        label: conv::NULL_STRING_VIEW,
+        requiredFeatureCount: 0,
+        requiredFeatures: std::ptr::null(),
+        requiredLimits: std::ptr::null(),
+        defaultQueue: WGPUQueueDescriptor {
+            nextInChain: std::ptr::null_mut(),
+            label: conv::NULL_STRING_VIEW,
+        },
+        deviceLostCallbackInfo: WGPUDeviceLostCallbackInfo {
+            nextInChain: std::ptr::null_mut(),
+            mode: WGPUCallbackMode::AllowSpontaneous,
+            callback: None,
+            userdata1: std::ptr::null_mut(),
+            userdata2: std::ptr::null_mut(),
+        },
+        uncapturedErrorCallbackInfo: WGPUUncapturedErrorCallbackInfo {
+            nextInChain: std::ptr::null_mut(),
+            callback: None,
+            userdata1: std::ptr::null_mut(),
+            userdata2: std::ptr::null_mut(),
+        },
+    };
+    let desc = unsafe { descriptor.as_ref() }.unwrap_or(&default);
+    unsafe { conv::no_chain(desc.nextInChain, "WGPUDeviceDescriptor") }?;
+    let label = unsafe { conv::label(desc.label) }?;
+    let mut features = wgt::Features::empty();
+    for f in unsafe {
+        conv::slice(
+            desc.requiredFeatures,
+            desc.requiredFeatureCount,
+            "requiredFeatures",
+        )
+    }? {
+        features |= conv::feature(*f)?;
+    }
+    let adapter_limits = adapter.ctx.global.adapter_limits(adapter.id);
+    let mut limits = wgt::Limits::default();
+    if !limits.check_limits(&adapter_limits) {
+        limits = wgt::Limits::downlevel_defaults();
+    }
+    if let Some(l) = unsafe { desc.requiredLimits.as_ref() } {
+        for (s_type, _) in unsafe { conv::Chain::new(l.nextInChain) } {
+            if s_type != WGPUSType::CompatibilityModeLimits {
+                return Err(conv::unexpected_s_type(s_type, "WGPULimits"));
+            }
+        }
+        conv::limits_from_c(l, &mut limits);
+    }
+    let lost_mode = match desc.deviceLostCallbackInfo.mode {
+        WGPUCallbackMode(0) => WGPUCallbackMode::AllowSpontaneous,
+        m => conv::callback_mode(m).map_err(|e| format!("deviceLostCallbackInfo: {e}"))?,
+    };
+    let wgc_desc = wgt::DeviceDescriptor {
+        label: label.clone(),
+        required_features: features,
+        required_limits: limits.clone(),
+        experimental_features: wgt::ExperimentalFeatures::disabled(),
+        memory_hints: wgt::MemoryHints::Performance,
+        trace: wgt::Trace::Off,
+    };
+    let (id, queue_id) = adapter
+        .ctx
+        .global
+        .adapter_request_device(adapter.id, &wgc_desc, None, None)
+        .map_err(|e| error::format(&e))?;
+
+    let ctx = adapter.ctx.clone();
+    let lost_cb = Sendable(desc.deviceLostCallbackInfo);
+    let lost = Arc::new(AtomicBool::new(false));
+    let handle_cell = Arc::new(AtomicUsize::new(0));
+    let cancel_handle = handle_cell.clone();
+    let lost_future = ctx.futures.register(
+        lost_mode,
+        None,
+        Box::new(move || {
+            let lost_cb = lost_cb;
+            call_lost(
+                &lost_cb,
+                cancel_handle.load(Ordering::Acquire),
+                WGPUDeviceLostReason::CallbackCancelled,
+                "the instance was released",
+            )
+        }),
+    );
+    let device = Arc::new(Device {
+        ctx: ctx.clone(),
+        id,
+        queue_id,
+        features: ctx.global.device_features(id),
+        limits: ctx.global.device_limits(id),
+        errors: Mutex::new(ErrorSink::new(desc.uncapturedErrorCallbackInfo)),
+        lost_future,
+        lost: lost.clone(),
+        handle: AtomicUsize::new(0),
+        queue: Mutex::new(Handle::NULL),
+    });
+    let handle = Handle::from_arc(device.clone());
+    device.handle.store(handle.raw(), Ordering::Release);
+    handle_cell.store(handle.raw(), Ordering::Release);
+    // wgpu-core tells us when the device is lost (or destroyed and idle).
+    let weak = Arc::downgrade(&device);
+    let (lost_ctx, lost_flag) = (ctx.clone(), lost);
+    let lost_cb2 = Sendable(desc.deviceLostCallbackInfo);
+    let raw = handle.raw();
+    ctx.global.device_set_device_lost_closure(
+        id,
+        Box::new(move |reason, message| {
+            lost_flag.store(true, Ordering::Release);
+            let reason = match reason {
+                wgt::DeviceLostReason::Destroyed => WGPUDeviceLostReason::Destroyed,
+                wgt::DeviceLostReason::Unknown => WGPUDeviceLostReason::Unknown,
+            };
+            let _ = weak;
+            lost_ctx.futures.complete(
+                lost_future,
+                Box::new(move || {
+                    let lost_cb2 = lost_cb2;
+                    call_lost(&lost_cb2, raw, reason, &message)
+                }),
+            );
+        }),
+    );
+    ctx.add_device(&device);
+    Ok(handle)
+}
+
+fn call_lost(
+    cb: &Sendable<WGPUDeviceLostCallbackInfo>,
+    raw: usize,
+    reason: WGPUDeviceLostReason,
+    message: &str,
+) {
+    if let Some(f) = cb.0.callback {
+        let handle: WGPUDevice = unsafe { std::mem::transmute::<usize, WGPUDevice>(raw) };
+        // SAFETY: the C callback with the caller's own userdata; `handle` outlives the call.
+        unsafe {
+            f(
+                &handle,
+                reason,
+                conv::to_string_view(message),
+                cb.0.userdata1,
+                cb.0.userdata2,
+            )
+        }
+    }
+}
+
+impl Device {
+    pub fn handle(&self) -> WGPUDevice {
+        // SAFETY: Handle<Device> is a transparent usize.
+        unsafe { std::mem::transmute::<usize, WGPUDevice>(self.handle.load(Ordering::Acquire)) }
+    }
+
+    pub fn is_lost(&self) -> bool {
+        self.lost.load(Ordering::Acquire)
+    }
+
+    /// Completes the lost future, if it is still pending.
+    fn lose(&self, reason: WGPUDeviceLostReason, message: String) {
+        self.lost.store(true, Ordering::Release);
+        let _ = (reason, message);
+        // The closure registered with wgpu-core holds the callback; ask it to run by
+        // destroying and polling, which is how wgpu-core reports loss.
+        self.ctx.global.device_destroy(self.id);
+        let _ = self.ctx.global.device_poll(
+            self.id,
+            wgt::PollType::Wait {
+                submission_index: None,
+                timeout: Some(Duration::from_secs(5)),
+            },
+        );
+    }
+
+    /// Reports an error through the spec's channels: the innermost error scope whose
+    /// filter matches, else the uncaptured-error callback.
+    pub fn report(&self, ty: WGPUErrorType, message: String) {
+        if self.is_lost() {
+            // After loss, errors are no longer surfaced (the lost callback said it all).
+            return;
+        }
+        let uncaptured = self.errors.lock().capture(ty, message);
+        if let Some((cb, message)) = uncaptured {
+            if let Some(f) = cb.0.callback {
+                let handle = self.handle();
+                // SAFETY: the C callback with the caller's own userdata.
+                unsafe {
+                    f(
+                        &handle,
+                        ty,
+                        conv::to_string_view(&message),
+                        cb.0.userdata1,
+                        cb.0.userdata2,
+                    )
+                }
+            }
+        }
+    }
+
+    /// Reports a wgpu-core error, classified as the spec says.
+    pub fn report_error<E: wgt::error::WebGpuError>(&self, e: &E) {
+        let ty = match e.webgpu_error_type() {
+            wgt::error::ErrorType::Validation => WGPUErrorType::Validation,
+            wgt::error::ErrorType::OutOfMemory => WGPUErrorType::OutOfMemory,
+            wgt::error::ErrorType::Internal => WGPUErrorType::Internal,
+            wgt::error::ErrorType::DeviceLost => return,
+        };
+        self.report(ty, error::format(e));
+    }
+
+    pub fn check<E: wgt::error::WebGpuError>(&self, e: Option<E>) {
+        if let Some(e) = e {
+            self.report_error(&e);
+        }
+    }
+
+    pub fn validation(&self, message: String) {
+        self.report(WGPUErrorType::Validation, message);
+    }
+
+    /// Drives wgpu-core: fires finished maps and work-done callbacks. `Some(ZERO)`
+    /// never blocks; `None` waits for all submitted work. Returns whether the queue is
+    /// empty.
+    pub fn poll(&self, timeout: Option<Duration>) -> bool {
+        let poll = match timeout {
+            Some(Duration::ZERO) => wgt::PollType::Poll,
+            t => wgt::PollType::Wait {
+                submission_index: None,
+                timeout: t,
+            },
+        };
+        match self.ctx.global.device_poll(self.id, poll) {
+            Ok(status) => status.is_queue_empty(),
+            Err(wgc::device::WaitIdleError::Timeout) => false,
+            Err(e) => {
+                log::debug!("device poll: {e}");
+                true
+            }
+        }
+    }
+}
+
+/// Registers a new object, or reports why none was made and returns NULL.
+fn make<T: Object>(
+    device: WGPUDevice,
+    function: &str,
+    build: impl FnOnce(&Arc<Device>) -> conv::Result<T>,
+) -> Handle<T> {
+    let Some(device) = device.get_or_log(function) else {
+        return Handle::NULL;
+    };
+    match build(&device) {
+        Ok(object) => Handle::new(object),
+        Err(e) => {
+            device.validation(format!("{function}: {e}"));
+            Handle::NULL
+        }
+    }
+}
+
+pub unsafe fn create_bind_group(
+    device: WGPUDevice,
+    descriptor: *const WGPUBindGroupDescriptor,
+) -> WGPUBindGroup {
+    make(device, "wgpuDeviceCreateBindGroup", |d| unsafe {
+        crate::bind_group::create(d, descriptor)
+    })
+}
+
+pub unsafe fn create_bind_group_layout(
+    device: WGPUDevice,
+    descriptor: *const WGPUBindGroupLayoutDescriptor,
+) -> WGPUBindGroupLayout {
+    make(device, "wgpuDeviceCreateBindGroupLayout", |d| unsafe {
+        crate::bind_group_layout::create(d, descriptor)
+    })
+}
+
+pub unsafe fn create_buffer(
+    device: WGPUDevice,
+    descriptor: *const WGPUBufferDescriptor,
+) -> WGPUBuffer {
+    make(device, "wgpuDeviceCreateBuffer", |d| unsafe {
+        crate::buffer::create(d, descriptor)
+    })
+}
+
+pub unsafe fn create_command_encoder(
+    device: WGPUDevice,
+    descriptor: *const WGPUCommandEncoderDescriptor,
+) -> WGPUCommandEncoder {
+    make(device, "wgpuDeviceCreateCommandEncoder", |d| unsafe {
+        crate::command_encoder::create(d, descriptor)
+    })
+}
+
+pub unsafe fn create_compute_pipeline(
+    device: WGPUDevice,
+    descriptor: *const WGPUComputePipelineDescriptor,
+) -> WGPUComputePipeline {
+    make(device, "wgpuDeviceCreateComputePipeline", |d| unsafe {
+        crate::compute_pipeline::create(d, descriptor).map(|(p, _)| p)
+    })
+}
+
+pub unsafe fn create_compute_pipeline_async(
+    device: WGPUDevice,
+    descriptor: *const WGPUComputePipelineDescriptor,
+    callback_info: WGPUCreateComputePipelineAsyncCallbackInfo,
+) -> WGPUFuture {
+    let Some(device) = device.get_or_log("wgpuDeviceCreateComputePipelineAsync") else {
+        return WGPUFuture { id: 0 };
+    };
+    unsafe { crate::compute_pipeline::create_async(&device, descriptor, callback_info) }
+}
+
+pub unsafe fn create_pipeline_layout(
+    device: WGPUDevice,
+    descriptor: *const WGPUPipelineLayoutDescriptor,
+) -> WGPUPipelineLayout {
+    make(device, "wgpuDeviceCreatePipelineLayout", |d| unsafe {
+        crate::pipeline_layout::create(d, descriptor)
+    })
+}
+
+pub unsafe fn create_query_set(
+    device: WGPUDevice,
+    descriptor: *const WGPUQuerySetDescriptor,
+) -> WGPUQuerySet {
+    make(device, "wgpuDeviceCreateQuerySet", |d| unsafe {
+        crate::query_set::create(d, descriptor)
+    })
+}
+
+pub unsafe fn create_render_pipeline_async(
+    device: WGPUDevice,
+    descriptor: *const WGPURenderPipelineDescriptor,
+    callback_info: WGPUCreateRenderPipelineAsyncCallbackInfo,
+) -> WGPUFuture {
+    let Some(device) = device.get_or_log("wgpuDeviceCreateRenderPipelineAsync") else {
+        return WGPUFuture { id: 0 };
+    };
+    unsafe { crate::render_pipeline::create_async(&device, descriptor, callback_info) }
+}
+
+pub unsafe fn create_render_bundle_encoder(
+    device: WGPUDevice,
+    descriptor: *const WGPURenderBundleEncoderDescriptor,
+) -> WGPURenderBundleEncoder {
+    make(device, "wgpuDeviceCreateRenderBundleEncoder", |d| unsafe {
+        crate::render_bundle_encoder::create(d, descriptor)
+    })
+}
+
+pub unsafe fn create_render_pipeline(
+    device: WGPUDevice,
+    descriptor: *const WGPURenderPipelineDescriptor,
+) -> WGPURenderPipeline {
+    make(device, "wgpuDeviceCreateRenderPipeline", |d| unsafe {
+        crate::render_pipeline::create(d, descriptor).map(|(p, _)| p)
+    })
+}
+
+pub unsafe fn create_sampler(
+    device: WGPUDevice,
+    descriptor: *const WGPUSamplerDescriptor,
+) -> WGPUSampler {
+    make(device, "wgpuDeviceCreateSampler", |d| unsafe {
+        crate::sampler::create(d, descriptor)
+    })
+}
+
+pub unsafe fn create_shader_module(
+    device: WGPUDevice,
+    descriptor: *const WGPUShaderModuleDescriptor,
+) -> WGPUShaderModule {
+    make(device, "wgpuDeviceCreateShaderModule", |d| unsafe {
+        crate::shader_module::create(d, descriptor)
+    })
+}
+
+pub unsafe fn create_texture(
+    device: WGPUDevice,
+    descriptor: *const WGPUTextureDescriptor,
+) -> WGPUTexture {
+    make(device, "wgpuDeviceCreateTexture", |d| unsafe {
+        crate::texture::create(d, descriptor)
+    })
+}
+
+pub fn destroy(device: WGPUDevice) {
+    if let Some(device) = device.get_or_log("wgpuDeviceDestroy") {
+        device.ctx.global.device_destroy(device.id);
+        // wgpu-core loses the device once its queue is idle; get there now so the
+        // lost callback and failed maps are delivered.
+        device.poll(None);
+    }
+}
+
+pub fn get_lost_future(device: WGPUDevice) -> WGPUFuture {
+    device
+        .get_or_log("wgpuDeviceGetLostFuture")
+        .map_or(WGPUFuture { id: 0 }, |d| d.lost_future)
+}
+
+pub unsafe fn get_limits(device: WGPUDevice, limits: *mut WGPULimits) -> WGPUStatus {
+    let Some(device) = device.get_or_log("wgpuDeviceGetLimits") else {
+        return WGPUStatus::Error;
+    };
+    let Some(out) = (unsafe { limits.as_mut() }) else {
+        return WGPUStatus::Error;
+    };
+    conv::limits_to_c(&device.limits, out);
+    WGPUStatus::Success
+}
+
+pub fn has_feature(device: WGPUDevice, feature: WGPUFeatureName) -> WGPUBool {
+    device
+        .get_or_log("wgpuDeviceHasFeature")
+        .is_some_and(|d| conv::features_to_c(d.features).contains(&feature)) as WGPUBool
+}
+
+pub unsafe fn get_features(device: WGPUDevice, features: *mut WGPUSupportedFeatures) {
+    let Some(device) = device.get_or_log("wgpuDeviceGetFeatures") else {
+        return;
+    };
+    let Some(out) = (unsafe { features.as_mut() }) else {
+        return log::error!("wgpuDeviceGetFeatures: features is NULL");
+    };
+    (out.features, out.featureCount) =
+        crate::free_members::leak_array(conv::features_to_c(device.features));
+}
+
+pub unsafe fn get_adapter_info(device: WGPUDevice, info: *mut WGPUAdapterInfo) -> WGPUStatus {
+    let Some(device) = device.get_or_log("wgpuDeviceGetAdapterInfo") else {
+        return WGPUStatus::Error;
+    };
+    let Some(out) = (unsafe { info.as_mut() }) else {
+        return WGPUStatus::Error;
+    };
+    crate::adapter::fill_info(&device.ctx.global.device_adapter_info(device.id), out)
+}
+
+pub fn get_queue(device: WGPUDevice) -> WGPUQueue {
+    let Some(device) = device.get_or_log("wgpuDeviceGetQueue") else {
+        return Handle::NULL;
+    };
+    let mut queue = device.queue.lock();
+    if queue.get().is_ok() {
+        crate::handle::add_ref(*queue);
+    } else {
+        *queue = Handle::new(crate::queue::Queue {
+            device: device.clone(),
+        });
+    }
+    *queue
+}
+
+pub fn push_error_scope(device: WGPUDevice, filter: WGPUErrorFilter) {
+    let Some(device) = device.get_or_log("wgpuDevicePushErrorScope") else {
+        return;
+    };
+    match filter {
+        WGPUErrorFilter::Validation | WGPUErrorFilter::OutOfMemory | WGPUErrorFilter::Internal => {
+            device.errors.lock().push(filter)
+        }
+        other => device.validation(format!(
+            "wgpuDevicePushErrorScope: {:#x} is not a valid WGPUErrorFilter",
+            other.0
+        )),
+    }
+}
+
+pub fn pop_error_scope(
+    device: WGPUDevice,
+    callback_info: WGPUPopErrorScopeCallbackInfo,
+) -> WGPUFuture {
+    let Some(device) = device.get_or_log("wgpuDevicePopErrorScope") else {
+        return WGPUFuture { id: 0 };
+    };
+    let mode = match conv::callback_mode(callback_info.mode) {
+        Ok(m) => m,
+        Err(e) => {
+            log::error!("wgpuDevicePopErrorScope: {e}");
+            return WGPUFuture { id: 0 };
+        }
+    };
+    let cb = Sendable(callback_info);
+    let call = Arc::new(Mutex::new(Some(move |status, ty, message: &str| {
+        let cb = &cb;
+        if let Some(f) = cb.0.callback {
+            // SAFETY: the C callback with the caller's own userdata.
+            unsafe {
+                f(
+                    status,
+                    ty,
+                    conv::to_string_view(message),
+                    cb.0.userdata1,
+                    cb.0.userdata2,
+                )
+            }
+        }
+    })));
+    let cancel = call.clone();
+    let future = device.ctx.futures.register(
+        mode,
+        None,
+        Box::new(move || {
+            if let Some(c) = cancel.lock().take() {
+                c(
+                    WGPUPopErrorScopeStatus::CallbackCancelled,
+                    WGPUErrorType::NoError,
+                    "the instance was released",
+                )
+            }
+        }),
+    );
+    let popped = device.errors.lock().pop();
+    device.ctx.futures.complete(
+        future,
+        Box::new(move || {
+            if let Some(c) = call.lock().take() {
+                match popped {
+                    None => c(
+                        WGPUPopErrorScopeStatus::Error,
+                        WGPUErrorType::NoError,
+                        "no error scope to pop",
+                    ),
+                    Some(None) => c(WGPUPopErrorScopeStatus::Success, WGPUErrorType::NoError, ""),
+                    Some(Some((ty, message))) => c(WGPUPopErrorScopeStatus::Success, ty, &message),
+                }
+            }
+        }),
+    );
+    future
+}
+
+pub unsafe fn set_label(device: WGPUDevice, label: WGPUStringView) {
+    unsafe { crate::label::set(device, label) }
+}

@@ -1,0 +1,111 @@
+//! The one guard every exported function runs in (see `generated/exports.rs`).
+//!
+//! A panic inside becomes an Internal error on the device the call was about (or an
+//! error log where no device is reachable), and the function returns its documented
+//! failure value. Nothing unwinds into C.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+use crate::device::Device;
+use crate::generated::types::*;
+use crate::handle::{Handle, Object};
+
+/// The value a function returns when it fails before it can do better.
+pub trait Fail {
+    fn fail() -> Self;
+}
+
+impl Fail for () {
+    fn fail() -> Self {}
+}
+macro_rules! fail_zero {
+    ($($t:ty),*) => {$(impl Fail for $t { fn fail() -> Self { 0 as $t } })*};
+}
+fail_zero!(u32, u64, usize, f32);
+impl<T> Fail for *mut T {
+    fn fail() -> Self {
+        std::ptr::null_mut()
+    }
+}
+impl<T> Fail for *const T {
+    fn fail() -> Self {
+        std::ptr::null()
+    }
+}
+impl<T: Object> Fail for Handle<T> {
+    fn fail() -> Self {
+        Handle::NULL
+    }
+}
+impl Fail for WGPUFuture {
+    fn fail() -> Self {
+        WGPUFuture { id: 0 }
+    }
+}
+impl Fail for WGPUProc {
+    fn fail() -> Self {
+        None
+    }
+}
+
+/// Where a panic is reported: the device of the object the call is on, if any.
+pub trait Target {
+    fn device(self) -> Option<Arc<Device>>;
+}
+
+/// For the free functions, which are on no object.
+pub struct NoTarget;
+
+impl Target for NoTarget {
+    fn device(self) -> Option<Arc<Device>> {
+        None
+    }
+}
+
+impl<T: Object> Target for Handle<T> {
+    fn device(self) -> Option<Arc<Device>> {
+        T::device(&self.get().ok()?)
+    }
+}
+
+#[inline]
+pub fn guard<R: Fail>(function: &'static str, target: impl Target, body: impl FnOnce() -> R) -> R {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            let message = format!("{function}: internal error (caught panic: {what})");
+            // Looking up the device could itself panic; the guard must not.
+            let device = catch_unwind(AssertUnwindSafe(|| target.device()))
+                .ok()
+                .flatten();
+            match device {
+                Some(device) => {
+                    let _ = catch_unwind(AssertUnwindSafe(|| {
+                        device.report(WGPUErrorType::Internal, message.clone())
+                    }));
+                }
+                None => log::error!("{message}"),
+            }
+            R::fail()
+        }
+    }
+}
+
+/// With the `panic-test` feature, a label of exactly this text makes object creation
+/// panic inside the library, so tests can prove the guard holds.
+#[cfg(feature = "panic-test")]
+pub const PANIC_LABEL: &str = "webgpu-shim:panic";
+
+#[inline]
+pub fn maybe_test_panic(_label: Option<&str>) {
+    #[cfg(feature = "panic-test")]
+    if _label == Some(PANIC_LABEL) {
+        panic!("panic requested by the test label");
+    }
+}

@@ -1,0 +1,304 @@
+//! `WGPUInstance`: owns the wgpu-core `Global` (shared, through `Context`, with every
+//! object made from it) and the future queue. Releasing the last C reference cancels
+//! every undelivered callback. Also the free functions of webgpu.h.
+
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use parking_lot::Mutex;
+
+use crate::conv;
+use crate::future::{Futures, Sendable, Wait};
+use crate::generated::types::*;
+use crate::handle::{object, Handle};
+
+/// The most futures one `WaitAny` with a timeout may wait on.
+pub const TIMED_WAIT_ANY_MAX_COUNT: usize = 64;
+
+/// What every object of an instance shares.
+pub struct Context {
+    pub global: wgc::global::Global,
+    pub futures: Futures,
+    timed_wait_any: bool,
+    devices: Mutex<Vec<Weak<crate::device::Device>>>,
+}
+
+impl Context {
+    pub fn add_device(&self, device: &Arc<crate::device::Device>) {
+        let mut devices = self.devices.lock();
+        devices.retain(|d| d.strong_count() > 0);
+        devices.push(Arc::downgrade(device));
+    }
+
+    fn devices(&self) -> Vec<Arc<crate::device::Device>> {
+        self.devices
+            .lock()
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect()
+    }
+}
+
+pub struct Instance {
+    pub ctx: Arc<Context>,
+}
+
+object!(Instance, "WGPUInstance", 1, |_i| None);
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        self.ctx.futures.close();
+    }
+}
+
+const INSTANCE_FEATURES: [WGPUInstanceFeatureName; 3] = [
+    WGPUInstanceFeatureName::TimedWaitAny,
+    WGPUInstanceFeatureName::ShaderSourceSPIRV,
+    WGPUInstanceFeatureName::MultipleDevicesPerAdapter,
+];
+
+pub unsafe fn create_instance(descriptor: *const WGPUInstanceDescriptor) -> WGPUInstance {
+    match unsafe { instance_options(descriptor) } {
+        Ok(timed_wait_any) => {
+            let desc = wgt::InstanceDescriptor {
+                backends: wgt::Backends::from_env().unwrap_or(wgt::Backends::all()),
+                flags: wgt::InstanceFlags::from_build_config().with_env(),
+                ..wgt::InstanceDescriptor::new_without_display_handle()
+            };
+            let ctx = Context {
+                global: wgc::global::Global::new("webgpu-shim", desc, None),
+                futures: Futures::default(),
+                timed_wait_any,
+                devices: Mutex::new(Vec::new()),
+            };
+            Handle::new(Instance { ctx: Arc::new(ctx) })
+        }
+        Err(e) => {
+            log::error!("wgpuCreateInstance: {e}");
+            Handle::NULL
+        }
+    }
+}
+
+/// Validates an instance descriptor; returns whether TimedWaitAny was asked for.
+unsafe fn instance_options(descriptor: *const WGPUInstanceDescriptor) -> conv::Result<bool> {
+    let Some(desc) = (unsafe { descriptor.as_ref() }) else {
+        return Ok(false);
+    };
+    unsafe { conv::no_chain(desc.nextInChain, "WGPUInstanceDescriptor") }?;
+    let mut timed = false;
+    for f in unsafe {
+        conv::slice(
+            desc.requiredFeatures,
+            desc.requiredFeatureCount,
+            "requiredFeatures",
+        )
+    }? {
+        if !INSTANCE_FEATURES.contains(f) {
+            return Err(format!(
+                "{:#x} is not a supported WGPUInstanceFeatureName",
+                f.0
+            ));
+        }
+        timed |= *f == WGPUInstanceFeatureName::TimedWaitAny;
+    }
+    if let Some(limits) = unsafe { desc.requiredLimits.as_ref() } {
+        unsafe { conv::no_chain(limits.nextInChain, "WGPUInstanceLimits") }?;
+        if limits.timedWaitAnyMaxCount > TIMED_WAIT_ANY_MAX_COUNT {
+            return Err(format!(
+                "timedWaitAnyMaxCount {} is above the supported {TIMED_WAIT_ANY_MAX_COUNT}",
+                limits.timedWaitAnyMaxCount
+            ));
+        }
+    }
+    Ok(timed)
+}
+
+pub unsafe fn get_instance_features(features: *mut WGPUSupportedInstanceFeatures) {
+    let Some(out) = (unsafe { features.as_mut() }) else {
+        return log::error!("wgpuGetInstanceFeatures: features is NULL");
+    };
+    let (data, count) = crate::free_members::leak_array(INSTANCE_FEATURES.to_vec());
+    out.features = data;
+    out.featureCount = count;
+}
+
+pub unsafe fn get_instance_limits(limits: *mut WGPUInstanceLimits) -> WGPUStatus {
+    let Some(out) = (unsafe { limits.as_mut() }) else {
+        return WGPUStatus::Error;
+    };
+    if !out.nextInChain.is_null() {
+        return WGPUStatus::Error;
+    }
+    out.timedWaitAnyMaxCount = TIMED_WAIT_ANY_MAX_COUNT;
+    WGPUStatus::Success
+}
+
+pub fn has_instance_feature(feature: WGPUInstanceFeatureName) -> WGPUBool {
+    INSTANCE_FEATURES.contains(&feature) as WGPUBool
+}
+
+pub unsafe fn create_surface(
+    instance: WGPUInstance,
+    descriptor: *const WGPUSurfaceDescriptor,
+) -> WGPUSurface {
+    let Some(instance) = instance.get_or_log("wgpuInstanceCreateSurface") else {
+        return Handle::NULL;
+    };
+    match unsafe { crate::surface::create(&instance.ctx, descriptor) } {
+        Ok(s) => Handle::new(s),
+        Err(e) => {
+            log::error!("wgpuInstanceCreateSurface: {e}");
+            Handle::NULL
+        }
+    }
+}
+
+/// WGSL language extensions naga accepts.
+const WGSL_FEATURES: [WGPUWGSLLanguageFeatureName; 5] = [
+    WGPUWGSLLanguageFeatureName::ReadonlyAndReadwriteStorageTextures,
+    WGPUWGSLLanguageFeatureName::Packed4x8IntegerDotProduct,
+    WGPUWGSLLanguageFeatureName::UnrestrictedPointerParameters,
+    WGPUWGSLLanguageFeatureName::PointerCompositeAccess,
+    WGPUWGSLLanguageFeatureName::UniformBufferStandardLayout,
+];
+
+pub unsafe fn get_WGSL_language_features(
+    instance: WGPUInstance,
+    features: *mut WGPUSupportedWGSLLanguageFeatures,
+) {
+    if instance
+        .get_or_log("wgpuInstanceGetWGSLLanguageFeatures")
+        .is_none()
+    {
+        return;
+    }
+    let Some(out) = (unsafe { features.as_mut() }) else {
+        return log::error!("wgpuInstanceGetWGSLLanguageFeatures: features is NULL");
+    };
+    let (data, count) = crate::free_members::leak_array(WGSL_FEATURES.to_vec());
+    out.features = data;
+    out.featureCount = count;
+}
+
+pub fn has_WGSL_language_feature(
+    instance: WGPUInstance,
+    feature: WGPUWGSLLanguageFeatureName,
+) -> WGPUBool {
+    (instance
+        .get_or_log("wgpuInstanceHasWGSLLanguageFeature")
+        .is_some()
+        && WGSL_FEATURES.contains(&feature)) as WGPUBool
+}
+
+pub fn process_events(instance: WGPUInstance) {
+    let Some(instance) = instance.get_or_log("wgpuInstanceProcessEvents") else {
+        return;
+    };
+    for device in instance.ctx.devices() {
+        device.poll(Some(Duration::ZERO));
+    }
+    instance.ctx.futures.process_events();
+}
+
+pub unsafe fn request_adapter(
+    instance: WGPUInstance,
+    options: *const WGPURequestAdapterOptions,
+    callback_info: WGPURequestAdapterCallbackInfo,
+) -> WGPUFuture {
+    let Some(instance) = instance.get_or_log("wgpuInstanceRequestAdapter") else {
+        return WGPUFuture { id: 0 };
+    };
+    let cb = Sendable(callback_info);
+    let call = move |status: WGPURequestAdapterStatus, adapter: WGPUAdapter, message: &str| {
+        let cb = &cb;
+        if let Some(f) = cb.0.callback {
+            // SAFETY: the C callback with the caller's own userdata, as webgpu.h defines.
+            unsafe {
+                f(
+                    status,
+                    adapter,
+                    conv::to_string_view(message),
+                    cb.0.userdata1,
+                    cb.0.userdata2,
+                )
+            }
+        }
+    };
+    let mode = match conv::callback_mode(callback_info.mode) {
+        Ok(m) => m,
+        Err(e) => {
+            log::error!("wgpuInstanceRequestAdapter: {e}");
+            return WGPUFuture { id: 0 };
+        }
+    };
+    let call = Arc::new(Mutex::new(Some(call)));
+    let cancel = call.clone();
+    let future = instance.ctx.futures.register(
+        mode,
+        None,
+        Box::new(move || {
+            if let Some(c) = cancel.lock().take() {
+                c(
+                    WGPURequestAdapterStatus::CallbackCancelled,
+                    Handle::NULL,
+                    "the instance was released",
+                )
+            }
+        }),
+    );
+    let result = unsafe { crate::adapter::request(&instance.ctx, options) };
+    instance.ctx.futures.complete(
+        future,
+        Box::new(move || {
+            if let Some(c) = call.lock().take() {
+                match result {
+                    Ok(adapter) => c(WGPURequestAdapterStatus::Success, Handle::new(adapter), ""),
+                    Err((status, message)) => c(status, Handle::NULL, &message),
+                }
+            }
+        }),
+    );
+    future
+}
+
+pub unsafe fn wait_any(
+    instance: WGPUInstance,
+    future_count: usize,
+    futures: *mut WGPUFutureWaitInfo,
+    timeout_ns: u64,
+) -> WGPUWaitStatus {
+    let Some(instance) = instance.get_or_log("wgpuInstanceWaitAny") else {
+        return WGPUWaitStatus::Error;
+    };
+    if future_count == 0 {
+        return WGPUWaitStatus::Success;
+    }
+    if futures.is_null() {
+        log::error!("wgpuInstanceWaitAny: futures is NULL");
+        return WGPUWaitStatus::Error;
+    }
+    if timeout_ns > 0 {
+        if !instance.ctx.timed_wait_any {
+            log::error!("wgpuInstanceWaitAny: a timeout needs the TimedWaitAny instance feature");
+            return WGPUWaitStatus::Error;
+        }
+        if future_count > TIMED_WAIT_ANY_MAX_COUNT {
+            log::error!(
+                "wgpuInstanceWaitAny: {future_count} futures is above timedWaitAnyMaxCount"
+            );
+            return WGPUWaitStatus::Error;
+        }
+    }
+    // SAFETY: non-NULL, and the caller promises `future_count` elements.
+    let futures = unsafe { std::slice::from_raw_parts_mut(futures, future_count) };
+    let timeout = (timeout_ns != u64::MAX).then(|| Duration::from_nanos(timeout_ns));
+    match instance.ctx.futures.wait_any(futures, timeout) {
+        Wait::Success => WGPUWaitStatus::Success,
+        Wait::TimedOut => WGPUWaitStatus::TimedOut,
+        Wait::Error(e) => {
+            log::error!("wgpuInstanceWaitAny: {e}");
+            WGPUWaitStatus::Error
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! webgpu-shim: the standard WebGPU C API (`webgpu.h`) over wgpu-core.
+//!
+//! `generated/` holds what build.rs writes from the API data: the C types and every
+//! exported function, each of which runs in [`guard`] and calls one function of the
+//! module named after its WebGPU object. Handles are table entries ([`handle`]);
+//! asynchronous results go through the instance's future queue ([`future`]); errors
+//! through the device's error sink ([`error`]).
+
+#![allow(non_snake_case, non_upper_case_globals)]
+#![allow(clippy::missing_safety_doc)]
+
+pub mod generated {
+    pub mod exports;
+    pub mod types;
+}
+
+mod adapter;
+mod bind_group;
+mod bind_group_layout;
+mod buffer;
+mod command_buffer;
+mod command_encoder;
+mod compute_pass_encoder;
+mod compute_pipeline;
+mod conv;
+mod device;
+mod error;
+mod external_texture;
+mod free_members;
+mod future;
+mod guard;
+mod handle;
+mod instance;
+mod label;
+mod pipeline_layout;
+mod placeholder;
+mod query_set;
+mod queue;
+mod render_bundle;
+mod render_bundle_encoder;
+mod render_pass_encoder;
+mod render_pipeline;
+mod sampler;
+mod shader_module;
+mod surface;
+mod texture;
+mod texture_view;
+
+pub use generated::exports::*;
+pub use generated::types::*;

@@ -1,0 +1,64 @@
+//! `WGPUPipelineLayout`: a wgpu-core pipeline layout id; keeps its bind group layouts.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use crate::bind_group_layout::BindGroupLayout;
+use crate::conv;
+use crate::device::Device;
+use crate::generated::types::*;
+use crate::handle::object;
+
+pub struct PipelineLayout {
+    pub device: Arc<Device>,
+    pub id: wgc::id::PipelineLayoutId,
+    _layouts: Vec<Arc<BindGroupLayout>>,
+}
+
+object!(PipelineLayout, "WGPUPipelineLayout", 8, |p| Some(
+    p.device.clone()
+));
+
+impl Drop for PipelineLayout {
+    fn drop(&mut self) {
+        self.device.ctx.global.pipeline_layout_drop(self.id);
+    }
+}
+
+pub unsafe fn create(
+    device: &Arc<Device>,
+    descriptor: *const WGPUPipelineLayoutDescriptor,
+) -> conv::Result<PipelineLayout> {
+    let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    unsafe { conv::no_chain(desc.nextInChain, "WGPUPipelineLayoutDescriptor") }?;
+    // A NULL entry leaves that group index empty.
+    let layouts = unsafe {
+        conv::slice(
+            desc.bindGroupLayouts,
+            desc.bindGroupLayoutCount,
+            "bindGroupLayouts",
+        )
+    }?
+    .iter()
+    .map(|l| l.get_optional("bindGroupLayouts"))
+    .collect::<conv::Result<Vec<_>>>()?;
+    let wgc_desc = wgc::binding_model::PipelineLayoutDescriptor {
+        label: unsafe { conv::label(desc.label) }?,
+        bind_group_layouts: Cow::Owned(layouts.iter().map(|l| l.as_ref().map(|l| l.id)).collect()),
+        immediate_size: desc.immediateSize,
+    };
+    let (id, error) = device
+        .ctx
+        .global
+        .device_create_pipeline_layout(device.id, &wgc_desc, None);
+    device.check(error);
+    Ok(PipelineLayout {
+        device: device.clone(),
+        id,
+        _layouts: layouts.into_iter().flatten().collect(),
+    })
+}
+
+pub unsafe fn set_label(pipeline_layout: WGPUPipelineLayout, label: WGPUStringView) {
+    unsafe { crate::label::set(pipeline_layout, label) }
+}

@@ -1,0 +1,74 @@
+//! `WGPUQuerySet`: a wgpu-core query set id, with its type and count for the getters.
+
+use std::sync::Arc;
+
+use crate::conv;
+use crate::device::Device;
+use crate::generated::types::*;
+use crate::handle::object;
+
+pub struct QuerySet {
+    pub device: Arc<Device>,
+    pub id: wgc::id::QuerySetId,
+    ty: WGPUQueryType,
+    count: u32,
+}
+
+object!(QuerySet, "WGPUQuerySet", 17, |q| Some(q.device.clone()));
+
+impl Drop for QuerySet {
+    fn drop(&mut self) {
+        self.device.ctx.global.query_set_drop(self.id);
+    }
+}
+
+pub unsafe fn create(
+    device: &Arc<Device>,
+    descriptor: *const WGPUQuerySetDescriptor,
+) -> conv::Result<QuerySet> {
+    let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    unsafe { conv::no_chain(desc.nextInChain, "WGPUQuerySetDescriptor") }?;
+    let ty = match desc.r#type {
+        WGPUQueryType::Occlusion => wgt::QueryType::Occlusion,
+        WGPUQueryType::Timestamp => wgt::QueryType::Timestamp,
+        other => return Err(format!("{:#x} is not a valid WGPUQueryType", other.0)),
+    };
+    let wgc_desc = wgt::QuerySetDescriptor {
+        label: unsafe { conv::label(desc.label) }?,
+        ty,
+        count: desc.count,
+    };
+    let (id, error) = device
+        .ctx
+        .global
+        .device_create_query_set(device.id, &wgc_desc, None);
+    device.check(error);
+    Ok(QuerySet {
+        device: device.clone(),
+        id,
+        ty: desc.r#type,
+        count: desc.count,
+    })
+}
+
+pub unsafe fn set_label(query_set: WGPUQuerySet, label: WGPUStringView) {
+    unsafe { crate::label::set(query_set, label) }
+}
+
+pub fn get_type(query_set: WGPUQuerySet) -> WGPUQueryType {
+    query_set
+        .get_or_log("wgpuQuerySetGetType")
+        .map_or(WGPUQueryType(0), |q| q.ty)
+}
+
+pub fn get_count(query_set: WGPUQuerySet) -> u32 {
+    query_set
+        .get_or_log("wgpuQuerySetGetCount")
+        .map_or(0, |q| q.count)
+}
+
+pub fn destroy(query_set: WGPUQuerySet) {
+    if let Some(q) = query_set.get_or_log("wgpuQuerySetDestroy") {
+        q.device.ctx.global.query_set_destroy(q.id);
+    }
+}

@@ -1,0 +1,174 @@
+//! `WGPUQueue`: the device's one queue. Submission, writes, and the work-done future.
+
+use std::ffi::c_void;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use crate::conv;
+use crate::device::Device;
+use crate::future::Sendable;
+use crate::generated::types::*;
+use crate::handle::object;
+
+pub struct Queue {
+    pub device: Arc<Device>,
+}
+
+object!(Queue, "WGPUQueue", 5, |q| Some(q.device.clone()));
+
+pub unsafe fn submit(queue: WGPUQueue, command_count: usize, commands: *const WGPUCommandBuffer) {
+    let Some(queue) = queue.get_or_log("wgpuQueueSubmit") else {
+        return;
+    };
+    let device = &queue.device;
+    let result = (|| {
+        let list = unsafe { conv::slice(commands, command_count, "commands") }?;
+        list.iter()
+            .map(|c| {
+                let cb = c.get_or_message("commands")?;
+                cb.take_for_submit()
+            })
+            .collect::<conv::Result<Vec<_>>>()
+    })();
+    match result {
+        Ok(ids) => {
+            if let Err((_, e)) = device.ctx.global.queue_submit(device.queue_id, &ids) {
+                device.report_error(&e);
+            }
+        }
+        Err(e) => device.validation(format!("wgpuQueueSubmit: {e}")),
+    }
+}
+
+pub fn on_submitted_work_done(
+    queue: WGPUQueue,
+    callback_info: WGPUQueueWorkDoneCallbackInfo,
+) -> WGPUFuture {
+    let Some(queue) = queue.get_or_log("wgpuQueueOnSubmittedWorkDone") else {
+        return WGPUFuture { id: 0 };
+    };
+    let device = queue.device.clone();
+    let mode = match conv::callback_mode(callback_info.mode) {
+        Ok(m) => m,
+        Err(e) => {
+            device.validation(format!("wgpuQueueOnSubmittedWorkDone: {e}"));
+            return WGPUFuture { id: 0 };
+        }
+    };
+    let cb = Sendable(callback_info);
+    let call = Arc::new(Mutex::new(Some(
+        move |status: WGPUQueueWorkDoneStatus, message: &str| {
+            let cb = &cb;
+            if let Some(f) = cb.0.callback {
+                // SAFETY: the C callback with the caller's own userdata.
+                unsafe {
+                    f(
+                        status,
+                        conv::to_string_view(message),
+                        cb.0.userdata1,
+                        cb.0.userdata2,
+                    )
+                }
+            }
+        },
+    )));
+    let cancel = call.clone();
+    let future = device.ctx.futures.register(
+        mode,
+        Some(&device),
+        Box::new(move || {
+            if let Some(c) = cancel.lock().take() {
+                c(
+                    WGPUQueueWorkDoneStatus::CallbackCancelled,
+                    "the instance was released",
+                )
+            }
+        }),
+    );
+    let ctx = device.ctx.clone();
+    device.ctx.global.queue_on_submitted_work_done(
+        device.queue_id,
+        Box::new(move || {
+            ctx.futures.complete(
+                future,
+                Box::new(move || {
+                    if let Some(c) = call.lock().take() {
+                        c(WGPUQueueWorkDoneStatus::Success, "")
+                    }
+                }),
+            )
+        }),
+    );
+    future
+}
+
+pub unsafe fn write_buffer(
+    queue: WGPUQueue,
+    buffer: WGPUBuffer,
+    buffer_offset: u64,
+    data: *const c_void,
+    size: usize,
+) {
+    let Some(queue) = queue.get_or_log("wgpuQueueWriteBuffer") else {
+        return;
+    };
+    let device = &queue.device;
+    let result = (|| -> conv::Result<_> {
+        let buffer = buffer.get_or_message("buffer")?;
+        let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
+        Ok((buffer, bytes))
+    })();
+    match result {
+        Ok((buffer, bytes)) => {
+            if let Err(e) = device.ctx.global.queue_write_buffer(
+                device.queue_id,
+                buffer.id,
+                buffer_offset,
+                bytes,
+            ) {
+                device.report_error(&e);
+            }
+        }
+        Err(e) => device.validation(format!("wgpuQueueWriteBuffer: {e}")),
+    }
+}
+
+pub unsafe fn write_texture(
+    queue: WGPUQueue,
+    destination: *const WGPUTexelCopyTextureInfo,
+    data: *const c_void,
+    data_size: usize,
+    data_layout: *const WGPUTexelCopyBufferLayout,
+    write_size: *const WGPUExtent3D,
+) {
+    let Some(queue) = queue.get_or_log("wgpuQueueWriteTexture") else {
+        return;
+    };
+    let device = &queue.device;
+    let result = (|| -> conv::Result<_> {
+        let (dst, _texture) = unsafe { crate::texture::copy_info(destination, "destination") }?;
+        let layout =
+            crate::texture::buffer_layout(unsafe { conv::required(data_layout, "dataLayout") }?);
+        let size = crate::texture::extent(unsafe { conv::required(write_size, "writeSize") }?);
+        let bytes = unsafe { conv::slice(data as *const u8, data_size, "data") }?;
+        Ok((dst, layout, size, bytes, _texture))
+    })();
+    match result {
+        Ok((dst, layout, size, bytes, _texture)) => {
+            if let Err(e) =
+                device
+                    .ctx
+                    .global
+                    .queue_write_texture(device.queue_id, &dst, bytes, &layout, &size)
+            {
+                device.report_error(&e);
+            }
+        }
+        Err(e) => device.validation(format!("wgpuQueueWriteTexture: {e}")),
+    }
+}
+
+pub unsafe fn set_label(queue: WGPUQueue, label: WGPUStringView) {
+    unsafe { crate::label::set(queue, label) }
+}

@@ -1,0 +1,242 @@
+//! `WGPUTexture`: a wgpu-core texture id and the descriptor its getters answer from;
+//! also the texel-copy conversions that name textures and buffers.
+
+use std::sync::Arc;
+
+use crate::buffer::Buffer;
+use crate::conv;
+use crate::device::Device;
+use crate::generated::types::*;
+use crate::handle::{object, Handle};
+
+pub struct Texture {
+    pub device: Arc<Device>,
+    pub id: wgc::id::TextureId,
+    pub desc: wgt::TextureDescriptor<(), Vec<wgt::TextureFormat>>,
+    binding_view_dimension: WGPUTextureViewDimension,
+    /// A surface texture belongs to its surface: wgpu-core drops it at present.
+    owned: bool,
+}
+
+object!(Texture, "WGPUTexture", 14, |t| Some(t.device.clone()));
+
+impl Drop for Texture {
+    fn drop(&mut self) {
+        if self.owned {
+            self.device.ctx.global.texture_drop(self.id);
+        }
+    }
+}
+
+pub fn extent(e: &WGPUExtent3D) -> wgt::Extent3d {
+    wgt::Extent3d {
+        width: e.width,
+        height: e.height,
+        depth_or_array_layers: e.depthOrArrayLayers,
+    }
+}
+
+pub fn aspect(a: WGPUTextureAspect) -> conv::Result<wgt::TextureAspect> {
+    Ok(match a {
+        WGPUTextureAspect::Undefined | WGPUTextureAspect::All => wgt::TextureAspect::All,
+        WGPUTextureAspect::StencilOnly => wgt::TextureAspect::StencilOnly,
+        WGPUTextureAspect::DepthOnly => wgt::TextureAspect::DepthOnly,
+        other => return Err(format!("{:#x} is not a valid WGPUTextureAspect", other.0)),
+    })
+}
+
+pub fn buffer_layout(l: &WGPUTexelCopyBufferLayout) -> wgt::TexelCopyBufferLayout {
+    wgt::TexelCopyBufferLayout {
+        offset: l.offset,
+        bytes_per_row: (l.bytesPerRow != WGPU_COPY_STRIDE_UNDEFINED).then_some(l.bytesPerRow),
+        rows_per_image: (l.rowsPerImage != WGPU_COPY_STRIDE_UNDEFINED).then_some(l.rowsPerImage),
+    }
+}
+
+/// A texture copy location, with the texture held for the call.
+pub unsafe fn copy_info(
+    info: *const WGPUTexelCopyTextureInfo,
+    what: &str,
+) -> conv::Result<(wgc::command::TexelCopyTextureInfo, Arc<Texture>)> {
+    let info = unsafe { conv::required(info, what) }?;
+    let texture = info.texture.get_or_message(&format!("{what}.texture"))?;
+    Ok((
+        wgt::TexelCopyTextureInfo {
+            texture: texture.id,
+            mip_level: info.mipLevel,
+            origin: wgt::Origin3d {
+                x: info.origin.x,
+                y: info.origin.y,
+                z: info.origin.z,
+            },
+            aspect: aspect(info.aspect)?,
+        },
+        texture,
+    ))
+}
+
+/// A buffer copy location, with the buffer held for the call.
+pub unsafe fn buffer_info(
+    info: *const WGPUTexelCopyBufferInfo,
+    what: &str,
+) -> conv::Result<(wgc::command::TexelCopyBufferInfo, Arc<Buffer>)> {
+    let info = unsafe { conv::required(info, what) }?;
+    let buffer = info.buffer.get_or_message(&format!("{what}.buffer"))?;
+    Ok((
+        wgt::TexelCopyBufferInfo {
+            buffer: buffer.id,
+            layout: buffer_layout(&info.layout),
+        },
+        buffer,
+    ))
+}
+
+pub unsafe fn create(
+    device: &Arc<Device>,
+    descriptor: *const WGPUTextureDescriptor,
+) -> conv::Result<Texture> {
+    let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    let mut binding_view_dimension = WGPUTextureViewDimension::Undefined;
+    for (s_type, link) in unsafe { conv::Chain::new(desc.nextInChain) } {
+        match s_type {
+            WGPUSType::TextureBindingViewDimension => {
+                // SAFETY: the sType says what this link is.
+                let ext = unsafe { &*(link as *const WGPUTextureBindingViewDimension) };
+                conv::texture_view_dimension(ext.textureBindingViewDimension)?;
+                binding_view_dimension = ext.textureBindingViewDimension;
+            }
+            other => return Err(conv::unexpected_s_type(other, "WGPUTextureDescriptor")),
+        }
+    }
+    let label = unsafe { conv::label(desc.label) }?;
+    let view_formats =
+        unsafe { conv::slice(desc.viewFormats, desc.viewFormatCount, "viewFormats") }?
+            .iter()
+            .map(|f| {
+                conv::texture_format(*f)?.ok_or_else(|| "a view format is Undefined".to_string())
+            })
+            .collect::<conv::Result<Vec<_>>>()?;
+    let wgc_desc = wgt::TextureDescriptor {
+        label,
+        size: extent(&desc.size),
+        mip_level_count: desc.mipLevelCount,
+        sample_count: desc.sampleCount,
+        dimension: conv::texture_dimension(desc.dimension)?,
+        format: conv::texture_format(desc.format)?.ok_or("the format is Undefined")?,
+        usage: conv::texture_usage(desc.usage)?,
+        view_formats,
+    };
+    let (id, error) = device
+        .ctx
+        .global
+        .device_create_texture(device.id, &wgc_desc, None);
+    device.check(error);
+    Ok(Texture {
+        device: device.clone(),
+        id,
+        desc: wgc_desc.map_label(|_| ()),
+        binding_view_dimension,
+        owned: true,
+    })
+}
+
+impl Texture {
+    /// A texture wgpu-core made for a surface.
+    pub fn from_surface(
+        device: Arc<Device>,
+        id: wgc::id::TextureId,
+        desc: wgt::TextureDescriptor<(), Vec<wgt::TextureFormat>>,
+    ) -> Self {
+        Texture {
+            device,
+            id,
+            desc,
+            binding_view_dimension: WGPUTextureViewDimension::Undefined,
+            owned: false,
+        }
+    }
+}
+
+pub unsafe fn create_view(
+    texture: WGPUTexture,
+    descriptor: *const WGPUTextureViewDescriptor,
+) -> WGPUTextureView {
+    let Some(texture) = texture.get_or_log("wgpuTextureCreateView") else {
+        return Handle::NULL;
+    };
+    match unsafe { crate::texture_view::create(&texture, descriptor) } {
+        Ok(v) => Handle::new(v),
+        Err(e) => {
+            texture
+                .device
+                .validation(format!("wgpuTextureCreateView: {e}"));
+            Handle::NULL
+        }
+    }
+}
+
+pub unsafe fn set_label(texture: WGPUTexture, label: WGPUStringView) {
+    unsafe { crate::label::set(texture, label) }
+}
+
+fn getter<R: Default>(texture: WGPUTexture, function: &str, f: impl FnOnce(&Texture) -> R) -> R {
+    texture
+        .get_or_log(function)
+        .map_or_else(R::default, |t| f(&t))
+}
+
+pub fn get_width(texture: WGPUTexture) -> u32 {
+    getter(texture, "wgpuTextureGetWidth", |t| t.desc.size.width)
+}
+
+pub fn get_height(texture: WGPUTexture) -> u32 {
+    getter(texture, "wgpuTextureGetHeight", |t| t.desc.size.height)
+}
+
+pub fn get_depth_or_array_layers(texture: WGPUTexture) -> u32 {
+    getter(texture, "wgpuTextureGetDepthOrArrayLayers", |t| {
+        t.desc.size.depth_or_array_layers
+    })
+}
+
+pub fn get_mip_level_count(texture: WGPUTexture) -> u32 {
+    getter(texture, "wgpuTextureGetMipLevelCount", |t| {
+        t.desc.mip_level_count
+    })
+}
+
+pub fn get_sample_count(texture: WGPUTexture) -> u32 {
+    getter(texture, "wgpuTextureGetSampleCount", |t| {
+        t.desc.sample_count
+    })
+}
+
+pub fn get_dimension(texture: WGPUTexture) -> WGPUTextureDimension {
+    getter(texture, "wgpuTextureGetDimension", |t| {
+        conv::texture_dimension_to_c(t.desc.dimension)
+    })
+}
+
+pub fn get_texture_binding_view_dimension(texture: WGPUTexture) -> WGPUTextureViewDimension {
+    getter(texture, "wgpuTextureGetTextureBindingViewDimension", |t| {
+        t.binding_view_dimension
+    })
+}
+
+pub fn get_format(texture: WGPUTexture) -> WGPUTextureFormat {
+    getter(texture, "wgpuTextureGetFormat", |t| {
+        conv::texture_format_to_c(t.desc.format)
+    })
+}
+
+pub fn get_usage(texture: WGPUTexture) -> WGPUTextureUsage {
+    getter(texture, "wgpuTextureGetUsage", |t| {
+        conv::texture_usage_to_c(t.desc.usage)
+    })
+}
+
+pub fn destroy(texture: WGPUTexture) {
+    if let Some(t) = texture.get_or_log("wgpuTextureDestroy") {
+        t.device.ctx.global.texture_destroy(t.id);
+    }
+}

@@ -1,0 +1,69 @@
+//! `WGPUTextureView`: a wgpu-core texture view id; holds its texture.
+
+use std::sync::Arc;
+
+use crate::conv;
+use crate::device::Device;
+use crate::generated::types::*;
+use crate::handle::object;
+use crate::texture::Texture;
+
+pub struct TextureView {
+    pub device: Arc<Device>,
+    pub id: wgc::id::TextureViewId,
+    pub texture: Arc<Texture>,
+}
+
+object!(TextureView, "WGPUTextureView", 15, |v| Some(
+    v.device.clone()
+));
+
+impl Drop for TextureView {
+    fn drop(&mut self) {
+        let _ = self.device.ctx.global.texture_view_drop(self.id);
+    }
+}
+
+pub unsafe fn create(
+    texture: &Arc<Texture>,
+    descriptor: *const WGPUTextureViewDescriptor,
+) -> conv::Result<TextureView> {
+    let device = &texture.device;
+    let mut wgc_desc = wgc::resource::TextureViewDescriptor::default();
+    if let Some(desc) = unsafe { descriptor.as_ref() } {
+        for (s_type, _) in unsafe { conv::Chain::new(desc.nextInChain) } {
+            // Swizzles need a feature wgpu-core does not offer.
+            return Err(conv::unexpected_s_type(s_type, "WGPUTextureViewDescriptor"));
+        }
+        wgc_desc.label = unsafe { conv::label(desc.label) }?;
+        wgc_desc.format = conv::texture_format(desc.format)?;
+        wgc_desc.dimension = conv::texture_view_dimension(desc.dimension)?;
+        wgc_desc.usage = match desc.usage {
+            0 => None,
+            u => Some(conv::texture_usage(u)?),
+        };
+        wgc_desc.range = wgt::ImageSubresourceRange {
+            aspect: crate::texture::aspect(desc.aspect)?,
+            base_mip_level: desc.baseMipLevel,
+            mip_level_count: (desc.mipLevelCount != WGPU_MIP_LEVEL_COUNT_UNDEFINED)
+                .then_some(desc.mipLevelCount),
+            base_array_layer: desc.baseArrayLayer,
+            array_layer_count: (desc.arrayLayerCount != WGPU_ARRAY_LAYER_COUNT_UNDEFINED)
+                .then_some(desc.arrayLayerCount),
+        };
+    }
+    let (id, error) = device
+        .ctx
+        .global
+        .texture_create_view(texture.id, &wgc_desc, None);
+    device.check(error);
+    Ok(TextureView {
+        device: device.clone(),
+        id,
+        texture: texture.clone(),
+    })
+}
+
+pub unsafe fn set_label(texture_view: WGPUTextureView, label: WGPUStringView) {
+    unsafe { crate::label::set(texture_view, label) }
+}
