@@ -9,6 +9,7 @@
 #![allow(non_snake_case, non_upper_case_globals)]
 #![allow(clippy::missing_safety_doc)]
 
+#[rustfmt::skip]
 pub mod generated {
     pub mod exports;
     pub mod types;
