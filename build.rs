@@ -330,7 +330,9 @@ impl Api {
                 optional: false,
                 default: None,
             };
-            let mut methods: Vec<(String, Option<(Ty, Ptr)>, Vec<Param>, String)> = Vec::new();
+            // (name, return type, arguments, implementation path)
+            type Method = (String, Option<(Ty, Ptr)>, Vec<Param>, String);
+            let mut methods: Vec<Method> = Vec::new();
             for m in list(&o["methods"]) {
                 let name = s(&m["name"]);
                 let mut args: Vec<Param> = list(&m["args"]).iter().map(parse_param).collect();

@@ -20,7 +20,7 @@ object!(TextureView, "WGPUTextureView", 15, |v| Some(
 
 impl Drop for TextureView {
     fn drop(&mut self) {
-        let _ = self.device.ctx.global.texture_view_drop(self.id);
+        self.device.ctx.global.texture_view_drop(self.id);
     }
 }
 
@@ -31,10 +31,8 @@ pub unsafe fn create(
     let device = &texture.device;
     let mut wgc_desc = wgc::resource::TextureViewDescriptor::default();
     if let Some(desc) = unsafe { descriptor.as_ref() } {
-        for (s_type, _) in unsafe { conv::Chain::new(desc.nextInChain) } {
-            // Swizzles need a feature wgpu-core does not offer.
-            return Err(conv::unexpected_s_type(s_type, "WGPUTextureViewDescriptor"));
-        }
+        // Swizzles need a feature wgpu-core does not offer.
+        unsafe { conv::no_chain(desc.nextInChain, "WGPUTextureViewDescriptor") }?;
         wgc_desc.label = unsafe { conv::label(desc.label) }?;
         wgc_desc.format = conv::texture_format(desc.format)?;
         wgc_desc.dimension = conv::texture_view_dimension(desc.dimension)?;
