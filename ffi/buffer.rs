@@ -242,7 +242,11 @@ fn mapped_range(buffer: &Buffer, offset: usize, size: usize, write: bool) -> Opt
     } else {
         size as u64
     };
-    if offset < map.offset || offset.checked_add(size)? > end || !offset.is_multiple_of(8) || !size.is_multiple_of(4) {
+    if offset < map.offset
+        || offset.checked_add(size)? > end
+        || !offset.is_multiple_of(8)
+        || !size.is_multiple_of(4)
+    {
         return None;
     }
     let (ptr, _) = buffer
