@@ -62,7 +62,7 @@ pub unsafe fn request(
                 .compatibleSurface
                 .get_or_message("compatibleSurface")
                 .map_err(error)?;
-            let _ = surface;
+            desc.compatible_surface = Some(surface.id);
         }
     }
     match ctx.global.request_adapter(&desc, backends, None) {

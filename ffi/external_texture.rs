@@ -1,6 +1,6 @@
-//! `WGPUExternalTexture`: TEMPORARY placeholder until the render path lands (issue 3).
-
-#![allow(unused_variables)]
+//! `WGPUExternalTexture`: webgpu.h declares the object and its binding structs, but no
+//! function that makes one, so no live handle of this type can exist; its methods
+//! still validate their handle and report the misuse.
 
 use std::sync::Arc;
 
@@ -12,10 +12,10 @@ pub struct ExternalTexture {
     pub device: Arc<Device>,
 }
 
-object!(ExternalTexture, "WGPUExternalTexture", 23, |o| Some(
-    o.device.clone()
+object!(ExternalTexture, "WGPUExternalTexture", 23, |e| Some(
+    e.device.clone()
 ));
 
-pub unsafe fn set_label(this: WGPUExternalTexture, label: WGPUStringView) {
-    unsafe { crate::label::set(this, label) }
+pub unsafe fn set_label(external_texture: WGPUExternalTexture, label: WGPUStringView) {
+    unsafe { crate::label::set(external_texture, label) }
 }

@@ -34,7 +34,6 @@ mod handle;
 mod instance;
 mod label;
 mod pipeline_layout;
-mod placeholder;
 mod query_set;
 mod queue;
 mod render_bundle;

@@ -1,6 +1,4 @@
-//! `WGPURenderBundle`: TEMPORARY placeholder until the render path lands (issue 3).
-
-#![allow(unused_variables)]
+//! `WGPURenderBundle`: a finished wgpu-core render bundle id.
 
 use std::sync::Arc;
 
@@ -10,12 +8,19 @@ use crate::handle::object;
 
 pub struct RenderBundle {
     pub device: Arc<Device>,
+    pub id: wgc::id::RenderBundleId,
 }
 
-object!(RenderBundle, "WGPURenderBundle", 21, |o| Some(
-    o.device.clone()
+object!(RenderBundle, "WGPURenderBundle", 21, |r| Some(
+    r.device.clone()
 ));
 
-pub unsafe fn set_label(this: WGPURenderBundle, label: WGPUStringView) {
-    unsafe { crate::label::set(this, label) }
+impl Drop for RenderBundle {
+    fn drop(&mut self) {
+        self.device.ctx.global.render_bundle_drop(self.id);
+    }
+}
+
+pub unsafe fn set_label(render_bundle: WGPURenderBundle, label: WGPUStringView) {
+    unsafe { crate::label::set(render_bundle, label) }
 }

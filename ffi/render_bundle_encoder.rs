@@ -1,132 +1,284 @@
-//! `WGPURenderBundleEncoder`: TEMPORARY placeholder until the render path lands (issue 3).
+//! `WGPURenderBundleEncoder`: a wgpu-core `RenderBundleEncoder`, owned here; `Finish`
+//! turns it into a `WGPURenderBundle`.
 
-#![allow(unused_variables)]
-
+use std::borrow::Cow;
 use std::ffi::c_void;
 use std::sync::Arc;
 
+use parking_lot::Mutex;
+
+use crate::conv;
 use crate::device::Device;
 use crate::generated::types::*;
-use crate::handle::object;
+use crate::handle::{object, Handle};
 
 pub struct RenderBundleEncoder {
     pub device: Arc<Device>,
+    /// None once finished.
+    encoder: Mutex<Option<Box<wgc::command::RenderBundleEncoder>>>,
 }
 
 object!(
     RenderBundleEncoder,
     "WGPURenderBundleEncoder",
     20,
-    |o| Some(o.device.clone())
+    |r| Some(r.device.clone())
 );
 
-pub unsafe fn set_pipeline(this: WGPURenderBundleEncoder, pipeline: WGPURenderPipeline) {
-    crate::placeholder::unsupported(this, "wgpuRenderBundleEncoderSetPipeline")
+pub unsafe fn create(
+    device: &Arc<Device>,
+    descriptor: *const WGPURenderBundleEncoderDescriptor,
+) -> conv::Result<RenderBundleEncoder> {
+    let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    unsafe { conv::no_chain(desc.nextInChain, "WGPURenderBundleEncoderDescriptor") }?;
+    let color_formats =
+        unsafe { conv::slice(desc.colorFormats, desc.colorFormatCount, "colorFormats") }?
+            .iter()
+            .map(|f| conv::texture_format(*f))
+            .collect::<conv::Result<Vec<_>>>()?;
+    let depth_stencil = match conv::texture_format(desc.depthStencilFormat)? {
+        None => None,
+        Some(format) => Some(wgt::RenderBundleDepthStencil {
+            format,
+            depth_read_only: conv::bool(desc.depthReadOnly, "depthReadOnly")?,
+            stencil_read_only: conv::bool(desc.stencilReadOnly, "stencilReadOnly")?,
+        }),
+    };
+    let wgc_desc = wgc::command::RenderBundleEncoderDescriptor {
+        label: unsafe { conv::label(desc.label) }?,
+        color_formats: Cow::Owned(color_formats),
+        depth_stencil,
+        sample_count: desc.sampleCount,
+        multiview: None,
+    };
+    let (encoder, error) = device
+        .ctx
+        .global
+        .device_create_render_bundle_encoder(device.id, &wgc_desc);
+    device.check(error);
+    Ok(RenderBundleEncoder {
+        device: device.clone(),
+        encoder: Mutex::new(Some(encoder)),
+    })
+}
+
+/// Runs `record` on the encoder, reporting a conversion error or a wgpu-core one.
+fn with<E: wgt::error::WebGpuError>(
+    encoder: WGPURenderBundleEncoder,
+    function: &str,
+    record: impl FnOnce(
+        &wgc::global::Global,
+        &mut wgc::command::RenderBundleEncoder,
+    ) -> conv::Result<Result<(), E>>,
+) {
+    let Some(e) = encoder.get_or_log(function) else {
+        return;
+    };
+    let mut guard = e.encoder.lock();
+    let result = match guard.as_deref_mut() {
+        Some(enc) => record(&e.device.ctx.global, enc),
+        None => Err("the render bundle encoder is already finished".into()),
+    };
+    drop(guard);
+    match result {
+        Ok(Ok(())) => {}
+        Ok(Err(err)) => e.device.report_error(&err),
+        Err(m) => e.device.validation(format!("{function}: {m}")),
+    }
+}
+
+pub fn set_pipeline(encoder: WGPURenderBundleEncoder, pipeline: WGPURenderPipeline) {
+    with(encoder, "wgpuRenderBundleEncoderSetPipeline", |g, e| {
+        let p = pipeline.get_or_message("pipeline")?;
+        Ok(g.render_bundle_encoder_set_pipeline(e, p.id))
+    })
 }
 
 pub unsafe fn set_bind_group(
-    this: WGPURenderBundleEncoder,
+    encoder: WGPURenderBundleEncoder,
     group_index: u32,
     group: WGPUBindGroup,
     dynamic_offset_count: usize,
     dynamic_offsets: *const u32,
 ) {
-    crate::placeholder::unsupported(this, "wgpuRenderBundleEncoderSetBindGroup")
+    with(encoder, "wgpuRenderBundleEncoderSetBindGroup", |g, e| {
+        let offsets =
+            unsafe { conv::slice(dynamic_offsets, dynamic_offset_count, "dynamicOffsets") }?;
+        let group = group.get_optional("group")?;
+        Ok(g.render_bundle_encoder_set_bind_group(e, group_index, group.map(|b| b.id), offsets))
+    })
 }
 
 pub unsafe fn set_immediates(
-    this: WGPURenderBundleEncoder,
+    encoder: WGPURenderBundleEncoder,
     offset: u32,
     data: *const c_void,
     size: usize,
 ) {
-    crate::placeholder::unsupported(this, "wgpuRenderBundleEncoderSetImmediates")
+    with(encoder, "wgpuRenderBundleEncoderSetImmediates", |g, e| {
+        let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
+        Ok(g.render_bundle_encoder_set_immediates(e, offset, bytes))
+    })
 }
 
-pub unsafe fn draw(
-    this: WGPURenderBundleEncoder,
+pub fn draw(
+    encoder: WGPURenderBundleEncoder,
     vertex_count: u32,
     instance_count: u32,
     first_vertex: u32,
     first_instance: u32,
 ) {
-    crate::placeholder::unsupported(this, "wgpuRenderBundleEncoderDraw")
+    with(encoder, "wgpuRenderBundleEncoderDraw", |g, e| {
+        Ok(g.render_bundle_encoder_draw(
+            e,
+            vertex_count,
+            instance_count,
+            first_vertex,
+            first_instance,
+        ))
+    })
 }
 
-pub unsafe fn draw_indexed(
-    this: WGPURenderBundleEncoder,
+pub fn draw_indexed(
+    encoder: WGPURenderBundleEncoder,
     index_count: u32,
     instance_count: u32,
     first_index: u32,
     base_vertex: i32,
     first_instance: u32,
 ) {
-    crate::placeholder::unsupported(this, "wgpuRenderBundleEncoderDrawIndexed")
+    with(encoder, "wgpuRenderBundleEncoderDrawIndexed", |g, e| {
+        Ok(g.render_bundle_encoder_draw_indexed(
+            e,
+            index_count,
+            instance_count,
+            first_index,
+            base_vertex,
+            first_instance,
+        ))
+    })
 }
 
-pub unsafe fn draw_indirect(
-    this: WGPURenderBundleEncoder,
+pub fn draw_indirect(
+    encoder: WGPURenderBundleEncoder,
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
-    crate::placeholder::unsupported(this, "wgpuRenderBundleEncoderDrawIndirect")
+    with(encoder, "wgpuRenderBundleEncoderDrawIndirect", |g, e| {
+        let b = indirect_buffer.get_or_message("indirectBuffer")?;
+        Ok(g.render_bundle_encoder_draw_indirect(e, b.id, indirect_offset))
+    })
 }
 
-pub unsafe fn draw_indexed_indirect(
-    this: WGPURenderBundleEncoder,
+pub fn draw_indexed_indirect(
+    encoder: WGPURenderBundleEncoder,
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
-    crate::placeholder::unsupported(this, "wgpuRenderBundleEncoderDrawIndexedIndirect")
+    with(
+        encoder,
+        "wgpuRenderBundleEncoderDrawIndexedIndirect",
+        |g, e| {
+            let b = indirect_buffer.get_or_message("indirectBuffer")?;
+            Ok(g.render_bundle_encoder_draw_indexed_indirect(e, b.id, indirect_offset))
+        },
+    )
 }
 
-pub unsafe fn insert_debug_marker(this: WGPURenderBundleEncoder, marker_label: WGPUStringView) {
-    crate::placeholder::unsupported(this, "wgpuRenderBundleEncoderInsertDebugMarker")
+pub unsafe fn insert_debug_marker(encoder: WGPURenderBundleEncoder, marker_label: WGPUStringView) {
+    with(
+        encoder,
+        "wgpuRenderBundleEncoderInsertDebugMarker",
+        |g, e| {
+            let label = unsafe { conv::string_view(marker_label) }?.unwrap_or("");
+            Ok(g.render_bundle_encoder_insert_debug_marker(e, label))
+        },
+    )
 }
 
-pub unsafe fn pop_debug_group(this: WGPURenderBundleEncoder) {
-    crate::placeholder::unsupported(this, "wgpuRenderBundleEncoderPopDebugGroup")
+pub fn pop_debug_group(encoder: WGPURenderBundleEncoder) {
+    with(encoder, "wgpuRenderBundleEncoderPopDebugGroup", |g, e| {
+        Ok(g.render_bundle_encoder_pop_debug_group(e))
+    })
 }
 
-pub unsafe fn push_debug_group(this: WGPURenderBundleEncoder, group_label: WGPUStringView) {
-    crate::placeholder::unsupported(this, "wgpuRenderBundleEncoderPushDebugGroup")
+pub unsafe fn push_debug_group(encoder: WGPURenderBundleEncoder, group_label: WGPUStringView) {
+    with(encoder, "wgpuRenderBundleEncoderPushDebugGroup", |g, e| {
+        let label = unsafe { conv::string_view(group_label) }?.unwrap_or("");
+        Ok(g.render_bundle_encoder_push_debug_group(e, label))
+    })
 }
 
-pub unsafe fn set_vertex_buffer(
-    this: WGPURenderBundleEncoder,
+pub fn set_vertex_buffer(
+    encoder: WGPURenderBundleEncoder,
     slot: u32,
     buffer: WGPUBuffer,
     offset: u64,
     size: u64,
 ) {
-    crate::placeholder::unsupported(this, "wgpuRenderBundleEncoderSetVertexBuffer")
+    with(encoder, "wgpuRenderBundleEncoderSetVertexBuffer", |g, e| {
+        let b = buffer.get_optional("buffer")?;
+        let size = (size != WGPU_WHOLE_SIZE)
+            .then(|| wgt::BufferSize::new(size))
+            .flatten();
+        Ok(g.render_bundle_encoder_set_vertex_buffer(e, slot, b.map(|b| b.id), offset, size))
+    })
 }
 
-pub unsafe fn set_index_buffer(
-    this: WGPURenderBundleEncoder,
+pub fn set_index_buffer(
+    encoder: WGPURenderBundleEncoder,
     buffer: WGPUBuffer,
     format: WGPUIndexFormat,
     offset: u64,
     size: u64,
 ) {
-    crate::placeholder::unsupported(this, "wgpuRenderBundleEncoderSetIndexBuffer")
+    with(encoder, "wgpuRenderBundleEncoderSetIndexBuffer", |g, e| {
+        let b = buffer.get_or_message("buffer")?;
+        let format =
+            crate::render_pipeline::index_format(format)?.ok_or("the index format is Undefined")?;
+        let size = (size != WGPU_WHOLE_SIZE)
+            .then(|| wgt::BufferSize::new(size))
+            .flatten();
+        Ok(g.render_bundle_encoder_set_index_buffer(e, b.id, format, offset, size))
+    })
 }
 
 pub unsafe fn finish(
-    this: WGPURenderBundleEncoder,
+    encoder: WGPURenderBundleEncoder,
     descriptor: *const WGPURenderBundleDescriptor,
 ) -> WGPURenderBundle {
-    crate::placeholder::unsupported(this, "wgpuRenderBundleEncoderFinish")
+    let Some(e) = encoder.get_or_log("wgpuRenderBundleEncoderFinish") else {
+        return Handle::NULL;
+    };
+    let device = &e.device;
+    let label = match unsafe { descriptor.as_ref() } {
+        None => Ok(None),
+        Some(d) => unsafe { conv::no_chain(d.nextInChain, "WGPURenderBundleDescriptor") }
+            .and_then(|()| unsafe { conv::label(d.label) }),
+    };
+    let (label, taken) = match label {
+        Ok(l) => (l, e.encoder.lock().take()),
+        Err(m) => {
+            device.validation(format!("wgpuRenderBundleEncoderFinish: {m}"));
+            return Handle::NULL;
+        }
+    };
+    let Some(mut enc) = taken else {
+        device.validation("wgpuRenderBundleEncoderFinish: the encoder is already finished".into());
+        return Handle::NULL;
+    };
+    let (id, error) = device.ctx.global.render_bundle_encoder_finish(
+        &mut enc,
+        &wgt::RenderBundleDescriptor { label },
+        None,
+    );
+    device.check(error);
+    Handle::new(crate::render_bundle::RenderBundle {
+        device: device.clone(),
+        id,
+    })
 }
 
-pub unsafe fn set_label(this: WGPURenderBundleEncoder, label: WGPUStringView) {
-    unsafe { crate::label::set(this, label) }
-}
-
-pub unsafe fn create(
-    device: &Arc<Device>,
-    descriptor: *const WGPURenderBundleEncoderDescriptor,
-) -> crate::conv::Result<RenderBundleEncoder> {
-    let _ = (device, descriptor);
-    Err("render bundles are not available in this build of webgpu-shim yet".into())
+pub unsafe fn set_label(encoder: WGPURenderBundleEncoder, label: WGPUStringView) {
+    unsafe { crate::label::set(encoder, label) }
 }

@@ -1,112 +1,333 @@
-//! `WGPURenderPassEncoder`: TEMPORARY placeholder until the render path lands (issue 3).
+//! `WGPURenderPassEncoder`: a wgpu-core `RenderPass`, owned here (no id) and recorded
+//! under a lock the hot path never contends; it holds its encoder.
 
-#![allow(unused_variables)]
-
+use std::borrow::Cow;
 use std::ffi::c_void;
 use std::sync::Arc;
 
+use parking_lot::Mutex;
+
+use crate::command_encoder::CommandEncoder;
+use crate::conv;
 use crate::device::Device;
 use crate::generated::types::*;
 use crate::handle::object;
 
 pub struct RenderPassEncoder {
     pub device: Arc<Device>,
+    pass: Mutex<wgc::command::RenderPass>,
+    _encoder: Arc<CommandEncoder>,
 }
+// What the pass records wgpu-core holds by its own references, so releasing those
+// handles mid-pass is safe.
 
-object!(RenderPassEncoder, "WGPURenderPassEncoder", 19, |o| Some(
-    o.device.clone()
+object!(RenderPassEncoder, "WGPURenderPassEncoder", 19, |r| Some(
+    r.device.clone()
 ));
 
-pub unsafe fn set_pipeline(this: WGPURenderPassEncoder, pipeline: WGPURenderPipeline) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderSetPipeline")
+fn load_op<V>(
+    op: WGPULoadOp,
+    clear: V,
+    what: &str,
+) -> conv::Result<Option<wgc::command::LoadOp<V>>> {
+    Ok(match op {
+        WGPULoadOp::Undefined => None,
+        WGPULoadOp::Load => Some(wgc::command::LoadOp::Load),
+        WGPULoadOp::Clear => Some(wgc::command::LoadOp::Clear(clear)),
+        other => return Err(format!("{what}: {:#x} is not a valid WGPULoadOp", other.0)),
+    })
+}
+
+fn store_op(op: WGPUStoreOp, what: &str) -> conv::Result<Option<wgc::command::StoreOp>> {
+    Ok(match op {
+        WGPUStoreOp::Undefined => None,
+        WGPUStoreOp::Store => Some(wgc::command::StoreOp::Store),
+        WGPUStoreOp::Discard => Some(wgc::command::StoreOp::Discard),
+        other => return Err(format!("{what}: {:#x} is not a valid WGPUStoreOp", other.0)),
+    })
+}
+
+pub fn timestamp_writes(
+    tw: *const WGPUPassTimestampWrites,
+) -> conv::Result<Option<wgc::command::PassTimestampWrites>> {
+    // SAFETY: NULL or a valid struct, as webgpu.h requires.
+    let Some(tw) = (unsafe { tw.as_ref() }) else {
+        return Ok(None);
+    };
+    unsafe { conv::no_chain(tw.nextInChain, "WGPUPassTimestampWrites") }?;
+    let q = tw.querySet.get_or_message("timestampWrites.querySet")?;
+    Ok(Some(wgc::command::PassTimestampWrites {
+        query_set: q.id,
+        beginning_of_pass_write_index: (tw.beginningOfPassWriteIndex
+            != WGPU_QUERY_SET_INDEX_UNDEFINED)
+            .then_some(tw.beginningOfPassWriteIndex),
+        end_of_pass_write_index: (tw.endOfPassWriteIndex != WGPU_QUERY_SET_INDEX_UNDEFINED)
+            .then_some(tw.endOfPassWriteIndex),
+    }))
+}
+
+pub unsafe fn begin(
+    encoder: &Arc<CommandEncoder>,
+    descriptor: *const WGPURenderPassDescriptor,
+) -> conv::Result<RenderPassEncoder> {
+    let device = &encoder.device;
+    let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    for (s_type, _) in unsafe { conv::Chain::new(desc.nextInChain) } {
+        // wgpu-core has no draw-count limit to set; the default is accepted.
+        if s_type != WGPUSType::RenderPassMaxDrawCount {
+            return Err(conv::unexpected_s_type(s_type, "WGPURenderPassDescriptor"));
+        }
+    }
+    let mut color_attachments = Vec::new();
+    for (i, c) in unsafe {
+        conv::slice(
+            desc.colorAttachments,
+            desc.colorAttachmentCount,
+            "colorAttachments",
+        )
+    }?
+    .iter()
+    .enumerate()
+    {
+        unsafe { conv::no_chain(c.nextInChain, "WGPURenderPassColorAttachment") }?;
+        let what = format!("colorAttachments[{i}]");
+        if c.view.is_null() {
+            color_attachments.push(None);
+            continue;
+        }
+        let view = c.view.get_or_message(&what)?;
+        let resolve = c
+            .resolveTarget
+            .get_optional(&format!("{what}.resolveTarget"))?;
+        let clear = wgt::Color {
+            r: c.clearValue.r,
+            g: c.clearValue.g,
+            b: c.clearValue.b,
+            a: c.clearValue.a,
+        };
+        color_attachments.push(Some(wgc::command::RenderPassColorAttachment {
+            view: view.id,
+            depth_slice: (c.depthSlice != WGPU_DEPTH_SLICE_UNDEFINED).then_some(c.depthSlice),
+            resolve_target: resolve.map(|r| r.id),
+            load_op: load_op(c.loadOp, clear, &what)?
+                .ok_or_else(|| format!("{what}: loadOp is Undefined"))?,
+            store_op: store_op(c.storeOp, &what)?
+                .ok_or_else(|| format!("{what}: storeOp is Undefined"))?,
+        }));
+    }
+    let depth_stencil_attachment = match unsafe { desc.depthStencilAttachment.as_ref() } {
+        None => None,
+        Some(d) => {
+            unsafe { conv::no_chain(d.nextInChain, "WGPURenderPassDepthStencilAttachment") }?;
+            let view = d.view.get_or_message("depthStencilAttachment.view")?;
+            let depth_clear = (!d.depthClearValue.is_nan()).then_some(d.depthClearValue);
+            Some(wgc::command::RenderPassDepthStencilAttachment {
+                view: view.id,
+                depth: wgc::command::PassChannel {
+                    load_op: load_op(d.depthLoadOp, depth_clear, "depthLoadOp")?,
+                    store_op: store_op(d.depthStoreOp, "depthStoreOp")?,
+                    read_only: conv::bool(d.depthReadOnly, "depthReadOnly")?,
+                },
+                stencil: wgc::command::PassChannel {
+                    load_op: load_op(d.stencilLoadOp, Some(d.stencilClearValue), "stencilLoadOp")?,
+                    store_op: store_op(d.stencilStoreOp, "stencilStoreOp")?,
+                    read_only: conv::bool(d.stencilReadOnly, "stencilReadOnly")?,
+                },
+            })
+        }
+    };
+    let occlusion = desc.occlusionQuerySet.get_optional("occlusionQuerySet")?;
+    let wgc_desc = wgc::command::RenderPassDescriptor {
+        label: unsafe { conv::label(desc.label) }?,
+        color_attachments: Cow::Owned(color_attachments),
+        depth_stencil_attachment,
+        timestamp_writes: timestamp_writes(desc.timestampWrites)?,
+        occlusion_query_set: occlusion.map(|q| q.id),
+        multiview_mask: None,
+    };
+    let (pass, error) = device
+        .ctx
+        .global
+        .command_encoder_begin_render_pass(encoder.id, &wgc_desc);
+    device.check(error);
+    Ok(RenderPassEncoder {
+        device: device.clone(),
+        pass: Mutex::new(pass),
+        _encoder: encoder.clone(),
+    })
+}
+
+/// Runs `record` on the pass, reporting a conversion error or a wgpu-core one.
+fn with<E: wgt::error::WebGpuError>(
+    pass: WGPURenderPassEncoder,
+    function: &str,
+    record: impl FnOnce(
+        &wgc::global::Global,
+        &mut wgc::command::RenderPass,
+    ) -> conv::Result<Result<(), E>>,
+) {
+    let Some(p) = pass.get_or_log(function) else {
+        return;
+    };
+    let result = record(&p.device.ctx.global, &mut p.pass.lock());
+    match result {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => p.device.report_error(&e),
+        Err(e) => p.device.validation(format!("{function}: {e}")),
+    }
+}
+
+pub fn set_pipeline(pass: WGPURenderPassEncoder, pipeline: WGPURenderPipeline) {
+    with(pass, "wgpuRenderPassEncoderSetPipeline", |g, p| {
+        let pipeline = pipeline.get_or_message("pipeline")?;
+        Ok(g.render_pass_set_pipeline(p, pipeline.id))
+    })
 }
 
 pub unsafe fn set_bind_group(
-    this: WGPURenderPassEncoder,
+    pass: WGPURenderPassEncoder,
     group_index: u32,
     group: WGPUBindGroup,
     dynamic_offset_count: usize,
     dynamic_offsets: *const u32,
 ) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderSetBindGroup")
+    with(pass, "wgpuRenderPassEncoderSetBindGroup", |g, p| {
+        let offsets =
+            unsafe { conv::slice(dynamic_offsets, dynamic_offset_count, "dynamicOffsets") }?;
+        let group = group.get_optional("group")?;
+        Ok(g.render_pass_set_bind_group(p, group_index, group.map(|b| b.id), offsets))
+    })
 }
 
 pub unsafe fn set_immediates(
-    this: WGPURenderPassEncoder,
+    pass: WGPURenderPassEncoder,
     offset: u32,
     data: *const c_void,
     size: usize,
 ) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderSetImmediates")
+    with(pass, "wgpuRenderPassEncoderSetImmediates", |g, p| {
+        let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
+        Ok(g.render_pass_set_immediates(p, offset, bytes))
+    })
 }
 
-pub unsafe fn draw(
-    this: WGPURenderPassEncoder,
+pub fn draw(
+    pass: WGPURenderPassEncoder,
     vertex_count: u32,
     instance_count: u32,
     first_vertex: u32,
     first_instance: u32,
 ) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderDraw")
+    with(pass, "wgpuRenderPassEncoderDraw", |g, p| {
+        Ok(g.render_pass_draw(
+            p,
+            vertex_count,
+            instance_count,
+            first_vertex,
+            first_instance,
+        ))
+    })
 }
 
-pub unsafe fn draw_indexed(
-    this: WGPURenderPassEncoder,
+pub fn draw_indexed(
+    pass: WGPURenderPassEncoder,
     index_count: u32,
     instance_count: u32,
     first_index: u32,
     base_vertex: i32,
     first_instance: u32,
 ) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderDrawIndexed")
+    with(pass, "wgpuRenderPassEncoderDrawIndexed", |g, p| {
+        Ok(g.render_pass_draw_indexed(
+            p,
+            index_count,
+            instance_count,
+            first_index,
+            base_vertex,
+            first_instance,
+        ))
+    })
 }
 
-pub unsafe fn draw_indirect(
-    this: WGPURenderPassEncoder,
+pub fn draw_indirect(
+    pass: WGPURenderPassEncoder,
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderDrawIndirect")
+    with(pass, "wgpuRenderPassEncoderDrawIndirect", |g, p| {
+        let b = indirect_buffer.get_or_message("indirectBuffer")?;
+        Ok(g.render_pass_draw_indirect(p, b.id, indirect_offset))
+    })
 }
 
-pub unsafe fn draw_indexed_indirect(
-    this: WGPURenderPassEncoder,
+pub fn draw_indexed_indirect(
+    pass: WGPURenderPassEncoder,
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderDrawIndexedIndirect")
+    with(pass, "wgpuRenderPassEncoderDrawIndexedIndirect", |g, p| {
+        let b = indirect_buffer.get_or_message("indirectBuffer")?;
+        Ok(g.render_pass_draw_indexed_indirect(p, b.id, indirect_offset))
+    })
 }
 
 pub unsafe fn execute_bundles(
-    this: WGPURenderPassEncoder,
+    pass: WGPURenderPassEncoder,
     bundle_count: usize,
     bundles: *const WGPURenderBundle,
 ) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderExecuteBundles")
+    with(pass, "wgpuRenderPassEncoderExecuteBundles", |g, p| {
+        let ids = unsafe { conv::slice(bundles, bundle_count, "bundles") }?
+            .iter()
+            .map(|b| b.get_or_message("bundles").map(|b| b.id))
+            .collect::<conv::Result<Vec<_>>>()?;
+        Ok(g.render_pass_execute_bundles(p, &ids))
+    })
 }
 
-pub unsafe fn insert_debug_marker(this: WGPURenderPassEncoder, marker_label: WGPUStringView) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderInsertDebugMarker")
+pub unsafe fn insert_debug_marker(pass: WGPURenderPassEncoder, marker_label: WGPUStringView) {
+    with(pass, "wgpuRenderPassEncoderInsertDebugMarker", |g, p| {
+        let label = unsafe { conv::string_view(marker_label) }?.unwrap_or("");
+        Ok(g.render_pass_insert_debug_marker(p, label, 0))
+    })
 }
 
-pub unsafe fn pop_debug_group(this: WGPURenderPassEncoder) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderPopDebugGroup")
+pub fn pop_debug_group(pass: WGPURenderPassEncoder) {
+    with(pass, "wgpuRenderPassEncoderPopDebugGroup", |g, p| {
+        Ok(g.render_pass_pop_debug_group(p))
+    })
 }
 
-pub unsafe fn push_debug_group(this: WGPURenderPassEncoder, group_label: WGPUStringView) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderPushDebugGroup")
+pub unsafe fn push_debug_group(pass: WGPURenderPassEncoder, group_label: WGPUStringView) {
+    with(pass, "wgpuRenderPassEncoderPushDebugGroup", |g, p| {
+        let label = unsafe { conv::string_view(group_label) }?.unwrap_or("");
+        Ok(g.render_pass_push_debug_group(p, label, 0))
+    })
 }
 
-pub unsafe fn set_stencil_reference(this: WGPURenderPassEncoder, reference: u32) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderSetStencilReference")
+pub fn set_stencil_reference(pass: WGPURenderPassEncoder, reference: u32) {
+    with(pass, "wgpuRenderPassEncoderSetStencilReference", |g, p| {
+        Ok(g.render_pass_set_stencil_reference(p, reference))
+    })
 }
 
-pub unsafe fn set_blend_constant(this: WGPURenderPassEncoder, color: *const WGPUColor) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderSetBlendConstant")
+pub unsafe fn set_blend_constant(pass: WGPURenderPassEncoder, color: *const WGPUColor) {
+    with(pass, "wgpuRenderPassEncoderSetBlendConstant", |g, p| {
+        let c = unsafe { conv::required(color, "color") }?;
+        Ok(g.render_pass_set_blend_constant(
+            p,
+            wgt::Color {
+                r: c.r,
+                g: c.g,
+                b: c.b,
+                a: c.a,
+            },
+        ))
+    })
 }
 
-pub unsafe fn set_viewport(
-    this: WGPURenderPassEncoder,
+pub fn set_viewport(
+    pass: WGPURenderPassEncoder,
     x: f32,
     y: f32,
     width: f32,
@@ -114,59 +335,69 @@ pub unsafe fn set_viewport(
     min_depth: f32,
     max_depth: f32,
 ) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderSetViewport")
+    with(pass, "wgpuRenderPassEncoderSetViewport", |g, p| {
+        Ok(g.render_pass_set_viewport(p, x, y, width, height, min_depth, max_depth))
+    })
 }
 
-pub unsafe fn set_scissor_rect(
-    this: WGPURenderPassEncoder,
-    x: u32,
-    y: u32,
-    width: u32,
-    height: u32,
-) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderSetScissorRect")
+pub fn set_scissor_rect(pass: WGPURenderPassEncoder, x: u32, y: u32, width: u32, height: u32) {
+    with(pass, "wgpuRenderPassEncoderSetScissorRect", |g, p| {
+        Ok(g.render_pass_set_scissor_rect(p, x, y, width, height))
+    })
 }
 
-pub unsafe fn set_vertex_buffer(
-    this: WGPURenderPassEncoder,
+pub fn set_vertex_buffer(
+    pass: WGPURenderPassEncoder,
     slot: u32,
     buffer: WGPUBuffer,
     offset: u64,
     size: u64,
 ) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderSetVertexBuffer")
+    with(pass, "wgpuRenderPassEncoderSetVertexBuffer", |g, p| {
+        let b = buffer.get_optional("buffer")?;
+        let size = (size != WGPU_WHOLE_SIZE)
+            .then(|| wgt::BufferSize::new(size))
+            .flatten();
+        Ok(g.render_pass_set_vertex_buffer(p, slot, b.map(|b| b.id), offset, size))
+    })
 }
 
-pub unsafe fn set_index_buffer(
-    this: WGPURenderPassEncoder,
+pub fn set_index_buffer(
+    pass: WGPURenderPassEncoder,
     buffer: WGPUBuffer,
     format: WGPUIndexFormat,
     offset: u64,
     size: u64,
 ) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderSetIndexBuffer")
+    with(pass, "wgpuRenderPassEncoderSetIndexBuffer", |g, p| {
+        let b = buffer.get_or_message("buffer")?;
+        let format =
+            crate::render_pipeline::index_format(format)?.ok_or("the index format is Undefined")?;
+        let size = (size != WGPU_WHOLE_SIZE)
+            .then(|| wgt::BufferSize::new(size))
+            .flatten();
+        Ok(g.render_pass_set_index_buffer(p, b.id, format, offset, size))
+    })
 }
 
-pub unsafe fn begin_occlusion_query(this: WGPURenderPassEncoder, query_index: u32) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderBeginOcclusionQuery")
+pub fn begin_occlusion_query(pass: WGPURenderPassEncoder, query_index: u32) {
+    with(pass, "wgpuRenderPassEncoderBeginOcclusionQuery", |g, p| {
+        Ok(g.render_pass_begin_occlusion_query(p, query_index))
+    })
 }
 
-pub unsafe fn end_occlusion_query(this: WGPURenderPassEncoder) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderEndOcclusionQuery")
+pub fn end_occlusion_query(pass: WGPURenderPassEncoder) {
+    with(pass, "wgpuRenderPassEncoderEndOcclusionQuery", |g, p| {
+        Ok(g.render_pass_end_occlusion_query(p))
+    })
 }
 
-pub unsafe fn end(this: WGPURenderPassEncoder) {
-    crate::placeholder::unsupported(this, "wgpuRenderPassEncoderEnd")
+pub fn end(pass: WGPURenderPassEncoder) {
+    with(pass, "wgpuRenderPassEncoderEnd", |g, p| {
+        Ok(g.render_pass_end(p))
+    })
 }
 
-pub unsafe fn set_label(this: WGPURenderPassEncoder, label: WGPUStringView) {
-    unsafe { crate::label::set(this, label) }
-}
-
-pub unsafe fn begin(
-    encoder: &Arc<crate::command_encoder::CommandEncoder>,
-    descriptor: *const WGPURenderPassDescriptor,
-) -> crate::conv::Result<RenderPassEncoder> {
-    let _ = (encoder, descriptor);
-    Err("render passes are not available in this build of webgpu-shim yet".into())
+pub unsafe fn set_label(pass: WGPURenderPassEncoder, label: WGPUStringView) {
+    unsafe { crate::label::set(pass, label) }
 }

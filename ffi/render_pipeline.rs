@@ -1,38 +1,379 @@
-//! `WGPURenderPipeline`: TEMPORARY placeholder until the render path lands (issue 3).
+//! `WGPURenderPipeline`: a wgpu-core render pipeline id, with all of the render state
+//! converted here (vertex layouts, primitive, depth/stencil, multisample, targets).
 
-#![allow(unused_variables)]
-
+use std::borrow::Cow;
 use std::sync::Arc;
 
+use parking_lot::Mutex;
+
+use crate::conv;
 use crate::device::Device;
+use crate::future::Sendable;
 use crate::generated::types::*;
-use crate::handle::object;
+use crate::handle::{object, Handle};
 
 pub struct RenderPipeline {
     pub device: Arc<Device>,
+    pub id: wgc::id::RenderPipelineId,
 }
 
-object!(RenderPipeline, "WGPURenderPipeline", 18, |o| Some(
-    o.device.clone()
+object!(RenderPipeline, "WGPURenderPipeline", 18, |p| Some(
+    p.device.clone()
 ));
 
-pub unsafe fn get_bind_group_layout(
-    this: WGPURenderPipeline,
-    group_index: u32,
-) -> WGPUBindGroupLayout {
-    crate::placeholder::unsupported(this, "wgpuRenderPipelineGetBindGroupLayout")
+impl Drop for RenderPipeline {
+    fn drop(&mut self) {
+        self.device.ctx.global.render_pipeline_drop(self.id);
+    }
 }
 
-pub unsafe fn set_label(this: WGPURenderPipeline, label: WGPUStringView) {
-    unsafe { crate::label::set(this, label) }
+fn bad<T>(value: u32, ty: &str) -> conv::Result<T> {
+    Err(format!("{value:#x} is not a valid {ty}"))
 }
 
+fn vertex_format(f: WGPUVertexFormat) -> conv::Result<wgt::VertexFormat> {
+    use wgt::VertexFormat as V;
+    use WGPUVertexFormat as C;
+    Ok(match f {
+        C::Uint8 => V::Uint8,
+        C::Uint8x2 => V::Uint8x2,
+        C::Uint8x4 => V::Uint8x4,
+        C::Sint8 => V::Sint8,
+        C::Sint8x2 => V::Sint8x2,
+        C::Sint8x4 => V::Sint8x4,
+        C::Unorm8 => V::Unorm8,
+        C::Unorm8x2 => V::Unorm8x2,
+        C::Unorm8x4 => V::Unorm8x4,
+        C::Snorm8 => V::Snorm8,
+        C::Snorm8x2 => V::Snorm8x2,
+        C::Snorm8x4 => V::Snorm8x4,
+        C::Uint16 => V::Uint16,
+        C::Uint16x2 => V::Uint16x2,
+        C::Uint16x4 => V::Uint16x4,
+        C::Sint16 => V::Sint16,
+        C::Sint16x2 => V::Sint16x2,
+        C::Sint16x4 => V::Sint16x4,
+        C::Unorm16 => V::Unorm16,
+        C::Unorm16x2 => V::Unorm16x2,
+        C::Unorm16x4 => V::Unorm16x4,
+        C::Snorm16 => V::Snorm16,
+        C::Snorm16x2 => V::Snorm16x2,
+        C::Snorm16x4 => V::Snorm16x4,
+        C::Float16 => V::Float16,
+        C::Float16x2 => V::Float16x2,
+        C::Float16x4 => V::Float16x4,
+        C::Float32 => V::Float32,
+        C::Float32x2 => V::Float32x2,
+        C::Float32x3 => V::Float32x3,
+        C::Float32x4 => V::Float32x4,
+        C::Uint32 => V::Uint32,
+        C::Uint32x2 => V::Uint32x2,
+        C::Uint32x3 => V::Uint32x3,
+        C::Uint32x4 => V::Uint32x4,
+        C::Sint32 => V::Sint32,
+        C::Sint32x2 => V::Sint32x2,
+        C::Sint32x3 => V::Sint32x3,
+        C::Sint32x4 => V::Sint32x4,
+        C::Unorm10_10_10_2 => V::Unorm10_10_10_2,
+        C::Unorm8x4BGRA => V::Unorm8x4Bgra,
+        other => return bad(other.0, "WGPUVertexFormat"),
+    })
+}
+
+pub fn index_format(f: WGPUIndexFormat) -> conv::Result<Option<wgt::IndexFormat>> {
+    Ok(match f {
+        WGPUIndexFormat::Undefined => None,
+        WGPUIndexFormat::Uint16 => Some(wgt::IndexFormat::Uint16),
+        WGPUIndexFormat::Uint32 => Some(wgt::IndexFormat::Uint32),
+        other => return bad(other.0, "WGPUIndexFormat"),
+    })
+}
+
+fn blend_factor(f: WGPUBlendFactor) -> conv::Result<wgt::BlendFactor> {
+    use wgt::BlendFactor as B;
+    use WGPUBlendFactor as C;
+    Ok(match f {
+        C::Zero => B::Zero,
+        C::One => B::One,
+        C::Src => B::Src,
+        C::OneMinusSrc => B::OneMinusSrc,
+        C::SrcAlpha => B::SrcAlpha,
+        C::OneMinusSrcAlpha => B::OneMinusSrcAlpha,
+        C::Dst => B::Dst,
+        C::OneMinusDst => B::OneMinusDst,
+        C::DstAlpha => B::DstAlpha,
+        C::OneMinusDstAlpha => B::OneMinusDstAlpha,
+        C::SrcAlphaSaturated => B::SrcAlphaSaturated,
+        C::Constant => B::Constant,
+        C::OneMinusConstant => B::OneMinusConstant,
+        C::Src1 => B::Src1,
+        C::OneMinusSrc1 => B::OneMinusSrc1,
+        C::Src1Alpha => B::Src1Alpha,
+        C::OneMinusSrc1Alpha => B::OneMinusSrc1Alpha,
+        other => return bad(other.0, "WGPUBlendFactor"),
+    })
+}
+
+/// A blend component; Undefined fields take the spec's defaults (add, one, zero).
+fn blend_component(c: &WGPUBlendComponent) -> conv::Result<wgt::BlendComponent> {
+    Ok(wgt::BlendComponent {
+        operation: match c.operation {
+            WGPUBlendOperation::Undefined | WGPUBlendOperation::Add => wgt::BlendOperation::Add,
+            WGPUBlendOperation::Subtract => wgt::BlendOperation::Subtract,
+            WGPUBlendOperation::ReverseSubtract => wgt::BlendOperation::ReverseSubtract,
+            WGPUBlendOperation::Min => wgt::BlendOperation::Min,
+            WGPUBlendOperation::Max => wgt::BlendOperation::Max,
+            other => return bad(other.0, "WGPUBlendOperation"),
+        },
+        src_factor: match c.srcFactor {
+            WGPUBlendFactor::Undefined => wgt::BlendFactor::One,
+            f => blend_factor(f)?,
+        },
+        dst_factor: match c.dstFactor {
+            WGPUBlendFactor::Undefined => wgt::BlendFactor::Zero,
+            f => blend_factor(f)?,
+        },
+    })
+}
+
+fn stencil_operation(o: WGPUStencilOperation) -> conv::Result<wgt::StencilOperation> {
+    use wgt::StencilOperation as S;
+    use WGPUStencilOperation as C;
+    Ok(match o {
+        C::Undefined | C::Keep => S::Keep,
+        C::Zero => S::Zero,
+        C::Replace => S::Replace,
+        C::Invert => S::Invert,
+        C::IncrementClamp => S::IncrementClamp,
+        C::DecrementClamp => S::DecrementClamp,
+        C::IncrementWrap => S::IncrementWrap,
+        C::DecrementWrap => S::DecrementWrap,
+        other => return bad(other.0, "WGPUStencilOperation"),
+    })
+}
+
+fn stencil_face(s: &WGPUStencilFaceState) -> conv::Result<wgt::StencilFaceState> {
+    Ok(wgt::StencilFaceState {
+        compare: conv::compare_function(s.compare)?.unwrap_or(wgt::CompareFunction::Always),
+        fail_op: stencil_operation(s.failOp)?,
+        depth_fail_op: stencil_operation(s.depthFailOp)?,
+        pass_op: stencil_operation(s.passOp)?,
+    })
+}
+
+fn depth_stencil(d: &WGPUDepthStencilState) -> conv::Result<wgt::DepthStencilState> {
+    unsafe { conv::no_chain(d.nextInChain, "WGPUDepthStencilState") }?;
+    Ok(wgt::DepthStencilState {
+        format: conv::texture_format(d.format)?.ok_or("depthStencil.format is Undefined")?,
+        depth_write_enabled: match d.depthWriteEnabled {
+            WGPUOptionalBool::False => Some(false),
+            WGPUOptionalBool::True => Some(true),
+            WGPUOptionalBool::Undefined => None,
+            other => return bad(other.0, "WGPUOptionalBool"),
+        },
+        depth_compare: conv::compare_function(d.depthCompare)?,
+        stencil: wgt::StencilState {
+            front: stencil_face(&d.stencilFront)?,
+            back: stencil_face(&d.stencilBack)?,
+            read_mask: d.stencilReadMask,
+            write_mask: d.stencilWriteMask,
+        },
+        bias: wgt::DepthBiasState {
+            constant: d.depthBias,
+            slope_scale: d.depthBiasSlopeScale,
+            clamp: d.depthBiasClamp,
+        },
+    })
+}
+
+fn primitive(p: &WGPUPrimitiveState) -> conv::Result<wgt::PrimitiveState> {
+    unsafe { conv::no_chain(p.nextInChain, "WGPUPrimitiveState") }?;
+    Ok(wgt::PrimitiveState {
+        topology: match p.topology {
+            WGPUPrimitiveTopology::Undefined | WGPUPrimitiveTopology::TriangleList => {
+                wgt::PrimitiveTopology::TriangleList
+            }
+            WGPUPrimitiveTopology::PointList => wgt::PrimitiveTopology::PointList,
+            WGPUPrimitiveTopology::LineList => wgt::PrimitiveTopology::LineList,
+            WGPUPrimitiveTopology::LineStrip => wgt::PrimitiveTopology::LineStrip,
+            WGPUPrimitiveTopology::TriangleStrip => wgt::PrimitiveTopology::TriangleStrip,
+            other => return bad(other.0, "WGPUPrimitiveTopology"),
+        },
+        strip_index_format: index_format(p.stripIndexFormat)?,
+        front_face: match p.frontFace {
+            WGPUFrontFace::Undefined | WGPUFrontFace::CCW => wgt::FrontFace::Ccw,
+            WGPUFrontFace::CW => wgt::FrontFace::Cw,
+            other => return bad(other.0, "WGPUFrontFace"),
+        },
+        cull_mode: match p.cullMode {
+            WGPUCullMode::Undefined | WGPUCullMode::None => None,
+            WGPUCullMode::Front => Some(wgt::Face::Front),
+            WGPUCullMode::Back => Some(wgt::Face::Back),
+            other => return bad(other.0, "WGPUCullMode"),
+        },
+        unclipped_depth: conv::bool(p.unclippedDepth, "unclippedDepth")?,
+        polygon_mode: wgt::PolygonMode::Fill,
+        conservative: false,
+    })
+}
+
+fn color_target(t: &WGPUColorTargetState) -> conv::Result<Option<wgt::ColorTargetState>> {
+    unsafe { conv::no_chain(t.nextInChain, "WGPUColorTargetState") }?;
+    let Some(format) = conv::texture_format(t.format)? else {
+        // An Undefined format leaves the attachment slot empty.
+        return Ok(None);
+    };
+    if t.writeMask & !WGPUColorWriteMask_KNOWN != 0 {
+        return Err(format!(
+            "{:#x} is not a valid WGPUColorWriteMask",
+            t.writeMask
+        ));
+    }
+    let blend = match unsafe { t.blend.as_ref() } {
+        None => None,
+        Some(b) => Some(wgt::BlendState {
+            color: blend_component(&b.color)?,
+            alpha: blend_component(&b.alpha)?,
+        }),
+    };
+    Ok(Some(wgt::ColorTargetState {
+        format,
+        blend,
+        write_mask: wgt::ColorWrites::from_bits_truncate(t.writeMask as u32),
+    }))
+}
+
+/// A new pipeline and wgpu-core's error text, if any (the pipeline is then invalid).
 pub unsafe fn create(
     device: &Arc<Device>,
     descriptor: *const WGPURenderPipelineDescriptor,
-) -> crate::conv::Result<(RenderPipeline, Option<String>)> {
-    let _ = (device, descriptor);
-    Err("render pipelines are not available in this build of webgpu-shim yet".into())
+) -> conv::Result<(RenderPipeline, Option<String>)> {
+    let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    unsafe { conv::no_chain(desc.nextInChain, "WGPURenderPipelineDescriptor") }?;
+    unsafe { conv::no_chain(desc.vertex.nextInChain, "WGPUVertexState") }?;
+    let layout = desc.layout.get_optional("layout")?;
+    let vertex_module = desc.vertex.module.get_or_message("vertex.module")?;
+
+    // Attribute lists are borrowed by the layouts below; collect them first.
+    let buffers = unsafe {
+        conv::slice(
+            desc.vertex.buffers,
+            desc.vertex.bufferCount,
+            "vertex.buffers",
+        )
+    }?;
+    let mut attributes = Vec::with_capacity(buffers.len());
+    for b in buffers {
+        unsafe { conv::no_chain(b.nextInChain, "WGPUVertexBufferLayout") }?;
+        let list = unsafe { conv::slice(b.attributes, b.attributeCount, "attributes") }?
+            .iter()
+            .map(|a| {
+                Ok(wgt::VertexAttribute {
+                    format: vertex_format(a.format)?,
+                    offset: a.offset,
+                    shader_location: a.shaderLocation,
+                })
+            })
+            .collect::<conv::Result<Vec<_>>>()?;
+        attributes.push(list);
+    }
+    let vertex_buffers = buffers
+        .iter()
+        .zip(&attributes)
+        .map(|(b, attrs)| {
+            let step_mode = match b.stepMode {
+                // An unused slot: no step mode and no attributes.
+                WGPUVertexStepMode::Undefined if attrs.is_empty() => return Ok(None),
+                WGPUVertexStepMode::Undefined | WGPUVertexStepMode::Vertex => {
+                    wgt::VertexStepMode::Vertex
+                }
+                WGPUVertexStepMode::Instance => wgt::VertexStepMode::Instance,
+                other => return bad(other.0, "WGPUVertexStepMode"),
+            };
+            Ok(Some(wgc::pipeline::VertexBufferLayout {
+                array_stride: b.arrayStride,
+                step_mode,
+                attributes: Cow::Borrowed(attrs.as_slice()),
+            }))
+        })
+        .collect::<conv::Result<Vec<_>>>()?;
+
+    let mut fragment_module = None;
+    let fragment = match unsafe { desc.fragment.as_ref() } {
+        None => None,
+        Some(f) => {
+            unsafe { conv::no_chain(f.nextInChain, "WGPUFragmentState") }?;
+            let module = f.module.get_or_message("fragment.module")?;
+            let targets = unsafe { conv::slice(f.targets, f.targetCount, "fragment.targets") }?
+                .iter()
+                .map(color_target)
+                .collect::<conv::Result<Vec<_>>>()?;
+            let state = wgc::pipeline::FragmentState {
+                stage: wgc::pipeline::ProgrammableStageDescriptor {
+                    module: module.id,
+                    entry_point: unsafe { conv::string_view(f.entryPoint) }?.map(Cow::Borrowed),
+                    constants: unsafe { conv::constants(f.constants, f.constantCount) }?
+                        .into_iter()
+                        .collect(),
+                    zero_initialize_workgroup_memory: true,
+                },
+                targets: Cow::Owned(targets),
+            };
+            fragment_module = Some(module);
+            Some(state)
+        }
+    };
+    let ms = &desc.multisample;
+    unsafe { conv::no_chain(ms.nextInChain, "WGPUMultisampleState") }?;
+    let label = unsafe { conv::label(desc.label) }?;
+    let wgc_desc = wgc::pipeline::RenderPipelineDescriptor {
+        label,
+        layout: layout.as_ref().map(|l| l.id),
+        vertex: wgc::pipeline::VertexState {
+            stage: wgc::pipeline::ProgrammableStageDescriptor {
+                module: vertex_module.id,
+                entry_point: unsafe { conv::string_view(desc.vertex.entryPoint) }?
+                    .map(Cow::Borrowed),
+                constants: unsafe {
+                    conv::constants(desc.vertex.constants, desc.vertex.constantCount)
+                }?
+                .into_iter()
+                .collect(),
+                zero_initialize_workgroup_memory: true,
+            },
+            buffers: Cow::Owned(vertex_buffers),
+        },
+        primitive: primitive(&desc.primitive)?,
+        depth_stencil: match unsafe { desc.depthStencil.as_ref() } {
+            None => None,
+            Some(d) => Some(depth_stencil(d)?),
+        },
+        multisample: wgt::MultisampleState {
+            count: ms.count,
+            mask: ms.mask as u64,
+            alpha_to_coverage_enabled: conv::bool(
+                ms.alphaToCoverageEnabled,
+                "alphaToCoverageEnabled",
+            )?,
+        },
+        fragment,
+        multiview_mask: None,
+        cache: None,
+    };
+    let (id, error) = device
+        .ctx
+        .global
+        .device_create_render_pipeline(device.id, &wgc_desc, None);
+    let message = error.as_ref().map(|e| crate::error::format(e));
+    device.check(error);
+    let _ = fragment_module;
+    Ok((
+        RenderPipeline {
+            device: device.clone(),
+            id,
+        },
+        message,
+    ))
 }
 
 pub unsafe fn create_async(
@@ -40,7 +381,101 @@ pub unsafe fn create_async(
     descriptor: *const WGPURenderPipelineDescriptor,
     callback_info: WGPUCreateRenderPipelineAsyncCallbackInfo,
 ) -> WGPUFuture {
-    let _ = (descriptor, callback_info);
-    device.validation("render pipelines are not available in this build of webgpu-shim yet".into());
-    WGPUFuture { id: 0 }
+    let mode = match conv::callback_mode(callback_info.mode) {
+        Ok(m) => m,
+        Err(e) => {
+            device.validation(format!("wgpuDeviceCreateRenderPipelineAsync: {e}"));
+            return WGPUFuture { id: 0 };
+        }
+    };
+    let cb = Sendable(callback_info);
+    let call = Arc::new(Mutex::new(Some(
+        move |status: WGPUCreatePipelineAsyncStatus,
+              pipeline: WGPURenderPipeline,
+              message: &str| {
+            let cb = &cb;
+            if let Some(f) = cb.0.callback {
+                // SAFETY: the C callback with the caller's own userdata.
+                unsafe {
+                    f(
+                        status,
+                        pipeline,
+                        conv::to_string_view(message),
+                        cb.0.userdata1,
+                        cb.0.userdata2,
+                    )
+                }
+            } else if !pipeline.is_null() {
+                crate::handle::release(pipeline);
+            }
+        },
+    )));
+    let cancel = call.clone();
+    let future = device.ctx.futures.register(
+        mode,
+        None,
+        Box::new(move || {
+            if let Some(c) = cancel.lock().take() {
+                c(
+                    WGPUCreatePipelineAsyncStatus::CallbackCancelled,
+                    Handle::NULL,
+                    "the instance was released",
+                )
+            }
+        }),
+    );
+    // Errors go to the callback, not to the error scopes, as the spec says.
+    device.errors.lock().push(WGPUErrorFilter::Validation);
+    let result = unsafe { create(device, descriptor) };
+    device.errors.lock().pop();
+    let outcome = match result {
+        Ok((pipeline, None)) => Ok(pipeline),
+        Ok((_, Some(message))) | Err(message) => Err(message),
+    };
+    device.ctx.futures.complete(
+        future,
+        Box::new(move || {
+            if let Some(c) = call.lock().take() {
+                match outcome {
+                    Ok(p) => c(WGPUCreatePipelineAsyncStatus::Success, Handle::new(p), ""),
+                    Err(m) => c(
+                        WGPUCreatePipelineAsyncStatus::ValidationError,
+                        Handle::NULL,
+                        &m,
+                    ),
+                }
+            }
+        }),
+    );
+    future
+}
+
+pub fn get_bind_group_layout(
+    render_pipeline: WGPURenderPipeline,
+    group_index: u32,
+) -> WGPUBindGroupLayout {
+    let Some(pipeline) = render_pipeline.get_or_log("wgpuRenderPipelineGetBindGroupLayout") else {
+        return Handle::NULL;
+    };
+    let device = &pipeline.device;
+    let (id, error) =
+        device
+            .ctx
+            .global
+            .render_pipeline_get_bind_group_layout(pipeline.id, group_index, None);
+    let failed = error.is_some();
+    device.check(error);
+    let layout = Handle::new(crate::bind_group_layout::BindGroupLayout {
+        device: device.clone(),
+        id,
+    });
+    if failed {
+        crate::handle::release(layout);
+        return Handle::NULL;
+    }
+    layout
+}
+
+pub unsafe fn set_label(render_pipeline: WGPURenderPipeline, label: WGPUStringView) {
+    unsafe { crate::label::set(render_pipeline, label) }
 }

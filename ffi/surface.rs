@@ -1,55 +1,339 @@
-//! `WGPUSurface`: TEMPORARY placeholder until the render path lands (issue 3).
-
-#![allow(unused_variables)]
+//! `WGPUSurface`: a wgpu-core surface made from a native window (Xlib, XCB, Wayland;
+//! Metal layer, HWND and Android window on their platforms), its configuration, and
+//! the texture currently acquired from it.
 
 use std::sync::Arc;
 
+use parking_lot::Mutex;
+use raw_window_handle as rwh;
+
+use crate::conv;
 use crate::device::Device;
+use crate::free_members::leak_array;
 use crate::generated::types::*;
-use crate::handle::object;
+use crate::handle::{object, Handle};
+use crate::instance::Context;
 
 pub struct Surface {
-    pub device: Arc<Device>,
+    pub ctx: Arc<Context>,
+    pub id: wgc::id::SurfaceId,
+    /// The device and texture description of the current configuration.
+    configured: Mutex<Option<(Arc<Device>, crate::texture::TextureDesc)>>,
 }
 
-object!(Surface, "WGPUSurface", 22, |o| Some(o.device.clone()));
+object!(Surface, "WGPUSurface", 22, |s| s
+    .configured
+    .lock()
+    .as_ref()
+    .map(|(d, _)| d.clone()));
 
-pub unsafe fn configure(this: WGPUSurface, config: *const WGPUSurfaceConfiguration) {
-    crate::placeholder::unsupported(this, "wgpuSurfaceConfigure")
+impl Drop for Surface {
+    fn drop(&mut self) {
+        self.ctx.global.surface_drop(self.id);
+    }
 }
 
-pub unsafe fn get_capabilities(
-    this: WGPUSurface,
-    adapter: WGPUAdapter,
-    capabilities: *mut WGPUSurfaceCapabilities,
-) -> WGPUStatus {
-    crate::placeholder::unsupported(this, "wgpuSurfaceGetCapabilities")
+fn present_mode(m: WGPUPresentMode) -> conv::Result<wgt::PresentMode> {
+    Ok(match m {
+        WGPUPresentMode::Undefined | WGPUPresentMode::Fifo => wgt::PresentMode::Fifo,
+        WGPUPresentMode::FifoRelaxed => wgt::PresentMode::FifoRelaxed,
+        WGPUPresentMode::Immediate => wgt::PresentMode::Immediate,
+        WGPUPresentMode::Mailbox => wgt::PresentMode::Mailbox,
+        other => return Err(format!("{:#x} is not a valid WGPUPresentMode", other.0)),
+    })
 }
 
-pub unsafe fn get_current_texture(this: WGPUSurface, surface_texture: *mut WGPUSurfaceTexture) {
-    crate::placeholder::unsupported(this, "wgpuSurfaceGetCurrentTexture")
+fn present_mode_to_c(m: wgt::PresentMode) -> Option<WGPUPresentMode> {
+    Some(match m {
+        wgt::PresentMode::Fifo => WGPUPresentMode::Fifo,
+        wgt::PresentMode::FifoRelaxed => WGPUPresentMode::FifoRelaxed,
+        wgt::PresentMode::Immediate => WGPUPresentMode::Immediate,
+        wgt::PresentMode::Mailbox => WGPUPresentMode::Mailbox,
+        _ => return None,
+    })
 }
 
-pub unsafe fn present(this: WGPUSurface) -> WGPUStatus {
-    crate::placeholder::unsupported(this, "wgpuSurfacePresent")
+fn alpha_mode(m: WGPUCompositeAlphaMode) -> conv::Result<wgt::CompositeAlphaMode> {
+    Ok(match m {
+        WGPUCompositeAlphaMode::Auto => wgt::CompositeAlphaMode::Auto,
+        WGPUCompositeAlphaMode::Opaque => wgt::CompositeAlphaMode::Opaque,
+        WGPUCompositeAlphaMode::Premultiplied => wgt::CompositeAlphaMode::PreMultiplied,
+        WGPUCompositeAlphaMode::Unpremultiplied => wgt::CompositeAlphaMode::PostMultiplied,
+        WGPUCompositeAlphaMode::Inherit => wgt::CompositeAlphaMode::Inherit,
+        other => {
+            return Err(format!(
+                "{:#x} is not a valid WGPUCompositeAlphaMode",
+                other.0
+            ))
+        }
+    })
 }
 
-pub unsafe fn unconfigure(this: WGPUSurface) {
-    crate::placeholder::unsupported(this, "wgpuSurfaceUnconfigure")
+fn alpha_mode_to_c(m: wgt::CompositeAlphaMode) -> WGPUCompositeAlphaMode {
+    match m {
+        wgt::CompositeAlphaMode::Auto => WGPUCompositeAlphaMode::Auto,
+        wgt::CompositeAlphaMode::Opaque => WGPUCompositeAlphaMode::Opaque,
+        wgt::CompositeAlphaMode::PreMultiplied => WGPUCompositeAlphaMode::Premultiplied,
+        wgt::CompositeAlphaMode::PostMultiplied => WGPUCompositeAlphaMode::Unpremultiplied,
+        wgt::CompositeAlphaMode::Inherit => WGPUCompositeAlphaMode::Inherit,
+    }
 }
 
-pub unsafe fn set_label(this: WGPUSurface, label: WGPUStringView) {
-    unsafe { crate::label::set(this, label) }
+fn non_null(
+    p: *mut std::ffi::c_void,
+    what: &str,
+) -> conv::Result<std::ptr::NonNull<std::ffi::c_void>> {
+    std::ptr::NonNull::new(p).ok_or_else(|| format!("{what} is NULL"))
 }
 
-impl Surface {
-    pub const NO_ID: Option<wgc::id::SurfaceId> = None;
+/// The raw handles named by the descriptor's chained source.
+unsafe fn source(
+    desc: &WGPUSurfaceDescriptor,
+) -> conv::Result<(Option<rwh::RawDisplayHandle>, rwh::RawWindowHandle)> {
+    let mut found = None;
+    for (s_type, link) in unsafe { conv::Chain::new(desc.nextInChain) } {
+        if found.is_some() {
+            return Err("more than one surface source is chained".into());
+        }
+        // SAFETY (each arm): the sType says what the link is.
+        found = Some(match s_type {
+            WGPUSType::SurfaceSourceXlibWindow => {
+                let s = unsafe { &*(link as *const WGPUSurfaceSourceXlibWindow) };
+                let display = rwh::XlibDisplayHandle::new(Some(non_null(s.display, "display")?), 0);
+                let window = rwh::XlibWindowHandle::new(s.window as _);
+                (Some(display.into()), window.into())
+            }
+            WGPUSType::SurfaceSourceXCBWindow => {
+                let s = unsafe { &*(link as *const WGPUSurfaceSourceXCBWindow) };
+                let display =
+                    rwh::XcbDisplayHandle::new(Some(non_null(s.connection, "connection")?), 0);
+                let window = std::num::NonZeroU32::new(s.window).ok_or("window is 0")?;
+                (
+                    Some(display.into()),
+                    rwh::XcbWindowHandle::new(window).into(),
+                )
+            }
+            WGPUSType::SurfaceSourceWaylandSurface => {
+                let s = unsafe { &*(link as *const WGPUSurfaceSourceWaylandSurface) };
+                let display = rwh::WaylandDisplayHandle::new(non_null(s.display, "display")?);
+                let surface = rwh::WaylandWindowHandle::new(non_null(s.surface, "surface")?);
+                (Some(display.into()), surface.into())
+            }
+            WGPUSType::SurfaceSourceAndroidNativeWindow => {
+                let s = unsafe { &*(link as *const WGPUSurfaceSourceAndroidNativeWindow) };
+                let window = rwh::AndroidNdkWindowHandle::new(non_null(s.window, "window")?);
+                (Some(rwh::AndroidDisplayHandle::new().into()), window.into())
+            }
+            WGPUSType::SurfaceSourceWindowsHWND => {
+                let s = unsafe { &*(link as *const WGPUSurfaceSourceWindowsHWND) };
+                let hwnd = std::num::NonZeroIsize::new(s.hwnd as isize).ok_or("hwnd is NULL")?;
+                let mut window = rwh::Win32WindowHandle::new(hwnd);
+                window.hinstance = std::num::NonZeroIsize::new(s.hinstance as isize);
+                (Some(rwh::WindowsDisplayHandle::new().into()), window.into())
+            }
+            WGPUSType::SurfaceSourceMetalLayer => {
+                let s = unsafe { &*(link as *const WGPUSurfaceSourceMetalLayer) };
+                let layer = non_null(s.layer, "layer")?;
+                (
+                    Some(rwh::AppKitDisplayHandle::new().into()),
+                    metal_window(layer)?,
+                )
+            }
+            other => return Err(conv::unexpected_s_type(other, "WGPUSurfaceDescriptor")),
+        });
+    }
+    found.ok_or_else(|| "no surface source is chained".into())
+}
+
+#[cfg(any(target_os = "macos", target_os = "ios"))]
+fn metal_window(layer: std::ptr::NonNull<std::ffi::c_void>) -> conv::Result<rwh::RawWindowHandle> {
+    // wgpu-core's Metal path takes the layer through an AppKit view handle.
+    Ok(rwh::AppKitWindowHandle::new(layer).into())
+}
+
+#[cfg(not(any(target_os = "macos", target_os = "ios")))]
+fn metal_window(_layer: std::ptr::NonNull<std::ffi::c_void>) -> conv::Result<rwh::RawWindowHandle> {
+    Err("a Metal layer surface needs an Apple platform".into())
 }
 
 pub unsafe fn create(
-    ctx: &Arc<crate::instance::Context>,
+    ctx: &Arc<Context>,
     descriptor: *const WGPUSurfaceDescriptor,
-) -> crate::conv::Result<Surface> {
-    let _ = (ctx, descriptor);
-    Err("surfaces are not available in this build of webgpu-shim yet".into())
+) -> conv::Result<Surface> {
+    let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    unsafe { conv::label(desc.label) }?;
+    let (display, window) = unsafe { source(desc) }?;
+    // SAFETY: the handles name live native objects, which the caller keeps alive for
+    // the surface's lifetime, as webgpu.h requires.
+    let id = unsafe { ctx.global.instance_create_surface(display, window, None) }
+        .map_err(|e| crate::error::format(&e))?;
+    Ok(Surface {
+        ctx: ctx.clone(),
+        id,
+        configured: Mutex::new(None),
+    })
+}
+
+pub unsafe fn configure(surface: WGPUSurface, config: *const WGPUSurfaceConfiguration) {
+    let Some(surface) = surface.get_or_log("wgpuSurfaceConfigure") else {
+        return;
+    };
+    let result = (|| -> conv::Result<_> {
+        let c = unsafe { conv::required(config, "config") }?;
+        let device = c.device.get_or_message("config.device")?;
+        let view_formats = unsafe { conv::slice(c.viewFormats, c.viewFormatCount, "viewFormats") }?
+            .iter()
+            .map(|f| {
+                conv::texture_format(*f)?.ok_or_else(|| "a view format is Undefined".to_string())
+            })
+            .collect::<conv::Result<Vec<_>>>()?;
+        for (s_type, _) in unsafe { conv::Chain::new(c.nextInChain) } {
+            if s_type != WGPUSType::SurfaceColorManagement {
+                return Err(conv::unexpected_s_type(s_type, "WGPUSurfaceConfiguration"));
+            }
+        }
+        let config = wgt::SurfaceConfiguration {
+            usage: conv::texture_usage(c.usage)?,
+            format: conv::texture_format(c.format)?.ok_or("config.format is Undefined")?,
+            color_space: Default::default(),
+            width: c.width,
+            height: c.height,
+            present_mode: present_mode(c.presentMode)?,
+            desired_maximum_frame_latency: 2,
+            alpha_mode: alpha_mode(c.alphaMode)?,
+            view_formats,
+        };
+        Ok((device, config))
+    })();
+    match result {
+        Ok((device, config)) => {
+            if let Some(e) = surface
+                .ctx
+                .global
+                .surface_configure(surface.id, device.id, &config)
+            {
+                device.report_error(&e);
+                return;
+            }
+            let texture = wgt::TextureDescriptor {
+                label: (),
+                size: wgt::Extent3d {
+                    width: config.width,
+                    height: config.height,
+                    depth_or_array_layers: 1,
+                },
+                mip_level_count: 1,
+                sample_count: 1,
+                dimension: wgt::TextureDimension::D2,
+                format: config.format,
+                usage: config.usage,
+                view_formats: config.view_formats.clone(),
+            };
+            *surface.configured.lock() = Some((device, texture));
+        }
+        Err(e) => match unsafe { config.as_ref() }.and_then(|c| c.device.get().ok()) {
+            Some(d) => d.validation(format!("wgpuSurfaceConfigure: {e}")),
+            None => log::error!("wgpuSurfaceConfigure: {e}"),
+        },
+    }
+}
+
+pub unsafe fn get_capabilities(
+    surface: WGPUSurface,
+    adapter: WGPUAdapter,
+    capabilities: *mut WGPUSurfaceCapabilities,
+) -> WGPUStatus {
+    let Some(surface) = surface.get_or_log("wgpuSurfaceGetCapabilities") else {
+        return WGPUStatus::Error;
+    };
+    let Some(adapter) = adapter.get_or_log("wgpuSurfaceGetCapabilities") else {
+        return WGPUStatus::Error;
+    };
+    let Some(out) = (unsafe { capabilities.as_mut() }) else {
+        return WGPUStatus::Error;
+    };
+    match surface
+        .ctx
+        .global
+        .surface_get_capabilities(surface.id, adapter.id)
+    {
+        Ok(caps) => {
+            out.usages = conv::texture_usage_to_c(caps.usages);
+            let formats = caps.formats.iter().map(|f| conv::texture_format_to_c(*f));
+            (out.formats, out.formatCount) = leak_array(formats.filter(|f| f.0 != 0).collect());
+            let modes = caps
+                .present_modes
+                .iter()
+                .filter_map(|m| present_mode_to_c(*m));
+            (out.presentModes, out.presentModeCount) = leak_array(modes.collect());
+            let alpha = caps.alpha_modes.iter().map(|m| alpha_mode_to_c(*m));
+            (out.alphaModes, out.alphaModeCount) = leak_array(alpha.collect());
+            WGPUStatus::Success
+        }
+        Err(e) => {
+            log::error!("wgpuSurfaceGetCapabilities: {}", crate::error::format(&e));
+            WGPUStatus::Error
+        }
+    }
+}
+
+pub unsafe fn get_current_texture(surface: WGPUSurface, surface_texture: *mut WGPUSurfaceTexture) {
+    let Some(out) = (unsafe { surface_texture.as_mut() }) else {
+        return log::error!("wgpuSurfaceGetCurrentTexture: surfaceTexture is NULL");
+    };
+    out.texture = Handle::NULL;
+    out.status = WGPUSurfaceGetCurrentTextureStatus::Error;
+    let Some(surface) = surface.get_or_log("wgpuSurfaceGetCurrentTexture") else {
+        return;
+    };
+    let Some((device, desc)) = surface.configured.lock().clone() else {
+        return log::error!("wgpuSurfaceGetCurrentTexture: the surface is not configured");
+    };
+    match surface
+        .ctx
+        .global
+        .surface_get_current_texture(surface.id, None)
+    {
+        Ok(output) => {
+            use wgt::SurfaceStatus as S;
+            out.status = match output.status {
+                S::Good => WGPUSurfaceGetCurrentTextureStatus::SuccessOptimal,
+                S::Suboptimal => WGPUSurfaceGetCurrentTextureStatus::SuccessSuboptimal,
+                S::Timeout | S::Occluded => WGPUSurfaceGetCurrentTextureStatus::Timeout,
+                S::Outdated => WGPUSurfaceGetCurrentTextureStatus::Outdated,
+                S::Lost => WGPUSurfaceGetCurrentTextureStatus::Lost,
+                _ => WGPUSurfaceGetCurrentTextureStatus::Error,
+            };
+            if let Some(id) = output.texture {
+                out.texture = Handle::new(crate::texture::Texture::from_surface(device, id, desc));
+            }
+        }
+        Err(e) => device.report_error(&e),
+    }
+}
+
+pub fn present(surface: WGPUSurface) -> WGPUStatus {
+    let Some(surface) = surface.get_or_log("wgpuSurfacePresent") else {
+        return WGPUStatus::Error;
+    };
+    match surface.ctx.global.surface_present(surface.id) {
+        Ok(_) => WGPUStatus::Success,
+        Err(e) => {
+            log::error!("wgpuSurfacePresent: {}", crate::error::format(&e));
+            WGPUStatus::Error
+        }
+    }
+}
+
+pub fn unconfigure(surface: WGPUSurface) {
+    let Some(surface) = surface.get_or_log("wgpuSurfaceUnconfigure") else {
+        return;
+    };
+    // wgpu-core has no unconfigure: drop an acquired texture, forget the configuration.
+    let _ = surface.ctx.global.surface_texture_discard(surface.id);
+    *surface.configured.lock() = None;
+}
+
+pub unsafe fn set_label(surface: WGPUSurface, label: WGPUStringView) {
+    unsafe { crate::label::set(surface, label) }
 }

@@ -9,22 +9,21 @@ use crate::device::Device;
 use crate::generated::types::*;
 use crate::handle::{object, Handle};
 
+/// What a texture's getters answer from.
+pub type TextureDesc = wgt::TextureDescriptor<(), Vec<wgt::TextureFormat>>;
+
 pub struct Texture {
     pub device: Arc<Device>,
     pub id: wgc::id::TextureId,
-    pub desc: wgt::TextureDescriptor<(), Vec<wgt::TextureFormat>>,
+    pub desc: TextureDesc,
     binding_view_dimension: WGPUTextureViewDimension,
-    /// A surface texture belongs to its surface: wgpu-core drops it at present.
-    owned: bool,
 }
 
 object!(Texture, "WGPUTexture", 14, |t| Some(t.device.clone()));
 
 impl Drop for Texture {
     fn drop(&mut self) {
-        if self.owned {
-            self.device.ctx.global.texture_drop(self.id);
-        }
+        self.device.ctx.global.texture_drop(self.id);
     }
 }
 
@@ -136,7 +135,6 @@ pub unsafe fn create(
         id,
         desc: wgc_desc.map_label(|_| ()),
         binding_view_dimension,
-        owned: true,
     })
 }
 
@@ -152,7 +150,6 @@ impl Texture {
             id,
             desc,
             binding_view_dimension: WGPUTextureViewDimension::Undefined,
-            owned: false,
         }
     }
 }
