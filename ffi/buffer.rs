@@ -186,6 +186,7 @@ pub fn map_async(
         },
         callback: Some(Box::new(
             move |result: wgc::resource::BufferAccessResult| {
+                done_device.map_finished(future);
                 let (status, message) = {
                     let mut map = state.lock();
                     match result {
@@ -218,6 +219,7 @@ pub fn map_async(
             },
         )),
     };
+    device.map_started(future, buffer.id);
     if let Err(e) = device
         .ctx
         .global

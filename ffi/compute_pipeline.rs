@@ -4,11 +4,8 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use parking_lot::Mutex;
-
 use crate::conv;
 use crate::device::Device;
-use crate::future::Sendable;
 use crate::generated::types::*;
 use crate::handle::{object, Handle};
 
@@ -71,80 +68,6 @@ pub unsafe fn create(
         },
         message,
     ))
-}
-
-pub unsafe fn create_async(
-    device: &Arc<Device>,
-    descriptor: *const WGPUComputePipelineDescriptor,
-    callback_info: WGPUCreateComputePipelineAsyncCallbackInfo,
-) -> WGPUFuture {
-    let mode = match conv::callback_mode(callback_info.mode) {
-        Ok(m) => m,
-        Err(e) => {
-            device.validation(format!("wgpuDeviceCreateComputePipelineAsync: {e}"));
-            return WGPUFuture { id: 0 };
-        }
-    };
-    let cb = Sendable(callback_info);
-    let call = Arc::new(Mutex::new(Some(
-        move |status: WGPUCreatePipelineAsyncStatus,
-              pipeline: WGPUComputePipeline,
-              message: &str| {
-            let cb = &cb;
-            if let Some(f) = cb.0.callback {
-                // SAFETY: the C callback with the caller's own userdata.
-                unsafe {
-                    f(
-                        status,
-                        pipeline,
-                        conv::to_string_view(message),
-                        cb.0.userdata1,
-                        cb.0.userdata2,
-                    )
-                }
-            } else if !pipeline.is_null() {
-                crate::handle::release(pipeline);
-            }
-        },
-    )));
-    let cancel = call.clone();
-    let future = device.ctx.futures.register(
-        mode,
-        None,
-        Box::new(move || {
-            if let Some(c) = cancel.lock().take() {
-                c(
-                    WGPUCreatePipelineAsyncStatus::CallbackCancelled,
-                    Handle::NULL,
-                    "the instance was released",
-                )
-            }
-        }),
-    );
-    // Errors go to the callback, not to the error scopes, as the spec says.
-    device.errors.lock().push(WGPUErrorFilter::Validation);
-    let result = unsafe { create(device, descriptor) };
-    device.errors.lock().pop();
-    let outcome = match result {
-        Ok((pipeline, None)) => Ok(pipeline),
-        Ok((_, Some(message))) | Err(message) => Err(message),
-    };
-    device.ctx.futures.complete(
-        future,
-        Box::new(move || {
-            if let Some(c) = call.lock().take() {
-                match outcome {
-                    Ok(p) => c(WGPUCreatePipelineAsyncStatus::Success, Handle::new(p), ""),
-                    Err(m) => c(
-                        WGPUCreatePipelineAsyncStatus::ValidationError,
-                        Handle::NULL,
-                        &m,
-                    ),
-                }
-            }
-        }),
-    );
-    future
 }
 
 pub fn get_bind_group_layout(

@@ -2,6 +2,7 @@
 //! uncaptured-error callback), the lost future, and the `wgpuDeviceCreate*` entry
 //! points, which convert in the object's own module and register the result here.
 
+use std::ffi::c_void;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,6 +30,8 @@ pub struct Device {
     handle: AtomicUsize,
     /// The queue's C handle, so `wgpuDeviceGetQueue` returns the same one each time.
     queue: Mutex<WGPUQueue>,
+    /// Buffers with a map pending, by map future: `Destroy` aborts them.
+    pending_maps: Mutex<Vec<(WGPUFuture, wgc::id::BufferId)>>,
 }
 
 object!(Device, "WGPUDevice", 3, |d| Some(d.clone()));
@@ -148,6 +151,7 @@ pub unsafe fn create(
         lost: lost.clone(),
         handle: AtomicUsize::new(0),
         queue: Mutex::new(Handle::NULL),
+        pending_maps: Mutex::new(Vec::new()),
     });
     let handle = Handle::from_arc(device.clone());
     device.handle.store(handle.raw(), Ordering::Release);
@@ -268,6 +272,14 @@ impl Device {
         }
     }
 
+    pub fn map_started(&self, future: WGPUFuture, buffer: wgc::id::BufferId) {
+        self.pending_maps.lock().push((future, buffer));
+    }
+
+    pub fn map_finished(&self, future: WGPUFuture) {
+        self.pending_maps.lock().retain(|(f, _)| f.id != future.id);
+    }
+
     pub fn validation(&self, message: String) {
         self.report(WGPUErrorType::Validation, message);
     }
@@ -365,7 +377,14 @@ pub unsafe fn create_compute_pipeline_async(
     let Some(device) = device.get_or_log("wgpuDeviceCreateComputePipelineAsync") else {
         return WGPUFuture { id: 0 };
     };
-    unsafe { crate::compute_pipeline::create_async(&device, descriptor, callback_info) }
+    let c = callback_info;
+    create_pipeline_async(
+        &device,
+        "wgpuDeviceCreateComputePipelineAsync",
+        c.mode,
+        Sendable((c.callback, c.userdata1, c.userdata2)),
+        || unsafe { crate::compute_pipeline::create(&device, descriptor) },
+    )
 }
 
 pub unsafe fn create_pipeline_layout(
@@ -394,7 +413,14 @@ pub unsafe fn create_render_pipeline_async(
     let Some(device) = device.get_or_log("wgpuDeviceCreateRenderPipelineAsync") else {
         return WGPUFuture { id: 0 };
     };
-    unsafe { crate::render_pipeline::create_async(&device, descriptor, callback_info) }
+    let c = callback_info;
+    create_pipeline_async(
+        &device,
+        "wgpuDeviceCreateRenderPipelineAsync",
+        c.mode,
+        Sendable((c.callback, c.userdata1, c.userdata2)),
+        || unsafe { crate::render_pipeline::create(&device, descriptor) },
+    )
 }
 
 pub unsafe fn create_render_bundle_encoder(
@@ -444,6 +470,11 @@ pub unsafe fn create_texture(
 
 pub fn destroy(device: WGPUDevice) {
     if let Some(device) = device.get_or_log("wgpuDeviceDestroy") {
+        // Maps still pending fail (aborted), as the spec says, rather than completing.
+        let pending = std::mem::take(&mut *device.pending_maps.lock());
+        for (_, buffer) in pending {
+            let _ = device.ctx.global.buffer_unmap(buffer);
+        }
         device.ctx.global.device_destroy(device.id);
         // wgpu-core loses the device once its queue is idle; get there now so the
         // lost callback and failed maps are delivered.
@@ -591,4 +622,92 @@ pub fn pop_error_scope(
 
 pub unsafe fn set_label(device: WGPUDevice, label: WGPUStringView) {
     unsafe { crate::label::set(device, label) }
+}
+
+/// The callback of `wgpuDeviceCreate{Compute,Render}PipelineAsync`.
+pub type PipelineCallback<P> = Option<
+    unsafe extern "C" fn(
+        WGPUCreatePipelineAsyncStatus,
+        Handle<P>,
+        WGPUStringView,
+        *mut c_void,
+        *mut c_void,
+    ),
+>;
+
+/// `CreateComputePipelineAsync` and `CreateRenderPipelineAsync`: `build` makes the
+/// pipeline (with wgpu-core's error text if it is invalid), and the callback gets it
+/// or the error, which goes to the callback and not to the error scopes.
+pub fn create_pipeline_async<P: Object>(
+    device: &Arc<Device>,
+    function: &str,
+    mode: WGPUCallbackMode,
+    callback: Sendable<(PipelineCallback<P>, *mut c_void, *mut c_void)>,
+    build: impl FnOnce() -> conv::Result<(P, Option<String>)>,
+) -> WGPUFuture {
+    let mode = match conv::callback_mode(mode) {
+        Ok(m) => m,
+        Err(e) => {
+            device.validation(format!("{function}: {e}"));
+            return WGPUFuture { id: 0 };
+        }
+    };
+    let call = Arc::new(Mutex::new(Some(
+        move |status: WGPUCreatePipelineAsyncStatus, pipeline: Handle<P>, message: &str| {
+            let callback = &callback;
+            let (f, userdata1, userdata2) = callback.0;
+            match f {
+                // SAFETY: the C callback with the caller's own userdata.
+                Some(f) => unsafe {
+                    f(
+                        status,
+                        pipeline,
+                        conv::to_string_view(message),
+                        userdata1,
+                        userdata2,
+                    )
+                },
+                // Nobody takes the pipeline: give it back.
+                None if !pipeline.is_null() => crate::handle::release(pipeline),
+                None => {}
+            }
+        },
+    )));
+    let cancel = call.clone();
+    let future = device.ctx.futures.register(
+        mode,
+        None,
+        Box::new(move || {
+            if let Some(c) = cancel.lock().take() {
+                c(
+                    WGPUCreatePipelineAsyncStatus::CallbackCancelled,
+                    Handle::NULL,
+                    "the instance was released",
+                )
+            }
+        }),
+    );
+    // Errors belong to the callback: a scope of our own keeps them from the user's.
+    device.errors.lock().push(WGPUErrorFilter::Validation);
+    let outcome = match build() {
+        Ok((pipeline, None)) => Ok(pipeline),
+        Ok((_, Some(message))) | Err(message) => Err(message),
+    };
+    device.errors.lock().pop();
+    device.ctx.futures.complete(
+        future,
+        Box::new(move || {
+            if let Some(c) = call.lock().take() {
+                match outcome {
+                    Ok(p) => c(WGPUCreatePipelineAsyncStatus::Success, Handle::new(p), ""),
+                    Err(m) => c(
+                        WGPUCreatePipelineAsyncStatus::ValidationError,
+                        Handle::NULL,
+                        &m,
+                    ),
+                }
+            }
+        }),
+    );
+    future
 }
