@@ -323,6 +323,11 @@ mod tests {
     use super::*;
 
     struct Thing(u32);
+    impl From<u32> for Handle<Thing> {
+        fn from(v: u32) -> Self {
+            Handle::new(Thing(v))
+        }
+    }
     object!(Thing, "WGPUThing", 100, |_t| None);
     struct Other;
     object!(Other, "WGPUOther", 101, |_t| None);
@@ -410,6 +415,37 @@ mod tests {
             .collect();
         for t in threads {
             t.join().unwrap();
+        }
+    }
+
+    /// The cost of a handle lookup against the floor, cloning the `Arc` it returns.
+    /// Run: `cargo test --release --lib handle_lookup_cost -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn handle_lookup_cost() {
+        use std::time::Instant;
+        let handles: Vec<_> = (0..1000).map(Handle::<Thing>::from).collect::<Vec<_>>();
+        let arcs: Vec<Arc<Thing>> = handles.iter().map(|h| h.get().unwrap()).collect();
+        let rounds = 2000;
+        let time = |f: &dyn Fn(usize) -> u32| {
+            let start = Instant::now();
+            let mut sum = 0u32;
+            for r in 0..rounds {
+                for i in 0..1000 {
+                    sum = sum.wrapping_add(f(i + r));
+                }
+            }
+            std::hint::black_box(sum);
+            start.elapsed().as_nanos() as f64 / (rounds * 1000) as f64
+        };
+        let lookup = time(&|i| handles[i % 1000].get().unwrap().0);
+        let clone = time(&|i| Arc::clone(&arcs[i % 1000]).0);
+        println!(
+            "handle lookup: {lookup:.1} ns, Arc clone: {clone:.1} ns, ratio {:.2}",
+            lookup / clone
+        );
+        for h in handles {
+            release(h);
         }
     }
 }
