@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "common.h"
+#include "webgpu/webgpu_shim.h"
 
 static double now_ms(void) {
     struct timespec ts;
@@ -229,6 +230,13 @@ int main(void) {
     wgpuQueueOnSubmittedWorkDone(ctx.queue, wd);
     for (int i = 0; i < 100000 && chain.second == 0; i++) wgpuInstanceProcessEvents(ctx.instance);
     CHECK(chain.first == 1 && chain.second == 1);
+
+    /* Our version query agrees with itself. */
+    WGPUStringView version = wgpuShimGetVersionString();
+    char vbuf[32];
+    snprintf(vbuf, sizeof vbuf, "%u.%u.%u", wgpuShimGetVersion() >> 16, (wgpuShimGetVersion() >> 8) & 255,
+             wgpuShimGetVersion() & 255);
+    CHECK(version.length == strlen(vbuf) && memcmp(version.data, vbuf, version.length) == 0);
 
     /* wgpuGetProcAddress finds every function by name, and nothing else. */
     WGPUProc p = wgpuGetProcAddress(sv("wgpuBufferGetSize"));

@@ -43,6 +43,11 @@ impl Fail for WGPUFuture {
         WGPUFuture { id: 0 }
     }
 }
+impl Fail for WGPUStringView {
+    fn fail() -> Self {
+        crate::conv::NULL_STRING_VIEW
+    }
+}
 impl Fail for WGPUProc {
     fn fail() -> Self {
         None

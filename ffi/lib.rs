@@ -26,6 +26,7 @@ mod compute_pipeline;
 mod conv;
 mod device;
 mod error;
+pub mod extensions;
 mod external_texture;
 mod free_members;
 mod future;
