@@ -28,3 +28,38 @@ pub extern "C" fn wgpuShimGetVersionString() -> WGPUStringView {
         }
     })
 }
+
+/// Severity of a log record. An integer, not a Rust enum: C may pass any value.
+pub type WGPUShimLogLevel = u32;
+pub const WGPUShimLogLevel_Off: WGPUShimLogLevel = 0;
+pub const WGPUShimLogLevel_Error: WGPUShimLogLevel = 1;
+pub const WGPUShimLogLevel_Warn: WGPUShimLogLevel = 2;
+pub const WGPUShimLogLevel_Info: WGPUShimLogLevel = 3;
+pub const WGPUShimLogLevel_Debug: WGPUShimLogLevel = 4;
+pub const WGPUShimLogLevel_Trace: WGPUShimLogLevel = 5;
+
+/// Receives the library's log records (its own and wgpu-core's). `message` lives for
+/// the call only.
+pub type WGPUShimLogCallback = Option<
+    unsafe extern "C" fn(
+        level: WGPUShimLogLevel,
+        message: WGPUStringView,
+        userdata: *mut std::ffi::c_void,
+    ),
+>;
+
+/// Routes log records at or above `level` to `callback` (NULL stops it). Errors the
+/// library cannot report on a device (a NULL or stale handle passed where no device
+/// is reachable) arrive here at level Error. Without a callback, records go to stderr
+/// when the environment variable `WEBGPU_SHIM_LOG` names a level (error, warn, info,
+/// debug, trace).
+#[no_mangle]
+pub extern "C" fn wgpuShimSetLogCallback(
+    callback: WGPUShimLogCallback,
+    level: WGPUShimLogLevel,
+    userdata: *mut std::ffi::c_void,
+) {
+    guard("wgpuShimSetLogCallback", NoTarget, || {
+        crate::logging::set_callback(callback, level, userdata)
+    })
+}

@@ -58,6 +58,7 @@ const INSTANCE_FEATURES: [WGPUInstanceFeatureName; 3] = [
 ];
 
 pub unsafe fn create_instance(descriptor: *const WGPUInstanceDescriptor) -> WGPUInstance {
+    crate::logging::install();
     match unsafe { instance_options(descriptor) } {
         Ok(timed_wait_any) => {
             let desc = wgt::InstanceDescriptor {

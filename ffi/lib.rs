@@ -34,6 +34,7 @@ mod guard;
 mod handle;
 mod instance;
 mod label;
+mod logging;
 mod pipeline_layout;
 mod query_set;
 mod queue;

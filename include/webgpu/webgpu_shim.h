@@ -7,6 +7,29 @@
 #include <stdint.h>
 #include "webgpu.h"
 
+/**
+ * Severity of a log record. An integer, not a Rust enum: C may pass any value.
+ */
+typedef uint32_t WGPUShimLogLevel;
+
+/**
+ * Receives the library's log records (its own and wgpu-core's). `message` lives for
+ * the call only.
+ */
+typedef void (*WGPUShimLogCallback)(WGPUShimLogLevel level, WGPUStringView message, void *userdata);
+
+#define WGPUShimLogLevel_Off 0
+
+#define WGPUShimLogLevel_Error 1
+
+#define WGPUShimLogLevel_Warn 2
+
+#define WGPUShimLogLevel_Info 3
+
+#define WGPUShimLogLevel_Debug 4
+
+#define WGPUShimLogLevel_Trace 5
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -20,6 +43,15 @@ uint32_t wgpuShimGetVersion(void);
  * The library's version as text, e.g. "0.1.0". Static: the caller frees nothing.
  */
 WGPUStringView wgpuShimGetVersionString(void);
+
+/**
+ * Routes log records at or above `level` to `callback` (NULL stops it). Errors the
+ * library cannot report on a device (a NULL or stale handle passed where no device
+ * is reachable) arrive here at level Error. Without a callback, records go to stderr
+ * when the environment variable `WEBGPU_SHIM_LOG` names a level (error, warn, info,
+ * debug, trace).
+ */
+void wgpuShimSetLogCallback(WGPUShimLogCallback callback, WGPUShimLogLevel level, void *userdata);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,0 +1,1262 @@
+/* Bad input never takes the host down: each case feeds one kind of bad input and
+ * checks that the host gets a clear error through the spec's channel (an error
+ * scope, a callback status, a failure return value) or, where no device is
+ * reachable, a log record at level Error, and nothing else.
+ *
+ * Usage: bad_input            run every case
+ *        bad_input --table    print the cases as the markdown table in BAD_INPUT.md */
+#include "common.h"
+#include "webgpu/webgpu_shim.h"
+
+/* ---- the log channel ---------------------------------------------------------- */
+
+static char last_log[4096];
+static int logged_errors;
+
+static void on_log(WGPUShimLogLevel level, WGPUStringView message, void *userdata) {
+    (void)userdata;
+    if (level == WGPUShimLogLevel_Error) {
+        logged_errors++;
+        copy_message(last_log, sizeof last_log, message);
+    }
+}
+
+static void log_reset(void) {
+    logged_errors = 0;
+    last_log[0] = 0;
+}
+
+static int logged(const char *needle) {
+    if (logged_errors == 0 || !strstr(last_log, needle)) {
+        printf("    expected a logged error containing \"%s\", got %d: %s\n", needle, logged_errors, last_log);
+        return 0;
+    }
+    return 1;
+}
+
+/* ---- the error-scope channel --------------------------------------------------- */
+
+static Ctx *C;
+
+static void scope(void) {
+    wgpuDevicePushErrorScope(C->device, WGPUErrorFilter_Validation);
+}
+
+static int scoped(WGPUErrorType type, const char *needle) {
+    ScopeResult r = pop_scope(C);
+    if (r.status != WGPUPopErrorScopeStatus_Success || r.type != type || !strstr(r.message, needle)) {
+        printf("    expected error type %d containing \"%s\", got type %d: %s\n", type, needle, r.type, r.message);
+        return 0;
+    }
+    return 1;
+}
+
+static int validation(const char *needle) {
+    return scoped(WGPUErrorType_Validation, needle);
+}
+
+/* ---- helpers ------------------------------------------------------------------- */
+
+static WGPUBuffer buffer(uint64_t size, WGPUBufferUsage usage) {
+    return make_buffer(C, size, usage, 0);
+}
+
+/* A handle of the right type that was released. */
+static WGPUBuffer released_buffer(void) {
+    WGPUBuffer b = buffer(16, WGPUBufferUsage_Storage);
+    wgpuBufferRelease(b);
+    return b;
+}
+
+static WGPUShaderModule compute_module(void) {
+    return wgsl_module(C, "@group(0) @binding(0) var<storage, read_write> d: array<u32>;\n"
+                          "@compute @workgroup_size(1) fn main() { d[0] = 1u; }\n");
+}
+
+static WGPUBindGroupLayout storage_layout(void) {
+    WGPUBindGroupLayoutEntry e = WGPU_BIND_GROUP_LAYOUT_ENTRY_INIT;
+    e.binding = 0;
+    e.visibility = WGPUShaderStage_Compute;
+    e.buffer.type = WGPUBufferBindingType_Storage;
+    WGPUBindGroupLayoutDescriptor d = WGPU_BIND_GROUP_LAYOUT_DESCRIPTOR_INIT;
+    d.entryCount = 1;
+    d.entries = &e;
+    return wgpuDeviceCreateBindGroupLayout(C->device, &d);
+}
+
+static WGPUBindGroup bind_buffer(WGPUBindGroupLayout layout, WGPUBuffer b) {
+    WGPUBindGroupEntry e = WGPU_BIND_GROUP_ENTRY_INIT;
+    e.binding = 0;
+    e.buffer = b;
+    WGPUBindGroupDescriptor d = WGPU_BIND_GROUP_DESCRIPTOR_INIT;
+    d.layout = layout;
+    d.entryCount = 1;
+    d.entries = &e;
+    return wgpuDeviceCreateBindGroup(C->device, &d);
+}
+
+static void submit_encoder(WGPUCommandEncoder enc) {
+    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
+    wgpuQueueSubmit(C->queue, 1, &cb);
+    wgpuCommandBufferRelease(cb);
+    wgpuCommandEncoderRelease(enc);
+}
+
+static MapResult map_and_wait(WGPUBuffer b, WGPUMapMode mode, size_t offset, size_t size) {
+    MapResult m = {0};
+    wait_for(C, map_buffer(b, mode, offset, size, &m));
+    return m;
+}
+
+static WGPUTexture texture2d(WGPUTextureFormat format, uint32_t w, uint32_t h, WGPUTextureUsage usage) {
+    WGPUTextureDescriptor d = WGPU_TEXTURE_DESCRIPTOR_INIT;
+    d.size = (WGPUExtent3D){w, h, 1};
+    d.format = format;
+    d.usage = usage;
+    return wgpuDeviceCreateTexture(C->device, &d);
+}
+
+#define GARBAGE(type) ((type)(uintptr_t)0xdeadbeefcafeull)
+
+/* ---- the cases ----------------------------------------------------------------- */
+
+/* Instance and adapter: no device is reachable, so these are logged. */
+
+static int null_instance_process_events(void) {
+    wgpuInstanceProcessEvents(NULL);
+    return logged("WGPUInstance is NULL");
+}
+
+static int garbage_instance_request_adapter(void) {
+    WGPURequestAdapterCallbackInfo cb = WGPU_REQUEST_ADAPTER_CALLBACK_INFO_INIT;
+    cb.mode = WGPUCallbackMode_AllowSpontaneous;
+    WGPUFuture f = wgpuInstanceRequestAdapter(GARBAGE(WGPUInstance), NULL, cb);
+    return f.id == 0 && logged("is not a live WGPUInstance");
+}
+
+static int unknown_instance_feature(void) {
+    WGPUInstanceFeatureName f = (WGPUInstanceFeatureName)0x7777;
+    WGPUInstanceDescriptor d = WGPU_INSTANCE_DESCRIPTOR_INIT;
+    d.requiredFeatureCount = 1;
+    d.requiredFeatures = &f;
+    return wgpuCreateInstance(&d) == NULL && logged("0x7777 is not a supported WGPUInstanceFeatureName");
+}
+
+static int instance_limit_too_high(void) {
+    WGPUInstanceLimits l = WGPU_INSTANCE_LIMITS_INIT;
+    l.timedWaitAnyMaxCount = 1000000;
+    WGPUInstanceDescriptor d = WGPU_INSTANCE_DESCRIPTOR_INIT;
+    d.requiredLimits = &l;
+    return wgpuCreateInstance(&d) == NULL && logged("timedWaitAnyMaxCount 1000000");
+}
+
+static int instance_unknown_stype(void) {
+    WGPUChainedStruct bogus = {NULL, (WGPUSType)0x4242};
+    WGPUInstanceDescriptor d = WGPU_INSTANCE_DESCRIPTOR_INIT;
+    d.nextInChain = &bogus;
+    return wgpuCreateInstance(&d) == NULL && logged("unknown sType 0x4242");
+}
+
+static int instance_misplaced_stype(void) {
+    WGPUShaderSourceWGSL wgsl = WGPU_SHADER_SOURCE_WGSL_INIT;
+    WGPUInstanceDescriptor d = WGPU_INSTANCE_DESCRIPTOR_INIT;
+    d.nextInChain = &wgsl.chain;
+    return wgpuCreateInstance(&d) == NULL && logged("WGPUSType_ShaderSourceWGSL cannot be chained here");
+}
+
+static int wait_any_null_futures(void) {
+    return wgpuInstanceWaitAny(C->instance, 2, NULL, 0) == WGPUWaitStatus_Error && logged("futures is NULL");
+}
+
+static int wait_any_too_many(void) {
+    WGPUFutureWaitInfo infos[100];
+    memset(infos, 0, sizeof infos);
+    return wgpuInstanceWaitAny(C->instance, 100, infos, 10) == WGPUWaitStatus_Error &&
+           logged("above timedWaitAnyMaxCount");
+}
+
+static int wait_any_unknown_future(void) {
+    WGPUFutureWaitInfo w = {{987654321}, 0};
+    return wgpuInstanceWaitAny(C->instance, 1, &w, 0) == WGPUWaitStatus_Error && !w.completed &&
+           logged("was not made by this instance");
+}
+
+static int adapter_limits_null(void) {
+    return wgpuAdapterGetLimits(C->adapter, NULL) == WGPUStatus_Error;
+}
+
+static int adapter_info_chained(void) {
+    WGPUChainedStruct bogus = {NULL, (WGPUSType)0x4242};
+    WGPUAdapterInfo info = WGPU_ADAPTER_INFO_INIT;
+    info.nextInChain = &bogus;
+    return wgpuAdapterGetInfo(C->adapter, &info) == WGPUStatus_Error;
+}
+
+typedef struct {
+    int status;
+    void *object;
+    char message[1024];
+} Request;
+
+static void on_request_adapter(WGPURequestAdapterStatus s, WGPUAdapter a, WGPUStringView m, void *u1, void *u2) {
+    (void)u2;
+    Request *r = u1;
+    r->status = (int)s;
+    r->object = a;
+    copy_message(r->message, sizeof r->message, m);
+}
+
+static void on_request_device(WGPURequestDeviceStatus s, WGPUDevice d, WGPUStringView m, void *u1, void *u2) {
+    (void)u2;
+    Request *r = u1;
+    r->status = (int)s;
+    r->object = d;
+    copy_message(r->message, sizeof r->message, m);
+}
+
+static Request request_adapter(const WGPURequestAdapterOptions *o) {
+    Request r = {0};
+    WGPURequestAdapterCallbackInfo cb = WGPU_REQUEST_ADAPTER_CALLBACK_INFO_INIT;
+    cb.mode = WGPUCallbackMode_AllowSpontaneous;
+    cb.callback = on_request_adapter;
+    cb.userdata1 = &r;
+    wgpuInstanceRequestAdapter(C->instance, o, cb);
+    return r;
+}
+
+static Request request_device(const WGPUDeviceDescriptor *d) {
+    Request r = {0};
+    WGPURequestDeviceCallbackInfo cb = WGPU_REQUEST_DEVICE_CALLBACK_INFO_INIT;
+    cb.mode = WGPUCallbackMode_AllowSpontaneous;
+    cb.callback = on_request_device;
+    cb.userdata1 = &r;
+    wgpuAdapterRequestDevice(C->adapter, d, cb);
+    return r;
+}
+
+static int adapter_unknown_backend(void) {
+    WGPURequestAdapterOptions o = WGPU_REQUEST_ADAPTER_OPTIONS_INIT;
+    o.backendType = (WGPUBackendType)0x99;
+    Request r = request_adapter(&o);
+    return r.status == WGPURequestAdapterStatus_Error && !r.object && strstr(r.message, "0x99 is not a valid WGPUBackendType");
+}
+
+static int adapter_unknown_power_preference(void) {
+    WGPURequestAdapterOptions o = WGPU_REQUEST_ADAPTER_OPTIONS_INIT;
+    o.powerPreference = (WGPUPowerPreference)0x55;
+    Request r = request_adapter(&o);
+    return r.status == WGPURequestAdapterStatus_Error && strstr(r.message, "WGPUPowerPreference");
+}
+
+static int device_unknown_feature(void) {
+    WGPUFeatureName f = (WGPUFeatureName)0x1234;
+    WGPUDeviceDescriptor d = WGPU_DEVICE_DESCRIPTOR_INIT;
+    d.requiredFeatureCount = 1;
+    d.requiredFeatures = &f;
+    Request r = request_device(&d);
+    return r.status == WGPURequestDeviceStatus_Error && !r.object && strstr(r.message, "0x1234 is not a valid WGPUFeatureName");
+}
+
+static int device_limit_above_adapter(void) {
+    WGPULimits l = WGPU_LIMITS_INIT;
+    l.maxBindGroups = 1000000;
+    WGPUDeviceDescriptor d = WGPU_DEVICE_DESCRIPTOR_INIT;
+    d.requiredLimits = &l;
+    Request r = request_device(&d);
+    return r.status == WGPURequestDeviceStatus_Error && !r.object && strstr(r.message, "max_bind_groups");
+}
+
+static int device_bad_lost_mode(void) {
+    WGPUDeviceDescriptor d = WGPU_DEVICE_DESCRIPTOR_INIT;
+    d.deviceLostCallbackInfo.mode = (WGPUCallbackMode)9;
+    Request r = request_device(&d);
+    return r.status == WGPURequestDeviceStatus_Error && strstr(r.message, "deviceLostCallbackInfo");
+}
+
+static int adapter_use_after_release(void) {
+    Request r = request_adapter(NULL);
+    WGPUAdapter a = r.object;
+    wgpuAdapterRelease(a);
+    WGPULimits l = WGPU_LIMITS_INIT;
+    return wgpuAdapterGetLimits(a, &l) == WGPUStatus_Error && logged("is not a live WGPUAdapter");
+}
+
+static int release_twice(void) {
+    WGPUBuffer b = buffer(16, WGPUBufferUsage_Storage);
+    wgpuBufferRelease(b);
+    wgpuBufferRelease(b);
+    return logged("wgpuBufferRelease: WGPUBuffer");
+}
+
+static int add_ref_released(void) {
+    WGPUBuffer b = released_buffer();
+    wgpuBufferAddRef(b);
+    return logged("wgpuBufferAddRef");
+}
+
+static int garbage_device(void) {
+    return wgpuDeviceCreateBuffer(GARBAGE(WGPUDevice), NULL) == NULL && logged("is not a live WGPUDevice");
+}
+
+static int null_device(void) {
+    return wgpuDeviceCreateCommandEncoder(NULL, NULL) == NULL && logged("WGPUDevice is NULL");
+}
+
+static int wrong_type_handle(void) {
+    /* A queue's handle passed where a device is expected. */
+    return wgpuDeviceGetQueue((WGPUDevice)C->queue) == NULL && logged("is not a live WGPUDevice");
+}
+
+static int proc_address_bad_view(void) {
+    WGPUStringView v = {NULL, 3};
+    return wgpuGetProcAddress(v) == NULL && wgpuGetProcAddress(sv("")) == NULL;
+}
+
+/* Device: validation errors through the error scopes. */
+
+static int buffer_null_descriptor(void) {
+    scope();
+    WGPUBuffer b = wgpuDeviceCreateBuffer(C->device, NULL);
+    return b == NULL && validation("descriptor is NULL");
+}
+
+static int buffer_unknown_usage(void) {
+    scope();
+    WGPUBuffer b = buffer(16, (WGPUBufferUsage)1 << 40);
+    return b == NULL && validation("is not a valid WGPUBufferUsage");
+}
+
+static int buffer_huge(void) {
+    scope();
+    WGPUBuffer b = buffer(9007199254740991ull, WGPUBufferUsage_Storage);
+    int ok = validation("9007199254740991");
+    wgpuBufferRelease(b);
+    return ok;
+}
+
+static int buffer_map_read_storage(void) {
+    scope();
+    WGPUBuffer b = buffer(16, WGPUBufferUsage_MapRead | WGPUBufferUsage_Storage);
+    int ok = validation("MAP_READ");
+    wgpuBufferRelease(b);
+    return ok;
+}
+
+static int buffer_mapped_unaligned(void) {
+    scope();
+    WGPUBuffer b = make_buffer(C, 6, WGPUBufferUsage_CopySrc, 1);
+    int ok = validation("COPY_BUFFER_ALIGNMENT");
+    wgpuBufferRelease(b);
+    return ok;
+}
+
+static int label_length_without_data(void) {
+    WGPUBufferDescriptor d = WGPU_BUFFER_DESCRIPTOR_INIT;
+    d.size = 16;
+    d.usage = WGPUBufferUsage_Storage;
+    d.label.data = NULL;
+    d.label.length = 5;
+    scope();
+    return wgpuDeviceCreateBuffer(C->device, &d) == NULL && validation("length 5 and NULL data");
+}
+
+static int label_invalid_utf8(void) {
+    WGPUBufferDescriptor d = WGPU_BUFFER_DESCRIPTOR_INIT;
+    d.size = 16;
+    d.usage = WGPUBufferUsage_Storage;
+    d.label.data = "\xff\xfe";
+    d.label.length = 2;
+    scope();
+    return wgpuDeviceCreateBuffer(C->device, &d) == NULL && validation("not valid UTF-8");
+}
+
+static int label_too_long(void) {
+    WGPUBufferDescriptor d = WGPU_BUFFER_DESCRIPTOR_INIT;
+    d.size = 16;
+    d.usage = WGPUBufferUsage_Storage;
+    d.label.data = "x";
+    d.label.length = (size_t)-2;
+    scope();
+    return wgpuDeviceCreateBuffer(C->device, &d) == NULL && validation("too large");
+}
+
+static int bool_not_0_or_1(void) {
+    WGPUBufferDescriptor d = WGPU_BUFFER_DESCRIPTOR_INIT;
+    d.size = 16;
+    d.usage = WGPUBufferUsage_CopySrc;
+    d.mappedAtCreation = 2;
+    scope();
+    return wgpuDeviceCreateBuffer(C->device, &d) == NULL && validation("2 is not a WGPUBool");
+}
+
+static int buffer_unknown_stype(void) {
+    WGPUChainedStruct bogus = {NULL, (WGPUSType)0x4343};
+    WGPUBufferDescriptor d = WGPU_BUFFER_DESCRIPTOR_INIT;
+    d.nextInChain = &bogus;
+    d.size = 16;
+    d.usage = WGPUBufferUsage_Storage;
+    scope();
+    return wgpuDeviceCreateBuffer(C->device, &d) == NULL && validation("unknown sType 0x4343");
+}
+
+static int buffer_misplaced_stype(void) {
+    WGPUShaderSourceWGSL wgsl = WGPU_SHADER_SOURCE_WGSL_INIT;
+    WGPUBufferDescriptor d = WGPU_BUFFER_DESCRIPTOR_INIT;
+    d.nextInChain = &wgsl.chain;
+    d.size = 16;
+    d.usage = WGPUBufferUsage_Storage;
+    scope();
+    return wgpuDeviceCreateBuffer(C->device, &d) == NULL && validation("ShaderSourceWGSL cannot be chained here");
+}
+
+static int shader_no_source(void) {
+    WGPUShaderModuleDescriptor d = WGPU_SHADER_MODULE_DESCRIPTOR_INIT;
+    scope();
+    return wgpuDeviceCreateShaderModule(C->device, &d) == NULL && validation("no shader source");
+}
+
+static int shader_broken_wgsl(void) {
+    scope();
+    WGPUShaderModule m = wgsl_module(C, "fn main( {");
+    int ok = validation("expected");
+    wgpuShaderModuleRelease(m);
+    return ok;
+}
+
+static int shader_null_code(void) {
+    WGPUShaderSourceWGSL src = WGPU_SHADER_SOURCE_WGSL_INIT;
+    src.code.data = NULL;
+    src.code.length = 10;
+    WGPUShaderModuleDescriptor d = WGPU_SHADER_MODULE_DESCRIPTOR_INIT;
+    d.nextInChain = &src.chain;
+    scope();
+    return wgpuDeviceCreateShaderModule(C->device, &d) == NULL && validation("NULL data");
+}
+
+static int shader_two_sources(void) {
+    WGPUShaderSourceWGSL a = WGPU_SHADER_SOURCE_WGSL_INIT, b = WGPU_SHADER_SOURCE_WGSL_INIT;
+    a.code = sv("@compute @workgroup_size(1) fn main() {}");
+    b.code = a.code;
+    a.chain.next = &b.chain;
+    WGPUShaderModuleDescriptor d = WGPU_SHADER_MODULE_DESCRIPTOR_INIT;
+    d.nextInChain = &a.chain;
+    scope();
+    return wgpuDeviceCreateShaderModule(C->device, &d) == NULL && validation("more than one shader source");
+}
+
+static int shader_garbage_spirv(void) {
+    uint32_t words[4] = {0x07230203, 0x00010000, 0, 0};
+    WGPUShaderSourceSPIRV src = WGPU_SHADER_SOURCE_SPIRV_INIT;
+    src.codeSize = 4;
+    src.code = words;
+    WGPUShaderModuleDescriptor d = WGPU_SHADER_MODULE_DESCRIPTOR_INIT;
+    d.nextInChain = &src.chain;
+    scope();
+    WGPUShaderModule m = wgpuDeviceCreateShaderModule(C->device, &d);
+    int ok = validation("");
+    wgpuShaderModuleRelease(m);
+    return ok;
+}
+
+static int layout_two_binding_types(void) {
+    WGPUBindGroupLayoutEntry e = WGPU_BIND_GROUP_LAYOUT_ENTRY_INIT;
+    e.visibility = WGPUShaderStage_Compute;
+    e.buffer.type = WGPUBufferBindingType_Storage;
+    e.sampler.type = WGPUSamplerBindingType_Filtering;
+    WGPUBindGroupLayoutDescriptor d = WGPU_BIND_GROUP_LAYOUT_DESCRIPTOR_INIT;
+    d.entryCount = 1;
+    d.entries = &e;
+    scope();
+    return wgpuDeviceCreateBindGroupLayout(C->device, &d) == NULL && validation("exactly one of buffer");
+}
+
+static int layout_unknown_binding_type(void) {
+    WGPUBindGroupLayoutEntry e = WGPU_BIND_GROUP_LAYOUT_ENTRY_INIT;
+    e.visibility = WGPUShaderStage_Compute;
+    e.buffer.type = (WGPUBufferBindingType)77;
+    WGPUBindGroupLayoutDescriptor d = WGPU_BIND_GROUP_LAYOUT_DESCRIPTOR_INIT;
+    d.entryCount = 1;
+    d.entries = &e;
+    scope();
+    return wgpuDeviceCreateBindGroupLayout(C->device, &d) == NULL && validation("WGPUBufferBindingType");
+}
+
+static int layout_duplicate_binding(void) {
+    WGPUBindGroupLayoutEntry e[2] = {WGPU_BIND_GROUP_LAYOUT_ENTRY_INIT, WGPU_BIND_GROUP_LAYOUT_ENTRY_INIT};
+    for (int i = 0; i < 2; i++) {
+        e[i].binding = 3;
+        e[i].visibility = WGPUShaderStage_Compute;
+        e[i].buffer.type = WGPUBufferBindingType_Storage;
+    }
+    WGPUBindGroupLayoutDescriptor d = WGPU_BIND_GROUP_LAYOUT_DESCRIPTOR_INIT;
+    d.entryCount = 2;
+    d.entries = e;
+    scope();
+    WGPUBindGroupLayout l = wgpuDeviceCreateBindGroupLayout(C->device, &d);
+    int ok = validation("3");
+    wgpuBindGroupLayoutRelease(l);
+    return ok;
+}
+
+static int layout_null_entries(void) {
+    WGPUBindGroupLayoutDescriptor d = WGPU_BIND_GROUP_LAYOUT_DESCRIPTOR_INIT;
+    d.entryCount = 3;
+    d.entries = NULL;
+    scope();
+    return wgpuDeviceCreateBindGroupLayout(C->device, &d) == NULL && validation("count is 3 but the array is NULL");
+}
+
+static int layout_unknown_visibility(void) {
+    WGPUBindGroupLayoutEntry e = WGPU_BIND_GROUP_LAYOUT_ENTRY_INIT;
+    e.visibility = 0x100;
+    e.buffer.type = WGPUBufferBindingType_Storage;
+    WGPUBindGroupLayoutDescriptor d = WGPU_BIND_GROUP_LAYOUT_DESCRIPTOR_INIT;
+    d.entryCount = 1;
+    d.entries = &e;
+    scope();
+    return wgpuDeviceCreateBindGroupLayout(C->device, &d) == NULL && validation("WGPUShaderStage");
+}
+
+static int bind_group_null_layout(void) {
+    scope();
+    return bind_buffer(NULL, NULL) == NULL && validation("layout: WGPUBindGroupLayout is NULL");
+}
+
+static int bind_group_released_buffer(void) {
+    WGPUBindGroupLayout l = storage_layout();
+    scope();
+    WGPUBindGroup g = bind_buffer(l, released_buffer());
+    wgpuBindGroupLayoutRelease(l);
+    return g == NULL && validation("is not a live WGPUBuffer");
+}
+
+static int bind_group_garbage_buffer(void) {
+    WGPUBindGroupLayout l = storage_layout();
+    scope();
+    WGPUBindGroup g = bind_buffer(l, GARBAGE(WGPUBuffer));
+    wgpuBindGroupLayoutRelease(l);
+    return g == NULL && validation("is not a live WGPUBuffer");
+}
+
+static int bind_group_wrong_type_handle(void) {
+    WGPUBindGroupLayout l = storage_layout();
+    WGPUSamplerDescriptor sd = WGPU_SAMPLER_DESCRIPTOR_INIT;
+    WGPUSampler s = wgpuDeviceCreateSampler(C->device, &sd);
+    scope();
+    WGPUBindGroup g = bind_buffer(l, (WGPUBuffer)s);
+    wgpuSamplerRelease(s);
+    wgpuBindGroupLayoutRelease(l);
+    return g == NULL && validation("is not a live WGPUBuffer");
+}
+
+static int bind_group_nothing_bound(void) {
+    WGPUBindGroupLayout l = storage_layout();
+    scope();
+    WGPUBindGroup g = bind_buffer(l, NULL);
+    wgpuBindGroupLayoutRelease(l);
+    return g == NULL && validation("exactly one of buffer, sampler and textureView");
+}
+
+static int bind_group_wrong_usage(void) {
+    WGPUBindGroupLayout l = storage_layout();
+    WGPUBuffer b = buffer(16, WGPUBufferUsage_Uniform);
+    scope();
+    WGPUBindGroup g = bind_buffer(l, b);
+    int ok = validation("STORAGE");
+    wgpuBindGroupRelease(g);
+    wgpuBufferRelease(b);
+    wgpuBindGroupLayoutRelease(l);
+    return ok;
+}
+
+static int pipeline_layout_released_layout(void) {
+    WGPUBindGroupLayout l = storage_layout();
+    wgpuBindGroupLayoutRelease(l);
+    WGPUPipelineLayoutDescriptor d = WGPU_PIPELINE_LAYOUT_DESCRIPTOR_INIT;
+    d.bindGroupLayoutCount = 1;
+    d.bindGroupLayouts = &l;
+    scope();
+    return wgpuDeviceCreatePipelineLayout(C->device, &d) == NULL && validation("is not a live WGPUBindGroupLayout");
+}
+
+static int compute_missing_entry_point(void) {
+    WGPUShaderModule m = compute_module();
+    WGPUComputePipelineDescriptor d = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
+    d.compute.module = m;
+    d.compute.entryPoint = sv("nope");
+    scope();
+    WGPUComputePipeline p = wgpuDeviceCreateComputePipeline(C->device, &d);
+    int ok = validation("nope");
+    wgpuComputePipelineRelease(p);
+    wgpuShaderModuleRelease(m);
+    return ok;
+}
+
+static int compute_null_module(void) {
+    WGPUComputePipelineDescriptor d = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
+    scope();
+    return wgpuDeviceCreateComputePipeline(C->device, &d) == NULL && validation("compute.module: WGPUShaderModule is NULL");
+}
+
+static int compute_bind_group_layout_out_of_range(void) {
+    WGPUShaderModule m = compute_module();
+    WGPUComputePipelineDescriptor d = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
+    d.compute.module = m;
+    WGPUComputePipeline p = wgpuDeviceCreateComputePipeline(C->device, &d);
+    scope();
+    WGPUBindGroupLayout l = wgpuComputePipelineGetBindGroupLayout(p, 7);
+    int ok = l == NULL && validation("7");
+    wgpuComputePipelineRelease(p);
+    wgpuShaderModuleRelease(m);
+    return ok;
+}
+
+static int texture_unknown_format(void) {
+    scope();
+    return texture2d((WGPUTextureFormat)0x5555, 4, 4, WGPUTextureUsage_CopyDst) == NULL &&
+           validation("0x5555 is not a valid WGPUTextureFormat");
+}
+
+static int texture_undefined_format(void) {
+    scope();
+    return texture2d(WGPUTextureFormat_Undefined, 4, 4, WGPUTextureUsage_CopyDst) == NULL && validation("Undefined");
+}
+
+static int texture_zero_size(void) {
+    scope();
+    WGPUTexture t = texture2d(WGPUTextureFormat_RGBA8Unorm, 0, 4, WGPUTextureUsage_CopyDst);
+    int ok = validation("");
+    wgpuTextureRelease(t);
+    return ok;
+}
+
+static int texture_unknown_usage(void) {
+    scope();
+    return texture2d(WGPUTextureFormat_RGBA8Unorm, 4, 4, 0x10000) == NULL && validation("WGPUTextureUsage");
+}
+
+static int texture_view_unknown_aspect(void) {
+    WGPUTexture t = texture2d(WGPUTextureFormat_RGBA8Unorm, 4, 4, WGPUTextureUsage_TextureBinding);
+    WGPUTextureViewDescriptor d = WGPU_TEXTURE_VIEW_DESCRIPTOR_INIT;
+    d.aspect = (WGPUTextureAspect)0x66;
+    scope();
+    WGPUTextureView v = wgpuTextureCreateView(t, &d);
+    wgpuTextureRelease(t);
+    return v == NULL && validation("WGPUTextureAspect");
+}
+
+static int texture_use_after_destroy(void) {
+    WGPUTexture t = texture2d(WGPUTextureFormat_RGBA8Unorm, 4, 4, WGPUTextureUsage_CopySrc);
+    WGPUBuffer b = buffer(256 * 4, WGPUBufferUsage_CopyDst);
+    wgpuTextureDestroy(t);
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    WGPUTexelCopyTextureInfo src = WGPU_TEXEL_COPY_TEXTURE_INFO_INIT;
+    src.texture = t;
+    WGPUTexelCopyBufferInfo dst = WGPU_TEXEL_COPY_BUFFER_INFO_INIT;
+    dst.buffer = b;
+    dst.layout.bytesPerRow = 256;
+    WGPUExtent3D size = {4, 4, 1};
+    scope();
+    wgpuCommandEncoderCopyTextureToBuffer(enc, &src, &dst, &size);
+    submit_encoder(enc);
+    int ok = validation("destroyed");
+    wgpuBufferRelease(b);
+    wgpuTextureRelease(t);
+    return ok;
+}
+
+static int sampler_unknown_address_mode(void) {
+    WGPUSamplerDescriptor d = WGPU_SAMPLER_DESCRIPTOR_INIT;
+    d.addressModeU = (WGPUAddressMode)9;
+    scope();
+    return wgpuDeviceCreateSampler(C->device, &d) == NULL && validation("WGPUAddressMode");
+}
+
+static int sampler_lod_inverted(void) {
+    WGPUSamplerDescriptor d = WGPU_SAMPLER_DESCRIPTOR_INIT;
+    d.lodMinClamp = 10;
+    d.lodMaxClamp = 1;
+    scope();
+    WGPUSampler s = wgpuDeviceCreateSampler(C->device, &d);
+    int ok = validation("");
+    wgpuSamplerRelease(s);
+    return ok;
+}
+
+static int query_set_unknown_type(void) {
+    WGPUQuerySetDescriptor d = WGPU_QUERY_SET_DESCRIPTOR_INIT;
+    d.type = (WGPUQueryType)0x33;
+    d.count = 1;
+    scope();
+    return wgpuDeviceCreateQuerySet(C->device, &d) == NULL && validation("WGPUQueryType");
+}
+
+static int render_pipeline_null_descriptor(void) {
+    scope();
+    return wgpuDeviceCreateRenderPipeline(C->device, NULL) == NULL && validation("descriptor is NULL");
+}
+
+static WGPURenderPipeline render_pipeline_with(WGPUVertexFormat vf, WGPUBlendFactor factor) {
+    WGPUShaderModule m = wgsl_module(C, "@vertex fn vs(@location(0) p: vec4<f32>) -> @builtin(position) vec4<f32> { return p; }\n"
+                                        "@fragment fn fs() -> @location(0) vec4<f32> { return vec4<f32>(1.0); }\n");
+    WGPUVertexAttribute a = {NULL, vf, 0, 0};
+    WGPUVertexBufferLayout vbl = WGPU_VERTEX_BUFFER_LAYOUT_INIT;
+    vbl.arrayStride = 16;
+    vbl.attributeCount = 1;
+    vbl.attributes = &a;
+    WGPUBlendState blend = {{WGPUBlendOperation_Add, factor, WGPUBlendFactor_Zero},
+                            {WGPUBlendOperation_Add, WGPUBlendFactor_One, WGPUBlendFactor_Zero}};
+    WGPUColorTargetState t = WGPU_COLOR_TARGET_STATE_INIT;
+    t.format = WGPUTextureFormat_RGBA8Unorm;
+    t.blend = &blend;
+    WGPUFragmentState f = WGPU_FRAGMENT_STATE_INIT;
+    f.module = m;
+    f.targetCount = 1;
+    f.targets = &t;
+    WGPURenderPipelineDescriptor d = WGPU_RENDER_PIPELINE_DESCRIPTOR_INIT;
+    d.vertex.module = m;
+    d.vertex.bufferCount = 1;
+    d.vertex.buffers = &vbl;
+    d.fragment = &f;
+    WGPURenderPipeline p = wgpuDeviceCreateRenderPipeline(C->device, &d);
+    wgpuShaderModuleRelease(m);
+    return p;
+}
+
+static int render_pipeline_unknown_vertex_format(void) {
+    scope();
+    return render_pipeline_with((WGPUVertexFormat)0x999, WGPUBlendFactor_One) == NULL && validation("WGPUVertexFormat");
+}
+
+static int render_pipeline_unknown_blend_factor(void) {
+    scope();
+    return render_pipeline_with(WGPUVertexFormat_Float32x4, (WGPUBlendFactor)0x77) == NULL &&
+           validation("WGPUBlendFactor");
+}
+
+static int render_pipeline_vertex_mismatch(void) {
+    scope();
+    WGPURenderPipeline p = render_pipeline_with(WGPUVertexFormat_Uint32, WGPUBlendFactor_One);
+    int ok = validation("");
+    wgpuRenderPipelineRelease(p);
+    return ok;
+}
+
+static int push_scope_unknown_filter(void) {
+    int before = C->uncaptured_count;
+    wgpuDevicePushErrorScope(C->device, (WGPUErrorFilter)42);
+    return C->uncaptured_count == before + 1 && strstr(C->uncaptured_message, "0x2a is not a valid WGPUErrorFilter");
+}
+
+static int pop_scope_empty(void) {
+    ScopeResult r = pop_scope(C);
+    return r.status == WGPUPopErrorScopeStatus_Error && strstr(r.message, "no error scope");
+}
+
+static int map_destroyed_buffer(void) {
+    WGPUBuffer b = buffer(16, WGPUBufferUsage_MapRead);
+    wgpuBufferDestroy(b);
+    scope();
+    MapResult m = map_and_wait(b, WGPUMapMode_Read, 0, 16);
+    int ok = m.status == WGPUMapAsyncStatus_Error && validation("destroyed");
+    wgpuBufferRelease(b);
+    return ok;
+}
+
+static int map_out_of_range(void) {
+    WGPUBuffer b = buffer(16, WGPUBufferUsage_MapRead);
+    scope();
+    MapResult m = map_and_wait(b, WGPUMapMode_Read, 64, 16);
+    int ok = m.status == WGPUMapAsyncStatus_Error && validation("");
+    wgpuBufferRelease(b);
+    return ok;
+}
+
+static int map_without_map_usage(void) {
+    WGPUBuffer b = buffer(16, WGPUBufferUsage_Storage);
+    scope();
+    MapResult m = map_and_wait(b, WGPUMapMode_Read, 0, 16);
+    int ok = m.status == WGPUMapAsyncStatus_Error && validation("MAP_READ");
+    wgpuBufferRelease(b);
+    return ok;
+}
+
+static int map_bad_callback_mode(void) {
+    WGPUBuffer b = buffer(16, WGPUBufferUsage_MapRead);
+    WGPUBufferMapCallbackInfo cb = WGPU_BUFFER_MAP_CALLBACK_INFO_INIT;
+    cb.mode = (WGPUCallbackMode)17;
+    scope();
+    WGPUFuture f = wgpuBufferMapAsync(b, WGPUMapMode_Read, 0, 16, cb);
+    int ok = f.id == 0 && validation("WGPUCallbackMode");
+    wgpuBufferRelease(b);
+    return ok;
+}
+
+static int unmap_unmapped(void) {
+    WGPUBuffer b = buffer(16, WGPUBufferUsage_MapRead);
+    scope();
+    wgpuBufferUnmap(b);
+    int ok = validation("not mapped");
+    wgpuBufferRelease(b);
+    return ok;
+}
+
+static int mapped_range_of_unmapped(void) {
+    WGPUBuffer b = buffer(16, WGPUBufferUsage_MapRead);
+    scope();
+    int ok = wgpuBufferGetConstMappedRange(b, 0, 16) == NULL && wgpuBufferGetMappedRange(b, 0, 16) == NULL;
+    ok = ok && scoped(WGPUErrorType_NoError, "");
+    wgpuBufferRelease(b);
+    return ok;
+}
+
+static int write_mapped_out_of_range(void) {
+    WGPUBuffer b = make_buffer(C, 16, WGPUBufferUsage_CopySrc, 1);
+    uint8_t data[32] = {0};
+    int ok = wgpuBufferWriteMappedRange(b, 8, data, 16) == WGPUStatus_Error &&
+             wgpuBufferWriteMappedRange(b, 0, NULL, 4) == WGPUStatus_Error &&
+             wgpuBufferReadMappedRange(b, SIZE_MAX - 2, data, 8) == WGPUStatus_Error;
+    wgpuBufferUnmap(b);
+    wgpuBufferRelease(b);
+    return ok;
+}
+
+static int write_buffer_null_data(void) {
+    WGPUBuffer b = buffer(16, WGPUBufferUsage_CopyDst);
+    scope();
+    wgpuQueueWriteBuffer(C->queue, b, 0, NULL, 16);
+    int ok = validation("data: count is 16 but the array is NULL");
+    wgpuBufferRelease(b);
+    return ok;
+}
+
+static int write_buffer_out_of_bounds(void) {
+    WGPUBuffer b = buffer(16, WGPUBufferUsage_CopyDst);
+    uint8_t data[32] = {0};
+    scope();
+    wgpuQueueWriteBuffer(C->queue, b, 8, data, 32);
+    int ok = validation("");
+    wgpuBufferRelease(b);
+    return ok;
+}
+
+static int write_buffer_offset_overflow(void) {
+    WGPUBuffer b = buffer(16, WGPUBufferUsage_CopyDst);
+    uint8_t data[4] = {0};
+    scope();
+    wgpuQueueWriteBuffer(C->queue, b, UINT64_MAX - 1, data, 4);
+    int ok = validation("");
+    wgpuBufferRelease(b);
+    return ok;
+}
+
+static int submit_twice(void) {
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
+    wgpuQueueSubmit(C->queue, 1, &cb);
+    scope();
+    wgpuQueueSubmit(C->queue, 1, &cb);
+    int ok = validation("already submitted");
+    wgpuCommandBufferRelease(cb);
+    wgpuCommandEncoderRelease(enc);
+    return ok;
+}
+
+static int submit_null_array(void) {
+    scope();
+    wgpuQueueSubmit(C->queue, 2, NULL);
+    return validation("commands: count is 2 but the array is NULL");
+}
+
+static int submit_released_command_buffer(void) {
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
+    wgpuCommandBufferRelease(cb);
+    wgpuCommandEncoderRelease(enc);
+    scope();
+    wgpuQueueSubmit(C->queue, 1, &cb);
+    return validation("is not a live WGPUCommandBuffer");
+}
+
+static int submit_destroyed_buffer(void) {
+    WGPUBuffer a = buffer(16, WGPUBufferUsage_CopySrc);
+    WGPUBuffer b = buffer(16, WGPUBufferUsage_CopyDst);
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    wgpuCommandEncoderCopyBufferToBuffer(enc, a, 0, b, 0, 16);
+    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
+    wgpuBufferDestroy(a);
+    scope();
+    wgpuQueueSubmit(C->queue, 1, &cb);
+    int ok = validation("destroyed");
+    wgpuCommandBufferRelease(cb);
+    wgpuCommandEncoderRelease(enc);
+    wgpuBufferRelease(a);
+    wgpuBufferRelease(b);
+    return ok;
+}
+
+static int finish_twice(void) {
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    WGPUCommandBuffer a = wgpuCommandEncoderFinish(enc, NULL);
+    scope();
+    WGPUCommandBuffer b = wgpuCommandEncoderFinish(enc, NULL);
+    int ok = validation("");
+    wgpuCommandBufferRelease(a);
+    wgpuCommandBufferRelease(b);
+    wgpuCommandEncoderRelease(enc);
+    return ok;
+}
+
+static int encode_after_finish(void) {
+    WGPUBuffer b = buffer(16, WGPUBufferUsage_CopyDst);
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
+    scope();
+    wgpuCommandEncoderClearBuffer(enc, b, 0, 16);
+    int ok = validation("");
+    wgpuCommandBufferRelease(cb);
+    wgpuCommandEncoderRelease(enc);
+    wgpuBufferRelease(b);
+    return ok;
+}
+
+static int copy_out_of_bounds(void) {
+    WGPUBuffer a = buffer(16, WGPUBufferUsage_CopySrc);
+    WGPUBuffer b = buffer(16, WGPUBufferUsage_CopyDst);
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    wgpuCommandEncoderCopyBufferToBuffer(enc, a, 0, b, 8, 16);
+    scope();
+    submit_encoder(enc);
+    int ok = validation("");
+    wgpuBufferRelease(a);
+    wgpuBufferRelease(b);
+    return ok;
+}
+
+static int dispatch_without_pipeline(void) {
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(enc, NULL);
+    wgpuComputePassEncoderDispatchWorkgroups(pass, 1, 1, 1);
+    wgpuComputePassEncoderEnd(pass);
+    scope();
+    submit_encoder(enc);
+    wgpuComputePassEncoderRelease(pass);
+    return validation("pipeline");
+}
+
+static int bind_group_index_out_of_range(void) {
+    WGPUBindGroupLayout l = storage_layout();
+    WGPUBuffer b = buffer(16, WGPUBufferUsage_Storage);
+    WGPUBindGroup g = bind_buffer(l, b);
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(enc, NULL);
+    wgpuComputePassEncoderSetBindGroup(pass, 99, g, 0, NULL);
+    wgpuComputePassEncoderEnd(pass);
+    scope();
+    submit_encoder(enc);
+    int ok = validation("99");
+    wgpuComputePassEncoderRelease(pass);
+    wgpuBindGroupRelease(g);
+    wgpuBufferRelease(b);
+    wgpuBindGroupLayoutRelease(l);
+    return ok;
+}
+
+static int pass_end_twice(void) {
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(enc, NULL);
+    wgpuComputePassEncoderEnd(pass);
+    scope();
+    wgpuComputePassEncoderEnd(pass);
+    int ok = validation("");
+    wgpuComputePassEncoderRelease(pass);
+    wgpuCommandEncoderRelease(enc);
+    return ok;
+}
+
+static int dynamic_offsets_null(void) {
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(enc, NULL);
+    scope();
+    wgpuComputePassEncoderSetBindGroup(pass, 0, NULL, 4, NULL);
+    int ok = validation("dynamicOffsets: count is 4 but the array is NULL");
+    wgpuComputePassEncoderEnd(pass);
+    wgpuComputePassEncoderRelease(pass);
+    wgpuCommandEncoderRelease(enc);
+    return ok;
+}
+
+static int render_pass_null_descriptor(void) {
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    scope();
+    WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(enc, NULL);
+    wgpuCommandEncoderRelease(enc);
+    return pass == NULL && validation("descriptor is NULL");
+}
+
+static int render_pass_undefined_load_op(void) {
+    WGPUTexture t = texture2d(WGPUTextureFormat_RGBA8Unorm, 4, 4, WGPUTextureUsage_RenderAttachment);
+    WGPUTextureView v = wgpuTextureCreateView(t, NULL);
+    WGPURenderPassColorAttachment ca = WGPU_RENDER_PASS_COLOR_ATTACHMENT_INIT;
+    ca.view = v;
+    ca.storeOp = WGPUStoreOp_Store;
+    WGPURenderPassDescriptor d = WGPU_RENDER_PASS_DESCRIPTOR_INIT;
+    d.colorAttachmentCount = 1;
+    d.colorAttachments = &ca;
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    scope();
+    WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(enc, &d);
+    int ok = pass == NULL && validation("loadOp is Undefined");
+    wgpuCommandEncoderRelease(enc);
+    wgpuTextureViewRelease(v);
+    wgpuTextureRelease(t);
+    return ok;
+}
+
+static int draw_without_pipeline(void) {
+    WGPUTexture t = texture2d(WGPUTextureFormat_RGBA8Unorm, 4, 4, WGPUTextureUsage_RenderAttachment);
+    WGPUTextureView v = wgpuTextureCreateView(t, NULL);
+    WGPURenderPassColorAttachment ca = WGPU_RENDER_PASS_COLOR_ATTACHMENT_INIT;
+    ca.view = v;
+    ca.loadOp = WGPULoadOp_Clear;
+    ca.storeOp = WGPUStoreOp_Store;
+    WGPURenderPassDescriptor d = WGPU_RENDER_PASS_DESCRIPTOR_INIT;
+    d.colorAttachmentCount = 1;
+    d.colorAttachments = &ca;
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(enc, &d);
+    wgpuRenderPassEncoderDraw(pass, 3, 1, 0, 0);
+    wgpuRenderPassEncoderEnd(pass);
+    scope();
+    submit_encoder(enc);
+    wgpuRenderPassEncoderRelease(pass);
+    wgpuTextureViewRelease(v);
+    wgpuTextureRelease(t);
+    return validation("pipeline");
+}
+
+static int blend_constant_null(void) {
+    WGPUTexture t = texture2d(WGPUTextureFormat_RGBA8Unorm, 4, 4, WGPUTextureUsage_RenderAttachment);
+    WGPUTextureView v = wgpuTextureCreateView(t, NULL);
+    WGPURenderPassColorAttachment ca = WGPU_RENDER_PASS_COLOR_ATTACHMENT_INIT;
+    ca.view = v;
+    ca.loadOp = WGPULoadOp_Clear;
+    ca.storeOp = WGPUStoreOp_Store;
+    WGPURenderPassDescriptor d = WGPU_RENDER_PASS_DESCRIPTOR_INIT;
+    d.colorAttachmentCount = 1;
+    d.colorAttachments = &ca;
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(enc, &d);
+    scope();
+    wgpuRenderPassEncoderSetBlendConstant(pass, NULL);
+    int ok = validation("color is NULL");
+    wgpuRenderPassEncoderEnd(pass);
+    wgpuRenderPassEncoderRelease(pass);
+    wgpuCommandEncoderRelease(enc);
+    wgpuTextureViewRelease(v);
+    wgpuTextureRelease(t);
+    return ok;
+}
+
+static int surface_without_source(void) {
+    WGPUSurfaceDescriptor d = WGPU_SURFACE_DESCRIPTOR_INIT;
+    return wgpuInstanceCreateSurface(C->instance, &d) == NULL && logged("no surface source is chained");
+}
+
+static int surface_null_window(void) {
+    WGPUSurfaceSourceXlibWindow x = WGPU_SURFACE_SOURCE_XLIB_WINDOW_INIT;
+    WGPUSurfaceDescriptor d = WGPU_SURFACE_DESCRIPTOR_INIT;
+    d.nextInChain = &x.chain;
+    return wgpuInstanceCreateSurface(C->instance, &d) == NULL && logged("display is NULL");
+}
+
+static int surface_texture_null_handle(void) {
+    WGPUSurfaceTexture st;
+    memset(&st, 0xff, sizeof st);
+    wgpuSurfaceGetCurrentTexture(NULL, &st);
+    return st.texture == NULL && st.status == WGPUSurfaceGetCurrentTextureStatus_Error && logged("WGPUSurface is NULL");
+}
+
+static int external_texture_null(void) {
+    wgpuExternalTextureSetLabel(NULL, sv("x"));
+    int ok = logged("WGPUExternalTexture is NULL");
+    log_reset();
+    wgpuExternalTextureAddRef(NULL);
+    ok = ok && logged("wgpuExternalTextureAddRef");
+    log_reset();
+    wgpuExternalTextureRelease(GARBAGE(WGPUExternalTexture));
+    return ok && logged("wgpuExternalTextureRelease");
+}
+
+static int set_label_invalid_utf8(void) {
+    WGPUBuffer b = buffer(16, WGPUBufferUsage_Storage);
+    WGPUStringView bad = {"\xc3\x28", 2};
+    scope();
+    wgpuBufferSetLabel(b, bad);
+    int ok = validation("not valid UTF-8");
+    wgpuBufferRelease(b);
+    return ok;
+}
+
+static int device_use_after_destroy(void) {
+    /* A second device, destroyed: later calls on it are quiet no-ops that still return
+     * objects, as the spec says for a lost device, and nothing crashes. */
+    Request r = request_device(NULL);
+    WGPUDevice d = r.object;
+    wgpuDeviceDestroy(d);
+    WGPUBufferDescriptor bd = WGPU_BUFFER_DESCRIPTOR_INIT;
+    bd.size = 16;
+    bd.usage = WGPUBufferUsage_Storage;
+    WGPUBuffer b = wgpuDeviceCreateBuffer(d, &bd);
+    WGPUQueue q = wgpuDeviceGetQueue(d);
+    uint32_t x = 1;
+    wgpuQueueWriteBuffer(q, b, 0, &x, 4);
+    int ok = b != NULL && wgpuBufferGetSize(b) == 16 && logged_errors == 0;
+    wgpuQueueRelease(q);
+    wgpuBufferRelease(b);
+    wgpuDeviceRelease(d);
+    return ok;
+}
+
+typedef struct {
+    const char *name;
+    const char *input;
+    const char *outcome;
+    int (*run)(void);
+} Case;
+
+#define CASE(fn, input, outcome) {#fn, input, outcome, fn}
+
+static const Case CASES[] = {
+    CASE(null_instance_process_events, "`wgpuInstanceProcessEvents(NULL)`", "logged: WGPUInstance is NULL"),
+    CASE(garbage_instance_request_adapter, "garbage instance handle", "future id 0; logged: not a live WGPUInstance"),
+    CASE(unknown_instance_feature, "unknown WGPUInstanceFeatureName", "NULL instance; logged, naming the value"),
+    CASE(instance_limit_too_high, "timedWaitAnyMaxCount above the supported", "NULL instance; logged, naming the value"),
+    CASE(instance_unknown_stype, "unknown sType chained to the instance descriptor", "NULL instance; logged: unknown sType"),
+    CASE(instance_misplaced_stype, "a known sType chained where it does not belong", "NULL instance; logged: cannot be chained here"),
+    CASE(wait_any_null_futures, "`WaitAny` with a count and a NULL array", "WGPUWaitStatus_Error; logged"),
+    CASE(wait_any_too_many, "`WaitAny` with a timeout on more than timedWaitAnyMaxCount futures", "WGPUWaitStatus_Error; logged"),
+    CASE(wait_any_unknown_future, "`WaitAny` on a future the instance never made", "WGPUWaitStatus_Error; logged"),
+    CASE(adapter_limits_null, "`wgpuAdapterGetLimits(adapter, NULL)`", "WGPUStatus_Error"),
+    CASE(adapter_info_chained, "adapter info with an unknown chained struct", "WGPUStatus_Error"),
+    CASE(adapter_unknown_backend, "unknown WGPUBackendType in adapter options", "callback status Error, naming the value"),
+    CASE(adapter_unknown_power_preference, "unknown WGPUPowerPreference", "callback status Error, naming the type"),
+    CASE(device_unknown_feature, "unknown WGPUFeatureName required", "callback status Error, naming the value"),
+    CASE(device_limit_above_adapter, "a required limit above the adapter's", "callback status Error, naming the limit"),
+    CASE(device_bad_lost_mode, "unknown callback mode for the lost callback", "callback status Error"),
+    CASE(adapter_use_after_release, "an adapter used after its last release", "WGPUStatus_Error; logged: not a live WGPUAdapter"),
+    CASE(release_twice, "a handle released one time too many", "logged, nothing freed twice"),
+    CASE(add_ref_released, "`AddRef` on a released handle", "logged"),
+    CASE(garbage_device, "garbage device handle", "NULL; logged: not a live WGPUDevice"),
+    CASE(null_device, "NULL device", "NULL; logged: WGPUDevice is NULL"),
+    CASE(wrong_type_handle, "a queue handle passed as a device", "NULL; logged: not a live WGPUDevice"),
+    CASE(proc_address_bad_view, "`wgpuGetProcAddress` with a length and NULL data, or empty", "NULL"),
+    CASE(buffer_null_descriptor, "`CreateBuffer(device, NULL)`", "NULL; validation error: descriptor is NULL"),
+    CASE(buffer_unknown_usage, "unknown WGPUBufferUsage bits", "NULL; validation error naming the bits"),
+    CASE(buffer_huge, "a buffer of 9007199254740991 bytes", "validation error containing the number"),
+    CASE(buffer_map_read_storage, "MapRead together with Storage usage", "validation error (wgpu-core's)"),
+    CASE(buffer_mapped_unaligned, "mappedAtCreation with a size not a multiple of 4", "validation error"),
+    CASE(label_length_without_data, "a string view with a length and NULL data", "NULL; validation error"),
+    CASE(label_invalid_utf8, "a label that is not UTF-8", "NULL; validation error"),
+    CASE(label_too_long, "a string view longer than memory", "NULL; validation error: too large"),
+    CASE(bool_not_0_or_1, "a WGPUBool of 2", "NULL; validation error"),
+    CASE(buffer_unknown_stype, "unknown sType chained to a descriptor", "NULL; validation error: unknown sType"),
+    CASE(buffer_misplaced_stype, "a known sType chained to the wrong descriptor", "NULL; validation error: cannot be chained here"),
+    CASE(shader_no_source, "a shader module with no source", "NULL; validation error"),
+    CASE(shader_broken_wgsl, "broken WGSL", "validation error with the compiler's message"),
+    CASE(shader_null_code, "WGSL code with a length and NULL data", "NULL; validation error"),
+    CASE(shader_two_sources, "two shader sources chained", "NULL; validation error"),
+    CASE(shader_garbage_spirv, "malformed SPIR-V", "validation error"),
+    CASE(layout_two_binding_types, "a layout entry with two binding types", "NULL; validation error"),
+    CASE(layout_unknown_binding_type, "unknown WGPUBufferBindingType", "NULL; validation error"),
+    CASE(layout_duplicate_binding, "two layout entries with the same binding", "validation error naming the binding"),
+    CASE(layout_null_entries, "entryCount 3 with NULL entries", "NULL; validation error"),
+    CASE(layout_unknown_visibility, "unknown WGPUShaderStage bits", "NULL; validation error"),
+    CASE(bind_group_null_layout, "a bind group with a NULL layout", "NULL; validation error"),
+    CASE(bind_group_released_buffer, "a released buffer bound", "NULL; validation error: not a live WGPUBuffer"),
+    CASE(bind_group_garbage_buffer, "a garbage buffer handle bound", "NULL; validation error"),
+    CASE(bind_group_wrong_type_handle, "a sampler handle passed as a buffer", "NULL; validation error"),
+    CASE(bind_group_nothing_bound, "a bind group entry binding nothing", "NULL; validation error"),
+    CASE(bind_group_wrong_usage, "a uniform buffer bound to a storage binding", "validation error naming the usage"),
+    CASE(pipeline_layout_released_layout, "a released bind group layout in a pipeline layout", "NULL; validation error"),
+    CASE(compute_missing_entry_point, "an entry point the module lacks", "validation error naming it"),
+    CASE(compute_null_module, "a compute pipeline with a NULL module", "NULL; validation error"),
+    CASE(compute_bind_group_layout_out_of_range, "`GetBindGroupLayout(7)` past the layout", "NULL; validation error"),
+    CASE(texture_unknown_format, "unknown WGPUTextureFormat", "NULL; validation error naming the value"),
+    CASE(texture_undefined_format, "texture format Undefined", "NULL; validation error"),
+    CASE(texture_zero_size, "a texture of width 0", "validation error"),
+    CASE(texture_unknown_usage, "unknown WGPUTextureUsage bits", "NULL; validation error"),
+    CASE(texture_view_unknown_aspect, "unknown WGPUTextureAspect", "NULL; validation error"),
+    CASE(texture_use_after_destroy, "a destroyed texture copied", "validation error at submit: destroyed"),
+    CASE(sampler_unknown_address_mode, "unknown WGPUAddressMode", "NULL; validation error"),
+    CASE(sampler_lod_inverted, "lodMinClamp above lodMaxClamp", "validation error"),
+    CASE(query_set_unknown_type, "unknown WGPUQueryType", "NULL; validation error"),
+    CASE(render_pipeline_null_descriptor, "`CreateRenderPipeline(device, NULL)`", "NULL; validation error"),
+    CASE(render_pipeline_unknown_vertex_format, "unknown WGPUVertexFormat", "NULL; validation error"),
+    CASE(render_pipeline_unknown_blend_factor, "unknown WGPUBlendFactor", "NULL; validation error"),
+    CASE(render_pipeline_vertex_mismatch, "a vertex format that does not match the shader", "validation error"),
+    CASE(push_scope_unknown_filter, "unknown WGPUErrorFilter", "uncaptured validation error naming the value"),
+    CASE(pop_scope_empty, "`PopErrorScope` with no scope", "callback status Error"),
+    CASE(map_destroyed_buffer, "`MapAsync` on a destroyed buffer", "callback status Error; validation error"),
+    CASE(map_out_of_range, "`MapAsync` past the end of the buffer", "callback status Error; validation error"),
+    CASE(map_without_map_usage, "`MapAsync` on a buffer without MAP usage", "callback status Error; validation error"),
+    CASE(map_bad_callback_mode, "unknown WGPUCallbackMode", "future id 0; validation error"),
+    CASE(unmap_unmapped, "`Unmap` of an unmapped buffer", "validation error: not mapped"),
+    CASE(mapped_range_of_unmapped, "`GetMappedRange` of an unmapped buffer", "NULL, and no error"),
+    CASE(write_mapped_out_of_range, "`Write/ReadMappedRange` out of range, NULL data, overflowing offset", "WGPUStatus_Error"),
+    CASE(write_buffer_null_data, "`WriteBuffer` with a size and NULL data", "validation error"),
+    CASE(write_buffer_out_of_bounds, "`WriteBuffer` past the end", "validation error"),
+    CASE(write_buffer_offset_overflow, "`WriteBuffer` at an offset that overflows", "validation error"),
+    CASE(submit_twice, "a command buffer submitted twice", "validation error: already submitted"),
+    CASE(submit_null_array, "`Submit` with a count and NULL array", "validation error"),
+    CASE(submit_released_command_buffer, "a released command buffer submitted", "validation error"),
+    CASE(submit_destroyed_buffer, "a submit using a destroyed buffer", "validation error: destroyed"),
+    CASE(finish_twice, "`Finish` twice", "validation error"),
+    CASE(encode_after_finish, "encoding after `Finish`", "validation error"),
+    CASE(copy_out_of_bounds, "a buffer copy past the end", "validation error at finish"),
+    CASE(dispatch_without_pipeline, "a dispatch with no pipeline", "validation error at finish"),
+    CASE(bind_group_index_out_of_range, "`SetBindGroup(99, ...)`", "validation error naming the index"),
+    CASE(pass_end_twice, "`End` on an ended pass", "validation error"),
+    CASE(dynamic_offsets_null, "dynamic offset count with a NULL array", "validation error"),
+    CASE(render_pass_null_descriptor, "`BeginRenderPass(encoder, NULL)`", "NULL; validation error"),
+    CASE(render_pass_undefined_load_op, "a color attachment with loadOp Undefined", "NULL; validation error"),
+    CASE(draw_without_pipeline, "a draw with no pipeline", "validation error at finish"),
+    CASE(blend_constant_null, "`SetBlendConstant(pass, NULL)`", "validation error"),
+    CASE(surface_without_source, "a surface descriptor with no source", "NULL; logged"),
+    CASE(surface_null_window, "an Xlib surface with a NULL display", "NULL; logged"),
+    CASE(surface_texture_null_handle, "`GetCurrentTexture` on a NULL surface", "status Error, NULL texture; logged"),
+    CASE(external_texture_null, "external texture calls on NULL or garbage", "logged"),
+    CASE(set_label_invalid_utf8, "`SetLabel` with invalid UTF-8", "validation error"),
+    CASE(device_use_after_destroy, "a destroyed device used", "objects still returned, no error (the device is lost)"),
+};
+
+int main(int argc, char **argv) {
+    int count = (int)(sizeof CASES / sizeof CASES[0]);
+    if (argc > 1 && strcmp(argv[1], "--table") == 0) {
+        printf("# Bad input\n\n");
+        printf("What the host gets for each kind of bad input. Each row is a case of\n");
+        printf("`c-tests/bad_input.c`, which checks it; this file is its `--table` output.\n\n");
+        printf("| test | input | what the host gets |\n| --- | --- | --- |\n");
+        for (int i = 0; i < count; i++) printf("| `%s` | %s | %s |\n", CASES[i].name, CASES[i].input, CASES[i].outcome);
+        return 0;
+    }
+    wgpuShimSetLogCallback(on_log, WGPUShimLogLevel_Error, NULL);
+    Ctx ctx;
+    if (!setup(&ctx)) return 1;
+    C = &ctx;
+    int passed = 0, failed = 0;
+    for (int i = 0; i < count; i++) {
+        log_reset();
+        if (CASES[i].run()) {
+            passed++;
+        } else {
+            failed++;
+            printf("FAIL %s\n", CASES[i].name);
+        }
+    }
+    wgpuShimSetLogCallback(NULL, WGPUShimLogLevel_Off, NULL);
+    /* Futures of this program's own waits are not counted here. */
+    teardown(&ctx);
+    printf("bad_input: %d passed, %d failed\n", passed, failed);
+    return failed != 0;
+}

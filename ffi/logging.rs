@@ -1,0 +1,120 @@
+//! Where log records go: a C callback set with `wgpuShimSetLogCallback`, or stderr
+//! when `WEBGPU_SHIM_LOG` names a level. Installed once, the first time the library
+//! is used.
+
+use std::ffi::c_void;
+use std::sync::{Once, OnceLock};
+
+use parking_lot::RwLock;
+
+use crate::extensions::*;
+use crate::future::Sendable;
+
+struct Sink {
+    callback: Sendable<(WGPUShimLogCallback, *mut c_void)>,
+    level: log::LevelFilter,
+}
+
+static SINK: RwLock<Option<Sink>> = RwLock::new(None);
+static INSTALL: Once = Once::new();
+
+struct Logger;
+
+static LOGGER: Logger = Logger;
+
+/// The level `WEBGPU_SHIM_LOG` asks for on stderr.
+fn stderr_level() -> log::LevelFilter {
+    static LEVEL: OnceLock<log::LevelFilter> = OnceLock::new();
+    *LEVEL.get_or_init(|| {
+        std::env::var("WEBGPU_SHIM_LOG")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(log::LevelFilter::Off)
+    })
+}
+
+fn filter(level: WGPUShimLogLevel) -> log::LevelFilter {
+    match level {
+        WGPUShimLogLevel_Off => log::LevelFilter::Off,
+        WGPUShimLogLevel_Error => log::LevelFilter::Error,
+        WGPUShimLogLevel_Warn => log::LevelFilter::Warn,
+        WGPUShimLogLevel_Info => log::LevelFilter::Info,
+        WGPUShimLogLevel_Debug => log::LevelFilter::Debug,
+        // Anything above Debug means everything.
+        _ => log::LevelFilter::Trace,
+    }
+}
+
+fn c_level(level: log::Level) -> WGPUShimLogLevel {
+    match level {
+        log::Level::Error => WGPUShimLogLevel_Error,
+        log::Level::Warn => WGPUShimLogLevel_Warn,
+        log::Level::Info => WGPUShimLogLevel_Info,
+        log::Level::Debug => WGPUShimLogLevel_Debug,
+        log::Level::Trace => WGPUShimLogLevel_Trace,
+    }
+}
+
+impl log::Log for Logger {
+    fn enabled(&self, metadata: &log::Metadata) -> bool {
+        metadata.level() <= stderr_level()
+            || SINK
+                .read()
+                .as_ref()
+                .is_some_and(|s| metadata.level() <= s.level)
+    }
+
+    fn log(&self, record: &log::Record) {
+        let sink = SINK.read();
+        match sink.as_ref() {
+            Some(s) if record.level() <= s.level => {
+                let (callback, userdata) = s.callback.0;
+                if let Some(f) = callback {
+                    let text = format!("{}", record.args());
+                    // SAFETY: the C callback with the caller's own userdata; `text`
+                    // outlives the call.
+                    unsafe {
+                        f(
+                            c_level(record.level()),
+                            crate::conv::to_string_view(&text),
+                            userdata,
+                        )
+                    }
+                }
+            }
+            Some(_) => {}
+            None if record.level() <= stderr_level() => {
+                eprintln!(
+                    "[webgpu-shim {} {}] {}",
+                    record.level(),
+                    record.target(),
+                    record.args()
+                )
+            }
+            None => {}
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+/// Installs the logger, unless the host installed a `log` logger of its own.
+pub fn install() {
+    INSTALL.call_once(|| {
+        if log::set_logger(&LOGGER).is_ok() {
+            // Records nobody listens for cost one comparison at the call site.
+            log::set_max_level(stderr_level());
+        }
+    });
+}
+
+pub fn set_callback(callback: WGPUShimLogCallback, level: WGPUShimLogLevel, userdata: *mut c_void) {
+    install();
+    let sink = callback.map(|_| Sink {
+        callback: Sendable((callback, userdata)),
+        level: filter(level),
+    });
+    let wanted = sink.as_ref().map_or(log::LevelFilter::Off, |s| s.level);
+    *SINK.write() = sink;
+    log::set_max_level(wanted.max(stderr_level()));
+}
