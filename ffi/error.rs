@@ -1,6 +1,9 @@
 //! Error plumbing: a device's error scopes and uncaptured-error callback, and the
 //! text of wgpu-core errors (with their causes, which carry the useful detail).
 
+use std::collections::HashMap;
+use std::thread::ThreadId;
+
 use crate::future::Sendable;
 use crate::generated::types::*;
 
@@ -10,8 +13,10 @@ struct Scope {
     error: Option<(WGPUErrorType, String)>,
 }
 
+/// Error scopes are per thread, as webgpu.h specifies: each thread that uses a device
+/// has its own stack, and an error goes to the stack of the thread that caused it.
 pub struct ErrorSink {
-    scopes: Vec<Scope>,
+    scopes: HashMap<ThreadId, Vec<Scope>>,
     uncaptured: Sendable<WGPUUncapturedErrorCallbackInfo>,
 }
 
@@ -21,21 +26,28 @@ pub type Uncaptured = (Sendable<WGPUUncapturedErrorCallbackInfo>, String);
 impl ErrorSink {
     pub fn new(uncaptured: WGPUUncapturedErrorCallbackInfo) -> Self {
         Self {
-            scopes: Vec::new(),
+            scopes: HashMap::new(),
             uncaptured: Sendable(uncaptured),
         }
     }
 
     pub fn push(&mut self, filter: WGPUErrorFilter) {
-        self.scopes.push(Scope {
+        let stack = self.scopes.entry(std::thread::current().id()).or_default();
+        stack.push(Scope {
             filter,
             error: None,
         });
     }
 
-    /// None when the stack is empty; else the scope's error, if it caught one.
+    /// None when this thread's stack is empty; else the scope's error, if it caught one.
     pub fn pop(&mut self) -> Option<Option<(WGPUErrorType, String)>> {
-        self.scopes.pop().map(|s| s.error)
+        let id = std::thread::current().id();
+        let stack = self.scopes.get_mut(&id)?;
+        let popped = stack.pop().map(|s| s.error);
+        if stack.is_empty() {
+            self.scopes.remove(&id);
+        }
+        popped
     }
 
     /// Gives the error to the innermost scope whose filter matches; returns it for the
@@ -46,7 +58,8 @@ impl ErrorSink {
             WGPUErrorType::OutOfMemory => WGPUErrorFilter::OutOfMemory,
             _ => WGPUErrorFilter::Internal,
         };
-        match self.scopes.iter_mut().rev().find(|s| s.filter == filter) {
+        let stack = self.scopes.get_mut(&std::thread::current().id());
+        match stack.and_then(|s| s.iter_mut().rev().find(|s| s.filter == filter)) {
             Some(scope) => {
                 scope.error.get_or_insert((ty, message));
                 None

@@ -4,6 +4,7 @@
 //! error log where no device is reachable), and the function returns its documented
 //! failure value. Nothing unwinds into C.
 
+use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
@@ -74,9 +75,33 @@ impl<T: Object> Target for Handle<T> {
     }
 }
 
+thread_local! {
+    /// How many guards this thread is inside; the panic hook keeps quiet for those.
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Panics inside a guard are errors the guard reports; the default hook would also
+/// print them to the host's stderr. Other panics go to the hook that was there.
+pub fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if DEPTH.with(|d| d.get()) > 0 {
+                log::debug!("caught panic: {info}");
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
 #[inline]
 pub fn guard<R: Fail>(function: &'static str, target: impl Target, body: impl FnOnce() -> R) -> R {
-    match catch_unwind(AssertUnwindSafe(body)) {
+    DEPTH.with(|d| d.set(d.get() + 1));
+    let result = catch_unwind(AssertUnwindSafe(body));
+    DEPTH.with(|d| d.set(d.get() - 1));
+    match result {
         Ok(r) => r,
         Err(payload) => {
             let what = payload

@@ -101,6 +101,7 @@ impl log::Log for Logger {
 /// Installs the logger, unless the host installed a `log` logger of its own.
 pub fn install() {
     INSTALL.call_once(|| {
+        crate::guard::install_panic_hook();
         if log::set_logger(&LOGGER).is_ok() {
             // Records nobody listens for cost one comparison at the call site.
             log::set_max_level(stderr_level());
