@@ -75,6 +75,10 @@ impl<T: Object> Target for Handle<T> {
     }
 }
 
+/// How many panics the guard has caught, for the fuzzer: each is a bug even though
+/// the host survived it.
+pub static CAUGHT_PANICS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 thread_local! {
     /// How many guards this thread is inside; the panic hook keeps quiet for those.
     static DEPTH: Cell<u32> = const { Cell::new(0) };
@@ -104,6 +108,7 @@ pub fn guard<R: Fail>(function: &'static str, target: impl Target, body: impl Fn
     match result {
         Ok(r) => r,
         Err(payload) => {
+            CAUGHT_PANICS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let what = payload
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())

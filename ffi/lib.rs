@@ -50,3 +50,10 @@ mod texture_view;
 
 pub use generated::exports::*;
 pub use generated::types::*;
+
+/// How many panics the guard has caught so far (each was reported as an Internal
+/// error). For the fuzzer and tests; not part of the C API.
+#[doc(hidden)]
+pub fn caught_panics() -> usize {
+    guard::CAUGHT_PANICS.load(std::sync::atomic::Ordering::Relaxed)
+}
