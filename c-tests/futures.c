@@ -2,10 +2,13 @@
  * TimedWaitAny rule; async pipeline creation; dynamic offsets and indirect dispatch;
  * a callback that calls back into the API; device destroy with a map pending; an
  * instance released with futures pending; wgpuGetProcAddress. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #include "common.h"
 #include "webgpu/webgpu_shim.h"
+#include <unistd.h>
 
 static double now_ms(void) {
     struct timespec ts;
@@ -27,6 +30,18 @@ static void on_pipeline(WGPUCreatePipelineAsyncStatus status, WGPUComputePipelin
     r->status = status;
     r->pipeline = pipeline;
     copy_message(r->message, sizeof r->message, message);
+}
+
+/* A spontaneous callback: where does it run? */
+static pthread_t main_thread;
+static atomic_int spontaneous_fired, spontaneous_off_thread;
+
+static void on_spontaneous_pipeline(WGPUCreatePipelineAsyncStatus status, WGPUComputePipeline pipeline,
+                                    WGPUStringView message, void *u1, void *u2) {
+    (void)message; (void)u2;
+    *(WGPUComputePipeline *)u1 = status == WGPUCreatePipelineAsyncStatus_Success ? pipeline : NULL;
+    atomic_store(&spontaneous_off_thread, !pthread_equal(pthread_self(), main_thread));
+    atomic_fetch_add(&spontaneous_fired, 1);
 }
 
 static PipelineResult create_async(Ctx *ctx, WGPUShaderModule m, const char *entry) {
@@ -145,6 +160,24 @@ int main(void) {
     PipelineResult bad = create_async(&ctx, mod, "no_such_entry_point");
     CHECK(bad.status == WGPUCreatePipelineAsyncStatus_ValidationError && bad.pipeline == NULL);
     CHECK(strstr(bad.message, "no_such_entry_point") != NULL);
+
+    /* The pipeline is built off the calling thread: a spontaneous callback comes from
+     * the worker. */
+    main_thread = pthread_self();
+    WGPUComputePipeline spontaneous = NULL;
+    WGPUComputePipelineDescriptor sd = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
+    sd.compute.module = mod;
+    WGPUCreateComputePipelineAsyncCallbackInfo scb = WGPU_CREATE_COMPUTE_PIPELINE_ASYNC_CALLBACK_INFO_INIT;
+    scb.mode = WGPUCallbackMode_AllowSpontaneous;
+    scb.callback = on_spontaneous_pipeline;
+    scb.userdata1 = &spontaneous;
+    WGPUFuture sf = wgpuDeviceCreateComputePipelineAsync(ctx.device, &sd, scb);
+    WGPUFutureWaitInfo sw = {sf, 0};
+    CHECK(wgpuInstanceWaitAny(ctx.instance, 1, &sw, UINT64_MAX) == WGPUWaitStatus_Success);
+    for (int i = 0; i < 1000 && !atomic_load(&spontaneous_fired); i++) usleep(1000);
+    CHECK(atomic_load(&spontaneous_fired) == 1 && spontaneous != NULL);
+    CHECK(atomic_load(&spontaneous_off_thread));
+    wgpuComputePipelineRelease(spontaneous);
     CHECK(ctx.uncaptured_count == 0);
 
     /* Dynamic offsets and indirect dispatch: two dispatches read different params. */

@@ -14,6 +14,13 @@ static const char *SHADER =
     "}\n"
     "@fragment fn fs() -> @location(0) vec4<f32> { return vec4<f32>(1.0, 0.0, 0.0, 1.0); }\n";
 
+static void on_render_pipeline(WGPUCreatePipelineAsyncStatus status, WGPURenderPipeline pipeline, WGPUStringView message,
+                               void *u1, void *u2) {
+    (void)message; (void)u2;
+    callbacks_fired++;
+    if (status == WGPUCreatePipelineAsyncStatus_Success) *(WGPURenderPipeline *)u1 = pipeline;
+}
+
 /* Signed distance in pixels of point p from the line through a and b. */
 static double edge(double ax, double ay, double bx, double by, double px, double py) {
     double ex = bx - ax, ey = by - ay;
@@ -91,13 +98,23 @@ int main(void) {
     WGPURenderPipeline pipeline = wgpuDeviceCreateRenderPipeline(ctx.device, &rp);
     CHECK(pipeline != NULL);
 
+    /* The same pipeline made asynchronously draws the bundle. */
+    WGPURenderPipeline async_pipeline = NULL;
+    WGPUCreateRenderPipelineAsyncCallbackInfo acb = WGPU_CREATE_RENDER_PIPELINE_ASYNC_CALLBACK_INFO_INIT;
+    acb.mode = WGPUCallbackMode_WaitAnyOnly;
+    acb.callback = on_render_pipeline;
+    acb.userdata1 = &async_pipeline;
+    futures_expected++;
+    wait_for(&ctx, wgpuDeviceCreateRenderPipelineAsync(ctx.device, &rp, acb));
+    CHECK(async_pipeline != NULL);
+
     /* The same draw through a render bundle. */
     WGPUTextureFormat fmt = WGPUTextureFormat_RGBA8UnormSrgb;
     WGPURenderBundleEncoderDescriptor bd = WGPU_RENDER_BUNDLE_ENCODER_DESCRIPTOR_INIT;
     bd.colorFormatCount = 1;
     bd.colorFormats = &fmt;
     WGPURenderBundleEncoder be = wgpuDeviceCreateRenderBundleEncoder(ctx.device, &bd);
-    wgpuRenderBundleEncoderSetPipeline(be, pipeline);
+    wgpuRenderBundleEncoderSetPipeline(be, async_pipeline);
     wgpuRenderBundleEncoderDraw(be, 3, 1, 0, 0);
     WGPURenderBundle bundle = wgpuRenderBundleEncoderFinish(be, NULL);
     CHECK(bundle != NULL);
@@ -208,6 +225,7 @@ int main(void) {
     wgpuBufferRelease(bundled);
     wgpuRenderBundleRelease(bundle);
     wgpuRenderBundleEncoderRelease(be);
+    wgpuRenderPipelineRelease(async_pipeline);
     wgpuRenderPipelineRelease(pipeline);
     wgpuShaderModuleRelease(module);
     for (int i = 0; i < 2; i++) {

@@ -26,11 +26,19 @@ impl Drop for ComputePipeline {
     }
 }
 
-/// A new pipeline and the wgpu-core error, if any (the pipeline is then invalid).
-pub unsafe fn create(
+/// A compute pipeline descriptor converted from C, owning all it names, so that it
+/// can be built on another thread.
+pub struct Prepared {
+    device: Arc<Device>,
+    desc: wgc::pipeline::ComputePipelineDescriptor<'static>,
+    layout: Option<Arc<crate::pipeline_layout::PipelineLayout>>,
+    module: Arc<crate::shader_module::ShaderModule>,
+}
+
+pub unsafe fn prepare(
     device: &Arc<Device>,
     descriptor: *const WGPUComputePipelineDescriptor,
-) -> conv::Result<(ComputePipeline, Option<String>)> {
+) -> conv::Result<Prepared> {
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
     unsafe { conv::no_chain(desc.nextInChain, "WGPUComputePipelineDescriptor") }?;
     unsafe { conv::no_chain(desc.compute.nextInChain, "WGPUComputeState") }?;
@@ -38,36 +46,45 @@ pub unsafe fn create(
     let module = desc.compute.module.get_or_message("compute.module")?;
     let label = unsafe { conv::label(desc.label) }?;
     crate::guard::maybe_test_panic(label.as_deref());
-    let wgc_desc = wgc::pipeline::ComputePipelineDescriptor {
-        label,
-        layout: layout.as_ref().map(|l| l.id),
-        stage: wgc::pipeline::ProgrammableStageDescriptor {
-            module: module.id,
-            entry_point: unsafe { conv::string_view(desc.compute.entryPoint) }?.map(Cow::Borrowed),
-            constants: unsafe {
-                conv::constants(desc.compute.constants, desc.compute.constantCount)
-            }?
-            .into_iter()
-            .collect(),
-            zero_initialize_workgroup_memory: true,
+    let entry_point = unsafe { conv::string_view(desc.compute.entryPoint) }?;
+    let constants = unsafe { conv::constants(desc.compute.constants, desc.compute.constantCount) }?;
+    Ok(Prepared {
+        device: device.clone(),
+        desc: wgc::pipeline::ComputePipelineDescriptor {
+            label: label.map(|l| Cow::Owned(l.into_owned())),
+            layout: layout.as_ref().map(|l| l.id),
+            stage: wgc::pipeline::ProgrammableStageDescriptor {
+                module: module.id,
+                entry_point: entry_point.map(|e| Cow::Owned(e.to_string())),
+                constants: constants.into_iter().collect(),
+                zero_initialize_workgroup_memory: true,
+            },
+            cache: None,
         },
-        cache: None,
-    };
-    let (id, error) = device
-        .ctx
-        .global
-        .device_create_compute_pipeline(device.id, &wgc_desc, None);
-    let message = error.as_ref().map(|e| crate::error::format(e));
-    device.check(error);
-    Ok((
-        ComputePipeline {
-            device: device.clone(),
+        layout,
+        module,
+    })
+}
+
+impl crate::device::PreparedPipeline for Prepared {
+    type Pipeline = ComputePipeline;
+
+    fn build(self) -> (ComputePipeline, Option<String>) {
+        let device = self.device;
+        let (id, error) = device
+            .ctx
+            .global
+            .device_create_compute_pipeline(device.id, &self.desc, None);
+        let message = error.as_ref().map(|e| crate::error::format(e));
+        device.check(error);
+        let pipeline = ComputePipeline {
+            device,
             id,
-            _layout: layout,
-            _module: module,
-        },
-        message,
-    ))
+            _layout: self.layout,
+            _module: self.module,
+        };
+        (pipeline, message)
+    }
 }
 
 pub fn get_bind_group_layout(

@@ -365,7 +365,7 @@ pub unsafe fn create_compute_pipeline(
     descriptor: *const WGPUComputePipelineDescriptor,
 ) -> WGPUComputePipeline {
     make(device, "wgpuDeviceCreateComputePipeline", |d| unsafe {
-        crate::compute_pipeline::create(d, descriptor).map(|(p, _)| p)
+        crate::compute_pipeline::prepare(d, descriptor).map(|p| p.build().0)
     })
 }
 
@@ -383,7 +383,7 @@ pub unsafe fn create_compute_pipeline_async(
         "wgpuDeviceCreateComputePipelineAsync",
         c.mode,
         Sendable((c.callback, c.userdata1, c.userdata2)),
-        || unsafe { crate::compute_pipeline::create(&device, descriptor) },
+        || unsafe { crate::compute_pipeline::prepare(&device, descriptor) },
     )
 }
 
@@ -419,7 +419,7 @@ pub unsafe fn create_render_pipeline_async(
         "wgpuDeviceCreateRenderPipelineAsync",
         c.mode,
         Sendable((c.callback, c.userdata1, c.userdata2)),
-        || unsafe { crate::render_pipeline::create(&device, descriptor) },
+        || unsafe { crate::render_pipeline::prepare(&device, descriptor) },
     )
 }
 
@@ -437,7 +437,7 @@ pub unsafe fn create_render_pipeline(
     descriptor: *const WGPURenderPipelineDescriptor,
 ) -> WGPURenderPipeline {
     make(device, "wgpuDeviceCreateRenderPipeline", |d| unsafe {
-        crate::render_pipeline::create(d, descriptor).map(|(p, _)| p)
+        crate::render_pipeline::prepare(d, descriptor).map(|p| p.build().0)
     })
 }
 
@@ -624,6 +624,15 @@ pub unsafe fn set_label(device: WGPUDevice, label: WGPUStringView) {
     unsafe { crate::label::set(device, label) }
 }
 
+/// A pipeline descriptor converted from C that owns what it names, so the pipeline
+/// can be built on another thread.
+pub trait PreparedPipeline: Send + 'static {
+    type Pipeline: Object;
+    /// Makes the pipeline (reporting wgpu-core's error, whose text is also returned;
+    /// the pipeline is then invalid).
+    fn build(self) -> (Self::Pipeline, Option<String>);
+}
+
 /// The callback of `wgpuDeviceCreate{Compute,Render}PipelineAsync`.
 pub type PipelineCallback<P> = Option<
     unsafe extern "C" fn(
@@ -635,15 +644,16 @@ pub type PipelineCallback<P> = Option<
     ),
 >;
 
-/// `CreateComputePipelineAsync` and `CreateRenderPipelineAsync`: `build` makes the
-/// pipeline (with wgpu-core's error text if it is invalid), and the callback gets it
-/// or the error, which goes to the callback and not to the error scopes.
-pub fn create_pipeline_async<P: Object>(
+/// `CreateComputePipelineAsync` and `CreateRenderPipelineAsync`: the descriptor is
+/// converted now (its memory is the caller's only for this call); the pipeline is
+/// built on a worker thread, and the callback gets it or the error, which goes to the
+/// callback and not to the error scopes.
+pub fn create_pipeline_async<P: PreparedPipeline>(
     device: &Arc<Device>,
     function: &str,
     mode: WGPUCallbackMode,
-    callback: Sendable<(PipelineCallback<P>, *mut c_void, *mut c_void)>,
-    build: impl FnOnce() -> conv::Result<(P, Option<String>)>,
+    callback: Sendable<(PipelineCallback<P::Pipeline>, *mut c_void, *mut c_void)>,
+    prepare: impl FnOnce() -> conv::Result<P>,
 ) -> WGPUFuture {
     let mode = match conv::callback_mode(mode) {
         Ok(m) => m,
@@ -653,7 +663,9 @@ pub fn create_pipeline_async<P: Object>(
         }
     };
     let call = Arc::new(Mutex::new(Some(
-        move |status: WGPUCreatePipelineAsyncStatus, pipeline: Handle<P>, message: &str| {
+        move |status: WGPUCreatePipelineAsyncStatus,
+              pipeline: Handle<P::Pipeline>,
+              message: &str| {
             let callback = &callback;
             let (f, userdata1, userdata2) = callback.0;
             match f {
@@ -687,27 +699,63 @@ pub fn create_pipeline_async<P: Object>(
             }
         }),
     );
-    // Errors belong to the callback: a scope of our own keeps them from the user's.
-    device.errors.lock().push(WGPUErrorFilter::Validation);
-    let outcome = match build() {
-        Ok((pipeline, None)) => Ok(pipeline),
-        Ok((_, Some(message))) | Err(message) => Err(message),
+    let deliver = {
+        let ctx = device.ctx.clone();
+        move |outcome: Result<P::Pipeline, String>| {
+            ctx.futures.complete(
+                future,
+                Box::new(move || {
+                    if let Some(c) = call.lock().take() {
+                        match outcome {
+                            Ok(p) => c(WGPUCreatePipelineAsyncStatus::Success, Handle::new(p), ""),
+                            Err(m) => c(
+                                WGPUCreatePipelineAsyncStatus::ValidationError,
+                                Handle::NULL,
+                                &m,
+                            ),
+                        }
+                    }
+                }),
+            )
+        }
     };
-    device.errors.lock().pop();
-    device.ctx.futures.complete(
-        future,
-        Box::new(move || {
-            if let Some(c) = call.lock().take() {
-                match outcome {
-                    Ok(p) => c(WGPUCreatePipelineAsyncStatus::Success, Handle::new(p), ""),
-                    Err(m) => c(
-                        WGPUCreatePipelineAsyncStatus::ValidationError,
-                        Handle::NULL,
-                        &m,
-                    ),
-                }
-            }
-        }),
-    );
+    let prepared = match prepare() {
+        Ok(p) => p,
+        Err(message) => {
+            deliver(Err(format!("{function}: {message}")));
+            return future;
+        }
+    };
+    let device = device.clone();
+    let build = move || {
+        // Errors belong to the callback: a scope of this thread's own keeps them from
+        // the user's scopes and the uncaptured-error callback.
+        device.errors.lock().push(WGPUErrorFilter::Validation);
+        let built = prepared.build();
+        device.errors.lock().pop();
+        deliver(match built {
+            (pipeline, None) => Ok(pipeline),
+            (_, Some(message)) => Err(message),
+        });
+    };
+    // The job is where both the worker and, should no thread start, this thread can
+    // take it: the callback is never lost.
+    let job = Arc::new(Mutex::new(Some(build)));
+    let for_worker = job.clone();
+    let worker = move || {
+        if let Some(build) = for_worker.lock().take() {
+            // A panic on the worker must not unwind any further either.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(build));
+        }
+    };
+    if let Err(e) = std::thread::Builder::new()
+        .name("webgpu-shim pipeline".into())
+        .spawn(worker)
+    {
+        log::warn!("{function}: no worker thread ({e}); building on the calling thread");
+        if let Some(build) = job.lock().take() {
+            build();
+        }
+    }
     future
 }

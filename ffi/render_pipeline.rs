@@ -240,11 +240,19 @@ fn color_target(t: &WGPUColorTargetState) -> conv::Result<Option<wgt::ColorTarge
     }))
 }
 
-/// A new pipeline and wgpu-core's error text, if any (the pipeline is then invalid).
-pub unsafe fn create(
+/// A render pipeline descriptor converted from C, owning all it names, so that it can
+/// be built on another thread.
+pub struct Prepared {
+    device: Arc<Device>,
+    desc: wgc::pipeline::RenderPipelineDescriptor<'static>,
+    /// What the descriptor names by id, held until the pipeline is built.
+    _held: Vec<Arc<dyn std::any::Any + Send + Sync>>,
+}
+
+pub unsafe fn prepare(
     device: &Arc<Device>,
     descriptor: *const WGPURenderPipelineDescriptor,
-) -> conv::Result<(RenderPipeline, Option<String>)> {
+) -> conv::Result<Prepared> {
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
     unsafe { conv::no_chain(desc.nextInChain, "WGPURenderPipelineDescriptor") }?;
     unsafe { conv::no_chain(desc.vertex.nextInChain, "WGPUVertexState") }?;
@@ -276,7 +284,7 @@ pub unsafe fn create(
     }
     let vertex_buffers = buffers
         .iter()
-        .zip(&attributes)
+        .zip(attributes)
         .map(|(b, attrs)| {
             let step_mode = match b.stepMode {
                 // An unused slot: no step mode and no attributes.
@@ -290,7 +298,7 @@ pub unsafe fn create(
             Ok(Some(wgc::pipeline::VertexBufferLayout {
                 array_stride: b.arrayStride,
                 step_mode,
-                attributes: Cow::Borrowed(attrs.as_slice()),
+                attributes: Cow::Owned(attrs),
             }))
         })
         .collect::<conv::Result<Vec<_>>>()?;
@@ -308,7 +316,8 @@ pub unsafe fn create(
             let state = wgc::pipeline::FragmentState {
                 stage: wgc::pipeline::ProgrammableStageDescriptor {
                     module: module.id,
-                    entry_point: unsafe { conv::string_view(f.entryPoint) }?.map(Cow::Borrowed),
+                    entry_point: unsafe { conv::string_view(f.entryPoint) }?
+                        .map(|e| Cow::Owned(e.to_string())),
                     constants: unsafe { conv::constants(f.constants, f.constantCount) }?
                         .into_iter()
                         .collect(),
@@ -324,13 +333,13 @@ pub unsafe fn create(
     unsafe { conv::no_chain(ms.nextInChain, "WGPUMultisampleState") }?;
     let label = unsafe { conv::label(desc.label) }?;
     let wgc_desc = wgc::pipeline::RenderPipelineDescriptor {
-        label,
+        label: label.map(|l| Cow::Owned(l.into_owned())),
         layout: layout.as_ref().map(|l| l.id),
         vertex: wgc::pipeline::VertexState {
             stage: wgc::pipeline::ProgrammableStageDescriptor {
                 module: vertex_module.id,
                 entry_point: unsafe { conv::string_view(desc.vertex.entryPoint) }?
-                    .map(Cow::Borrowed),
+                    .map(|e| Cow::Owned(e.to_string())),
                 constants: unsafe {
                     conv::constants(desc.vertex.constants, desc.vertex.constantCount)
                 }?
@@ -357,20 +366,29 @@ pub unsafe fn create(
         multiview_mask: None,
         cache: None,
     };
-    let (id, error) = device
-        .ctx
-        .global
-        .device_create_render_pipeline(device.id, &wgc_desc, None);
-    let message = error.as_ref().map(|e| crate::error::format(e));
-    device.check(error);
-    let _ = fragment_module;
-    Ok((
-        RenderPipeline {
-            device: device.clone(),
-            id,
-        },
-        message,
-    ))
+    let mut held: Vec<Arc<dyn std::any::Any + Send + Sync>> = vec![vertex_module];
+    held.extend(fragment_module.map(|m| m as Arc<dyn std::any::Any + Send + Sync>));
+    held.extend(layout.map(|l| l as Arc<dyn std::any::Any + Send + Sync>));
+    Ok(Prepared {
+        device: device.clone(),
+        desc: wgc_desc,
+        _held: held,
+    })
+}
+
+impl crate::device::PreparedPipeline for Prepared {
+    type Pipeline = RenderPipeline;
+
+    fn build(self) -> (RenderPipeline, Option<String>) {
+        let device = self.device;
+        let (id, error) = device
+            .ctx
+            .global
+            .device_create_render_pipeline(device.id, &self.desc, None);
+        let message = error.as_ref().map(|e| crate::error::format(e));
+        device.check(error);
+        (RenderPipeline { device, id }, message)
+    }
 }
 
 pub fn get_bind_group_layout(
