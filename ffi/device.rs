@@ -104,6 +104,18 @@ pub unsafe fn create(
         }
         conv::limits_from_c(l, &mut limits);
     }
+    // webgpu.h has immediates in core, sized by maxImmediateSize; wgpu-core wants its
+    // feature for them.
+    let adapter_features = adapter.ctx.global.adapter_features(adapter.id);
+    if limits.max_immediate_size > 0 && adapter_features.contains(wgt::Features::IMMEDIATES) {
+        features |= wgt::Features::IMMEDIATES;
+    }
+    // webgpu.h's wgpuCommandEncoderWriteTimestamp comes with TimestampQuery.
+    let inside = wgt::Features::TIMESTAMP_QUERY_INSIDE_ENCODERS
+        | wgt::Features::TIMESTAMP_QUERY_INSIDE_PASSES;
+    if features.contains(wgt::Features::TIMESTAMP_QUERY) {
+        features |= adapter_features & inside;
+    }
     let lost_mode = match desc.deviceLostCallbackInfo.mode {
         WGPUCallbackMode(0) => WGPUCallbackMode::AllowSpontaneous,
         m => conv::callback_mode(m).map_err(|e| format!("deviceLostCallbackInfo: {e}"))?,

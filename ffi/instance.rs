@@ -62,7 +62,9 @@ pub unsafe fn create_instance(descriptor: *const WGPUInstanceDescriptor) -> WGPU
     match unsafe { instance_options(descriptor) } {
         Ok(timed_wait_any) => {
             let desc = wgt::InstanceDescriptor {
-                backends: wgt::Backends::from_env().unwrap_or(wgt::Backends::all()),
+                // GL is probed only when asked for (WGPU_BACKEND=gl): probing it where
+                // there is no EGL logs errors at every instance creation.
+                backends: wgt::Backends::from_env().unwrap_or(wgt::Backends::PRIMARY),
                 flags: wgt::InstanceFlags::from_build_config().with_env(),
                 ..wgt::InstanceDescriptor::new_without_display_handle()
             };

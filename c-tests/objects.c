@@ -1,0 +1,512 @@
+/* Object lifetimes and the remaining queries:
+ * - AddRef and Release of every object type: an extra reference keeps the object
+ *   alive through one Release, and the last Release ends it (later use is reported);
+ * - SetLabel on every object type: a valid label is accepted, an invalid one is a
+ *   validation error;
+ * - adapter and device features agree; WGSL language features; the device's adapter
+ *   info equals the adapter's; the lost future fires when the device is destroyed;
+ * - buffer-to-texture and texture-to-texture copies round-trip; a query set is
+ *   destroyed; the texture binding view dimension is kept;
+ * - immediates in compute passes, render passes and bundles; timestamps increase. */
+#include "common.h"
+#include "webgpu/webgpu_shim.h"
+
+static char last_log[1024];
+static int logged_errors;
+
+static void on_log(WGPUShimLogLevel level, WGPUStringView message, void *userdata) {
+    (void)userdata;
+    if (level == WGPUShimLogLevel_Error) {
+        logged_errors++;
+        copy_message(last_log, sizeof last_log, message);
+    }
+}
+
+static Ctx ctx;
+
+/* A label on a live object logs nothing; on a released one it logs "not a live". */
+static int alive_after(int errors_before) {
+    return logged_errors == errors_before;
+}
+
+/* The lifecycle every object type goes through. */
+#define LIFECYCLE(Type, make, add_ref, release, set_label)                                 \
+    do {                                                                                   \
+        WGPU##Type obj = (make);                                                           \
+        CHECK(obj != NULL);                                                                \
+        add_ref(obj);                                                                      \
+        release(obj);                                                                      \
+        int before = logged_errors;                                                        \
+        set_label(obj, sv("labelled " #Type));                                             \
+        CHECK(alive_after(before)); /* one reference left: alive */                       \
+        wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);                  \
+        WGPUStringView bad = {"\xc3\x28", 2};                                              \
+        set_label(obj, bad);                                                               \
+        ScopeResult r = pop_scope(&ctx);                                                   \
+        CHECK(r.type == WGPUErrorType_Validation && strstr(r.message, "SetLabel"));        \
+        release(obj);                                                                      \
+        set_label(obj, sv("gone"));                                                        \
+        CHECK(logged_errors == before + 1 && strstr(last_log, "not a live WGPU" #Type)); \
+    } while (0)
+
+static void on_lost_future(const WGPUDevice *d, WGPUDeviceLostReason reason, WGPUStringView m, void *u1, void *u2) {
+    (void)d; (void)m; (void)u2;
+    *(WGPUDeviceLostReason *)u1 = reason;
+}
+
+static void on_second_device(WGPURequestDeviceStatus s, WGPUDevice d, WGPUStringView m, void *u1, void *u2) {
+    (void)m; (void)u2;
+    *(WGPUDevice *)u1 = s == WGPURequestDeviceStatus_Success ? d : NULL;
+}
+
+static WGPUDevice second_device(const WGPUDeviceDescriptor *desc) {
+    WGPUDevice d = NULL;
+    WGPURequestDeviceCallbackInfo cb = WGPU_REQUEST_DEVICE_CALLBACK_INFO_INIT;
+    cb.mode = WGPUCallbackMode_AllowSpontaneous;
+    cb.callback = on_second_device;
+    cb.userdata1 = &d;
+    wgpuAdapterRequestDevice(ctx.adapter, desc, cb);
+    return d;
+}
+
+static const uint32_t *map_read(Ctx *c, WGPUBuffer b, size_t size) {
+    MapResult m = {0};
+    wait_for(c, map_buffer(b, WGPUMapMode_Read, 0, size, &m));
+    CHECK(m.status == WGPUMapAsyncStatus_Success);
+    return wgpuBufferGetConstMappedRange(b, 0, size);
+}
+
+static WGPUShaderModule module_on(WGPUDevice device, const char *code) {
+    WGPUShaderSourceWGSL src = WGPU_SHADER_SOURCE_WGSL_INIT;
+    src.code = sv(code);
+    WGPUShaderModuleDescriptor desc = WGPU_SHADER_MODULE_DESCRIPTOR_INIT;
+    desc.nextInChain = &src.chain;
+    return wgpuDeviceCreateShaderModule(device, &desc);
+}
+
+/* Immediates: a compute pass writes its immediate to a buffer; a render pass and a
+ * bundle color a pixel with theirs. */
+static void immediates(void) {
+    WGPULimits limits = WGPU_LIMITS_INIT;
+    limits.maxImmediateSize = 16;
+    WGPUDeviceDescriptor dd = WGPU_DEVICE_DESCRIPTOR_INIT;
+    dd.requiredLimits = &limits;
+    WGPUDevice dev = second_device(&dd);
+    CHECK(dev != NULL);
+    if (!dev) return;
+    WGPULimits got = WGPU_LIMITS_INIT;
+    wgpuDeviceGetLimits(dev, &got);
+    CHECK(got.maxImmediateSize >= 16);
+    WGPUQueue q = wgpuDeviceGetQueue(dev);
+    Ctx c = ctx;
+    c.device = dev;
+    c.queue = q;
+
+    WGPUShaderModule m = module_on(dev,
+        "var<immediate> k: vec4<u32>;\n"
+        "@group(0) @binding(0) var<storage, read_write> out: array<u32>;\n"
+        "@compute @workgroup_size(1) fn cs() { out[0] = k.x + k.w; }\n"
+        "@vertex fn vs(@builtin(vertex_index) i: u32) -> @builtin(position) vec4<f32> {\n"
+        "    var p = array<vec2<f32>, 3>(vec2(-1.0, -1.0), vec2(3.0, -1.0), vec2(-1.0, 3.0));\n"
+        "    return vec4<f32>(p[i], 0.0, 1.0);\n"
+        "}\n"
+        "@fragment fn fs() -> @location(0) vec4<u32> { return k; }\n");
+    WGPUBindGroupLayoutEntry le = WGPU_BIND_GROUP_LAYOUT_ENTRY_INIT;
+    le.visibility = WGPUShaderStage_Compute;
+    le.buffer.type = WGPUBufferBindingType_Storage;
+    WGPUBindGroupLayoutDescriptor ld = WGPU_BIND_GROUP_LAYOUT_DESCRIPTOR_INIT;
+    ld.entryCount = 1;
+    ld.entries = &le;
+    WGPUBindGroupLayout bgl = wgpuDeviceCreateBindGroupLayout(dev, &ld);
+    WGPUPipelineLayoutDescriptor pld = WGPU_PIPELINE_LAYOUT_DESCRIPTOR_INIT;
+    pld.bindGroupLayoutCount = 1;
+    pld.bindGroupLayouts = &bgl;
+    pld.immediateSize = 16;
+    WGPUPipelineLayout pl = wgpuDeviceCreatePipelineLayout(dev, &pld);
+    WGPUComputePipelineDescriptor cpd = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
+    cpd.layout = pl;
+    cpd.compute.module = m;
+    cpd.compute.entryPoint = sv("cs");
+    WGPUComputePipeline cp = wgpuDeviceCreateComputePipeline(dev, &cpd);
+    WGPUBuffer out = make_buffer(&c, 4, WGPUBufferUsage_Storage | WGPUBufferUsage_CopySrc, 0);
+    WGPUBuffer rb = make_buffer(&c, 4, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
+    WGPUBindGroupEntry be = WGPU_BIND_GROUP_ENTRY_INIT;
+    be.buffer = out;
+    WGPUBindGroupDescriptor bgd = WGPU_BIND_GROUP_DESCRIPTOR_INIT;
+    bgd.layout = bgl;
+    bgd.entryCount = 1;
+    bgd.entries = &be;
+    WGPUBindGroup bg = wgpuDeviceCreateBindGroup(dev, &bgd);
+    uint32_t k[4] = {40, 0, 0, 2};
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(dev, NULL);
+    WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(enc, NULL);
+    wgpuComputePassEncoderPushDebugGroup(pass, sv("immediates"));
+    wgpuComputePassEncoderInsertDebugMarker(pass, sv("set"));
+    wgpuComputePassEncoderSetPipeline(pass, cp);
+    wgpuComputePassEncoderSetBindGroup(pass, 0, bg, 0, NULL);
+    wgpuComputePassEncoderSetImmediates(pass, 0, k, sizeof k);
+    wgpuComputePassEncoderDispatchWorkgroups(pass, 1, 1, 1);
+    wgpuComputePassEncoderPopDebugGroup(pass);
+    wgpuComputePassEncoderEnd(pass);
+    wgpuCommandEncoderCopyBufferToBuffer(enc, out, 0, rb, 0, 4);
+    WGPUCommandBuffer cmd = wgpuCommandEncoderFinish(enc, NULL);
+    wgpuQueueSubmit(q, 1, &cmd);
+    const uint32_t *v = map_read(&c, rb, 4);
+    CHECK(v && *v == 42);
+    wgpuBufferUnmap(rb);
+
+    /* Render: the pass's immediates color the target, then a bundle's do. */
+    WGPUPipelineLayoutDescriptor rpld = WGPU_PIPELINE_LAYOUT_DESCRIPTOR_INIT;
+    rpld.immediateSize = 16;
+    WGPUPipelineLayout rpl = wgpuDeviceCreatePipelineLayout(dev, &rpld);
+    WGPUColorTargetState target = WGPU_COLOR_TARGET_STATE_INIT;
+    target.format = WGPUTextureFormat_RGBA32Uint;
+    WGPUFragmentState fs = WGPU_FRAGMENT_STATE_INIT;
+    fs.module = m;
+    fs.entryPoint = sv("fs");
+    fs.targetCount = 1;
+    fs.targets = &target;
+    WGPURenderPipelineDescriptor rpd = WGPU_RENDER_PIPELINE_DESCRIPTOR_INIT;
+    rpd.layout = rpl;
+    rpd.vertex.module = m;
+    rpd.vertex.entryPoint = sv("vs");
+    rpd.fragment = &fs;
+    WGPURenderPipeline rp = wgpuDeviceCreateRenderPipeline(dev, &rpd);
+    WGPUTextureDescriptor td = WGPU_TEXTURE_DESCRIPTOR_INIT;
+    td.size = (WGPUExtent3D){4, 4, 1};
+    td.format = WGPUTextureFormat_RGBA32Uint;
+    td.usage = WGPUTextureUsage_RenderAttachment | WGPUTextureUsage_CopySrc;
+    WGPUTexture tex = wgpuDeviceCreateTexture(dev, &td);
+    WGPUTextureView view = wgpuTextureCreateView(tex, NULL);
+    WGPUTextureFormat fmt = WGPUTextureFormat_RGBA32Uint;
+    WGPURenderBundleEncoderDescriptor bed = WGPU_RENDER_BUNDLE_ENCODER_DESCRIPTOR_INIT;
+    bed.colorFormatCount = 1;
+    bed.colorFormats = &fmt;
+    WGPURenderBundleEncoder be2 = wgpuDeviceCreateRenderBundleEncoder(dev, &bed);
+    uint32_t kb[4] = {7, 8, 9, 10};
+    wgpuRenderBundleEncoderSetPipeline(be2, rp);
+    wgpuRenderBundleEncoderSetImmediates(be2, 0, kb, sizeof kb);
+    wgpuRenderBundleEncoderDraw(be2, 3, 1, 0, 0);
+    WGPURenderBundle bundle = wgpuRenderBundleEncoderFinish(be2, NULL);
+    WGPUBuffer trb[2];
+    for (int i = 0; i < 2; i++) {
+        WGPUCommandEncoder e = wgpuDeviceCreateCommandEncoder(dev, NULL);
+        WGPURenderPassColorAttachment ca = WGPU_RENDER_PASS_COLOR_ATTACHMENT_INIT;
+        ca.view = view;
+        ca.loadOp = WGPULoadOp_Clear;
+        ca.storeOp = WGPUStoreOp_Store;
+        WGPURenderPassDescriptor pd = WGPU_RENDER_PASS_DESCRIPTOR_INIT;
+        pd.colorAttachmentCount = 1;
+        pd.colorAttachments = &ca;
+        WGPURenderPassEncoder rpass = wgpuCommandEncoderBeginRenderPass(e, &pd);
+        if (i == 0) {
+            uint32_t kr[4] = {1, 2, 3, 4};
+            wgpuRenderPassEncoderSetPipeline(rpass, rp);
+            wgpuRenderPassEncoderSetImmediates(rpass, 0, kr, sizeof kr);
+            wgpuRenderPassEncoderDraw(rpass, 3, 1, 0, 0);
+        } else {
+            wgpuRenderPassEncoderExecuteBundles(rpass, 1, &bundle);
+        }
+        wgpuRenderPassEncoderEnd(rpass);
+        trb[i] = make_buffer(&c, 256 * 4, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
+        WGPUTexelCopyTextureInfo src = WGPU_TEXEL_COPY_TEXTURE_INFO_INIT;
+        src.texture = tex;
+        WGPUTexelCopyBufferInfo dst = WGPU_TEXEL_COPY_BUFFER_INFO_INIT;
+        dst.buffer = trb[i];
+        dst.layout.bytesPerRow = 256;
+        wgpuCommandEncoderCopyTextureToBuffer(e, &src, &dst, &td.size);
+        WGPUCommandBuffer cb = wgpuCommandEncoderFinish(e, NULL);
+        wgpuQueueSubmit(q, 1, &cb);
+        const uint32_t *px = map_read(&c, trb[i], 256 * 4);
+        if (i == 0) CHECK(px && px[0] == 1 && px[3] == 4);
+        else CHECK(px && px[0] == 7 && px[3] == 10);
+        wgpuBufferUnmap(trb[i]);
+        wgpuBufferRelease(trb[i]);
+        wgpuCommandBufferRelease(cb);
+        wgpuRenderPassEncoderRelease(rpass);
+        wgpuCommandEncoderRelease(e);
+    }
+    CHECK(c.uncaptured_count == 0);
+    wgpuRenderBundleRelease(bundle);
+    wgpuRenderBundleEncoderRelease(be2);
+    wgpuTextureViewRelease(view);
+    wgpuTextureRelease(tex);
+    wgpuRenderPipelineRelease(rp);
+    wgpuPipelineLayoutRelease(rpl);
+    wgpuCommandBufferRelease(cmd);
+    wgpuComputePassEncoderRelease(pass);
+    wgpuCommandEncoderRelease(enc);
+    wgpuBindGroupRelease(bg);
+    wgpuBufferRelease(rb);
+    wgpuBufferRelease(out);
+    wgpuComputePipelineRelease(cp);
+    wgpuPipelineLayoutRelease(pl);
+    wgpuBindGroupLayoutRelease(bgl);
+    wgpuShaderModuleRelease(m);
+    wgpuQueueRelease(q);
+    wgpuDeviceRelease(dev);
+}
+
+/* Timestamps written around a dispatch increase; without the feature the write is a
+ * validation error. */
+static void timestamps(void) {
+    int supported = wgpuAdapterHasFeature(ctx.adapter, WGPUFeatureName_TimestampQuery);
+    WGPUFeatureName f = WGPUFeatureName_TimestampQuery;
+    WGPUDeviceDescriptor dd = WGPU_DEVICE_DESCRIPTOR_INIT;
+    dd.requiredFeatureCount = supported ? 1 : 0;
+    dd.requiredFeatures = &f;
+    WGPUDevice dev = second_device(&dd);
+    CHECK(dev != NULL);
+    if (!dev) return;
+    CHECK(wgpuDeviceHasFeature(dev, WGPUFeatureName_TimestampQuery) == (WGPUBool)supported);
+    WGPUQueue q = wgpuDeviceGetQueue(dev);
+    Ctx c = ctx;
+    c.device = dev;
+    c.queue = q;
+    WGPUQuerySetDescriptor qd = WGPU_QUERY_SET_DESCRIPTOR_INIT;
+    qd.type = WGPUQueryType_Timestamp;
+    qd.count = 2;
+    wgpuDevicePushErrorScope(dev, WGPUErrorFilter_Validation);
+    WGPUQuerySet qs = wgpuDeviceCreateQuerySet(dev, &qd);
+    WGPUBuffer resolve = make_buffer(&c, 16, WGPUBufferUsage_QueryResolve | WGPUBufferUsage_CopySrc, 0);
+    WGPUBuffer rb = make_buffer(&c, 16, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
+    WGPUCommandEncoder e = wgpuDeviceCreateCommandEncoder(dev, NULL);
+    wgpuCommandEncoderWriteTimestamp(e, qs, 0);
+    WGPUBuffer scratch = make_buffer(&c, 1 << 20, WGPUBufferUsage_CopyDst, 0);
+    wgpuCommandEncoderClearBuffer(e, scratch, 0, WGPU_WHOLE_SIZE);
+    wgpuCommandEncoderWriteTimestamp(e, qs, 1);
+    wgpuCommandEncoderResolveQuerySet(e, qs, 0, 2, resolve, 0);
+    wgpuCommandEncoderCopyBufferToBuffer(e, resolve, 0, rb, 0, 16);
+    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(e, NULL);
+    wgpuQueueSubmit(q, 1, &cb);
+    ScopeResult r = pop_scope(&c);
+    if (supported) {
+        CHECK(r.type == WGPUErrorType_NoError);
+        const uint64_t *t = (const uint64_t *)map_read(&c, rb, 16);
+        CHECK(t && t[1] >= t[0] && t[1] > 0);
+        if (t) printf("timestamps: %llu -> %llu\n", (unsigned long long)t[0], (unsigned long long)t[1]);
+        wgpuBufferUnmap(rb);
+    } else {
+        CHECK(r.type == WGPUErrorType_Validation);
+        printf("timestamps: not supported here: %s\n", r.message);
+    }
+    wgpuQuerySetDestroy(qs);
+    wgpuCommandBufferRelease(cb);
+    wgpuCommandEncoderRelease(e);
+    wgpuBufferRelease(scratch);
+    wgpuBufferRelease(rb);
+    wgpuBufferRelease(resolve);
+    wgpuQuerySetRelease(qs);
+    wgpuQueueRelease(q);
+    wgpuDeviceRelease(dev);
+}
+
+int main(void) {
+    wgpuShimSetLogCallback(on_log, WGPUShimLogLevel_Error, NULL);
+    if (!setup(&ctx)) return 1;
+
+    /* Features: what the adapter lists, it has; the device's are a subset. */
+    WGPUSupportedFeatures af = WGPU_SUPPORTED_FEATURES_INIT;
+    wgpuAdapterGetFeatures(ctx.adapter, &af);
+    CHECK(af.featureCount >= 1);
+    for (size_t i = 0; i < af.featureCount; i++) CHECK(wgpuAdapterHasFeature(ctx.adapter, af.features[i]));
+    CHECK(!wgpuAdapterHasFeature(ctx.adapter, (WGPUFeatureName)0x7fff));
+    WGPUSupportedFeatures df = WGPU_SUPPORTED_FEATURES_INIT;
+    wgpuDeviceGetFeatures(ctx.device, &df);
+    for (size_t i = 0; i < df.featureCount; i++) CHECK(wgpuAdapterHasFeature(ctx.adapter, df.features[i]));
+    wgpuSupportedFeaturesFreeMembers(df);
+    wgpuSupportedFeaturesFreeMembers(af);
+    WGPULimits al = WGPU_LIMITS_INIT, dl = WGPU_LIMITS_INIT;
+    CHECK(wgpuAdapterGetLimits(ctx.adapter, &al) == WGPUStatus_Success);
+    CHECK(wgpuDeviceGetLimits(ctx.device, &dl) == WGPUStatus_Success);
+    CHECK(dl.maxBufferSize <= al.maxBufferSize && dl.maxBindGroups <= al.maxBindGroups);
+
+    /* WGSL language features: listed ones are had, and shaders using one compile. */
+    WGPUSupportedWGSLLanguageFeatures wf = WGPU_SUPPORTED_WGSL_LANGUAGE_FEATURES_INIT;
+    wgpuInstanceGetWGSLLanguageFeatures(ctx.instance, &wf);
+    CHECK(wf.featureCount > 0);
+    for (size_t i = 0; i < wf.featureCount; i++) CHECK(wgpuInstanceHasWGSLLanguageFeature(ctx.instance, wf.features[i]));
+    CHECK(wgpuInstanceHasWGSLLanguageFeature(ctx.instance, WGPUWGSLLanguageFeatureName_Packed4x8IntegerDotProduct));
+    wgpuSupportedWGSLLanguageFeaturesFreeMembers(wf);
+    wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+    WGPUShaderModule dot = wgsl_module(&ctx, "@compute @workgroup_size(1) fn main() { let x = dot4U8Packed(1u, 2u); }");
+    CHECK(pop_scope(&ctx).type == WGPUErrorType_NoError);
+
+    /* The device's adapter info is the adapter's. */
+    WGPUAdapterInfo ai = WGPU_ADAPTER_INFO_INIT, di = WGPU_ADAPTER_INFO_INIT;
+    CHECK(wgpuAdapterGetInfo(ctx.adapter, &ai) == WGPUStatus_Success);
+    CHECK(wgpuDeviceGetAdapterInfo(ctx.device, &di) == WGPUStatus_Success);
+    CHECK(ai.device.length == di.device.length && memcmp(ai.device.data, di.device.data, ai.device.length) == 0);
+    CHECK(ai.vendorID == di.vendorID && ai.deviceID == di.deviceID && ai.backendType == di.backendType);
+    wgpuAdapterInfoFreeMembers(ai);
+    wgpuAdapterInfoFreeMembers(di);
+
+    /* Copies through a texture: buffer -> texture -> texture -> buffer. */
+    WGPUTextureBindingViewDimension tbvd = WGPU_TEXTURE_BINDING_VIEW_DIMENSION_INIT;
+    tbvd.textureBindingViewDimension = WGPUTextureViewDimension_2DArray;
+    WGPUTextureDescriptor td = WGPU_TEXTURE_DESCRIPTOR_INIT;
+    td.nextInChain = &tbvd.chain;
+    td.size = (WGPUExtent3D){8, 8, 1};
+    td.format = WGPUTextureFormat_R32Uint;
+    td.usage = WGPUTextureUsage_CopySrc | WGPUTextureUsage_CopyDst;
+    WGPUTexture ta = wgpuDeviceCreateTexture(ctx.device, &td), tb = wgpuDeviceCreateTexture(ctx.device, &td);
+    CHECK(wgpuTextureGetTextureBindingViewDimension(ta) == WGPUTextureViewDimension_2DArray);
+    uint32_t texels[64 * 8];
+    for (int i = 0; i < 64 * 8; i++) texels[i] = 1000 + i;
+    WGPUBuffer up = make_buffer(&ctx, sizeof texels, WGPUBufferUsage_CopySrc | WGPUBufferUsage_CopyDst, 0);
+    wgpuQueueWriteBuffer(ctx.queue, up, 0, texels, sizeof texels);
+    WGPUBuffer down = make_buffer(&ctx, sizeof texels, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(ctx.device, NULL);
+    WGPUTexelCopyBufferInfo bi = WGPU_TEXEL_COPY_BUFFER_INFO_INIT;
+    bi.buffer = up;
+    bi.layout.bytesPerRow = 256;
+    WGPUTexelCopyTextureInfo tia = WGPU_TEXEL_COPY_TEXTURE_INFO_INIT, tib = WGPU_TEXEL_COPY_TEXTURE_INFO_INIT;
+    tia.texture = ta;
+    tib.texture = tb;
+    wgpuCommandEncoderCopyBufferToTexture(enc, &bi, &tia, &td.size);
+    wgpuCommandEncoderCopyTextureToTexture(enc, &tia, &tib, &td.size);
+    bi.buffer = down;
+    wgpuCommandEncoderCopyTextureToBuffer(enc, &tib, &bi, &td.size);
+    WGPUCommandBuffer cmd = wgpuCommandEncoderFinish(enc, NULL);
+    wgpuQueueSubmit(ctx.queue, 1, &cmd);
+    const uint32_t *got = map_read(&ctx, down, sizeof texels);
+    /* Row y of the texture starts at y * 64 words (256 bytes). */
+    CHECK(got && got[0] == 1000 && got[7] == 1007 && got[64 * 7 + 7] == 1000 + 64 * 7 + 7);
+    wgpuBufferUnmap(down);
+
+    immediates();
+    timestamps();
+
+    /* Every object type: AddRef keeps it through one Release; SetLabel validates. */
+    /* The instance and adapter have no SetLabel: check them through a call. */
+    CHECK(logged_errors == 0);
+    WGPUInstance second = wgpuCreateInstance(NULL);
+    wgpuInstanceAddRef(second);
+    wgpuInstanceRelease(second);
+    wgpuInstanceProcessEvents(second);
+    CHECK(logged_errors == 0);
+    wgpuInstanceRelease(second);
+    wgpuInstanceProcessEvents(second);
+    CHECK(logged_errors == 1 && strstr(last_log, "not a live WGPUInstance"));
+    logged_errors = 0;
+    wgpuAdapterAddRef(ctx.adapter);
+    wgpuAdapterRelease(ctx.adapter);
+    WGPULimits still = WGPU_LIMITS_INIT;
+    CHECK(wgpuAdapterGetLimits(ctx.adapter, &still) == WGPUStatus_Success);
+    wgpuDeviceAddRef(ctx.device);
+    wgpuDeviceRelease(ctx.device);
+    wgpuDeviceSetLabel(ctx.device, sv("device"));
+    wgpuQueueAddRef(ctx.queue);
+    wgpuQueueRelease(ctx.queue);
+    wgpuQueueSetLabel(ctx.queue, sv("queue"));
+    CHECK(logged_errors == 0);
+    LIFECYCLE(Buffer, make_buffer(&ctx, 16, WGPUBufferUsage_Storage, 0), wgpuBufferAddRef, wgpuBufferRelease, wgpuBufferSetLabel);
+    LIFECYCLE(Texture, wgpuDeviceCreateTexture(ctx.device, &td), wgpuTextureAddRef, wgpuTextureRelease, wgpuTextureSetLabel);
+    LIFECYCLE(TextureView, wgpuTextureCreateView(ta, NULL), wgpuTextureViewAddRef, wgpuTextureViewRelease, wgpuTextureViewSetLabel);
+    WGPUSamplerDescriptor smd = WGPU_SAMPLER_DESCRIPTOR_INIT;
+    LIFECYCLE(Sampler, wgpuDeviceCreateSampler(ctx.device, &smd), wgpuSamplerAddRef, wgpuSamplerRelease, wgpuSamplerSetLabel);
+    LIFECYCLE(ShaderModule, wgsl_module(&ctx, "@compute @workgroup_size(1) fn main() {}"), wgpuShaderModuleAddRef, wgpuShaderModuleRelease, wgpuShaderModuleSetLabel);
+    WGPUBindGroupLayoutEntry le = WGPU_BIND_GROUP_LAYOUT_ENTRY_INIT;
+    le.visibility = WGPUShaderStage_Compute;
+    le.buffer.type = WGPUBufferBindingType_Storage;
+    WGPUBindGroupLayoutDescriptor ld = WGPU_BIND_GROUP_LAYOUT_DESCRIPTOR_INIT;
+    ld.entryCount = 1;
+    ld.entries = &le;
+    WGPUBindGroupLayout bgl = wgpuDeviceCreateBindGroupLayout(ctx.device, &ld);
+    LIFECYCLE(BindGroupLayout, wgpuDeviceCreateBindGroupLayout(ctx.device, &ld), wgpuBindGroupLayoutAddRef, wgpuBindGroupLayoutRelease, wgpuBindGroupLayoutSetLabel);
+    WGPUPipelineLayoutDescriptor pld = WGPU_PIPELINE_LAYOUT_DESCRIPTOR_INIT;
+    pld.bindGroupLayoutCount = 1;
+    pld.bindGroupLayouts = &bgl;
+    LIFECYCLE(PipelineLayout, wgpuDeviceCreatePipelineLayout(ctx.device, &pld), wgpuPipelineLayoutAddRef, wgpuPipelineLayoutRelease, wgpuPipelineLayoutSetLabel);
+    WGPUBindGroupEntry be = WGPU_BIND_GROUP_ENTRY_INIT;
+    be.buffer = up;
+    WGPUBindGroupDescriptor bgd = WGPU_BIND_GROUP_DESCRIPTOR_INIT;
+    bgd.layout = bgl;
+    bgd.entryCount = 1;
+    bgd.entries = &be;
+    le.buffer.type = WGPUBufferBindingType_ReadOnlyStorage;
+    WGPUBuffer storage = make_buffer(&ctx, 64, WGPUBufferUsage_Storage, 0);
+    be.buffer = storage;
+    LIFECYCLE(BindGroup, wgpuDeviceCreateBindGroup(ctx.device, &bgd), wgpuBindGroupAddRef, wgpuBindGroupRelease, wgpuBindGroupSetLabel);
+    WGPUComputePipelineDescriptor cpd = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
+    cpd.compute.module = dot;
+    LIFECYCLE(ComputePipeline, wgpuDeviceCreateComputePipeline(ctx.device, &cpd), wgpuComputePipelineAddRef, wgpuComputePipelineRelease, wgpuComputePipelineSetLabel);
+    WGPUShaderModule rm = wgsl_module(&ctx, "@vertex fn vs() -> @builtin(position) vec4<f32> { return vec4<f32>(0.0); }");
+    WGPURenderPipelineDescriptor rpd = WGPU_RENDER_PIPELINE_DESCRIPTOR_INIT;
+    rpd.vertex.module = rm;
+    WGPUDepthStencilState depth_only = WGPU_DEPTH_STENCIL_STATE_INIT;
+    depth_only.format = WGPUTextureFormat_Depth32Float;
+    depth_only.depthWriteEnabled = WGPUOptionalBool_True;
+    depth_only.depthCompare = WGPUCompareFunction_Less;
+    rpd.depthStencil = &depth_only;
+    LIFECYCLE(RenderPipeline, wgpuDeviceCreateRenderPipeline(ctx.device, &rpd), wgpuRenderPipelineAddRef, wgpuRenderPipelineRelease, wgpuRenderPipelineSetLabel);
+    LIFECYCLE(CommandEncoder, wgpuDeviceCreateCommandEncoder(ctx.device, NULL), wgpuCommandEncoderAddRef, wgpuCommandEncoderRelease, wgpuCommandEncoderSetLabel);
+    WGPUCommandEncoder e2 = wgpuDeviceCreateCommandEncoder(ctx.device, NULL);
+    WGPUComputePassEncoder cpe = wgpuCommandEncoderBeginComputePass(e2, NULL);
+    wgpuComputePassEncoderEnd(cpe);
+    LIFECYCLE(ComputePassEncoder, cpe, wgpuComputePassEncoderAddRef, wgpuComputePassEncoderRelease, wgpuComputePassEncoderSetLabel);
+    LIFECYCLE(CommandBuffer, wgpuCommandEncoderFinish(e2, NULL), wgpuCommandBufferAddRef, wgpuCommandBufferRelease, wgpuCommandBufferSetLabel);
+    WGPUCommandEncoder e3 = wgpuDeviceCreateCommandEncoder(ctx.device, NULL);
+    WGPUTextureDescriptor rtd = WGPU_TEXTURE_DESCRIPTOR_INIT;
+    rtd.size = (WGPUExtent3D){4, 4, 1};
+    rtd.format = WGPUTextureFormat_RGBA8Unorm;
+    rtd.usage = WGPUTextureUsage_RenderAttachment;
+    WGPUTexture rt = wgpuDeviceCreateTexture(ctx.device, &rtd);
+    WGPUTextureView rtv = wgpuTextureCreateView(rt, NULL);
+    WGPURenderPassColorAttachment ca = WGPU_RENDER_PASS_COLOR_ATTACHMENT_INIT;
+    ca.view = rtv;
+    ca.loadOp = WGPULoadOp_Clear;
+    ca.storeOp = WGPUStoreOp_Store;
+    WGPURenderPassDescriptor rpass = WGPU_RENDER_PASS_DESCRIPTOR_INIT;
+    rpass.colorAttachmentCount = 1;
+    rpass.colorAttachments = &ca;
+    LIFECYCLE(RenderPassEncoder, wgpuCommandEncoderBeginRenderPass(e3, &rpass), wgpuRenderPassEncoderAddRef, wgpuRenderPassEncoderRelease, wgpuRenderPassEncoderSetLabel);
+    WGPUTextureFormat fmt = WGPUTextureFormat_RGBA8Unorm;
+    WGPURenderBundleEncoderDescriptor bed = WGPU_RENDER_BUNDLE_ENCODER_DESCRIPTOR_INIT;
+    bed.colorFormatCount = 1;
+    bed.colorFormats = &fmt;
+    WGPURenderBundleEncoder rbe = wgpuDeviceCreateRenderBundleEncoder(ctx.device, &bed);
+    LIFECYCLE(RenderBundleEncoder, wgpuDeviceCreateRenderBundleEncoder(ctx.device, &bed), wgpuRenderBundleEncoderAddRef, wgpuRenderBundleEncoderRelease, wgpuRenderBundleEncoderSetLabel);
+    LIFECYCLE(RenderBundle, wgpuRenderBundleEncoderFinish(rbe, NULL), wgpuRenderBundleAddRef, wgpuRenderBundleRelease, wgpuRenderBundleSetLabel);
+    WGPUQuerySetDescriptor qd = WGPU_QUERY_SET_DESCRIPTOR_INIT;
+    qd.type = WGPUQueryType_Occlusion;
+    qd.count = 4;
+    LIFECYCLE(QuerySet, wgpuDeviceCreateQuerySet(ctx.device, &qd), wgpuQuerySetAddRef, wgpuQuerySetRelease, wgpuQuerySetSetLabel);
+
+    /* The lost future fires when the device is destroyed: wait on it. */
+    WGPUDeviceLostReason reason = 0;
+    WGPUDeviceDescriptor ldd = WGPU_DEVICE_DESCRIPTOR_INIT;
+    ldd.deviceLostCallbackInfo.mode = WGPUCallbackMode_WaitAnyOnly;
+    ldd.deviceLostCallbackInfo.callback = on_lost_future;
+    ldd.deviceLostCallbackInfo.userdata1 = &reason;
+    WGPUDevice doomed = second_device(&ldd);
+    WGPUFuture lost = wgpuDeviceGetLostFuture(doomed);
+    CHECK(lost.id != 0);
+    WGPUFutureWaitInfo lw = {lost, 0};
+    CHECK(wgpuInstanceWaitAny(ctx.instance, 1, &lw, 0) == WGPUWaitStatus_TimedOut);
+    wgpuDeviceDestroy(doomed);
+    CHECK(wgpuInstanceWaitAny(ctx.instance, 1, &lw, UINT64_MAX) == WGPUWaitStatus_Success && lw.completed);
+    CHECK(reason == WGPUDeviceLostReason_Destroyed);
+    wgpuDeviceRelease(doomed);
+    CHECK(ctx.uncaptured_count == 0);
+    if (ctx.uncaptured_count) fprintf(stderr, "uncaptured: %s\n", ctx.uncaptured_message);
+
+    wgpuRenderBundleEncoderRelease(rbe);
+    wgpuTextureViewRelease(rtv);
+    wgpuTextureRelease(rt);
+    wgpuCommandEncoderRelease(e3);
+    wgpuCommandEncoderRelease(e2);
+    wgpuShaderModuleRelease(rm);
+    wgpuBufferRelease(storage);
+    wgpuBindGroupLayoutRelease(bgl);
+    wgpuCommandBufferRelease(cmd);
+    wgpuCommandEncoderRelease(enc);
+    wgpuBufferRelease(down);
+    wgpuBufferRelease(up);
+    wgpuTextureRelease(tb);
+    wgpuTextureRelease(ta);
+    wgpuShaderModuleRelease(dot);
+    wgpuShimSetLogCallback(NULL, WGPUShimLogLevel_Off, NULL);
+    teardown(&ctx);
+    return finish("objects");
+}
