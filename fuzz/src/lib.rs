@@ -199,7 +199,7 @@ pub fn run(data: &[u8]) {
         let mut steps = 0;
         while !input.done() && steps < 64 {
             steps += 1;
-            match input.u8() % 20 {
+            match input.u8() % 21 {
                 0 => {
                     let label = input.bytes(16);
                     let desc = WGPUBufferDescriptor {
@@ -264,9 +264,38 @@ pub fn run(data: &[u8]) {
                     let src = WGPUShaderSourceWGSL {
                         chain: WGPUChainedStruct {
                             next: std::ptr::null_mut(),
-                            sType: WGPUSType(if input.u8() % 16 == 0 { input.u32() } else { 2 }),
+                            // Sometimes an sType that is unknown or misplaced here, never
+                            // another source's: a struct whose sType names a type it is not
+                            // is undefined behaviour in C, not input the library can check.
+                            sType: match input.u8() % 16 {
+                                0 => WGPUSType(0x1000 + input.u32() % 0x1000),
+                                1 => WGPUSType::RenderPassMaxDrawCount,
+                                _ => WGPUSType::ShaderSourceWGSL,
+                            },
                         },
                         code: view(code),
+                    };
+                    let desc = WGPUShaderModuleDescriptor {
+                        nextInChain: &src.chain as *const _ as *mut _,
+                        label: null_view(),
+                    };
+                    let m = wgpuDeviceCreateShaderModule(d, &desc);
+                    if !m.is_null() {
+                        p.modules.push(m);
+                    }
+                }
+                19 => {
+                    // SPIR-V: a valid header, then random words.
+                    let mut words = vec![0x0723_0203u32, 0x0001_0000, 0, 16, 0];
+                    let n = input.u8() as usize % 48;
+                    words.extend((0..n).map(|_| input.u32()));
+                    let src = WGPUShaderSourceSPIRV {
+                        chain: WGPUChainedStruct {
+                            next: std::ptr::null_mut(),
+                            sType: WGPUSType::ShaderSourceSPIRV,
+                        },
+                        codeSize: words.len() as u32,
+                        code: words.as_ptr(),
                     };
                     let desc = WGPUShaderModuleDescriptor {
                         nextInChain: &src.chain as *const _ as *mut _,
