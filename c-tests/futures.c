@@ -145,6 +145,15 @@ int main(void) {
     }
     CHECK(w.completed && m.fired == 1 && m.status == WGPUMapAsyncStatus_Success);
     CHECK(now_ms() - t0 < 5000);
+    /* A buffer released with its map pending: the callback still fires, once. */
+    WGPUBuffer gone = make_buffer(&ctx, 64, WGPUBufferUsage_MapRead, 0);
+    MapResult gm = {0};
+    WGPUFuture gf = map_buffer(gone, WGPUMapMode_Read, 0, 64, &gm);
+    wgpuBufferRelease(gone);
+    WGPUFutureWaitInfo gw = {gf, 0};
+    CHECK(wgpuInstanceWaitAny(ctx.instance, 1, &gw, UINT64_MAX) == WGPUWaitStatus_Success);
+    CHECK(gm.fired == 1 && gm.status == WGPUMapAsyncStatus_Aborted);
+
     /* A future that already fired reports completed at once. */
     w.completed = 0;
     CHECK(wgpuInstanceWaitAny(ctx.instance, 1, &w, 0) == WGPUWaitStatus_Success && w.completed);
