@@ -473,6 +473,41 @@ int main(void) {
     qd.count = 4;
     LIFECYCLE(QuerySet, wgpuDeviceCreateQuerySet(ctx.device, &qd), wgpuQuerySetAddRef, wgpuQuerySetRelease, wgpuQuerySetSetLabel);
 
+    /* Labels name objects in error messages: the creation label, and after SetLabel
+     * the new one; the library's internal tagging never shows. */
+    WGPUBufferDescriptor lbd = WGPU_BUFFER_DESCRIPTOR_INIT;
+    lbd.label = sv("vertices");
+    lbd.size = 16;
+    lbd.usage = WGPUBufferUsage_Storage;
+    WGPUBuffer labelled = wgpuDeviceCreateBuffer(ctx.device, &lbd);
+    wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+    MapResult lm1 = {0};
+    wait_for(&ctx, map_buffer(labelled, WGPUMapMode_Read, 0, 16, &lm1));
+    ScopeResult l1 = pop_scope(&ctx);
+    CHECK(strstr(l1.message, "'vertices'") != NULL && strchr(l1.message, '\x1f') == NULL);
+    CHECK(strstr(lm1.message, "'vertices'") != NULL && strchr(lm1.message, '\x1f') == NULL);
+    wgpuBufferSetLabel(labelled, sv("particles"));
+    wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+    MapResult lm2 = {0};
+    wait_for(&ctx, map_buffer(labelled, WGPUMapMode_Read, 0, 16, &lm2));
+    ScopeResult l2 = pop_scope(&ctx);
+    CHECK(strstr(l2.message, "'particles'") != NULL && strstr(l2.message, "vertices") == NULL);
+    printf("after SetLabel: %s\n", l2.message);
+    wgpuBufferRelease(labelled);
+    /* An unlabelled object renamed later is named too. */
+    WGPUShaderModule unnamed = wgsl_module(&ctx, "@compute @workgroup_size(1) fn main() {}");
+    wgpuShaderModuleSetLabel(unnamed, sv("kernels"));
+    WGPUComputePipelineDescriptor npd = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
+    npd.compute.module = unnamed;
+    npd.compute.entryPoint = sv("missing");
+    wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+    WGPUComputePipeline np = wgpuDeviceCreateComputePipeline(ctx.device, &npd);
+    ScopeResult l3 = pop_scope(&ctx);
+    CHECK(l3.type == WGPUErrorType_Validation && strchr(l3.message, '\x1f') == NULL);
+    printf("pipeline error: %s\n", l3.message);
+    wgpuComputePipelineRelease(np);
+    wgpuShaderModuleRelease(unnamed);
+
     /* The lost future fires when the device is destroyed: wait on it. */
     WGPUDeviceLostReason reason = 0;
     WGPUDeviceDescriptor ldd = WGPU_DEVICE_DESCRIPTOR_INIT;

@@ -10,15 +10,23 @@ use crate::handle::object;
 
 pub struct BindGroup {
     pub device: Arc<Device>,
+    pub name: crate::label::Name,
     pub id: wgc::id::BindGroupId,
     /// What the group binds, held so it lives as long as the group.
     _resources: Vec<Arc<dyn std::any::Any + Send + Sync>>,
 }
 
-object!(BindGroup, "WGPUBindGroup", 9, |b| Some(b.device.clone()));
+object!(
+    BindGroup,
+    "WGPUBindGroup",
+    9,
+    |b| Some(b.device.clone()),
+    named
+);
 
 impl Drop for BindGroup {
     fn drop(&mut self) {
+        self.name.forget(&self.device);
         self.device.ctx.global.bind_group_drop(self.id);
     }
 }
@@ -71,8 +79,9 @@ pub unsafe fn create(
             resource,
         });
     }
+    let (name, label) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let wgc_desc = wgc::binding_model::BindGroupDescriptor {
-        label: unsafe { conv::label(desc.label) }?,
+        label,
         layout: layout.id,
         entries: Cow::Owned(entries),
     };
@@ -82,6 +91,7 @@ pub unsafe fn create(
         .device_create_bind_group(device.id, &wgc_desc, None);
     device.check(error);
     Ok(BindGroup {
+        name,
         device: device.clone(),
         id,
         _resources: resources,

@@ -11,15 +11,21 @@ use crate::handle::object;
 
 pub struct BindGroupLayout {
     pub device: Arc<Device>,
+    pub name: crate::label::Name,
     pub id: wgc::id::BindGroupLayoutId,
 }
 
-object!(BindGroupLayout, "WGPUBindGroupLayout", 7, |b| Some(
-    b.device.clone()
-));
+object!(
+    BindGroupLayout,
+    "WGPUBindGroupLayout",
+    7,
+    |b| Some(b.device.clone()),
+    named
+);
 
 impl Drop for BindGroupLayout {
     fn drop(&mut self) {
+        self.name.forget(&self.device);
         self.device.ctx.global.bind_group_layout_drop(self.id);
     }
 }
@@ -37,8 +43,9 @@ pub unsafe fn create(
             conv::bind_group_layout_entry(e)
         })
         .collect::<conv::Result<Vec<_>>>()?;
+    let (name, label) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let wgc_desc = wgc::binding_model::BindGroupLayoutDescriptor {
-        label: unsafe { conv::label(desc.label) }?,
+        label,
         entries: Cow::Owned(entries),
     };
     let (id, error) = device
@@ -47,6 +54,7 @@ pub unsafe fn create(
         .device_create_bind_group_layout(device.id, &wgc_desc, None);
     device.check(error);
     Ok(BindGroupLayout {
+        name,
         device: device.clone(),
         id,
     })

@@ -30,16 +30,18 @@ struct MapState {
 
 pub struct Buffer {
     pub device: Arc<Device>,
+    pub name: crate::label::Name,
     pub id: wgc::id::BufferId,
     size: u64,
     usage: WGPUBufferUsage,
     map: Arc<Mutex<MapState>>,
 }
 
-object!(Buffer, "WGPUBuffer", 4, |b| Some(b.device.clone()));
+object!(Buffer, "WGPUBuffer", 4, |b| Some(b.device.clone()), named);
 
 impl Drop for Buffer {
     fn drop(&mut self) {
+        self.name.forget(&self.device);
         self.device.ctx.global.buffer_drop(self.id);
     }
 }
@@ -52,6 +54,7 @@ pub unsafe fn create(
     unsafe { conv::no_chain(desc.nextInChain, "WGPUBufferDescriptor") }?;
     let label = unsafe { conv::label(desc.label) }?;
     crate::guard::maybe_test_panic(label.as_deref());
+    let (name, label) = crate::label::Name::new(label);
     let mapped = conv::bool(desc.mappedAtCreation, "mappedAtCreation")?;
     let wgc_desc = wgt::BufferDescriptor {
         label,
@@ -66,6 +69,7 @@ pub unsafe fn create(
     let valid = error.is_none();
     device.check(error);
     Ok(Buffer {
+        name,
         device: device.clone(),
         id,
         size: desc.size,
@@ -204,7 +208,7 @@ pub fn map_async(
                                 }
                                 _ => WGPUMapAsyncStatus::Error,
                             };
-                            (status, crate::error::format(&e))
+                            (status, done_device.describe(&e))
                         }
                     }
                 };

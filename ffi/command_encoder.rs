@@ -10,15 +10,21 @@ use crate::handle::{object, Handle};
 
 pub struct CommandEncoder {
     pub device: Arc<Device>,
+    pub name: crate::label::Name,
     pub id: wgc::id::CommandEncoderId,
 }
 
-object!(CommandEncoder, "WGPUCommandEncoder", 11, |c| Some(
-    c.device.clone()
-));
+object!(
+    CommandEncoder,
+    "WGPUCommandEncoder",
+    11,
+    |c| Some(c.device.clone()),
+    named
+);
 
 impl Drop for CommandEncoder {
     fn drop(&mut self) {
+        self.name.forget(&self.device);
         self.device.ctx.global.command_encoder_drop(self.id);
     }
 }
@@ -34,6 +40,7 @@ pub unsafe fn create(
         }
         None => None,
     };
+    let (name, label) = crate::label::Name::new(label);
     let (id, error) = device.ctx.global.device_create_command_encoder(
         device.id,
         &wgt::CommandEncoderDescriptor { label },
@@ -41,6 +48,7 @@ pub unsafe fn create(
     );
     device.check(error);
     Ok(CommandEncoder {
+        name,
         device: device.clone(),
         id,
     })

@@ -11,17 +11,23 @@ use crate::handle::{object, Handle};
 
 pub struct ComputePipeline {
     pub device: Arc<Device>,
+    pub name: crate::label::Name,
     pub id: wgc::id::ComputePipelineId,
     _layout: Option<Arc<crate::pipeline_layout::PipelineLayout>>,
     _module: Arc<crate::shader_module::ShaderModule>,
 }
 
-object!(ComputePipeline, "WGPUComputePipeline", 10, |p| Some(
-    p.device.clone()
-));
+object!(
+    ComputePipeline,
+    "WGPUComputePipeline",
+    10,
+    |p| Some(p.device.clone()),
+    named
+);
 
 impl Drop for ComputePipeline {
     fn drop(&mut self) {
+        self.name.forget(&self.device);
         self.device.ctx.global.compute_pipeline_drop(self.id);
     }
 }
@@ -30,6 +36,7 @@ impl Drop for ComputePipeline {
 /// can be built on another thread.
 pub struct Prepared {
     device: Arc<Device>,
+    name: crate::label::Name,
     desc: wgc::pipeline::ComputePipelineDescriptor<'static>,
     layout: Option<Arc<crate::pipeline_layout::PipelineLayout>>,
     module: Arc<crate::shader_module::ShaderModule>,
@@ -46,12 +53,14 @@ pub unsafe fn prepare(
     let module = desc.compute.module.get_or_message("compute.module")?;
     let label = unsafe { conv::label(desc.label) }?;
     crate::guard::maybe_test_panic(label.as_deref());
+    let (name, label) = crate::label::Name::new(label);
     let entry_point = unsafe { conv::string_view(desc.compute.entryPoint) }?;
     let constants = unsafe { conv::constants(desc.compute.constants, desc.compute.constantCount) }?;
     Ok(Prepared {
         device: device.clone(),
+        name,
         desc: wgc::pipeline::ComputePipelineDescriptor {
-            label: label.map(|l| Cow::Owned(l.into_owned())),
+            label,
             layout: layout.as_ref().map(|l| l.id),
             stage: wgc::pipeline::ProgrammableStageDescriptor {
                 module: module.id,
@@ -75,9 +84,10 @@ impl crate::device::PreparedPipeline for Prepared {
             .ctx
             .global
             .device_create_compute_pipeline(device.id, &self.desc, None);
-        let message = error.as_ref().map(|e| crate::error::format(e));
+        let message = error.as_ref().map(|e| device.describe(e));
         device.check(error);
         let pipeline = ComputePipeline {
+            name: self.name,
             device,
             id,
             _layout: self.layout,
@@ -104,6 +114,7 @@ pub fn get_bind_group_layout(
     let failed = error.is_some();
     device.check(error);
     let layout = Handle::new(crate::bind_group_layout::BindGroupLayout {
+        name: crate::label::Name::new(None).0,
         device: device.clone(),
         id,
     });

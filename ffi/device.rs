@@ -30,6 +30,8 @@ pub struct Device {
     handle: AtomicUsize,
     /// The queue's C handle, so `wgpuDeviceGetQueue` returns the same one each time.
     queue: Mutex<WGPUQueue>,
+    /// Labels set with `SetLabel`, for rewriting wgpu-core's messages.
+    pub renames: Mutex<crate::label::Renames>,
     /// Buffers with a map pending, by map future: `Destroy` aborts them.
     pending_maps: Mutex<Vec<(WGPUFuture, wgc::id::BufferId)>>,
 }
@@ -164,6 +166,7 @@ pub unsafe fn create(
         handle: AtomicUsize::new(0),
         queue: Mutex::new(Handle::NULL),
         pending_maps: Mutex::new(Vec::new()),
+        renames: Mutex::new(Default::default()),
     });
     let handle = Handle::from_arc(device.clone());
     device.handle.store(handle.raw(), Ordering::Release);
@@ -275,7 +278,12 @@ impl Device {
             wgt::error::ErrorType::Internal => WGPUErrorType::Internal,
             wgt::error::ErrorType::DeviceLost => return,
         };
-        self.report(ty, error::format(e));
+        self.report(ty, self.describe(e));
+    }
+
+    /// A wgpu-core error's text, with objects named by their current labels.
+    pub fn describe(&self, e: &(dyn std::error::Error + 'static)) -> String {
+        crate::label::rewrite(error::format(e), &self.renames.lock())
     }
 
     pub fn check<E: wgt::error::WebGpuError>(&self, e: Option<E>) {

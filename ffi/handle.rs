@@ -40,6 +40,10 @@ pub trait Object: Send + Sync + Sized + 'static {
     fn table() -> &'static Table<Self>;
     /// The device that errors about this object are reported on, if any.
     fn device(this: &Arc<Self>) -> Option<Arc<crate::device::Device>>;
+    /// Its name in wgpu-core's messages, for objects `SetLabel` can rename.
+    fn name(&self) -> Option<&crate::label::Name> {
+        None
+    }
 }
 
 /// A C handle to a `T`: `WGPUBuffer` is `Handle<Buffer>`.
@@ -299,7 +303,17 @@ impl<T: Object> Table<T> {
 
 /// Declares the table of an object type and its `Object` impl.
 macro_rules! object {
+    ($ty:ident, $name:literal, $tag:literal, |$this:ident| $device:expr, named) => {
+        $crate::handle::object!(@impl $ty, $name, $tag, |$this| $device,
+            fn name(&self) -> Option<&$crate::label::Name> {
+                Some(&self.name)
+            }
+        );
+    };
     ($ty:ident, $name:literal, $tag:literal, |$this:ident| $device:expr) => {
+        $crate::handle::object!(@impl $ty, $name, $tag, |$this| $device,);
+    };
+    (@impl $ty:ident, $name:literal, $tag:literal, |$this:ident| $device:expr, $($extra:item)*) => {
         impl $crate::handle::Object for $ty {
             const NAME: &'static str = $name;
             const TAG: usize = $tag;
@@ -313,6 +327,7 @@ macro_rules! object {
                 let $this = this;
                 $device
             }
+            $($extra)*
         }
     };
 }

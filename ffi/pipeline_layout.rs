@@ -11,16 +11,22 @@ use crate::handle::object;
 
 pub struct PipelineLayout {
     pub device: Arc<Device>,
+    pub name: crate::label::Name,
     pub id: wgc::id::PipelineLayoutId,
     _layouts: Vec<Arc<BindGroupLayout>>,
 }
 
-object!(PipelineLayout, "WGPUPipelineLayout", 8, |p| Some(
-    p.device.clone()
-));
+object!(
+    PipelineLayout,
+    "WGPUPipelineLayout",
+    8,
+    |p| Some(p.device.clone()),
+    named
+);
 
 impl Drop for PipelineLayout {
     fn drop(&mut self) {
+        self.name.forget(&self.device);
         self.device.ctx.global.pipeline_layout_drop(self.id);
     }
 }
@@ -42,8 +48,9 @@ pub unsafe fn create(
     .iter()
     .map(|l| l.get_optional("bindGroupLayouts"))
     .collect::<conv::Result<Vec<_>>>()?;
+    let (name, label) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let wgc_desc = wgc::binding_model::PipelineLayoutDescriptor {
-        label: unsafe { conv::label(desc.label) }?,
+        label,
         bind_group_layouts: Cow::Owned(layouts.iter().map(|l| l.as_ref().map(|l| l.id)).collect()),
         immediate_size: desc.immediateSize,
     };
@@ -53,6 +60,7 @@ pub unsafe fn create(
         .device_create_pipeline_layout(device.id, &wgc_desc, None);
     device.check(error);
     Ok(PipelineLayout {
+        name,
         device: device.clone(),
         id,
         _layouts: layouts.into_iter().flatten().collect(),

@@ -9,15 +9,23 @@ use crate::handle::object;
 
 pub struct QuerySet {
     pub device: Arc<Device>,
+    pub name: crate::label::Name,
     pub id: wgc::id::QuerySetId,
     ty: WGPUQueryType,
     count: u32,
 }
 
-object!(QuerySet, "WGPUQuerySet", 17, |q| Some(q.device.clone()));
+object!(
+    QuerySet,
+    "WGPUQuerySet",
+    17,
+    |q| Some(q.device.clone()),
+    named
+);
 
 impl Drop for QuerySet {
     fn drop(&mut self) {
+        self.name.forget(&self.device);
         self.device.ctx.global.query_set_drop(self.id);
     }
 }
@@ -33,8 +41,9 @@ pub unsafe fn create(
         WGPUQueryType::Timestamp => wgt::QueryType::Timestamp,
         other => return Err(format!("{:#x} is not a valid WGPUQueryType", other.0)),
     };
+    let (name, label) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let wgc_desc = wgt::QuerySetDescriptor {
-        label: unsafe { conv::label(desc.label) }?,
+        label,
         ty,
         count: desc.count,
     };
@@ -44,6 +53,7 @@ pub unsafe fn create(
         .device_create_query_set(device.id, &wgc_desc, None);
     device.check(error);
     Ok(QuerySet {
+        name,
         device: device.clone(),
         id,
         ty: desc.r#type,

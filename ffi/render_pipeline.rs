@@ -11,15 +11,21 @@ use crate::handle::{object, Handle};
 
 pub struct RenderPipeline {
     pub device: Arc<Device>,
+    pub name: crate::label::Name,
     pub id: wgc::id::RenderPipelineId,
 }
 
-object!(RenderPipeline, "WGPURenderPipeline", 18, |p| Some(
-    p.device.clone()
-));
+object!(
+    RenderPipeline,
+    "WGPURenderPipeline",
+    18,
+    |p| Some(p.device.clone()),
+    named
+);
 
 impl Drop for RenderPipeline {
     fn drop(&mut self) {
+        self.name.forget(&self.device);
         self.device.ctx.global.render_pipeline_drop(self.id);
     }
 }
@@ -244,6 +250,7 @@ fn color_target(t: &WGPUColorTargetState) -> conv::Result<Option<wgt::ColorTarge
 /// be built on another thread.
 pub struct Prepared {
     device: Arc<Device>,
+    name: crate::label::Name,
     desc: wgc::pipeline::RenderPipelineDescriptor<'static>,
     /// What the descriptor names by id, held until the pipeline is built.
     _held: Vec<Arc<dyn std::any::Any + Send + Sync>>,
@@ -331,9 +338,9 @@ pub unsafe fn prepare(
     };
     let ms = &desc.multisample;
     unsafe { conv::no_chain(ms.nextInChain, "WGPUMultisampleState") }?;
-    let label = unsafe { conv::label(desc.label) }?;
+    let (name, label) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let wgc_desc = wgc::pipeline::RenderPipelineDescriptor {
-        label: label.map(|l| Cow::Owned(l.into_owned())),
+        label,
         layout: layout.as_ref().map(|l| l.id),
         vertex: wgc::pipeline::VertexState {
             stage: wgc::pipeline::ProgrammableStageDescriptor {
@@ -371,6 +378,7 @@ pub unsafe fn prepare(
     held.extend(layout.map(|l| l as Arc<dyn std::any::Any + Send + Sync>));
     Ok(Prepared {
         device: device.clone(),
+        name,
         desc: wgc_desc,
         _held: held,
     })
@@ -385,9 +393,10 @@ impl crate::device::PreparedPipeline for Prepared {
             .ctx
             .global
             .device_create_render_pipeline(device.id, &self.desc, None);
-        let message = error.as_ref().map(|e| crate::error::format(e));
+        let message = error.as_ref().map(|e| device.describe(e));
         device.check(error);
-        (RenderPipeline { device, id }, message)
+        let name = self.name;
+        (RenderPipeline { device, name, id }, message)
     }
 }
 
@@ -407,6 +416,7 @@ pub fn get_bind_group_layout(
     let failed = error.is_some();
     device.check(error);
     let layout = Handle::new(crate::bind_group_layout::BindGroupLayout {
+        name: crate::label::Name::new(None).0,
         device: device.clone(),
         id,
     });

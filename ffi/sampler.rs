@@ -9,13 +9,21 @@ use crate::handle::object;
 
 pub struct Sampler {
     pub device: Arc<Device>,
+    pub name: crate::label::Name,
     pub id: wgc::id::SamplerId,
 }
 
-object!(Sampler, "WGPUSampler", 16, |s| Some(s.device.clone()));
+object!(
+    Sampler,
+    "WGPUSampler",
+    16,
+    |s| Some(s.device.clone()),
+    named
+);
 
 impl Drop for Sampler {
     fn drop(&mut self) {
+        self.name.forget(&self.device);
         self.device.ctx.global.sampler_drop(self.id);
     }
 }
@@ -68,9 +76,10 @@ pub unsafe fn create(
         anisotropy_clamp: 1,
         border_color: None,
     };
+    let mut label = None;
     if let Some(desc) = unsafe { descriptor.as_ref() } {
         unsafe { conv::no_chain(desc.nextInChain, "WGPUSamplerDescriptor") }?;
-        wgc_desc.label = unsafe { conv::label(desc.label) }?;
+        label = unsafe { conv::label(desc.label) }?;
         wgc_desc.address_modes = [
             address_mode(desc.addressModeU)?,
             address_mode(desc.addressModeV)?,
@@ -84,12 +93,15 @@ pub unsafe fn create(
         wgc_desc.compare = conv::compare_function(desc.compare)?;
         wgc_desc.anisotropy_clamp = desc.maxAnisotropy;
     }
+    let (name, tagged) = crate::label::Name::new(label);
+    wgc_desc.label = tagged;
     let (id, error) = device
         .ctx
         .global
         .device_create_sampler(device.id, &wgc_desc, None);
     device.check(error);
     Ok(Sampler {
+        name,
         device: device.clone(),
         id,
     })

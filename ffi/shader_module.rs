@@ -24,16 +24,22 @@ struct Message {
 
 pub struct ShaderModule {
     pub device: Arc<Device>,
+    pub name: crate::label::Name,
     pub id: wgc::id::ShaderModuleId,
     messages: Vec<Message>,
 }
 
-object!(ShaderModule, "WGPUShaderModule", 6, |s| Some(
-    s.device.clone()
-));
+object!(
+    ShaderModule,
+    "WGPUShaderModule",
+    6,
+    |s| Some(s.device.clone()),
+    named
+);
 
 impl Drop for ShaderModule {
     fn drop(&mut self) {
+        self.name.forget(&self.device);
         self.device.ctx.global.shader_module_drop(self.id);
     }
 }
@@ -43,7 +49,7 @@ pub unsafe fn create(
     descriptor: *const WGPUShaderModuleDescriptor,
 ) -> conv::Result<ShaderModule> {
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
-    let label = unsafe { conv::label(desc.label) }?;
+    let (name, label) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let mut source = None;
     for (s_type, link) in unsafe { conv::Chain::new(desc.nextInChain) } {
         if source.is_some() {
@@ -82,17 +88,18 @@ pub unsafe fn create(
         .device_create_shader_module(device.id, &wgc_desc, source, None);
     let mut messages = Vec::new();
     if let Some(e) = error {
-        messages.push(message_of(&e));
+        messages.push(message_of(device, &e));
         device.report_error(&e);
     }
     Ok(ShaderModule {
+        name,
         device: device.clone(),
         id,
         messages,
     })
 }
 
-fn message_of(e: &wgc::pipeline::CreateShaderModuleError) -> Message {
+fn message_of(device: &Device, e: &wgc::pipeline::CreateShaderModuleError) -> Message {
     use wgc::pipeline::CreateShaderModuleError as E;
     let location = match e {
         E::Parsing(p) => p.inner.location(&p.source),
@@ -103,7 +110,7 @@ fn message_of(e: &wgc::pipeline::CreateShaderModuleError) -> Message {
         // The short form: the position is in the fields.
         E::Parsing(p) => p.inner.message().to_string(),
         E::Validation(v) => crate::error::format(v.inner.as_inner()),
-        other => crate::error::format(other),
+        other => device.describe(other),
     };
     let loc = location.unwrap_or(naga::SourceLocation {
         line_number: 0,

@@ -14,15 +14,23 @@ pub type TextureDesc = wgt::TextureDescriptor<(), Vec<wgt::TextureFormat>>;
 
 pub struct Texture {
     pub device: Arc<Device>,
+    pub name: crate::label::Name,
     pub id: wgc::id::TextureId,
     pub desc: TextureDesc,
     binding_view_dimension: WGPUTextureViewDimension,
 }
 
-object!(Texture, "WGPUTexture", 14, |t| Some(t.device.clone()));
+object!(
+    Texture,
+    "WGPUTexture",
+    14,
+    |t| Some(t.device.clone()),
+    named
+);
 
 impl Drop for Texture {
     fn drop(&mut self) {
+        self.name.forget(&self.device);
         self.device.ctx.global.texture_drop(self.id);
     }
 }
@@ -107,7 +115,7 @@ pub unsafe fn create(
             other => return Err(conv::unexpected_s_type(other, "WGPUTextureDescriptor")),
         }
     }
-    let label = unsafe { conv::label(desc.label) }?;
+    let (name, label) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let view_formats =
         unsafe { conv::slice(desc.viewFormats, desc.viewFormatCount, "viewFormats") }?
             .iter()
@@ -131,6 +139,7 @@ pub unsafe fn create(
         .device_create_texture(device.id, &wgc_desc, None);
     device.check(error);
     Ok(Texture {
+        name,
         device: device.clone(),
         id,
         desc: wgc_desc.map_label(|_| ()),
@@ -146,6 +155,7 @@ impl Texture {
         desc: wgt::TextureDescriptor<(), Vec<wgt::TextureFormat>>,
     ) -> Self {
         Texture {
+            name: crate::label::Name::new(None).0,
             device,
             id,
             desc,

@@ -10,16 +10,22 @@ use crate::texture::Texture;
 
 pub struct TextureView {
     pub device: Arc<Device>,
+    pub name: crate::label::Name,
     pub id: wgc::id::TextureViewId,
     pub texture: Arc<Texture>,
 }
 
-object!(TextureView, "WGPUTextureView", 15, |v| Some(
-    v.device.clone()
-));
+object!(
+    TextureView,
+    "WGPUTextureView",
+    15,
+    |v| Some(v.device.clone()),
+    named
+);
 
 impl Drop for TextureView {
     fn drop(&mut self) {
+        self.name.forget(&self.device);
         self.device.ctx.global.texture_view_drop(self.id);
     }
 }
@@ -30,10 +36,11 @@ pub unsafe fn create(
 ) -> conv::Result<TextureView> {
     let device = &texture.device;
     let mut wgc_desc = wgc::resource::TextureViewDescriptor::default();
+    let mut label = None;
     if let Some(desc) = unsafe { descriptor.as_ref() } {
         // Swizzles need a feature wgpu-core does not offer.
         unsafe { conv::no_chain(desc.nextInChain, "WGPUTextureViewDescriptor") }?;
-        wgc_desc.label = unsafe { conv::label(desc.label) }?;
+        label = unsafe { conv::label(desc.label) }?;
         wgc_desc.format = conv::texture_format(desc.format)?;
         wgc_desc.dimension = conv::texture_view_dimension(desc.dimension)?;
         wgc_desc.usage = match desc.usage {
@@ -50,12 +57,15 @@ pub unsafe fn create(
                 .then_some(desc.arrayLayerCount),
         };
     }
+    let (name, tagged) = crate::label::Name::new(label);
+    wgc_desc.label = tagged;
     let (id, error) = device
         .ctx
         .global
         .texture_create_view(texture.id, &wgc_desc, None);
     device.check(error);
     Ok(TextureView {
+        name,
         device: device.clone(),
         id,
         texture: texture.clone(),
