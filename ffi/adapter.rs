@@ -3,13 +3,11 @@
 
 use std::sync::Arc;
 
-use parking_lot::Mutex;
-
 use crate::conv;
 use crate::free_members::{leak_array, leak_string};
-use crate::future::Sendable;
+use crate::future::{Sendable, CANCELLED};
 use crate::generated::types::*;
-use crate::handle::{object, Handle};
+use crate::handle::{object, Handle, Unclaimed};
 use crate::instance::Context;
 
 pub struct Adapter {
@@ -147,48 +145,43 @@ pub unsafe fn request_device(
         }
     };
     let cb = Sendable(callback_info);
-    let call = move |status: WGPURequestDeviceStatus, device: WGPUDevice, message: &str| {
-        let cb = &cb;
-        if let Some(f) = cb.0.callback {
+    let ctx = adapter.ctx.clone();
+    let pending = ctx.futures.register_call(
+        mode,
+        None,
+        move |result: Result<
+            Unclaimed<crate::device::Device>,
+            (WGPURequestDeviceStatus, String),
+        >| {
+            let cb = &cb;
+            let Some(f) = cb.0.callback else {
+                // Nobody takes the device: the Unclaimed drops and releases it.
+                return;
+            };
+            let (status, device, message) = match result {
+                Ok(d) => (WGPURequestDeviceStatus::Success, d.claim(), String::new()),
+                Err((status, message)) => (status, Handle::NULL, message),
+            };
             // SAFETY: the C callback with the caller's own userdata, as webgpu.h defines.
             unsafe {
                 f(
                     status,
                     device,
-                    conv::to_string_view(message),
+                    conv::to_string_view(&message),
                     cb.0.userdata1,
                     cb.0.userdata2,
                 )
             }
-        }
-    };
-    let call = Arc::new(Mutex::new(Some(call)));
-    let cancel = call.clone();
-    let ctx = adapter.ctx.clone();
-    let future = ctx.futures.register(
-        mode,
-        None,
-        Box::new(move || {
-            if let Some(c) = cancel.lock().take() {
-                c(
-                    WGPURequestDeviceStatus::CallbackCancelled,
-                    Handle::NULL,
-                    "the instance was released",
-                )
-            }
-        }),
+        },
+        || Err((WGPURequestDeviceStatus::CallbackCancelled, CANCELLED.into())),
     );
+    let future = pending.future();
     let result = unsafe { crate::device::create(&adapter, descriptor) };
-    ctx.futures.complete(
-        future,
-        Box::new(move || {
-            if let Some(c) = call.lock().take() {
-                match result {
-                    Ok(device) => c(WGPURequestDeviceStatus::Success, device, ""),
-                    Err(message) => c(WGPURequestDeviceStatus::Error, Handle::NULL, &message),
-                }
-            }
-        }),
+    pending.complete(
+        &ctx.futures,
+        result
+            .map(Unclaimed::new)
+            .map_err(|m| (WGPURequestDeviceStatus::Error, m)),
     );
     future
 }

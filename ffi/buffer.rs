@@ -9,7 +9,7 @@ use parking_lot::Mutex;
 
 use crate::conv;
 use crate::device::Device;
-use crate::future::Sendable;
+use crate::future::{Pending, Sendable, CANCELLED};
 use crate::generated::types::*;
 use crate::handle::object;
 
@@ -97,64 +97,48 @@ pub fn map_async(
     let Some(buffer) = buffer.get_or_log("wgpuBufferMapAsync") else {
         return WGPUFuture { id: 0 };
     };
-    let mode_cb = match conv::callback_mode(callback_info.mode) {
+    let device = buffer.device.clone();
+    let callback_mode = match conv::callback_mode(callback_info.mode) {
         Ok(m) => m,
         Err(e) => {
-            buffer.device.validation(format!("wgpuBufferMapAsync: {e}"));
+            device.validation(format!("wgpuBufferMapAsync: {e}"));
             return WGPUFuture { id: 0 };
         }
     };
-    let device = buffer.device.clone();
     let cb = Sendable(callback_info);
-    let call = Arc::new(Mutex::new(Some(
-        move |status: WGPUMapAsyncStatus, message: &str| {
+    let pending = device.ctx.futures.register_call(
+        callback_mode,
+        Some(&device),
+        move |(status, message): (WGPUMapAsyncStatus, String)| {
             let cb = &cb;
             if let Some(f) = cb.0.callback {
                 // SAFETY: the C callback with the caller's own userdata.
                 unsafe {
                     f(
                         status,
-                        conv::to_string_view(message),
+                        conv::to_string_view(&message),
                         cb.0.userdata1,
                         cb.0.userdata2,
                     )
                 }
             }
         },
-    )));
-    let cancel = call.clone();
-    let future = device.ctx.futures.register(
-        mode_cb,
-        Some(&device),
-        Box::new(move || {
-            if let Some(c) = cancel.lock().take() {
-                c(
-                    WGPUMapAsyncStatus::CallbackCancelled,
-                    "the instance was released",
-                )
-            }
-        }),
+        || (WGPUMapAsyncStatus::CallbackCancelled, CANCELLED.into()),
     );
-    let fail = |status: WGPUMapAsyncStatus, message: String| {
-        let call = call.clone();
-        device.ctx.futures.complete(
-            future,
-            Box::new(move || {
-                if let Some(c) = call.lock().take() {
-                    c(status, &message)
-                }
-            }),
-        );
+    let future = pending.future();
+    let fail = |pending: Pending<_>, message: String| {
+        device.validation(message.clone());
+        pending.complete(&device.ctx.futures, (WGPUMapAsyncStatus::Error, message));
     };
 
     let access = match mode {
         WGPUMapMode_Read => Access::Read,
         WGPUMapMode_Write => Access::Write,
         other => {
-            let message =
-                format!("wgpuBufferMapAsync: mode {other:#x} must be exactly Read or Write");
-            device.validation(message.clone());
-            fail(WGPUMapAsyncStatus::Error, message);
+            fail(
+                pending,
+                format!("wgpuBufferMapAsync: mode {other:#x} must be exactly Read or Write"),
+            );
             return future;
         }
     };
@@ -168,10 +152,10 @@ pub fn map_async(
         let mut map = buffer.map.lock();
         if map.state != WGPUBufferMapState::Unmapped {
             drop(map);
-            let message =
-                "wgpuBufferMapAsync: the buffer is already mapped or has a map pending".to_string();
-            device.validation(message.clone());
-            fail(WGPUMapAsyncStatus::Error, message);
+            fail(
+                pending,
+                "wgpuBufferMapAsync: the buffer is already mapped or has a map pending".into(),
+            );
             return future;
         }
         *map = MapState {
@@ -182,16 +166,17 @@ pub fn map_async(
         };
     }
     let state = buffer.map.clone();
-    let (done_call, done_device) = (call.clone(), device.clone());
+    let done_device = device.clone();
     let op = wgc::resource::BufferMapOperation {
         host: match access {
             Access::Read => wgc::device::HostMap::Read,
             Access::Write => wgc::device::HostMap::Write,
         },
+        // wgpu-core calls this exactly once: mapped, failed, or aborted.
         callback: Some(Box::new(
             move |result: wgc::resource::BufferAccessResult| {
                 done_device.map_finished(future);
-                let (status, message) = {
+                let outcome = {
                     let mut map = state.lock();
                     match result {
                         Ok(()) => {
@@ -212,14 +197,7 @@ pub fn map_async(
                         }
                     }
                 };
-                done_device.ctx.futures.complete(
-                    future,
-                    Box::new(move || {
-                        if let Some(c) = done_call.lock().take() {
-                            c(status, &message)
-                        }
-                    }),
-                );
+                pending.complete(&done_device.ctx.futures, outcome);
             },
         )),
     };

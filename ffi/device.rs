@@ -12,7 +12,7 @@ use parking_lot::Mutex;
 use crate::adapter::Adapter;
 use crate::conv;
 use crate::error::{self, ErrorSink};
-use crate::future::Sendable;
+use crate::future::{Sendable, CANCELLED};
 use crate::generated::types::*;
 use crate::handle::{object, Handle, Object};
 use crate::instance::Context;
@@ -591,52 +591,47 @@ pub fn pop_error_scope(
         }
     };
     let cb = Sendable(callback_info);
-    let call = Arc::new(Mutex::new(Some(move |status, ty, message: &str| {
-        let cb = &cb;
-        if let Some(f) = cb.0.callback {
-            // SAFETY: the C callback with the caller's own userdata.
-            unsafe {
-                f(
-                    status,
-                    ty,
-                    conv::to_string_view(message),
-                    cb.0.userdata1,
-                    cb.0.userdata2,
-                )
-            }
-        }
-    })));
-    let cancel = call.clone();
-    let future = device.ctx.futures.register(
+    let pending = device.ctx.futures.register_call(
         mode,
         None,
-        Box::new(move || {
-            if let Some(c) = cancel.lock().take() {
-                c(
-                    WGPUPopErrorScopeStatus::CallbackCancelled,
-                    WGPUErrorType::NoError,
-                    "the instance was released",
-                )
-            }
-        }),
-    );
-    let popped = device.errors.lock().pop();
-    device.ctx.futures.complete(
-        future,
-        Box::new(move || {
-            if let Some(c) = call.lock().take() {
-                match popped {
-                    None => c(
-                        WGPUPopErrorScopeStatus::Error,
-                        WGPUErrorType::NoError,
-                        "no error scope to pop",
-                    ),
-                    Some(None) => c(WGPUPopErrorScopeStatus::Success, WGPUErrorType::NoError, ""),
-                    Some(Some((ty, message))) => c(WGPUPopErrorScopeStatus::Success, ty, &message),
+        move |(status, ty, message): (WGPUPopErrorScopeStatus, WGPUErrorType, String)| {
+            let cb = &cb;
+            if let Some(f) = cb.0.callback {
+                // SAFETY: the C callback with the caller's own userdata.
+                unsafe {
+                    f(
+                        status,
+                        ty,
+                        conv::to_string_view(&message),
+                        cb.0.userdata1,
+                        cb.0.userdata2,
+                    )
                 }
             }
-        }),
+        },
+        || {
+            (
+                WGPUPopErrorScopeStatus::CallbackCancelled,
+                WGPUErrorType::NoError,
+                CANCELLED.into(),
+            )
+        },
     );
+    let future = pending.future();
+    let result = match device.errors.lock().pop() {
+        None => (
+            WGPUPopErrorScopeStatus::Error,
+            WGPUErrorType::NoError,
+            "no error scope to pop".into(),
+        ),
+        Some(None) => (
+            WGPUPopErrorScopeStatus::Success,
+            WGPUErrorType::NoError,
+            String::new(),
+        ),
+        Some(Some((ty, message))) => (WGPUPopErrorScopeStatus::Success, ty, message),
+    };
+    pending.complete(&device.ctx.futures, result);
     future
 }
 
@@ -682,62 +677,49 @@ pub fn create_pipeline_async<P: PreparedPipeline>(
             return WGPUFuture { id: 0 };
         }
     };
-    let call = Arc::new(Mutex::new(Some(
-        move |status: WGPUCreatePipelineAsyncStatus,
-              pipeline: Handle<P::Pipeline>,
-              message: &str| {
-            let callback = &callback;
-            let (f, userdata1, userdata2) = callback.0;
-            match f {
-                // SAFETY: the C callback with the caller's own userdata.
-                Some(f) => unsafe {
-                    f(
-                        status,
-                        pipeline,
-                        conv::to_string_view(message),
-                        userdata1,
-                        userdata2,
-                    )
-                },
-                // Nobody takes the pipeline: give it back.
-                None if !pipeline.is_null() => crate::handle::release(pipeline),
-                None => {}
-            }
-        },
-    )));
-    let cancel = call.clone();
-    let future = device.ctx.futures.register(
+    let pending = device.ctx.futures.register_call(
         mode,
         None,
-        Box::new(move || {
-            if let Some(c) = cancel.lock().take() {
-                c(
-                    WGPUCreatePipelineAsyncStatus::CallbackCancelled,
-                    Handle::NULL,
-                    "the instance was released",
+        move |outcome: Result<P::Pipeline, (WGPUCreatePipelineAsyncStatus, String)>| {
+            let callback = &callback;
+            let (f, userdata1, userdata2) = callback.0;
+            let Some(f) = f else {
+                // Nobody takes the pipeline: it is dropped here.
+                return;
+            };
+            let (status, pipeline, message) = match outcome {
+                Ok(p) => (
+                    WGPUCreatePipelineAsyncStatus::Success,
+                    Handle::new(p),
+                    String::new(),
+                ),
+                Err((status, message)) => (status, Handle::NULL, message),
+            };
+            // SAFETY: the C callback with the caller's own userdata.
+            unsafe {
+                f(
+                    status,
+                    pipeline,
+                    conv::to_string_view(&message),
+                    userdata1,
+                    userdata2,
                 )
             }
-        }),
+        },
+        || {
+            Err((
+                WGPUCreatePipelineAsyncStatus::CallbackCancelled,
+                CANCELLED.into(),
+            ))
+        },
     );
-    let deliver = {
-        let ctx = device.ctx.clone();
-        move |outcome: Result<P::Pipeline, String>| {
-            ctx.futures.complete(
-                future,
-                Box::new(move || {
-                    if let Some(c) = call.lock().take() {
-                        match outcome {
-                            Ok(p) => c(WGPUCreatePipelineAsyncStatus::Success, Handle::new(p), ""),
-                            Err(m) => c(
-                                WGPUCreatePipelineAsyncStatus::ValidationError,
-                                Handle::NULL,
-                                &m,
-                            ),
-                        }
-                    }
-                }),
-            )
-        }
+    let future = pending.future();
+    let ctx = device.ctx.clone();
+    let deliver = move |outcome: Result<P::Pipeline, String>| {
+        pending.complete(
+            &ctx.futures,
+            outcome.map_err(|m| (WGPUCreatePipelineAsyncStatus::ValidationError, m)),
+        )
     };
     let prepared = match prepare() {
         Ok(p) => p,

@@ -20,6 +20,9 @@ use crate::generated::types::*;
 
 pub type Callback = Box<dyn FnOnce() + Send>;
 
+/// The message of a callback cancelled because its instance went away.
+pub const CANCELLED: &str = "the instance was released";
+
 struct Entry {
     mode: WGPUCallbackMode,
     /// The device whose progress completes this future, polled by WaitAny.
@@ -267,6 +270,60 @@ impl Futures {
     /// How many callbacks are still owed.
     pub fn pending(&self) -> usize {
         self.state.lock().entries.len()
+    }
+}
+
+/// A user callback waiting on its future: it runs once, with the result passed to
+/// [`Pending::complete`], or, if the instance goes first, with what `cancelled` makes.
+pub struct Pending<A> {
+    future: WGPUFuture,
+    call: Slot<A>,
+}
+
+/// Where a user callback waits: whichever of completion and cancellation comes first
+/// takes it.
+type Slot<A> = Arc<Mutex<Option<Box<dyn FnOnce(A) + Send>>>>;
+
+impl Futures {
+    /// Registers `call` for a new future.
+    pub fn register_call<A: 'static>(
+        &self,
+        mode: WGPUCallbackMode,
+        device: Option<&Arc<Device>>,
+        call: impl FnOnce(A) + Send + 'static,
+        cancelled: impl FnOnce() -> A + Send + 'static,
+    ) -> Pending<A> {
+        let call: Slot<A> = Arc::new(Mutex::new(Some(Box::new(call))));
+        let cancel = call.clone();
+        let future = self.register(
+            mode,
+            device,
+            Box::new(move || {
+                if let Some(c) = cancel.lock().take() {
+                    c(cancelled())
+                }
+            }),
+        );
+        Pending { future, call }
+    }
+}
+
+impl<A: Send + 'static> Pending<A> {
+    pub fn future(&self) -> WGPUFuture {
+        self.future
+    }
+
+    /// The operation finished with `result`; the callback gets it where its mode allows.
+    pub fn complete(self, futures: &Futures, result: A) {
+        let call = self.call;
+        futures.complete(
+            self.future,
+            Box::new(move || {
+                if let Some(c) = call.lock().take() {
+                    c(result)
+                }
+            }),
+        );
     }
 }
 

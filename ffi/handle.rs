@@ -159,6 +159,28 @@ impl<T: Object> Handle<T> {
     }
 }
 
+/// A new handle on its way to a callback: released if the callback never takes it
+/// (its future was cancelled, or the callback is NULL).
+pub struct Unclaimed<T: Object>(Option<Handle<T>>);
+
+impl<T: Object> Unclaimed<T> {
+    pub fn new(handle: Handle<T>) -> Self {
+        Unclaimed(Some(handle))
+    }
+
+    pub fn claim(mut self) -> Handle<T> {
+        self.0.take().unwrap_or(Handle::NULL)
+    }
+}
+
+impl<T: Object> Drop for Unclaimed<T> {
+    fn drop(&mut self) {
+        if let Some(h) = self.0.take() {
+            release(h);
+        }
+    }
+}
+
 /// `wgpuFooAddRef`.
 pub fn add_ref<T: Object>(handle: Handle<T>) {
     match handle.unpack().and_then(|(i, g)| T::table().add_ref(i, g)) {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use parking_lot::Mutex;
 
 use crate::conv;
-use crate::future::{Futures, Sendable, Wait};
+use crate::future::{Futures, Sendable, Wait, CANCELLED};
 use crate::generated::types::*;
 use crate::handle::{object, Handle};
 
@@ -212,22 +212,6 @@ pub unsafe fn request_adapter(
     let Some(instance) = instance.get_or_log("wgpuInstanceRequestAdapter") else {
         return WGPUFuture { id: 0 };
     };
-    let cb = Sendable(callback_info);
-    let call = move |status: WGPURequestAdapterStatus, adapter: WGPUAdapter, message: &str| {
-        let cb = &cb;
-        if let Some(f) = cb.0.callback {
-            // SAFETY: the C callback with the caller's own userdata, as webgpu.h defines.
-            unsafe {
-                f(
-                    status,
-                    adapter,
-                    conv::to_string_view(message),
-                    cb.0.userdata1,
-                    cb.0.userdata2,
-                )
-            }
-        }
-    };
     let mode = match conv::callback_mode(callback_info.mode) {
         Ok(m) => m,
         Err(e) => {
@@ -235,33 +219,46 @@ pub unsafe fn request_adapter(
             return WGPUFuture { id: 0 };
         }
     };
-    let call = Arc::new(Mutex::new(Some(call)));
-    let cancel = call.clone();
-    let future = instance.ctx.futures.register(
+    let cb = Sendable(callback_info);
+    let pending = instance.ctx.futures.register_call(
         mode,
         None,
-        Box::new(move || {
-            if let Some(c) = cancel.lock().take() {
-                c(
-                    WGPURequestAdapterStatus::CallbackCancelled,
-                    Handle::NULL,
-                    "the instance was released",
-                )
+        move |result: Result<crate::adapter::Adapter, (WGPURequestAdapterStatus, String)>| {
+            let cb = &cb;
+            let (status, adapter, message) = match result {
+                Ok(a) => (
+                    WGPURequestAdapterStatus::Success,
+                    Handle::new(a),
+                    String::new(),
+                ),
+                Err((status, message)) => (status, Handle::NULL, message),
+            };
+            match cb.0.callback {
+                // SAFETY: the C callback with the caller's own userdata, as webgpu.h defines.
+                Some(f) => unsafe {
+                    f(
+                        status,
+                        adapter,
+                        conv::to_string_view(&message),
+                        cb.0.userdata1,
+                        cb.0.userdata2,
+                    )
+                },
+                None if !adapter.is_null() => crate::handle::release(adapter),
+                None => {}
             }
-        }),
+        },
+        || {
+            Err((
+                WGPURequestAdapterStatus::CallbackCancelled,
+                CANCELLED.into(),
+            ))
+        },
     );
-    let result = unsafe { crate::adapter::request(&instance.ctx, options) };
-    instance.ctx.futures.complete(
-        future,
-        Box::new(move || {
-            if let Some(c) = call.lock().take() {
-                match result {
-                    Ok(adapter) => c(WGPURequestAdapterStatus::Success, Handle::new(adapter), ""),
-                    Err((status, message)) => c(status, Handle::NULL, &message),
-                }
-            }
-        }),
-    );
+    let future = pending.future();
+    pending.complete(&instance.ctx.futures, unsafe {
+        crate::adapter::request(&instance.ctx, options)
+    });
     future
 }
 

@@ -3,11 +3,9 @@
 use std::ffi::c_void;
 use std::sync::Arc;
 
-use parking_lot::Mutex;
-
 use crate::conv;
 use crate::device::Device;
-use crate::future::Sendable;
+use crate::future::{Sendable, CANCELLED};
 use crate::generated::types::*;
 use crate::handle::object;
 
@@ -57,8 +55,10 @@ pub fn on_submitted_work_done(
         }
     };
     let cb = Sendable(callback_info);
-    let call = Arc::new(Mutex::new(Some(
-        move |status: WGPUQueueWorkDoneStatus, message: &str| {
+    let pending = device.ctx.futures.register_call(
+        mode,
+        Some(&device),
+        move |(status, message): (WGPUQueueWorkDoneStatus, &'static str)| {
             let cb = &cb;
             if let Some(f) = cb.0.callback {
                 // SAFETY: the C callback with the caller's own userdata.
@@ -72,33 +72,13 @@ pub fn on_submitted_work_done(
                 }
             }
         },
-    )));
-    let cancel = call.clone();
-    let future = device.ctx.futures.register(
-        mode,
-        Some(&device),
-        Box::new(move || {
-            if let Some(c) = cancel.lock().take() {
-                c(
-                    WGPUQueueWorkDoneStatus::CallbackCancelled,
-                    "the instance was released",
-                )
-            }
-        }),
+        || (WGPUQueueWorkDoneStatus::CallbackCancelled, CANCELLED),
     );
+    let future = pending.future();
     let ctx = device.ctx.clone();
     device.ctx.global.queue_on_submitted_work_done(
         device.queue_id,
-        Box::new(move || {
-            ctx.futures.complete(
-                future,
-                Box::new(move || {
-                    if let Some(c) = call.lock().take() {
-                        c(WGPUQueueWorkDoneStatus::Success, "")
-                    }
-                }),
-            )
-        }),
+        Box::new(move || pending.complete(&ctx.futures, (WGPUQueueWorkDoneStatus::Success, ""))),
     );
     future
 }

@@ -4,8 +4,6 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use parking_lot::Mutex;
-
 use crate::conv;
 use crate::device::Device;
 use crate::future::Sendable;
@@ -144,55 +142,58 @@ pub fn get_compilation_info(
         }
     };
     let cb = Sendable(callback_info);
-    let call = Arc::new(Mutex::new(Some(
-        move |status: WGPUCompilationInfoRequestStatus, info: *const WGPUCompilationInfo| {
-            let cb = &cb;
-            if let Some(f) = cb.0.callback {
-                // SAFETY: the C callback with the caller's own userdata; `info` lives
-                // for the call.
-                unsafe { f(status, info, cb.0.userdata1, cb.0.userdata2) }
-            }
-        },
-    )));
-    let cancel = call.clone();
-    let future = device.ctx.futures.register(
+    let pending = device.ctx.futures.register_call(
         mode,
         None,
-        Box::new(move || {
-            if let Some(c) = cancel.lock().take() {
-                c(
-                    WGPUCompilationInfoRequestStatus::CallbackCancelled,
-                    std::ptr::null(),
+        move |module: Option<Arc<ShaderModule>>| {
+            let cb = &cb;
+            let Some(f) = cb.0.callback else {
+                return;
+            };
+            let Some(module) = module else {
+                // SAFETY: the C callback with the caller's own userdata.
+                return unsafe {
+                    f(
+                        WGPUCompilationInfoRequestStatus::CallbackCancelled,
+                        std::ptr::null(),
+                        cb.0.userdata1,
+                        cb.0.userdata2,
+                    )
+                };
+            };
+            let messages: Vec<WGPUCompilationMessage> = module
+                .messages
+                .iter()
+                .map(|m| WGPUCompilationMessage {
+                    nextInChain: std::ptr::null_mut(),
+                    message: conv::to_string_view(&m.text),
+                    r#type: m.ty,
+                    lineNum: m.line,
+                    linePos: m.column,
+                    offset: m.offset,
+                    length: m.length,
+                })
+                .collect();
+            let info = WGPUCompilationInfo {
+                nextInChain: std::ptr::null_mut(),
+                messageCount: messages.len(),
+                messages: messages.as_ptr(),
+            };
+            // SAFETY: the C callback with the caller's own userdata; `info` and what it
+            // points to live for the call.
+            unsafe {
+                f(
+                    WGPUCompilationInfoRequestStatus::Success,
+                    &info,
+                    cb.0.userdata1,
+                    cb.0.userdata2,
                 )
             }
-        }),
+        },
+        || None,
     );
-    device.ctx.futures.complete(
-        future,
-        Box::new(move || {
-            if let Some(c) = call.lock().take() {
-                let messages: Vec<WGPUCompilationMessage> = module
-                    .messages
-                    .iter()
-                    .map(|m| WGPUCompilationMessage {
-                        nextInChain: std::ptr::null_mut(),
-                        message: conv::to_string_view(&m.text),
-                        r#type: m.ty,
-                        lineNum: m.line,
-                        linePos: m.column,
-                        offset: m.offset,
-                        length: m.length,
-                    })
-                    .collect();
-                let info = WGPUCompilationInfo {
-                    nextInChain: std::ptr::null_mut(),
-                    messageCount: messages.len(),
-                    messages: messages.as_ptr(),
-                };
-                c(WGPUCompilationInfoRequestStatus::Success, &info)
-            }
-        }),
-    );
+    let future = pending.future();
+    pending.complete(&device.ctx.futures, Some(module));
     future
 }
 
