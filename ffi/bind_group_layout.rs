@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::conv;
 use crate::device::Device;
 use crate::generated::types::*;
-use crate::handle::object;
+use crate::handle::{object, Handle};
 
 pub struct BindGroupLayout {
     pub device: Arc<Device>,
@@ -58,6 +58,31 @@ pub unsafe fn create(
         device: device.clone(),
         id,
     })
+}
+
+/// A pipeline's bind group layout, as wgpu-core gave it: NULL, with the error
+/// reported, when the pipeline has none at that index.
+pub fn of_pipeline(
+    device: &Arc<Device>,
+    (id, error): (
+        wgc::id::BindGroupLayoutId,
+        Option<wgc::binding_model::GetBindGroupLayoutError>,
+    ),
+) -> WGPUBindGroupLayout {
+    let layout = BindGroupLayout {
+        device: device.clone(),
+        name: crate::label::Name::new(None).0,
+        id,
+    };
+    match error {
+        None => Handle::new(layout),
+        Some(e) => {
+            device.report_error(&e);
+            // Dropping the layout gives wgpu-core its id back.
+            drop(layout);
+            Handle::NULL
+        }
+    }
 }
 
 pub unsafe fn set_label(bind_group_layout: WGPUBindGroupLayout, label: WGPUStringView) {

@@ -105,24 +105,12 @@ pub fn get_bind_group_layout(
     else {
         return Handle::NULL;
     };
-    let device = &pipeline.device;
-    let (id, error) =
-        device
-            .ctx
-            .global
-            .compute_pipeline_get_bind_group_layout(pipeline.id, group_index, None);
-    let failed = error.is_some();
-    device.check(error);
-    let layout = Handle::new(crate::bind_group_layout::BindGroupLayout {
-        name: crate::label::Name::new(None).0,
-        device: device.clone(),
-        id,
-    });
-    if failed {
-        crate::handle::release(layout);
-        return Handle::NULL;
-    }
-    layout
+    let got = pipeline
+        .device
+        .ctx
+        .global
+        .compute_pipeline_get_bind_group_layout(pipeline.id, group_index, None);
+    crate::bind_group_layout::of_pipeline(&pipeline.device, got)
 }
 
 pub unsafe fn set_label(compute_pipeline: WGPUComputePipeline, label: WGPUStringView) {
