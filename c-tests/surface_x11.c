@@ -1,7 +1,9 @@
 /* Surfaces on X11 (run under Xvfb): a window, a surface from its Xlib handles, the
  * capabilities, a configuration, then frames that are cleared to a new color each,
  * presented, and checked twice: in the surface texture (copied to a buffer) and on the
- * X server (the window's pixels, read back with XGetImage). Then unconfigure. */
+ * X server (the window's pixels, read back with XGetImage). Then unconfigure, and the
+ * same window through an XCB surface. */
+#include <X11/Xlib-xcb.h>
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
 
@@ -144,6 +146,56 @@ int main(void) {
     if (ctx.uncaptured_count) fprintf(stderr, "uncaptured: %s\n", ctx.uncaptured_message);
 
     wgpuSurfaceRelease(surface);
+
+    /* The same window through XCB. */
+    WGPUSurfaceSourceXCBWindow xcb = WGPU_SURFACE_SOURCE_XCB_WINDOW_INIT;
+    xcb.connection = XGetXCBConnection(display);
+    xcb.window = (uint32_t)window;
+    WGPUSurfaceDescriptor xd = WGPU_SURFACE_DESCRIPTOR_INIT;
+    xd.nextInChain = &xcb.chain;
+    WGPUSurface xs = wgpuInstanceCreateSurface(ctx.instance, &xd);
+    CHECK(xs != NULL);
+    config.usage = WGPUTextureUsage_RenderAttachment;
+    wgpuSurfaceConfigure(xs, &config);
+    WGPUSurfaceTexture xt = WGPU_SURFACE_TEXTURE_INIT;
+    wgpuSurfaceGetCurrentTexture(xs, &xt);
+    CHECK(xt.texture != NULL);
+    if (xt.texture) {
+        WGPUTextureView view = wgpuTextureCreateView(xt.texture, NULL);
+        WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(ctx.device, NULL);
+        WGPURenderPassColorAttachment ca = WGPU_RENDER_PASS_COLOR_ATTACHMENT_INIT;
+        ca.view = view;
+        ca.loadOp = WGPULoadOp_Clear;
+        ca.storeOp = WGPUStoreOp_Store;
+        ca.clearValue = (WGPUColor){1, 1, 0, 1};
+        WGPURenderPassDescriptor pd = WGPU_RENDER_PASS_DESCRIPTOR_INIT;
+        pd.colorAttachmentCount = 1;
+        pd.colorAttachments = &ca;
+        WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(enc, &pd);
+        wgpuRenderPassEncoderEnd(pass);
+        WGPUCommandBuffer cmd = wgpuCommandEncoderFinish(enc, NULL);
+        wgpuQueueSubmit(ctx.queue, 1, &cmd);
+        CHECK(wgpuSurfacePresent(xs) == WGPUStatus_Success);
+        XSync(display, False);
+        int shown = 0;
+        for (int attempt = 0; attempt < 50 && !shown; attempt++) {
+            XImage *img = XGetImage(display, window, W / 2, H / 2, 1, 1, AllPlanes, ZPixmap);
+            if (img) {
+                shown = (XGetPixel(img, 0, 0) & 0xffffff) == 0xffff00;
+                XDestroyImage(img);
+            }
+            if (!shown) wgpuInstanceProcessEvents(ctx.instance);
+        }
+        CHECK(shown);
+        printf("XCB surface: presented and shown\n");
+        wgpuCommandBufferRelease(cmd);
+        wgpuRenderPassEncoderRelease(pass);
+        wgpuCommandEncoderRelease(enc);
+        wgpuTextureViewRelease(view);
+        wgpuTextureRelease(xt.texture);
+    }
+    wgpuSurfaceUnconfigure(xs);
+    wgpuSurfaceRelease(xs);
     teardown(&ctx);
     XDestroyWindow(display, window);
     XCloseDisplay(display);

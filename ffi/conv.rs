@@ -36,7 +36,7 @@ pub unsafe fn string_view_bytes<'a>(view: WGPUStringView) -> Result<Option<&'a [
     }
     // SAFETY: the caller promises `length` readable bytes.
     Ok(Some(unsafe {
-        std::slice::from_raw_parts(view.data as *const u8, view.length)
+        std::slice::from_raw_parts(view.data.cast::<u8>(), view.length)
     }))
 }
 

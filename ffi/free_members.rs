@@ -38,7 +38,7 @@ pub fn leak_string(s: &str) -> WGPUStringView {
 /// `view` must come from [`leak_string`] and not have been freed.
 unsafe fn free_string(view: WGPUStringView) {
     if !view.data.is_null() && view.length != WGPU_STRLEN {
-        unsafe { free_array(view.data as *const u8, view.length + 1) }
+        unsafe { free_array(view.data.cast::<u8>(), view.length + 1) }
     }
 }
 

@@ -86,10 +86,22 @@ fn non_null(
     std::ptr::NonNull::new(p).ok_or_else(|| format!("{what} is NULL"))
 }
 
-/// The raw handles named by the descriptor's chained source.
-unsafe fn source(
-    desc: &WGPUSurfaceDescriptor,
-) -> conv::Result<(Option<rwh::RawDisplayHandle>, rwh::RawWindowHandle)> {
+/// What the descriptor's chained source names.
+enum Source {
+    Window(Option<rwh::RawDisplayHandle>, rwh::RawWindowHandle),
+    /// A `CAMetalLayer`: not a window; wgpu-core takes it on a path of its own.
+    #[cfg_attr(not(any(target_os = "macos", target_os = "ios")), allow(dead_code))]
+    MetalLayer(std::ptr::NonNull<std::ffi::c_void>),
+}
+
+fn window(
+    display: impl Into<rwh::RawDisplayHandle>,
+    window: impl Into<rwh::RawWindowHandle>,
+) -> Source {
+    Source::Window(Some(display.into()), window.into())
+}
+
+unsafe fn source(desc: &WGPUSurfaceDescriptor) -> conv::Result<Source> {
     let mut found = None;
     for (s_type, link) in unsafe { conv::Chain::new(desc.nextInChain) } {
         if found.is_some() {
@@ -100,44 +112,38 @@ unsafe fn source(
             WGPUSType::SurfaceSourceXlibWindow => {
                 let s = unsafe { &*(link as *const WGPUSurfaceSourceXlibWindow) };
                 let display = rwh::XlibDisplayHandle::new(Some(non_null(s.display, "display")?), 0);
-                let window = rwh::XlibWindowHandle::new(s.window as _);
-                (Some(display.into()), window.into())
+                window(display, rwh::XlibWindowHandle::new(s.window as _))
             }
             WGPUSType::SurfaceSourceXCBWindow => {
                 let s = unsafe { &*(link as *const WGPUSurfaceSourceXCBWindow) };
                 let display =
                     rwh::XcbDisplayHandle::new(Some(non_null(s.connection, "connection")?), 0);
-                let window = std::num::NonZeroU32::new(s.window).ok_or("window is 0")?;
-                (
-                    Some(display.into()),
-                    rwh::XcbWindowHandle::new(window).into(),
-                )
+                let id = std::num::NonZeroU32::new(s.window).ok_or("window is 0")?;
+                window(display, rwh::XcbWindowHandle::new(id))
             }
             WGPUSType::SurfaceSourceWaylandSurface => {
                 let s = unsafe { &*(link as *const WGPUSurfaceSourceWaylandSurface) };
                 let display = rwh::WaylandDisplayHandle::new(non_null(s.display, "display")?);
-                let surface = rwh::WaylandWindowHandle::new(non_null(s.surface, "surface")?);
-                (Some(display.into()), surface.into())
+                window(
+                    display,
+                    rwh::WaylandWindowHandle::new(non_null(s.surface, "surface")?),
+                )
             }
             WGPUSType::SurfaceSourceAndroidNativeWindow => {
                 let s = unsafe { &*(link as *const WGPUSurfaceSourceAndroidNativeWindow) };
-                let window = rwh::AndroidNdkWindowHandle::new(non_null(s.window, "window")?);
-                (Some(rwh::AndroidDisplayHandle::new().into()), window.into())
+                let handle = rwh::AndroidNdkWindowHandle::new(non_null(s.window, "window")?);
+                window(rwh::AndroidDisplayHandle::new(), handle)
             }
             WGPUSType::SurfaceSourceWindowsHWND => {
                 let s = unsafe { &*(link as *const WGPUSurfaceSourceWindowsHWND) };
                 let hwnd = std::num::NonZeroIsize::new(s.hwnd as isize).ok_or("hwnd is NULL")?;
-                let mut window = rwh::Win32WindowHandle::new(hwnd);
-                window.hinstance = std::num::NonZeroIsize::new(s.hinstance as isize);
-                (Some(rwh::WindowsDisplayHandle::new().into()), window.into())
+                let mut handle = rwh::Win32WindowHandle::new(hwnd);
+                handle.hinstance = std::num::NonZeroIsize::new(s.hinstance as isize);
+                window(rwh::WindowsDisplayHandle::new(), handle)
             }
             WGPUSType::SurfaceSourceMetalLayer => {
                 let s = unsafe { &*(link as *const WGPUSurfaceSourceMetalLayer) };
-                let layer = non_null(s.layer, "layer")?;
-                (
-                    Some(rwh::AppKitDisplayHandle::new().into()),
-                    metal_window(layer)?,
-                )
+                Source::MetalLayer(non_null(s.layer, "layer")?)
             }
             other => return Err(conv::unexpected_s_type(other, "WGPUSurfaceDescriptor")),
         });
@@ -145,15 +151,24 @@ unsafe fn source(
     found.ok_or_else(|| "no surface source is chained".into())
 }
 
-#[cfg(any(target_os = "macos", target_os = "ios"))]
-fn metal_window(layer: std::ptr::NonNull<std::ffi::c_void>) -> conv::Result<rwh::RawWindowHandle> {
-    // wgpu-core's Metal path takes the layer through an AppKit view handle.
-    Ok(rwh::AppKitWindowHandle::new(layer).into())
-}
-
-#[cfg(not(any(target_os = "macos", target_os = "ios")))]
-fn metal_window(_layer: std::ptr::NonNull<std::ffi::c_void>) -> conv::Result<rwh::RawWindowHandle> {
-    Err("a Metal layer surface needs an Apple platform".into())
+/// Makes the wgpu-core surface a source names.
+///
+/// # Safety
+/// The native objects must be live and outlive the surface, as webgpu.h requires.
+unsafe fn make(ctx: &Context, source: Source) -> conv::Result<wgc::id::SurfaceId> {
+    let made = match source {
+        Source::Window(display, window) => unsafe {
+            ctx.global.instance_create_surface(display, window, None)
+        },
+        #[cfg(any(target_os = "macos", target_os = "ios"))]
+        Source::MetalLayer(layer) => unsafe {
+            ctx.global
+                .instance_create_surface_metal(layer.as_ptr(), None)
+        },
+        #[cfg(not(any(target_os = "macos", target_os = "ios")))]
+        Source::MetalLayer(_) => return Err("a Metal layer surface needs an Apple platform".into()),
+    };
+    made.map_err(|e| crate::error::format(&e))
 }
 
 pub unsafe fn create(
@@ -162,11 +177,9 @@ pub unsafe fn create(
 ) -> conv::Result<Surface> {
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
     unsafe { conv::label(desc.label) }?;
-    let (display, window) = unsafe { source(desc) }?;
     // SAFETY: the handles name live native objects, which the caller keeps alive for
     // the surface's lifetime, as webgpu.h requires.
-    let id = unsafe { ctx.global.instance_create_surface(display, window, None) }
-        .map_err(|e| crate::error::format(&e))?;
+    let id = unsafe { make(ctx, source(desc)?) }?;
     Ok(Surface {
         ctx: ctx.clone(),
         id,
