@@ -200,3 +200,161 @@ pub fn get_compilation_info(
 pub unsafe fn set_label(shader_module: WGPUShaderModule, label: WGPUStringView) {
     unsafe { crate::label::set(shader_module, label) }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::c_void;
+
+    use crate::generated::exports::*;
+    use crate::generated::types::*;
+
+    unsafe extern "C" fn take<S, T>(
+        _: S,
+        handle: T,
+        _: WGPUStringView,
+        out: *mut c_void,
+        _: *mut c_void,
+    ) {
+        unsafe { *(out as *mut T) = handle };
+    }
+
+    unsafe extern "C" fn mapped(
+        status: WGPUMapAsyncStatus,
+        _: WGPUStringView,
+        out: *mut c_void,
+        _: *mut c_void,
+    ) {
+        unsafe { *(out as *mut u32) = status.0 };
+    }
+
+    fn view(s: &str) -> WGPUStringView {
+        crate::conv::to_string_view(s)
+    }
+
+    /// A SPIR-V module given through the standard chain makes a pipeline that runs.
+    #[test]
+    fn spirv_through_the_c_api_runs() {
+        let wgsl = "@group(0) @binding(0) var<storage, read_write> v: array<u32>;\n\
+                    @compute @workgroup_size(1) fn main(@builtin(global_invocation_id) g: vec3<u32>) { v[g.x] = g.x * 7u; }";
+        let module = naga::front::wgsl::parse_str(wgsl).unwrap();
+        let info = naga::valid::Validator::new(
+            naga::valid::ValidationFlags::all(),
+            naga::valid::Capabilities::empty(),
+        )
+        .validate(&module)
+        .unwrap();
+        let words = naga::back::spv::write_vec(&module, &info, &Default::default(), None).unwrap();
+        unsafe {
+            let instance = wgpuCreateInstance(std::ptr::null());
+            let mut adapter: WGPUAdapter = crate::handle::Handle::NULL;
+            let mut acb: WGPURequestAdapterCallbackInfo = std::mem::zeroed();
+            acb.mode = WGPUCallbackMode::AllowSpontaneous;
+            acb.callback = Some(take::<WGPURequestAdapterStatus, WGPUAdapter>);
+            acb.userdata1 = &mut adapter as *mut _ as *mut c_void;
+            wgpuInstanceRequestAdapter(instance, std::ptr::null(), acb);
+            if adapter.is_null() {
+                eprintln!("no adapter here: skipped");
+                return;
+            }
+            let mut device: WGPUDevice = crate::handle::Handle::NULL;
+            let mut dcb: WGPURequestDeviceCallbackInfo = std::mem::zeroed();
+            dcb.mode = WGPUCallbackMode::AllowSpontaneous;
+            dcb.callback = Some(take::<WGPURequestDeviceStatus, WGPUDevice>);
+            dcb.userdata1 = &mut device as *mut _ as *mut c_void;
+            wgpuAdapterRequestDevice(adapter, std::ptr::null(), dcb);
+            let queue = wgpuDeviceGetQueue(device);
+
+            let source = WGPUShaderSourceSPIRV {
+                chain: WGPUChainedStruct {
+                    next: std::ptr::null_mut(),
+                    sType: WGPUSType::ShaderSourceSPIRV,
+                },
+                codeSize: words.len() as u32,
+                code: words.as_ptr(),
+            };
+            let desc = WGPUShaderModuleDescriptor {
+                nextInChain: &source.chain as *const _ as *mut _,
+                label: view("spirv"),
+            };
+            wgpuDevicePushErrorScope(device, WGPUErrorFilter::Validation);
+            let shader = wgpuDeviceCreateShaderModule(device, &desc);
+            let mut pd: WGPUComputePipelineDescriptor = std::mem::zeroed();
+            pd.label = crate::conv::NULL_STRING_VIEW;
+            pd.compute.module = shader;
+            pd.compute.entryPoint = view("main");
+            let pipeline = wgpuDeviceCreateComputePipeline(device, &pd);
+            let layout = wgpuComputePipelineGetBindGroupLayout(pipeline, 0);
+            let buffer_desc = |usage, size| WGPUBufferDescriptor {
+                nextInChain: std::ptr::null_mut(),
+                label: crate::conv::NULL_STRING_VIEW,
+                usage,
+                size,
+                mappedAtCreation: 0,
+            };
+            let storage = wgpuDeviceCreateBuffer(
+                device,
+                &buffer_desc(WGPUBufferUsage_Storage | WGPUBufferUsage_CopySrc, 16),
+            );
+            let readback = wgpuDeviceCreateBuffer(
+                device,
+                &buffer_desc(WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 16),
+            );
+            let mut entry: WGPUBindGroupEntry = std::mem::zeroed();
+            entry.buffer = storage;
+            entry.size = WGPU_WHOLE_SIZE;
+            let bgd = WGPUBindGroupDescriptor {
+                nextInChain: std::ptr::null_mut(),
+                label: crate::conv::NULL_STRING_VIEW,
+                layout,
+                entryCount: 1,
+                entries: &entry,
+            };
+            let group = wgpuDeviceCreateBindGroup(device, &bgd);
+            let encoder = wgpuDeviceCreateCommandEncoder(device, std::ptr::null());
+            let pass = wgpuCommandEncoderBeginComputePass(encoder, std::ptr::null());
+            wgpuComputePassEncoderSetPipeline(pass, pipeline);
+            wgpuComputePassEncoderSetBindGroup(pass, 0, group, 0, std::ptr::null());
+            wgpuComputePassEncoderDispatchWorkgroups(pass, 4, 1, 1);
+            wgpuComputePassEncoderEnd(pass);
+            wgpuCommandEncoderCopyBufferToBuffer(encoder, storage, 0, readback, 0, 16);
+            let commands = wgpuCommandEncoderFinish(encoder, std::ptr::null());
+            wgpuQueueSubmit(queue, 1, &commands);
+            let mut status = 0u32;
+            let mut mcb: WGPUBufferMapCallbackInfo = std::mem::zeroed();
+            mcb.mode = WGPUCallbackMode::AllowSpontaneous;
+            mcb.callback = Some(mapped);
+            mcb.userdata1 = &mut status as *mut _ as *mut c_void;
+            wgpuBufferMapAsync(readback, WGPUMapMode_Read, 0, 16, mcb);
+            for _ in 0..100_000 {
+                if status != 0 {
+                    break;
+                }
+                wgpuInstanceProcessEvents(instance);
+            }
+            assert_eq!(status, WGPUMapAsyncStatus::Success.0);
+            let out = std::slice::from_raw_parts(
+                wgpuBufferGetConstMappedRange(readback, 0, 16) as *const u32,
+                4,
+            );
+            assert_eq!(out, [0, 7, 14, 21]);
+            wgpuBufferUnmap(readback);
+            for release in [
+                Box::new(move || wgpuCommandBufferRelease(commands)) as Box<dyn Fn()>,
+                Box::new(move || wgpuComputePassEncoderRelease(pass)),
+                Box::new(move || wgpuCommandEncoderRelease(encoder)),
+                Box::new(move || wgpuBindGroupRelease(group)),
+                Box::new(move || wgpuBufferRelease(readback)),
+                Box::new(move || wgpuBufferRelease(storage)),
+                Box::new(move || wgpuBindGroupLayoutRelease(layout)),
+                Box::new(move || wgpuComputePipelineRelease(pipeline)),
+                Box::new(move || wgpuShaderModuleRelease(shader)),
+                Box::new(move || wgpuQueueRelease(queue)),
+                Box::new(move || wgpuDeviceRelease(device)),
+                Box::new(move || wgpuAdapterRelease(adapter)),
+                Box::new(move || wgpuInstanceRelease(instance)),
+            ] {
+                release();
+            }
+        }
+    }
+}
