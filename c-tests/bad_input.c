@@ -6,33 +6,6 @@
  * Usage: bad_input            run every case
  *        bad_input --table    print the cases as the markdown table in BAD_INPUT.md */
 #include "common.h"
-#include "webgpu/webgpu_shim.h"
-
-/* ---- the log channel ---------------------------------------------------------- */
-
-static char last_log[4096];
-static int logged_errors;
-
-static void on_log(WGPUShimLogLevel level, WGPUStringView message, void *userdata) {
-    (void)userdata;
-    if (level == WGPUShimLogLevel_Error) {
-        logged_errors++;
-        copy_message(last_log, sizeof last_log, message);
-    }
-}
-
-static void log_reset(void) {
-    logged_errors = 0;
-    last_log[0] = 0;
-}
-
-static int logged(const char *needle) {
-    if (logged_errors == 0 || !strstr(last_log, needle)) {
-        printf("    expected a logged error containing \"%s\", got %d: %s\n", needle, logged_errors, last_log);
-        return 0;
-    }
-    return 1;
-}
 
 /* ---- the error-scope channel --------------------------------------------------- */
 

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "webgpu/webgpu.h"
+#include "webgpu/webgpu_shim.h"
 
 static int test_failures;
 static int futures_expected;
@@ -35,6 +36,35 @@ static int sv_contains(WGPUStringView v, const char *needle) {
     for (size_t i = 0; i + n <= len; i++)
         if (memcmp(v.data + i, needle, n) == 0) return 1;
     return 0;
+}
+
+/* The log channel: errors the library logs where no device is reachable. Tests that
+ * want them install on_log with wgpuShimSetLogCallback. */
+static char last_log[4096];
+static int logged_errors;
+
+static void copy_message(char *dst, size_t cap, WGPUStringView m);
+
+static void on_log(WGPUShimLogLevel level, WGPUStringView message, void *userdata) {
+    (void)userdata;
+    if (level == WGPUShimLogLevel_Error) {
+        logged_errors++;
+        copy_message(last_log, sizeof last_log, message);
+    }
+}
+
+static void log_reset(void) {
+    logged_errors = 0;
+    last_log[0] = 0;
+}
+
+/* Whether an error containing `needle` was logged (says what was, if not). */
+static int logged(const char *needle) {
+    if (logged_errors == 0 || !strstr(last_log, needle)) {
+        printf("    expected a logged error containing \"%s\", got %d: %s\n", needle, logged_errors, last_log);
+        return 0;
+    }
+    return 1;
 }
 
 typedef struct {

@@ -7,7 +7,6 @@
 #include <time.h>
 
 #include "common.h"
-#include "webgpu/webgpu_shim.h"
 #include <unistd.h>
 
 static double now_ms(void) {

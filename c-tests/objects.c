@@ -9,18 +9,6 @@
  *   destroyed; the texture binding view dimension is kept;
  * - immediates in compute passes, render passes and bundles; timestamps increase. */
 #include "common.h"
-#include "webgpu/webgpu_shim.h"
-
-static char last_log[1024];
-static int logged_errors;
-
-static void on_log(WGPUShimLogLevel level, WGPUStringView message, void *userdata) {
-    (void)userdata;
-    if (level == WGPUShimLogLevel_Error) {
-        logged_errors++;
-        copy_message(last_log, sizeof last_log, message);
-    }
-}
 
 static Ctx ctx;
 

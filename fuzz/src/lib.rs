@@ -166,6 +166,27 @@ fn view(bytes: &[u8]) -> WGPUStringView {
     }
 }
 
+/// A shader module from WGSL chained under `s_type`; None if the library made none.
+unsafe fn wgsl_module(
+    device: WGPUDevice,
+    s_type: WGPUSType,
+    code: &[u8],
+) -> Option<WGPUShaderModule> {
+    let src = WGPUShaderSourceWGSL {
+        chain: WGPUChainedStruct {
+            next: std::ptr::null_mut(),
+            sType: s_type,
+        },
+        code: view(code),
+    };
+    let desc = WGPUShaderModuleDescriptor {
+        nextInChain: &src.chain as *const _ as *mut _,
+        label: null_view(),
+    };
+    let m = unsafe { wgpuDeviceCreateShaderModule(device, &desc) };
+    (!m.is_null()).then_some(m)
+}
+
 unsafe extern "C" fn ignore_map(
     _: WGPUMapAsyncStatus,
     _: WGPUStringView,
@@ -242,47 +263,21 @@ pub fn run(data: &[u8]) {
                 }
                 2 => {
                     let code = input.bytes(200);
-                    let src = WGPUShaderSourceWGSL {
-                        chain: WGPUChainedStruct {
-                            next: std::ptr::null_mut(),
-                            sType: WGPUSType::ShaderSourceWGSL,
-                        },
-                        code: view(&code),
-                    };
-                    let desc = WGPUShaderModuleDescriptor {
-                        nextInChain: &src.chain as *const _ as *mut _,
-                        label: null_view(),
-                    };
-                    let m = wgpuDeviceCreateShaderModule(d, &desc);
-                    if !m.is_null() {
-                        p.modules.push(m);
-                    }
+                    p.modules
+                        .extend(wgsl_module(d, WGPUSType::ShaderSourceWGSL, &code));
                 }
                 3 => {
-                    // A known-good module, so pipelines get made too.
+                    // A known-good module, so pipelines get made too; sometimes chained
+                    // with an sType that is unknown or misplaced here, never another
+                    // source's: a struct whose sType names a type it is not is undefined
+                    // behaviour in C, not input the library can check.
                     let code = b"@group(0) @binding(0) var<storage, read_write> v: array<u32>;\n@compute @workgroup_size(1) fn main(@builtin(global_invocation_id) g: vec3<u32>) { v[g.x] = v[g.x] + 1u; }";
-                    let src = WGPUShaderSourceWGSL {
-                        chain: WGPUChainedStruct {
-                            next: std::ptr::null_mut(),
-                            // Sometimes an sType that is unknown or misplaced here, never
-                            // another source's: a struct whose sType names a type it is not
-                            // is undefined behaviour in C, not input the library can check.
-                            sType: match input.u8() % 16 {
-                                0 => WGPUSType(0x1000 + input.u32() % 0x1000),
-                                1 => WGPUSType::RenderPassMaxDrawCount,
-                                _ => WGPUSType::ShaderSourceWGSL,
-                            },
-                        },
-                        code: view(code),
+                    let s_type = match input.u8() % 16 {
+                        0 => WGPUSType(0x1000 + input.u32() % 0x1000),
+                        1 => WGPUSType::RenderPassMaxDrawCount,
+                        _ => WGPUSType::ShaderSourceWGSL,
                     };
-                    let desc = WGPUShaderModuleDescriptor {
-                        nextInChain: &src.chain as *const _ as *mut _,
-                        label: null_view(),
-                    };
-                    let m = wgpuDeviceCreateShaderModule(d, &desc);
-                    if !m.is_null() {
-                        p.modules.push(m);
-                    }
+                    p.modules.extend(wgsl_module(d, s_type, code));
                 }
                 19 => {
                     // SPIR-V: a valid header, then random words.
