@@ -42,7 +42,7 @@ build() {
     soname=$(readelf -d target/release/libwebgpu_shim.so | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
     strip -o "$cache/ours/$soname" target/release/libwebgpu_shim.so
     cargo build --release --quiet --manifest-path bench/limit/Cargo.toml --target-dir target
-    cp target/release/webgpu-shim-limit "$cache/limit"
+    strip -o "$cache/limit" target/release/webgpu-shim-limit
     local cflags="-std=c11 -O2 -Wall"
     # Ours and Dawn build against our standard header (the bench uses only what Dawn
     # shares with it, and checks every result); wgpu-native against its own.
