@@ -27,6 +27,7 @@ def parse(path):
     return impls, rows
 
 
+COLORS = {'wgpu-native': 'C0', 'Dawn': 'C1', 'wgpu-core direct': 'C2'}
 panels = [arg.split('=', 1) for arg in sys.argv[2:]]
 fig, axes = plt.subplots(1, len(panels), figsize=(7 * len(panels), 6), squeeze=False)
 for ax, (title, path) in zip(axes[0], panels):
@@ -45,7 +46,8 @@ for ax, (title, path) in zip(axes[0], panels):
                 ratios.append(float(ours) / float(theirs))
             else:
                 ratios.append(float(theirs) / float(ours))
-        ax.barh([i + k * height for i in range(len(names))], ratios, height=height, label=other)
+        ax.barh([i + k * height for i in range(len(names))], ratios, height=height, label=other,
+                color=COLORS.get(other))
     ax.axvline(1.0, color='black', linewidth=0.8)
     ax.set_xscale('log')
     ax.set_yticks([i + height * (len(others) - 1) / 2 for i in range(len(names))])
