@@ -12,9 +12,9 @@ pub struct BindGroup {
     pub device: Arc<Device>,
     pub name: crate::label::Name,
     pub id: wgc::id::BindGroupId,
-    /// What the group binds, held so it lives as long as the group.
-    _resources: Vec<Arc<dyn std::any::Any + Send + Sync>>,
 }
+// What the group binds, wgpu-core holds by its own references: the handles may be
+// released while the group lives.
 
 object!(
     BindGroup,
@@ -37,12 +37,11 @@ pub unsafe fn create(
 ) -> conv::Result<BindGroup> {
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
     unsafe { conv::no_chain(desc.nextInChain, "WGPUBindGroupDescriptor") }?;
-    let layout = desc.layout.get_or_message("layout")?;
-    let mut resources: Vec<Arc<dyn std::any::Any + Send + Sync>> = vec![layout.clone()];
+    let layout = desc.layout.read_or_message("layout", |l| l.id)?;
     let mut entries = Vec::new();
     for e in unsafe { conv::slice(desc.entries, desc.entryCount, "entries") }? {
         unsafe { conv::no_chain(e.nextInChain, "WGPUBindGroupEntry") }?;
-        let what = format!("entry for binding {}", e.binding);
+        let what = || format!("entry for binding {}", e.binding);
         let set = [
             !e.buffer.is_null(),
             !e.sampler.is_null(),
@@ -50,29 +49,23 @@ pub unsafe fn create(
         ];
         if set.iter().filter(|s| **s).count() != 1 {
             return Err(format!(
-                "{what}: exactly one of buffer, sampler and textureView must be set"
+                "{}: exactly one of buffer, sampler and textureView must be set",
+                what()
             ));
         }
+        // Ids only: the caller's references keep these alive for the call, and the
+        // group's wgpu-core object holds its own from then on.
+        use wgc::binding_model::{BindingResource, BufferBinding};
         let resource = if !e.buffer.is_null() {
-            let buffer = e.buffer.get_or_message(&what)?;
-            let r =
-                wgc::binding_model::BindingResource::Buffer(wgc::binding_model::BufferBinding {
-                    buffer: buffer.id,
-                    offset: e.offset,
-                    size: (e.size != WGPU_WHOLE_SIZE).then_some(e.size),
-                });
-            resources.push(buffer);
-            r
+            BindingResource::Buffer(BufferBinding {
+                buffer: e.buffer.read_or_message(&what(), |b| b.id)?,
+                offset: e.offset,
+                size: (e.size != WGPU_WHOLE_SIZE).then_some(e.size),
+            })
         } else if !e.sampler.is_null() {
-            let sampler = e.sampler.get_or_message(&what)?;
-            let r = wgc::binding_model::BindingResource::Sampler(sampler.id);
-            resources.push(sampler);
-            r
+            BindingResource::Sampler(e.sampler.read_or_message(&what(), |s| s.id)?)
         } else {
-            let view = e.textureView.get_or_message(&what)?;
-            let r = wgc::binding_model::BindingResource::TextureView(view.id);
-            resources.push(view);
-            r
+            BindingResource::TextureView(e.textureView.read_or_message(&what(), |v| v.id)?)
         };
         entries.push(wgc::binding_model::BindGroupEntry {
             binding: e.binding,
@@ -82,7 +75,7 @@ pub unsafe fn create(
     let (name, label) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let wgc_desc = wgc::binding_model::BindGroupDescriptor {
         label,
-        layout: layout.id,
+        layout,
         entries: Cow::Owned(entries),
     };
     let (id, error) = device
@@ -94,7 +87,6 @@ pub unsafe fn create(
         name,
         device: device.clone(),
         id,
-        _resources: resources,
     })
 }
 

@@ -152,14 +152,14 @@ pub fn copy_buffer_to_buffer(
         command_encoder,
         "wgpuCommandEncoderCopyBufferToBuffer",
         |e| {
-            let src = source.get_or_message("source")?;
-            let dst = destination.get_or_message("destination")?;
+            let src = source.read_or_message("source", |o| o.id)?;
+            let dst = destination.read_or_message("destination", |o| o.id)?;
             let size = (size != WGPU_WHOLE_SIZE).then_some(size);
             Ok(e.device.ctx.global.command_encoder_copy_buffer_to_buffer(
                 e.id,
-                src.id,
+                src,
                 source_offset,
-                dst.id,
+                dst,
                 destination_offset,
                 size,
             ))
@@ -237,12 +237,12 @@ pub fn clear_buffer(
     size: u64,
 ) {
     with(command_encoder, "wgpuCommandEncoderClearBuffer", |e| {
-        let b = buffer.get_or_message("buffer")?;
+        let b = buffer.read_or_message("buffer", |o| o.id)?;
         let size = (size != WGPU_WHOLE_SIZE).then_some(size);
         Ok(e.device
             .ctx
             .global
-            .command_encoder_clear_buffer(e.id, b.id, offset, size))
+            .command_encoder_clear_buffer(e.id, b, offset, size))
     })
 }
 
@@ -288,14 +288,14 @@ pub fn resolve_query_set(
     destination_offset: u64,
 ) {
     with(command_encoder, "wgpuCommandEncoderResolveQuerySet", |e| {
-        let q = query_set.get_or_message("querySet")?;
-        let d = destination.get_or_message("destination")?;
+        let q = query_set.read_or_message("querySet", |o| o.id)?;
+        let d = destination.read_or_message("destination", |o| o.id)?;
         Ok(e.device.ctx.global.command_encoder_resolve_query_set(
             e.id,
-            q.id,
+            q,
             first_query,
             query_count,
-            d.id,
+            d,
             destination_offset,
         ))
     })
@@ -307,11 +307,11 @@ pub fn write_timestamp(
     query_index: u32,
 ) {
     with(command_encoder, "wgpuCommandEncoderWriteTimestamp", |e| {
-        let q = query_set.get_or_message("querySet")?;
+        let q = query_set.read_or_message("querySet", |o| o.id)?;
         Ok(e.device
             .ctx
             .global
-            .command_encoder_write_timestamp(e.id, q.id, query_index))
+            .command_encoder_write_timestamp(e.id, q, query_index))
     })
 }
 

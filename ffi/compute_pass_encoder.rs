@@ -108,8 +108,8 @@ pub unsafe fn push_debug_group(pass: WGPUComputePassEncoder, group_label: WGPUSt
 
 pub fn set_pipeline(pass: WGPUComputePassEncoder, pipeline: WGPUComputePipeline) {
     with(pass, "wgpuComputePassEncoderSetPipeline", |_, g, p| {
-        let pipeline = pipeline.get_or_message("pipeline")?;
-        Ok(g.compute_pass_set_pipeline(p, pipeline.id))
+        let pipeline = pipeline.read_or_message("pipeline", |o| o.id)?;
+        Ok(g.compute_pass_set_pipeline(p, pipeline))
     })
 }
 
@@ -123,8 +123,8 @@ pub unsafe fn set_bind_group(
     with(pass, "wgpuComputePassEncoderSetBindGroup", |_, g, p| {
         let offsets =
             unsafe { conv::slice(dynamic_offsets, dynamic_offset_count, "dynamicOffsets") }?;
-        let group = group.get_optional("group")?;
-        Ok(g.compute_pass_set_bind_group(p, group_index, group.map(|b| b.id), offsets))
+        let group = group.read_optional("group", |o| o.id)?;
+        Ok(g.compute_pass_set_bind_group(p, group_index, group, offsets))
     })
 }
 
@@ -157,8 +157,8 @@ pub fn dispatch_workgroups_indirect(
         pass,
         "wgpuComputePassEncoderDispatchWorkgroupsIndirect",
         |_, g, p| {
-            let buffer = indirect_buffer.get_or_message("indirectBuffer")?;
-            Ok(g.compute_pass_dispatch_workgroups_indirect(p, buffer.id, indirect_offset))
+            let buffer = indirect_buffer.read_or_message("indirectBuffer", |o| o.id)?;
+            Ok(g.compute_pass_dispatch_workgroups_indirect(p, buffer, indirect_offset))
         },
     )
 }

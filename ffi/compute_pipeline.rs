@@ -13,8 +13,6 @@ pub struct ComputePipeline {
     pub device: Arc<Device>,
     pub name: crate::label::Name,
     pub id: wgc::id::ComputePipelineId,
-    _layout: Option<Arc<crate::pipeline_layout::PipelineLayout>>,
-    _module: Arc<crate::shader_module::ShaderModule>,
 }
 
 object!(
@@ -38,8 +36,10 @@ pub struct Prepared {
     device: Arc<Device>,
     name: crate::label::Name,
     desc: wgc::pipeline::ComputePipelineDescriptor<'static>,
-    layout: Option<Arc<crate::pipeline_layout::PipelineLayout>>,
-    module: Arc<crate::shader_module::ShaderModule>,
+    /// What the descriptor names by id, held until the pipeline is built (on
+    /// another thread, for the async entry point); wgpu-core holds them after.
+    _layout: Option<Arc<crate::pipeline_layout::PipelineLayout>>,
+    _module: Arc<crate::shader_module::ShaderModule>,
 }
 
 pub unsafe fn prepare(
@@ -70,8 +70,8 @@ pub unsafe fn prepare(
             },
             cache: None,
         },
-        layout,
-        module,
+        _layout: layout,
+        _module: module,
     })
 }
 
@@ -90,8 +90,6 @@ impl crate::device::PreparedPipeline for Prepared {
             name: self.name,
             device,
             id,
-            _layout: self.layout,
-            _module: self.module,
         };
         (pipeline, message)
     }

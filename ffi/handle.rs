@@ -16,7 +16,7 @@ use std::marker::PhantomData;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use parking_lot::{Mutex, RwLock};
+use parking_lot::RwLock;
 
 #[cfg(target_pointer_width = "64")]
 mod bits {
@@ -120,6 +120,33 @@ impl<T: Object> Handle<T> {
         T::table().get(index, generation)
     }
 
+    /// Reads a part of the object, its wgpu-core id say, without taking a reference:
+    /// for hot paths, where the caller's own reference keeps the object alive for the
+    /// call. `read` runs under the table's read lock, so it must not call the API.
+    #[inline]
+    pub fn read<R>(self, read: impl FnOnce(&T) -> R) -> Result<R, HandleError> {
+        let (index, generation) = self.unpack()?;
+        T::table().read(index, generation, read)
+    }
+
+    pub fn read_or_message<R>(self, what: &str, read: impl FnOnce(&T) -> R) -> Result<R, String> {
+        self.read(read)
+            .map_err(|e| format!("{what}: {}", self.describe(e)))
+    }
+
+    /// NULL gives None; anything else must be live.
+    pub fn read_optional<R>(
+        self,
+        what: &str,
+        read: impl FnOnce(&T) -> R,
+    ) -> Result<Option<R>, String> {
+        if self.is_null() {
+            Ok(None)
+        } else {
+            self.read_or_message(what, read).map(Some)
+        }
+    }
+
     /// The object, or None (also for NULL) with an error about it logged.
     pub fn get_or_log(self, function: &str) -> Option<Arc<T>> {
         match self.get() {
@@ -204,10 +231,27 @@ struct Slot<T> {
     value: Option<Arc<T>>,
 }
 
-/// The table of one object type.
+/// The table of one object type: its slots, and the free ones to reuse.
 pub struct Table<T> {
-    slots: RwLock<Vec<Slot<T>>>,
-    free: Mutex<Vec<usize>>,
+    slots: RwLock<Slots<T>>,
+}
+
+struct Slots<T> {
+    slots: Vec<Slot<T>>,
+    free: Vec<usize>,
+}
+
+impl<T> std::ops::Deref for Slots<T> {
+    type Target = Vec<Slot<T>>;
+    fn deref(&self) -> &Vec<Slot<T>> {
+        &self.slots
+    }
+}
+
+impl<T> std::ops::DerefMut for Slots<T> {
+    fn deref_mut(&mut self) -> &mut Vec<Slot<T>> {
+        &mut self.slots
+    }
 }
 
 impl<T: Object> Default for Table<T> {
@@ -219,8 +263,10 @@ impl<T: Object> Default for Table<T> {
 impl<T: Object> Table<T> {
     pub const fn new() -> Self {
         Self {
-            slots: RwLock::new(Vec::new()),
-            free: Mutex::new(Vec::new()),
+            slots: RwLock::new(Slots {
+                slots: Vec::new(),
+                free: Vec::new(),
+            }),
         }
     }
 
@@ -234,9 +280,8 @@ impl<T: Object> Table<T> {
     }
 
     fn insert(&self, value: Arc<T>) -> Handle<T> {
-        let reused = self.free.lock().pop();
         let mut slots = self.slots.write();
-        let index = match reused {
+        let index = match slots.free.pop() {
             Some(index) => index,
             None => {
                 assert!(
@@ -275,6 +320,24 @@ impl<T: Object> Table<T> {
         }
     }
 
+    #[inline]
+    fn read<R>(
+        &self,
+        index: usize,
+        generation: usize,
+        read: impl FnOnce(&T) -> R,
+    ) -> Result<R, HandleError> {
+        let slots = self.slots.read();
+        match slots.get(index) {
+            Some(Slot {
+                generation: g,
+                value: Some(v),
+                ..
+            }) if *g == generation => Ok(read(v)),
+            _ => Err(HandleError::Invalid),
+        }
+    }
+
     fn add_ref(&self, index: usize, generation: usize) -> Result<(), HandleError> {
         let slots = self.slots.read();
         match slots.get(index) {
@@ -300,16 +363,14 @@ impl<T: Object> Table<T> {
                 _ => return Err(HandleError::Invalid),
             }
         }
-        let value = {
-            let mut slots = self.slots.write();
-            let slot = &mut slots[index];
-            if slot.generation != generation || slot.refs.load(Ordering::Acquire) != 0 {
-                // A racing AddRef revived it, or a racing Release already freed it.
-                return Ok(None);
-            }
-            slot.value.take()
-        };
-        self.free.lock().push(index);
+        let mut slots = self.slots.write();
+        let slot = &mut slots[index];
+        if slot.generation != generation || slot.refs.load(Ordering::Acquire) != 0 {
+            // A racing AddRef revived it, or a racing Release already freed it.
+            return Ok(None);
+        }
+        let value = slot.value.take();
+        slots.free.push(index);
         Ok(value)
     }
 

@@ -1,9 +1,9 @@
-//! `WGPUPipelineLayout`: a wgpu-core pipeline layout id; keeps its bind group layouts.
+//! `WGPUPipelineLayout`: a wgpu-core pipeline layout id (wgpu-core holds its bind
+//! group layouts).
 
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use crate::bind_group_layout::BindGroupLayout;
 use crate::conv;
 use crate::device::Device;
 use crate::generated::types::*;
@@ -13,7 +13,6 @@ pub struct PipelineLayout {
     pub device: Arc<Device>,
     pub name: crate::label::Name,
     pub id: wgc::id::PipelineLayoutId,
-    _layouts: Vec<Arc<BindGroupLayout>>,
 }
 
 object!(
@@ -46,12 +45,12 @@ pub unsafe fn create(
         )
     }?
     .iter()
-    .map(|l| l.get_optional("bindGroupLayouts"))
+    .map(|l| l.read_optional("bindGroupLayouts", |l| l.id))
     .collect::<conv::Result<Vec<_>>>()?;
     let (name, label) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let wgc_desc = wgc::binding_model::PipelineLayoutDescriptor {
         label,
-        bind_group_layouts: Cow::Owned(layouts.iter().map(|l| l.as_ref().map(|l| l.id)).collect()),
+        bind_group_layouts: Cow::Owned(layouts),
         immediate_size: desc.immediateSize,
     };
     let (id, error) = device
@@ -63,7 +62,6 @@ pub unsafe fn create(
         name,
         device: device.clone(),
         id,
-        _layouts: layouts.into_iter().flatten().collect(),
     })
 }
 

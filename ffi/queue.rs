@@ -95,18 +95,18 @@ pub unsafe fn write_buffer(
     };
     let device = &queue.device;
     let result = (|| -> conv::Result<_> {
-        let buffer = buffer.get_or_message("buffer")?;
+        let buffer = buffer.read_or_message("buffer", |b| b.id)?;
         let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
         Ok((buffer, bytes))
     })();
     match result {
         Ok((buffer, bytes)) => {
-            if let Err(e) = device.ctx.global.queue_write_buffer(
-                device.queue_id,
-                buffer.id,
-                buffer_offset,
-                bytes,
-            ) {
+            if let Err(e) =
+                device
+                    .ctx
+                    .global
+                    .queue_write_buffer(device.queue_id, buffer, buffer_offset, bytes)
+            {
                 device.report_error(&e);
             }
         }

@@ -89,8 +89,8 @@ fn with<E: wgt::error::WebGpuError>(
 
 pub fn set_pipeline(encoder: WGPURenderBundleEncoder, pipeline: WGPURenderPipeline) {
     with(encoder, "wgpuRenderBundleEncoderSetPipeline", |g, e| {
-        let p = pipeline.get_or_message("pipeline")?;
-        Ok(g.render_bundle_encoder_set_pipeline(e, p.id))
+        let p = pipeline.read_or_message("pipeline", |o| o.id)?;
+        Ok(g.render_bundle_encoder_set_pipeline(e, p))
     })
 }
 
@@ -104,8 +104,8 @@ pub unsafe fn set_bind_group(
     with(encoder, "wgpuRenderBundleEncoderSetBindGroup", |g, e| {
         let offsets =
             unsafe { conv::slice(dynamic_offsets, dynamic_offset_count, "dynamicOffsets") }?;
-        let group = group.get_optional("group")?;
-        Ok(g.render_bundle_encoder_set_bind_group(e, group_index, group.map(|b| b.id), offsets))
+        let group = group.read_optional("group", |o| o.id)?;
+        Ok(g.render_bundle_encoder_set_bind_group(e, group_index, group, offsets))
     })
 }
 
@@ -165,8 +165,8 @@ pub fn draw_indirect(
     indirect_offset: u64,
 ) {
     with(encoder, "wgpuRenderBundleEncoderDrawIndirect", |g, e| {
-        let b = indirect_buffer.get_or_message("indirectBuffer")?;
-        Ok(g.render_bundle_encoder_draw_indirect(e, b.id, indirect_offset))
+        let b = indirect_buffer.read_or_message("indirectBuffer", |o| o.id)?;
+        Ok(g.render_bundle_encoder_draw_indirect(e, b, indirect_offset))
     })
 }
 
@@ -179,8 +179,8 @@ pub fn draw_indexed_indirect(
         encoder,
         "wgpuRenderBundleEncoderDrawIndexedIndirect",
         |g, e| {
-            let b = indirect_buffer.get_or_message("indirectBuffer")?;
-            Ok(g.render_bundle_encoder_draw_indexed_indirect(e, b.id, indirect_offset))
+            let b = indirect_buffer.read_or_message("indirectBuffer", |o| o.id)?;
+            Ok(g.render_bundle_encoder_draw_indexed_indirect(e, b, indirect_offset))
         },
     )
 }
@@ -217,11 +217,11 @@ pub fn set_vertex_buffer(
     size: u64,
 ) {
     with(encoder, "wgpuRenderBundleEncoderSetVertexBuffer", |g, e| {
-        let b = buffer.get_optional("buffer")?;
+        let b = buffer.read_optional("buffer", |o| o.id)?;
         let size = (size != WGPU_WHOLE_SIZE)
             .then(|| wgt::BufferSize::new(size))
             .flatten();
-        Ok(g.render_bundle_encoder_set_vertex_buffer(e, slot, b.map(|b| b.id), offset, size))
+        Ok(g.render_bundle_encoder_set_vertex_buffer(e, slot, b, offset, size))
     })
 }
 
@@ -233,13 +233,13 @@ pub fn set_index_buffer(
     size: u64,
 ) {
     with(encoder, "wgpuRenderBundleEncoderSetIndexBuffer", |g, e| {
-        let b = buffer.get_or_message("buffer")?;
+        let b = buffer.read_or_message("buffer", |o| o.id)?;
         let format =
             crate::render_pipeline::index_format(format)?.ok_or("the index format is Undefined")?;
         let size = (size != WGPU_WHOLE_SIZE)
             .then(|| wgt::BufferSize::new(size))
             .flatten();
-        Ok(g.render_bundle_encoder_set_index_buffer(e, b.id, format, offset, size))
+        Ok(g.render_bundle_encoder_set_index_buffer(e, b, format, offset, size))
     })
 }
 

@@ -179,8 +179,8 @@ fn with<E: wgt::error::WebGpuError>(
 
 pub fn set_pipeline(pass: WGPURenderPassEncoder, pipeline: WGPURenderPipeline) {
     with(pass, "wgpuRenderPassEncoderSetPipeline", |g, p| {
-        let pipeline = pipeline.get_or_message("pipeline")?;
-        Ok(g.render_pass_set_pipeline(p, pipeline.id))
+        let pipeline = pipeline.read_or_message("pipeline", |o| o.id)?;
+        Ok(g.render_pass_set_pipeline(p, pipeline))
     })
 }
 
@@ -194,8 +194,8 @@ pub unsafe fn set_bind_group(
     with(pass, "wgpuRenderPassEncoderSetBindGroup", |g, p| {
         let offsets =
             unsafe { conv::slice(dynamic_offsets, dynamic_offset_count, "dynamicOffsets") }?;
-        let group = group.get_optional("group")?;
-        Ok(g.render_pass_set_bind_group(p, group_index, group.map(|b| b.id), offsets))
+        let group = group.read_optional("group", |o| o.id)?;
+        Ok(g.render_pass_set_bind_group(p, group_index, group, offsets))
     })
 }
 
@@ -255,8 +255,8 @@ pub fn draw_indirect(
     indirect_offset: u64,
 ) {
     with(pass, "wgpuRenderPassEncoderDrawIndirect", |g, p| {
-        let b = indirect_buffer.get_or_message("indirectBuffer")?;
-        Ok(g.render_pass_draw_indirect(p, b.id, indirect_offset))
+        let b = indirect_buffer.read_or_message("indirectBuffer", |o| o.id)?;
+        Ok(g.render_pass_draw_indirect(p, b, indirect_offset))
     })
 }
 
@@ -266,8 +266,8 @@ pub fn draw_indexed_indirect(
     indirect_offset: u64,
 ) {
     with(pass, "wgpuRenderPassEncoderDrawIndexedIndirect", |g, p| {
-        let b = indirect_buffer.get_or_message("indirectBuffer")?;
-        Ok(g.render_pass_draw_indexed_indirect(p, b.id, indirect_offset))
+        let b = indirect_buffer.read_or_message("indirectBuffer", |o| o.id)?;
+        Ok(g.render_pass_draw_indexed_indirect(p, b, indirect_offset))
     })
 }
 
@@ -279,7 +279,7 @@ pub unsafe fn execute_bundles(
     with(pass, "wgpuRenderPassEncoderExecuteBundles", |g, p| {
         let ids = unsafe { conv::slice(bundles, bundle_count, "bundles") }?
             .iter()
-            .map(|b| b.get_or_message("bundles").map(|b| b.id))
+            .map(|b| b.read_or_message("bundles", |o| o.id))
             .collect::<conv::Result<Vec<_>>>()?;
         Ok(g.render_pass_execute_bundles(p, &ids))
     })
@@ -354,11 +354,11 @@ pub fn set_vertex_buffer(
     size: u64,
 ) {
     with(pass, "wgpuRenderPassEncoderSetVertexBuffer", |g, p| {
-        let b = buffer.get_optional("buffer")?;
+        let b = buffer.read_optional("buffer", |o| o.id)?;
         let size = (size != WGPU_WHOLE_SIZE)
             .then(|| wgt::BufferSize::new(size))
             .flatten();
-        Ok(g.render_pass_set_vertex_buffer(p, slot, b.map(|b| b.id), offset, size))
+        Ok(g.render_pass_set_vertex_buffer(p, slot, b, offset, size))
     })
 }
 
@@ -370,13 +370,13 @@ pub fn set_index_buffer(
     size: u64,
 ) {
     with(pass, "wgpuRenderPassEncoderSetIndexBuffer", |g, p| {
-        let b = buffer.get_or_message("buffer")?;
+        let b = buffer.read_or_message("buffer", |o| o.id)?;
         let format =
             crate::render_pipeline::index_format(format)?.ok_or("the index format is Undefined")?;
         let size = (size != WGPU_WHOLE_SIZE)
             .then(|| wgt::BufferSize::new(size))
             .flatten();
-        Ok(g.render_pass_set_index_buffer(p, b.id, format, offset, size))
+        Ok(g.render_pass_set_index_buffer(p, b, format, offset, size))
     })
 }
 
