@@ -58,14 +58,25 @@ pub unsafe fn create(
         use wgc::binding_model::{BindingResource, BufferBinding};
         let resource = if !e.buffer.is_null() {
             BindingResource::Buffer(BufferBinding {
-                buffer: e.buffer.read_or_message(&what(), |b| b.id)?,
+                buffer: e
+                    .buffer
+                    .read(|b| b.id)
+                    .map_err(|err| format!("{}: {}", what(), e.buffer.describe(err)))?,
                 offset: e.offset,
                 size: (e.size != WGPU_WHOLE_SIZE).then_some(e.size),
             })
         } else if !e.sampler.is_null() {
-            BindingResource::Sampler(e.sampler.read_or_message(&what(), |s| s.id)?)
+            BindingResource::Sampler(
+                e.sampler
+                    .read(|s| s.id)
+                    .map_err(|err| format!("{}: {}", what(), e.sampler.describe(err)))?,
+            )
         } else {
-            BindingResource::TextureView(e.textureView.read_or_message(&what(), |v| v.id)?)
+            BindingResource::TextureView(
+                e.textureView
+                    .read(|v| v.id)
+                    .map_err(|err| format!("{}: {}", what(), e.textureView.describe(err)))?,
+            )
         };
         entries.push(wgc::binding_model::BindGroupEntry {
             binding: e.binding,

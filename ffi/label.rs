@@ -35,7 +35,22 @@ impl Name {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         let serial = NEXT.fetch_add(1, Ordering::Relaxed);
         let original: Box<str> = label.as_deref().unwrap_or("").into();
-        let tagged = format!("{original}{MARK}{serial}");
+        // Written by hand: this runs at every object's creation.
+        let mut tagged = String::with_capacity(original.len() + 1 + 20);
+        tagged.push_str(&original);
+        tagged.push(MARK);
+        let mut digits = [0u8; 20];
+        let mut n = serial;
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        tagged.extend(digits[at..].iter().map(|d| *d as char));
         let name = Name {
             serial,
             original,
