@@ -63,11 +63,7 @@ fn with<E: wgt::error::WebGpuError>(
     let Some(encoder) = encoder.get_or_log(function) else {
         return;
     };
-    match body(&encoder) {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => encoder.device.report_error(&e),
-        Err(e) => encoder.device.validation(format!("{function}: {e}")),
-    }
+    encoder.device.outcome(function, body(&encoder));
 }
 
 pub unsafe fn finish(

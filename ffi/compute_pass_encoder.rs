@@ -75,11 +75,7 @@ fn with<E: wgt::error::WebGpuError>(
         return;
     };
     let result = record(&p, &p.device.ctx.global, &mut p.pass.lock());
-    match result {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => p.device.report_error(&e),
-        Err(e) => p.device.validation(format!("{function}: {e}")),
-    }
+    p.device.outcome(function, result);
 }
 
 pub unsafe fn insert_debug_marker(pass: WGPUComputePassEncoder, marker_label: WGPUStringView) {

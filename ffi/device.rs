@@ -300,6 +300,20 @@ impl Device {
         self.pending_maps.lock().retain(|(f, _)| f.id != future.id);
     }
 
+    /// Reports what a command left: a conversion error (as a validation error naming
+    /// `function`) or wgpu-core's error.
+    pub fn outcome<E: wgt::error::WebGpuError>(
+        &self,
+        function: &str,
+        result: conv::Result<Result<(), E>>,
+    ) {
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => self.report_error(&e),
+            Err(e) => self.validation(format!("{function}: {e}")),
+        }
+    }
+
     pub fn validation(&self, message: String) {
         self.report(WGPUErrorType::Validation, message);
     }

@@ -80,11 +80,7 @@ fn with<E: wgt::error::WebGpuError>(
         None => Err("the render bundle encoder is already finished".into()),
     };
     drop(guard);
-    match result {
-        Ok(Ok(())) => {}
-        Ok(Err(err)) => e.device.report_error(&err),
-        Err(m) => e.device.validation(format!("{function}: {m}")),
-    }
+    e.device.outcome(function, result);
 }
 
 pub fn set_pipeline(encoder: WGPURenderBundleEncoder, pipeline: WGPURenderPipeline) {

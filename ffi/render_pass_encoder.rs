@@ -170,11 +170,7 @@ fn with<E: wgt::error::WebGpuError>(
         return;
     };
     let result = record(&p.device.ctx.global, &mut p.pass.lock());
-    match result {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => p.device.report_error(&e),
-        Err(e) => p.device.validation(format!("{function}: {e}")),
-    }
+    p.device.outcome(function, result);
 }
 
 pub fn set_pipeline(pass: WGPURenderPassEncoder, pipeline: WGPURenderPipeline) {
