@@ -63,7 +63,7 @@ pub unsafe fn create(
                     .read(|b| b.id)
                     .map_err(|err| format!("{}: {}", what(), e.buffer.describe(err)))?,
                 offset: e.offset,
-                size: (e.size != WGPU_WHOLE_SIZE).then_some(e.size),
+                size: conv::size(e.size),
             })
         } else if !e.sampler.is_null() {
             BindingResource::Sampler(

@@ -150,7 +150,7 @@ pub fn copy_buffer_to_buffer(
         |e| {
             let src = source.read_or_message("source", |o| o.id)?;
             let dst = destination.read_or_message("destination", |o| o.id)?;
-            let size = (size != WGPU_WHOLE_SIZE).then_some(size);
+            let size = conv::size(size);
             Ok(e.device.ctx.global.command_encoder_copy_buffer_to_buffer(
                 e.id,
                 src,
@@ -234,7 +234,7 @@ pub fn clear_buffer(
 ) {
     with(command_encoder, "wgpuCommandEncoderClearBuffer", |e| {
         let b = buffer.read_or_message("buffer", |o| o.id)?;
-        let size = (size != WGPU_WHOLE_SIZE).then_some(size);
+        let size = conv::size(size);
         Ok(e.device
             .ctx
             .global

@@ -34,17 +34,7 @@ pub unsafe fn begin(
     if let Some(desc) = unsafe { descriptor.as_ref() } {
         unsafe { conv::no_chain(desc.nextInChain, "WGPUComputePassDescriptor") }?;
         label = unsafe { conv::label(desc.label) }?;
-        if let Some(tw) = unsafe { desc.timestampWrites.as_ref() } {
-            let q = tw.querySet.get_or_message("timestampWrites.querySet")?;
-            timestamp_writes = Some(wgc::command::PassTimestampWrites {
-                query_set: q.id,
-                beginning_of_pass_write_index: (tw.beginningOfPassWriteIndex
-                    != WGPU_QUERY_SET_INDEX_UNDEFINED)
-                    .then_some(tw.beginningOfPassWriteIndex),
-                end_of_pass_write_index: (tw.endOfPassWriteIndex != WGPU_QUERY_SET_INDEX_UNDEFINED)
-                    .then_some(tw.endOfPassWriteIndex),
-            });
-        }
+        timestamp_writes = crate::query_set::timestamp_writes(desc.timestampWrites)?;
     }
     let (pass, error) = device.ctx.global.command_encoder_begin_compute_pass(
         encoder.id,

@@ -149,6 +149,16 @@ pub fn unexpected_s_type(s_type: WGPUSType, what: &str) -> String {
     }
 }
 
+/// A buffer range's size: `WGPU_WHOLE_SIZE` means the rest of the buffer (None).
+pub fn size(size: u64) -> Option<u64> {
+    (size != WGPU_WHOLE_SIZE).then_some(size)
+}
+
+/// A vertex or index buffer's size, as wgpu-core takes it (None: the rest).
+pub fn buffer_size(size: u64) -> Option<wgt::BufferSize> {
+    self::size(size).and_then(wgt::BufferSize::new)
+}
+
 pub fn bool(b: WGPUBool, what: &str) -> Result<bool> {
     match b {
         0 => Ok(false),

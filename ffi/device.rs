@@ -26,8 +26,9 @@ pub struct Device {
     pub errors: Mutex<ErrorSink>,
     lost_future: WGPUFuture,
     lost: Arc<AtomicBool>,
-    /// This device's C handle, passed to its callbacks.
-    handle: AtomicUsize,
+    /// This device's C handle, passed to its callbacks (shared with the lost
+    /// future's cancellation, registered before the handle exists).
+    handle: Arc<AtomicUsize>,
     /// The queue's C handle, so `wgpuDeviceGetQueue` returns the same one each time.
     queue: Mutex<WGPUQueue>,
     /// Labels set with `SetLabel`, for rewriting wgpu-core's messages.
@@ -42,10 +43,7 @@ impl Drop for Device {
     fn drop(&mut self) {
         // The last reference is gone: the device is destroyed, and its lost callback
         // fires (once) if it has not yet.
-        self.lose(
-            WGPUDeviceLostReason::Destroyed,
-            "the device was released".into(),
-        );
+        self.lose();
         self.ctx.global.queue_drop(self.queue_id);
         self.ctx.global.device_drop(self.id);
     }
@@ -163,16 +161,14 @@ pub unsafe fn create(
         errors: Mutex::new(ErrorSink::new(desc.uncapturedErrorCallbackInfo)),
         lost_future,
         lost: lost.clone(),
-        handle: AtomicUsize::new(0),
+        handle: handle_cell.clone(),
         queue: Mutex::new(Handle::NULL),
         pending_maps: Mutex::new(Vec::new()),
         renames: Mutex::new(Default::default()),
     });
     let handle = Handle::from_arc(device.clone());
-    device.handle.store(handle.raw(), Ordering::Release);
     handle_cell.store(handle.raw(), Ordering::Release);
     // wgpu-core tells us when the device is lost (or destroyed and idle).
-    let weak = Arc::downgrade(&device);
     let (lost_ctx, lost_flag) = (ctx.clone(), lost);
     let lost_cb2 = Sendable(desc.deviceLostCallbackInfo);
     let raw = handle.raw();
@@ -184,7 +180,6 @@ pub unsafe fn create(
                 wgt::DeviceLostReason::Destroyed => WGPUDeviceLostReason::Destroyed,
                 wgt::DeviceLostReason::Unknown => WGPUDeviceLostReason::Unknown,
             };
-            let _ = weak;
             lost_ctx.futures.complete(
                 lost_future,
                 Box::new(move || {
@@ -229,12 +224,11 @@ impl Device {
         self.lost.load(Ordering::Acquire)
     }
 
-    /// Completes the lost future, if it is still pending.
-    fn lose(&self, reason: WGPUDeviceLostReason, message: String) {
+    /// Loses the device, so the lost future completes (with reason Destroyed) if it is
+    /// still pending: the closure registered with wgpu-core holds the callback, and
+    /// destroying then polling is how wgpu-core reports loss.
+    fn lose(&self) {
         self.lost.store(true, Ordering::Release);
-        let _ = (reason, message);
-        // The closure registered with wgpu-core holds the callback; ask it to run by
-        // destroying and polling, which is how wgpu-core reports loss.
         self.ctx.global.device_destroy(self.id);
         let _ = self.ctx.global.device_poll(
             self.id,

@@ -40,6 +40,14 @@ struct State {
     closed: bool,
 }
 
+impl State {
+    /// Whether `id`'s operation finished: its callback waits to fire, or has fired
+    /// (a spontaneous one fires at completion and leaves no entry).
+    fn done(&self, id: u64) -> bool {
+        self.entries.get(&id).is_none_or(|e| e.fire.is_some())
+    }
+}
+
 /// The future queue of one instance.
 #[derive(Default)]
 pub struct Futures {
@@ -166,11 +174,7 @@ impl Futures {
                 if id == 0 || id > state.next_id {
                     return Err(format!("WGPUFuture {id} was not made by this instance"));
                 }
-                let complete = match state.entries.get(&id) {
-                    None => true,
-                    Some(e) => e.fire.is_some() && e.mode != WGPUCallbackMode::AllowSpontaneous,
-                };
-                if complete {
+                if state.done(id) {
                     if let Some(e) = state.entries.remove(&id) {
                         fire.push((id, e.fire.unwrap()));
                     }
@@ -228,12 +232,7 @@ impl Futures {
                 }
             } else {
                 let mut state = self.state.lock();
-                let ready = futures.iter().any(|f| {
-                    state
-                        .entries
-                        .get(&f.future.id)
-                        .is_none_or(|e| e.fire.is_some())
-                });
+                let ready = futures.iter().any(|f| state.done(f.future.id));
                 if !ready {
                     self.completed.wait_for(&mut state, slice);
                 }
@@ -243,12 +242,7 @@ impl Futures {
 
     fn any_completed(&self, futures: &[WGPUFutureWaitInfo]) -> bool {
         let state = self.state.lock();
-        futures
-            .iter()
-            .any(|f| match state.entries.get(&f.future.id) {
-                None => true,
-                Some(e) => e.fire.is_some() && e.mode != WGPUCallbackMode::AllowSpontaneous,
-            })
+        futures.iter().any(|f| state.done(f.future.id))
     }
 
     /// The instance is going away: every undelivered callback fires with

@@ -134,13 +134,12 @@ mod tests {
 
     #[test]
     fn an_unrenamed_label_loses_only_its_suffix() {
-        let (name, tagged) = Name::new(Some("vertices".into()));
+        let (_name, tagged) = Name::new(Some("vertices".into()));
         let message = format!("Buffer with '{}' label is invalid", tagged.unwrap());
         assert_eq!(
             rewrite(message, &Renames::new()),
             "Buffer with 'vertices' label is invalid"
         );
-        let _ = name;
     }
 
     #[test]

@@ -82,3 +82,23 @@ pub fn destroy(query_set: WGPUQuerySet) {
         q.device.ctx.global.query_set_destroy(q.id);
     }
 }
+
+/// A pass's `timestampWrites` (compute or render).
+pub fn timestamp_writes(
+    tw: *const WGPUPassTimestampWrites,
+) -> conv::Result<Option<wgc::command::PassTimestampWrites>> {
+    // SAFETY: NULL or a valid struct, as webgpu.h requires.
+    let Some(tw) = (unsafe { tw.as_ref() }) else {
+        return Ok(None);
+    };
+    unsafe { conv::no_chain(tw.nextInChain, "WGPUPassTimestampWrites") }?;
+    let q = tw.querySet.get_or_message("timestampWrites.querySet")?;
+    Ok(Some(wgc::command::PassTimestampWrites {
+        query_set: q.id,
+        beginning_of_pass_write_index: (tw.beginningOfPassWriteIndex
+            != WGPU_QUERY_SET_INDEX_UNDEFINED)
+            .then_some(tw.beginningOfPassWriteIndex),
+        end_of_pass_write_index: (tw.endOfPassWriteIndex != WGPU_QUERY_SET_INDEX_UNDEFINED)
+            .then_some(tw.endOfPassWriteIndex),
+    }))
+}

@@ -214,9 +214,7 @@ pub fn set_vertex_buffer(
 ) {
     with(encoder, "wgpuRenderBundleEncoderSetVertexBuffer", |g, e| {
         let b = buffer.read_optional("buffer", |o| o.id)?;
-        let size = (size != WGPU_WHOLE_SIZE)
-            .then(|| wgt::BufferSize::new(size))
-            .flatten();
+        let size = conv::buffer_size(size);
         Ok(g.render_bundle_encoder_set_vertex_buffer(e, slot, b, offset, size))
     })
 }
@@ -232,9 +230,7 @@ pub fn set_index_buffer(
         let b = buffer.read_or_message("buffer", |o| o.id)?;
         let format =
             crate::render_pipeline::index_format(format)?.ok_or("the index format is Undefined")?;
-        let size = (size != WGPU_WHOLE_SIZE)
-            .then(|| wgt::BufferSize::new(size))
-            .flatten();
+        let size = conv::buffer_size(size);
         Ok(g.render_bundle_encoder_set_index_buffer(e, b, format, offset, size))
     })
 }

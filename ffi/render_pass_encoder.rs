@@ -47,25 +47,6 @@ fn store_op(op: WGPUStoreOp, what: &str) -> conv::Result<Option<wgc::command::St
     })
 }
 
-pub fn timestamp_writes(
-    tw: *const WGPUPassTimestampWrites,
-) -> conv::Result<Option<wgc::command::PassTimestampWrites>> {
-    // SAFETY: NULL or a valid struct, as webgpu.h requires.
-    let Some(tw) = (unsafe { tw.as_ref() }) else {
-        return Ok(None);
-    };
-    unsafe { conv::no_chain(tw.nextInChain, "WGPUPassTimestampWrites") }?;
-    let q = tw.querySet.get_or_message("timestampWrites.querySet")?;
-    Ok(Some(wgc::command::PassTimestampWrites {
-        query_set: q.id,
-        beginning_of_pass_write_index: (tw.beginningOfPassWriteIndex
-            != WGPU_QUERY_SET_INDEX_UNDEFINED)
-            .then_some(tw.beginningOfPassWriteIndex),
-        end_of_pass_write_index: (tw.endOfPassWriteIndex != WGPU_QUERY_SET_INDEX_UNDEFINED)
-            .then_some(tw.endOfPassWriteIndex),
-    }))
-}
-
 pub unsafe fn begin(
     encoder: &Arc<CommandEncoder>,
     descriptor: *const WGPURenderPassDescriptor,
@@ -141,7 +122,7 @@ pub unsafe fn begin(
         label: unsafe { conv::label(desc.label) }?,
         color_attachments: Cow::Owned(color_attachments),
         depth_stencil_attachment,
-        timestamp_writes: timestamp_writes(desc.timestampWrites)?,
+        timestamp_writes: crate::query_set::timestamp_writes(desc.timestampWrites)?,
         occlusion_query_set: occlusion.map(|q| q.id),
         multiview_mask: None,
     };
@@ -351,9 +332,7 @@ pub fn set_vertex_buffer(
 ) {
     with(pass, "wgpuRenderPassEncoderSetVertexBuffer", |g, p| {
         let b = buffer.read_optional("buffer", |o| o.id)?;
-        let size = (size != WGPU_WHOLE_SIZE)
-            .then(|| wgt::BufferSize::new(size))
-            .flatten();
+        let size = conv::buffer_size(size);
         Ok(g.render_pass_set_vertex_buffer(p, slot, b, offset, size))
     })
 }
@@ -369,9 +348,7 @@ pub fn set_index_buffer(
         let b = buffer.read_or_message("buffer", |o| o.id)?;
         let format =
             crate::render_pipeline::index_format(format)?.ok_or("the index format is Undefined")?;
-        let size = (size != WGPU_WHOLE_SIZE)
-            .then(|| wgt::BufferSize::new(size))
-            .flatten();
+        let size = conv::buffer_size(size);
         Ok(g.render_pass_set_index_buffer(p, b, format, offset, size))
     })
 }
