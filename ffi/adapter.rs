@@ -15,7 +15,7 @@ pub struct Adapter {
     pub id: wgc::id::AdapterId,
 }
 
-object!(Adapter, "WGPUAdapter", 2, |_a| None);
+object!(Adapter, "WGPUAdapter", 2, |_a| None, id = Adapter);
 
 impl Drop for Adapter {
     fn drop(&mut self) {

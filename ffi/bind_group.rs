@@ -21,7 +21,8 @@ object!(
     "WGPUBindGroup",
     9,
     |b| Some(b.device.clone()),
-    named
+    named,
+    id = BindGroup
 );
 
 impl Drop for BindGroup {
@@ -37,7 +38,7 @@ pub unsafe fn create(
 ) -> conv::Result<BindGroup> {
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
     unsafe { conv::no_chain(desc.nextInChain, "WGPUBindGroupDescriptor") }?;
-    let layout = desc.layout.read_or_message("layout", |l| l.id)?;
+    let layout = desc.layout.id_or_message("layout")?;
     let mut entries = Vec::new();
     for e in unsafe { conv::slice(desc.entries, desc.entryCount, "entries") }? {
         unsafe { conv::no_chain(e.nextInChain, "WGPUBindGroupEntry") }?;
@@ -60,7 +61,7 @@ pub unsafe fn create(
             BindingResource::Buffer(BufferBinding {
                 buffer: e
                     .buffer
-                    .read(|b| b.id)
+                    .id()
                     .map_err(|err| format!("{}: {}", what(), e.buffer.describe(err)))?,
                 offset: e.offset,
                 size: conv::size(e.size),
@@ -68,13 +69,13 @@ pub unsafe fn create(
         } else if !e.sampler.is_null() {
             BindingResource::Sampler(
                 e.sampler
-                    .read(|s| s.id)
+                    .id()
                     .map_err(|err| format!("{}: {}", what(), e.sampler.describe(err)))?,
             )
         } else {
             BindingResource::TextureView(
                 e.textureView
-                    .read(|v| v.id)
+                    .id()
                     .map_err(|err| format!("{}: {}", what(), e.textureView.describe(err)))?,
             )
         };

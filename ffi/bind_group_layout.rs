@@ -20,7 +20,8 @@ object!(
     "WGPUBindGroupLayout",
     7,
     |b| Some(b.device.clone()),
-    named
+    named,
+    id = BindGroupLayout
 );
 
 impl Drop for BindGroupLayout {

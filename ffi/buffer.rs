@@ -37,7 +37,14 @@ pub struct Buffer {
     map: Arc<Mutex<MapState>>,
 }
 
-object!(Buffer, "WGPUBuffer", 4, |b| Some(b.device.clone()), named);
+object!(
+    Buffer,
+    "WGPUBuffer",
+    4,
+    |b| Some(b.device.clone()),
+    named,
+    id = Buffer
+);
 
 impl Drop for Buffer {
     fn drop(&mut self) {

@@ -19,7 +19,8 @@ object!(
     "WGPUCommandEncoder",
     11,
     |c| Some(c.device.clone()),
-    named
+    named,
+    id = CommandEncoder
 );
 
 impl Drop for CommandEncoder {
@@ -148,8 +149,8 @@ pub fn copy_buffer_to_buffer(
         command_encoder,
         "wgpuCommandEncoderCopyBufferToBuffer",
         |e| {
-            let src = source.read_or_message("source", |o| o.id)?;
-            let dst = destination.read_or_message("destination", |o| o.id)?;
+            let src = source.id_or_message("source")?;
+            let dst = destination.id_or_message("destination")?;
             let size = conv::size(size);
             Ok(e.device.ctx.global.command_encoder_copy_buffer_to_buffer(
                 e.id,
@@ -233,7 +234,7 @@ pub fn clear_buffer(
     size: u64,
 ) {
     with(command_encoder, "wgpuCommandEncoderClearBuffer", |e| {
-        let b = buffer.read_or_message("buffer", |o| o.id)?;
+        let b = buffer.id_or_message("buffer")?;
         let size = conv::size(size);
         Ok(e.device
             .ctx
@@ -284,8 +285,8 @@ pub fn resolve_query_set(
     destination_offset: u64,
 ) {
     with(command_encoder, "wgpuCommandEncoderResolveQuerySet", |e| {
-        let q = query_set.read_or_message("querySet", |o| o.id)?;
-        let d = destination.read_or_message("destination", |o| o.id)?;
+        let q = query_set.id_or_message("querySet")?;
+        let d = destination.id_or_message("destination")?;
         Ok(e.device.ctx.global.command_encoder_resolve_query_set(
             e.id,
             q,
@@ -303,7 +304,7 @@ pub fn write_timestamp(
     query_index: u32,
 ) {
     with(command_encoder, "wgpuCommandEncoderWriteTimestamp", |e| {
-        let q = query_set.read_or_message("querySet", |o| o.id)?;
+        let q = query_set.id_or_message("querySet")?;
         Ok(e.device
             .ctx
             .global

@@ -94,7 +94,7 @@ pub unsafe fn push_debug_group(pass: WGPUComputePassEncoder, group_label: WGPUSt
 
 pub fn set_pipeline(pass: WGPUComputePassEncoder, pipeline: WGPUComputePipeline) {
     with(pass, "wgpuComputePassEncoderSetPipeline", |_, g, p| {
-        let pipeline = pipeline.read_or_message("pipeline", |o| o.id)?;
+        let pipeline = pipeline.id_or_message("pipeline")?;
         Ok(g.compute_pass_set_pipeline(p, pipeline))
     })
 }
@@ -109,7 +109,7 @@ pub unsafe fn set_bind_group(
     with(pass, "wgpuComputePassEncoderSetBindGroup", |_, g, p| {
         let offsets =
             unsafe { conv::slice(dynamic_offsets, dynamic_offset_count, "dynamicOffsets") }?;
-        let group = group.read_optional("group", |o| o.id)?;
+        let group = group.id_optional("group")?;
         Ok(g.compute_pass_set_bind_group(p, group_index, group, offsets))
     })
 }
@@ -143,7 +143,7 @@ pub fn dispatch_workgroups_indirect(
         pass,
         "wgpuComputePassEncoderDispatchWorkgroupsIndirect",
         |_, g, p| {
-            let buffer = indirect_buffer.read_or_message("indirectBuffer", |o| o.id)?;
+            let buffer = indirect_buffer.id_or_message("indirectBuffer")?;
             Ok(g.compute_pass_dispatch_workgroups_indirect(p, buffer, indirect_offset))
         },
     )

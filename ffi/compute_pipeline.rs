@@ -20,7 +20,8 @@ object!(
     "WGPUComputePipeline",
     10,
     |p| Some(p.device.clone()),
-    named
+    named,
+    id = ComputePipeline
 );
 
 impl Drop for ComputePipeline {

@@ -37,7 +37,7 @@ pub struct Device {
     pending_maps: Mutex<Vec<(WGPUFuture, wgc::id::BufferId)>>,
 }
 
-object!(Device, "WGPUDevice", 3, |d| Some(d.clone()));
+object!(Device, "WGPUDevice", 3, |d| Some(d.clone()), id = Device);
 
 impl Drop for Device {
     fn drop(&mut self) {

@@ -13,10 +13,10 @@
 //! detected.
 
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use parking_lot::RwLock;
+use parking_lot::Mutex;
 
 #[cfg(target_pointer_width = "64")]
 mod bits {
@@ -44,6 +44,21 @@ pub trait Object: Send + Sync + Sized + 'static {
     fn name(&self) -> Option<&crate::label::Name> {
         None
     }
+    /// Its wgpu-core id packed (`WithId`), or 0 for objects without one.
+    fn id_bits(&self) -> u64 {
+        0
+    }
+}
+
+/// An object that is a wgpu-core id: its table keeps the id beside it, so that
+/// commands naming it read the id without locks or reference counts.
+pub trait WithId: Object {
+    type Marker: wgc::id::Marker;
+}
+
+pub fn id_bits<M: wgc::id::Marker>(id: wgc::id::Id<M>) -> u64 {
+    let (index, epoch) = id.unzip();
+    (u64::from(epoch) << 32) | u64::from(index)
 }
 
 /// A C handle to a `T`: `WGPUBuffer` is `Handle<Buffer>`.
@@ -120,33 +135,6 @@ impl<T: Object> Handle<T> {
         T::table().get(index, generation)
     }
 
-    /// Reads a part of the object, its wgpu-core id say, without taking a reference:
-    /// for hot paths, where the caller's own reference keeps the object alive for the
-    /// call. `read` runs under the table's read lock, so it must not call the API.
-    #[inline]
-    pub fn read<R>(self, read: impl FnOnce(&T) -> R) -> Result<R, HandleError> {
-        let (index, generation) = self.unpack()?;
-        T::table().read(index, generation, read)
-    }
-
-    pub fn read_or_message<R>(self, what: &str, read: impl FnOnce(&T) -> R) -> Result<R, String> {
-        self.read(read)
-            .map_err(|e| format!("{what}: {}", self.describe(e)))
-    }
-
-    /// NULL gives None; anything else must be live.
-    pub fn read_optional<R>(
-        self,
-        what: &str,
-        read: impl FnOnce(&T) -> R,
-    ) -> Result<Option<R>, String> {
-        if self.is_null() {
-            Ok(None)
-        } else {
-            self.read_or_message(what, read).map(Some)
-        }
-    }
-
     /// The object, or None (also for NULL) with an error about it logged.
     pub fn get_or_log(self, function: &str) -> Option<Arc<T>> {
         match self.get() {
@@ -182,6 +170,31 @@ impl<T: Object> Handle<T> {
             Ok(None)
         } else {
             self.get_or_message(what).map(Some)
+        }
+    }
+}
+
+impl<T: WithId> Handle<T> {
+    /// The object's wgpu-core id, without taking a reference: for hot paths, where
+    /// the caller's own reference keeps the object alive for the call.
+    #[inline]
+    pub fn id(self) -> Result<wgc::id::Id<T::Marker>, HandleError> {
+        let (index, generation) = self.unpack()?;
+        let bits = T::table().id(index, generation)?;
+        Ok(wgc::id::Id::zip(bits as u32, (bits >> 32) as u32))
+    }
+
+    pub fn id_or_message(self, what: &str) -> Result<wgc::id::Id<T::Marker>, String> {
+        self.id()
+            .map_err(|e| format!("{what}: {}", self.describe(e)))
+    }
+
+    /// NULL gives None; anything else must be live.
+    pub fn id_optional(self, what: &str) -> Result<Option<wgc::id::Id<T::Marker>>, String> {
+        if self.is_null() {
+            Ok(None)
+        } else {
+            self.id_or_message(what).map(Some)
         }
     }
 }
@@ -225,33 +238,65 @@ pub fn release<T: Object>(handle: Handle<T>) {
     }
 }
 
+/// One entry of a table. Aligned to a cache line so that objects used by different
+/// threads (each thread's pass encoder, say) never share one.
+#[repr(align(64))]
 struct Slot<T> {
-    generation: usize,
+    /// `generation << 1 | alive`: what a handle is checked against, lock-free.
+    state: AtomicUsize,
+    /// Readers between checking `state` and taking their `Arc`; a release waits for
+    /// them to leave before it drops the object.
+    pins: AtomicUsize,
+    /// The references C holds.
     refs: AtomicUsize,
-    value: Option<Arc<T>>,
+    /// A copy of the object's wgpu-core id (`Object::id_bits`), read without pins.
+    id: AtomicU64,
+    /// `Arc::into_raw` of the object while alive, else null.
+    value: AtomicPtr<T>,
 }
 
-/// The table of one object type: its slots, and the free ones to reuse.
+impl<T> Slot<T> {
+    fn empty() -> Self {
+        Self {
+            state: AtomicUsize::new(0),
+            pins: AtomicUsize::new(0),
+            refs: AtomicUsize::new(0),
+            id: AtomicU64::new(0),
+            value: AtomicPtr::new(std::ptr::null_mut()),
+        }
+    }
+}
+
+/// Slots live in buckets that are allocated once and never move or free, so a slot
+/// found by index stays valid: bucket `b` holds `FIRST_BUCKET << b` slots.
+const FIRST_BUCKET: usize = 64;
+const BUCKETS: usize = bits::INDEX as usize - 5;
+
+/// The table of one object type. Lookups (`get`, `id`, `add_ref`, `release`) take no
+/// lock and write only the slot's own cache line, so threads using different objects
+/// never contend; creating an object takes the allocator's lock.
 pub struct Table<T> {
-    slots: RwLock<Slots<T>>,
+    buckets: [AtomicPtr<Slot<T>>; BUCKETS],
+    allocator: Mutex<Allocator>,
 }
 
-struct Slots<T> {
-    slots: Vec<Slot<T>>,
+struct Allocator {
+    /// Slots ever handed out: the next new index.
+    len: usize,
     free: Vec<usize>,
 }
 
-impl<T> std::ops::Deref for Slots<T> {
-    type Target = Vec<Slot<T>>;
-    fn deref(&self) -> &Vec<Slot<T>> {
-        &self.slots
-    }
+fn bucket_of(index: usize) -> (usize, usize) {
+    let n = index + FIRST_BUCKET;
+    let bucket =
+        (usize::BITS - 1 - n.leading_zeros()) as usize - FIRST_BUCKET.trailing_zeros() as usize;
+    (bucket, n - (FIRST_BUCKET << bucket))
 }
 
-impl<T> std::ops::DerefMut for Slots<T> {
-    fn deref_mut(&mut self) -> &mut Vec<Slot<T>> {
-        &mut self.slots
-    }
+const ALIVE: usize = 1;
+
+fn alive(generation: usize) -> usize {
+    generation << 1 | ALIVE
 }
 
 impl<T: Object> Default for Table<T> {
@@ -263,8 +308,9 @@ impl<T: Object> Default for Table<T> {
 impl<T: Object> Table<T> {
     pub const fn new() -> Self {
         Self {
-            slots: RwLock::new(Slots {
-                slots: Vec::new(),
+            buckets: [const { AtomicPtr::new(std::ptr::null_mut()) }; BUCKETS],
+            allocator: parking_lot::const_mutex(Allocator {
+                len: 0,
                 free: Vec::new(),
             }),
         }
@@ -279,124 +325,159 @@ impl<T: Object> Table<T> {
         }
     }
 
+    #[inline]
+    fn slot(&self, index: usize) -> Option<&Slot<T>> {
+        if index >= INDEX_MASK {
+            return None;
+        }
+        let (bucket, offset) = bucket_of(index);
+        let slots = self.buckets.get(bucket)?.load(Ordering::Acquire);
+        if slots.is_null() || offset >= FIRST_BUCKET << bucket {
+            return None;
+        }
+        // SAFETY: a non-null bucket points to `FIRST_BUCKET << bucket` initialised
+        // slots that are never freed (see `allocate`), and offset is within them.
+        Some(unsafe { &*slots.add(offset) })
+    }
+
+    /// A slot that no handle names: reused, or new.
+    fn allocate(&self) -> usize {
+        let mut allocator = self.allocator.lock();
+        if let Some(index) = allocator.free.pop() {
+            return index;
+        }
+        let index = allocator.len;
+        assert!(index < INDEX_MASK - 1, "too many live {} objects", T::NAME);
+        let (bucket, offset) = bucket_of(index);
+        if offset == 0 {
+            let slots: Box<[Slot<T>]> =
+                (0..FIRST_BUCKET << bucket).map(|_| Slot::empty()).collect();
+            // Leaked on purpose: buckets live as long as the table, a static.
+            let slots = Box::leak(slots).as_mut_ptr();
+            self.buckets[bucket].store(slots, Ordering::Release);
+        }
+        allocator.len += 1;
+        index
+    }
+
     fn insert(&self, value: Arc<T>) -> Handle<T> {
-        let mut slots = self.slots.write();
-        let index = match slots.free.pop() {
-            Some(index) => index,
-            None => {
-                assert!(
-                    slots.len() < INDEX_MASK - 1,
-                    "too many live {} objects",
-                    T::NAME
-                );
-                slots.push(Slot {
-                    generation: 0,
-                    refs: AtomicUsize::new(0),
-                    value: None,
-                });
-                slots.len() - 1
-            }
-        };
-        let slot = &mut slots[index];
-        // Generation 0 is never handed out, so a zeroed handle never matches.
-        slot.generation = (slot.generation + 1) & GENERATION_MASK;
-        if slot.generation == 0 {
-            slot.generation = 1;
+        let index = self.allocate();
+        let slot = self.slot(index).expect("allocated slot");
+        // The slot is dead and only this thread holds its index: fill it, then
+        // publish it with the new generation. Generation 0 is never handed out, so
+        // a zeroed handle never matches.
+        let mut generation = ((slot.state.load(Ordering::Relaxed) >> 1) + 1) & GENERATION_MASK;
+        if generation == 0 {
+            generation = 1;
         }
         slot.refs.store(1, Ordering::Relaxed);
-        slot.value = Some(value);
-        Self::handle(index, slot.generation)
+        slot.id.store(value.id_bits(), Ordering::Relaxed);
+        slot.value
+            .store(Arc::into_raw(value) as *mut T, Ordering::Relaxed);
+        slot.state.store(alive(generation), Ordering::SeqCst);
+        Self::handle(index, generation)
+    }
+
+    /// The live slot for this handle.
+    #[inline]
+    fn live(&self, index: usize, generation: usize) -> Result<&Slot<T>, HandleError> {
+        match self.slot(index) {
+            Some(slot) if slot.state.load(Ordering::SeqCst) == alive(generation) => Ok(slot),
+            _ => Err(HandleError::Invalid),
+        }
     }
 
     fn get(&self, index: usize, generation: usize) -> Result<Arc<T>, HandleError> {
-        let slots = self.slots.read();
-        match slots.get(index) {
-            Some(Slot {
-                generation: g,
-                value: Some(v),
-                ..
-            }) if *g == generation => Ok(v.clone()),
-            _ => Err(HandleError::Invalid),
-        }
+        let slot = self.slot(index).ok_or(HandleError::Invalid)?;
+        slot.pins.fetch_add(1, Ordering::SeqCst);
+        let result = if slot.state.load(Ordering::SeqCst) == alive(generation) {
+            let value = slot.value.load(Ordering::SeqCst);
+            // SAFETY: the slot was alive after we pinned it, so `value` came from
+            // `Arc::into_raw` and its release waits for our pin to go before it
+            // drops that reference.
+            Ok(unsafe {
+                Arc::increment_strong_count(value);
+                Arc::from_raw(value)
+            })
+        } else {
+            Err(HandleError::Invalid)
+        };
+        slot.pins.fetch_sub(1, Ordering::SeqCst);
+        result
     }
 
+    /// The id beside the object, read like a seqlock: the state before and after
+    /// must both name this generation.
     #[inline]
-    fn read<R>(
-        &self,
-        index: usize,
-        generation: usize,
-        read: impl FnOnce(&T) -> R,
-    ) -> Result<R, HandleError> {
-        let slots = self.slots.read();
-        match slots.get(index) {
-            Some(Slot {
-                generation: g,
-                value: Some(v),
-                ..
-            }) if *g == generation => Ok(read(v)),
-            _ => Err(HandleError::Invalid),
+    fn id(&self, index: usize, generation: usize) -> Result<u64, HandleError> {
+        let slot = self.live(index, generation)?;
+        let id = slot.id.load(Ordering::SeqCst);
+        if slot.state.load(Ordering::SeqCst) != alive(generation) || id == 0 {
+            return Err(HandleError::Invalid);
         }
+        Ok(id)
     }
 
     fn add_ref(&self, index: usize, generation: usize) -> Result<(), HandleError> {
-        let slots = self.slots.read();
-        match slots.get(index) {
-            Some(slot) if slot.generation == generation && slot.value.is_some() => {
-                slot.refs.fetch_add(1, Ordering::Relaxed);
-                Ok(())
-            }
-            _ => Err(HandleError::Invalid),
-        }
+        self.live(index, generation)?
+            .refs
+            .fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
     /// Drops one C reference; returns the object when that was the last one, so the
-    /// caller drops it after the locks are gone.
+    /// caller drops it outside any table state.
     fn release(&self, index: usize, generation: usize) -> Result<Option<Arc<T>>, HandleError> {
-        {
-            let slots = self.slots.read();
-            match slots.get(index) {
-                Some(slot) if slot.generation == generation && slot.value.is_some() => {
-                    if slot.refs.fetch_sub(1, Ordering::AcqRel) != 1 {
-                        return Ok(None);
-                    }
-                }
-                _ => return Err(HandleError::Invalid),
+        let slot = self.live(index, generation)?;
+        match slot.refs.fetch_sub(1, Ordering::AcqRel) {
+            1 => {}
+            0 => {
+                // More releases than references, racing: undo, as for a dead handle.
+                slot.refs.fetch_add(1, Ordering::Relaxed);
+                return Err(HandleError::Invalid);
             }
+            _ => return Ok(None),
         }
-        let mut slots = self.slots.write();
-        let slot = &mut slots[index];
-        if slot.generation != generation || slot.refs.load(Ordering::Acquire) != 0 {
-            // A racing AddRef revived it, or a racing Release already freed it.
+        if slot
+            .state
+            .compare_exchange(
+                alive(generation),
+                generation << 1,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            )
+            .is_err()
+        {
             return Ok(None);
         }
-        let value = slot.value.take();
-        slots.free.push(index);
-        Ok(value)
+        // Readers that saw it alive are taking their Arc; they hold no locks and call
+        // nothing, so this wait is short.
+        while slot.pins.load(Ordering::SeqCst) != 0 {
+            std::thread::yield_now();
+        }
+        let value = slot.value.swap(std::ptr::null_mut(), Ordering::SeqCst);
+        slot.id.store(0, Ordering::Relaxed);
+        self.allocator.lock().free.push(index);
+        // SAFETY: `value` is the `Arc::into_raw` of `insert`, taken back once: the
+        // state change above succeeds for one release only.
+        Ok(Some(unsafe { Arc::from_raw(value) }))
     }
 
     /// The number of live handles, for tests and accounting.
-    pub fn live(&self) -> usize {
-        self.slots
-            .read()
-            .iter()
-            .filter(|s| s.value.is_some())
+    pub fn live_count(&self) -> usize {
+        let len = self.allocator.lock().len;
+        (0..len)
+            .filter_map(|i| self.slot(i))
+            .filter(|s| s.state.load(Ordering::SeqCst) & ALIVE != 0)
             .count()
     }
 }
 
-/// Declares the table of an object type and its `Object` impl.
+/// Declares the table of an object type and its `Object` impl. Options: `named`
+/// (it has a `name: Name` that `SetLabel` changes), `id = Marker` (it has an
+/// `id: wgc::id::Id<Marker>`, read on hot paths through `Handle::id`).
 macro_rules! object {
-    ($ty:ident, $name:literal, $tag:literal, |$this:ident| $device:expr, named) => {
-        $crate::handle::object!(@impl $ty, $name, $tag, |$this| $device,
-            fn name(&self) -> Option<&$crate::label::Name> {
-                Some(&self.name)
-            }
-        );
-    };
-    ($ty:ident, $name:literal, $tag:literal, |$this:ident| $device:expr) => {
-        $crate::handle::object!(@impl $ty, $name, $tag, |$this| $device,);
-    };
-    (@impl $ty:ident, $name:literal, $tag:literal, |$this:ident| $device:expr, $($extra:item)*) => {
+    ($ty:ident, $name:literal, $tag:literal, |$this:ident| $device:expr $(, $option:ident $(= $marker:ident)?)* $(,)?) => {
         impl $crate::handle::Object for $ty {
             const NAME: &'static str = $name;
             const TAG: usize = $tag;
@@ -410,7 +491,24 @@ macro_rules! object {
                 let $this = this;
                 $device
             }
-            $($extra)*
+            $($crate::handle::object!(@method $option $($marker)?);)*
+        }
+        $($crate::handle::object!(@impl $ty, $option $($marker)?);)*
+    };
+    (@method named) => {
+        fn name(&self) -> Option<&$crate::label::Name> {
+            Some(&self.name)
+        }
+    };
+    (@method id $marker:ident) => {
+        fn id_bits(&self) -> u64 {
+            $crate::handle::id_bits(self.id)
+        }
+    };
+    (@impl $ty:ident, named) => {};
+    (@impl $ty:ident, id $marker:ident) => {
+        impl $crate::handle::WithId for $ty {
+            type Marker = wgc::id::markers::$marker;
         }
     };
 }
@@ -514,6 +612,55 @@ mod tests {
         for t in threads {
             t.join().unwrap();
         }
+    }
+
+    #[test]
+    fn a_handle_read_while_another_thread_releases_it_is_whole_or_invalid() {
+        use std::sync::atomic::AtomicBool;
+        // The writer publishes (handle, value) and soon releases it, reusing slots;
+        // readers holding a stale handle must get an error, never another object.
+        let published = Arc::new(parking_lot::Mutex::new((Handle::<Thing>::NULL, 0u32)));
+        let done = Arc::new(AtomicBool::new(false));
+        let readers: Vec<_> = (0..4)
+            .map(|_| {
+                let (published, done) = (published.clone(), done.clone());
+                std::thread::spawn(move || {
+                    let (mut whole, mut invalid) = (0, 0);
+                    while !done.load(Ordering::Relaxed) {
+                        let (h, value) = *published.lock();
+                        match h.get() {
+                            Ok(thing) => {
+                                assert_eq!(thing.0, value);
+                                whole += 1;
+                            }
+                            Err(_) => invalid += 1,
+                        }
+                    }
+                    (whole, invalid)
+                })
+            })
+            .collect();
+        let mut previous = Handle::NULL;
+        for i in 1..20_000u32 {
+            let h = Handle::new(Thing(i));
+            *published.lock() = (h, i);
+            if !previous.is_null() {
+                release(previous);
+            }
+            previous = h;
+        }
+        release(previous);
+        done.store(true, Ordering::Relaxed);
+        let (mut whole, mut invalid) = (0, 0);
+        for r in readers {
+            let (w, i) = r.join().unwrap();
+            whole += w;
+            invalid += i;
+        }
+        assert!(
+            whole > 0,
+            "readers saw {whole} live and {invalid} released handles"
+        );
     }
 
     /// The cost of a handle lookup against the floor, cloning the `Arc` it returns.

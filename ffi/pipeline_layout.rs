@@ -20,7 +20,8 @@ object!(
     "WGPUPipelineLayout",
     8,
     |p| Some(p.device.clone()),
-    named
+    named,
+    id = PipelineLayout
 );
 
 impl Drop for PipelineLayout {
@@ -45,7 +46,7 @@ pub unsafe fn create(
         )
     }?
     .iter()
-    .map(|l| l.read_optional("bindGroupLayouts", |l| l.id))
+    .map(|l| l.id_optional("bindGroupLayouts"))
     .collect::<conv::Result<Vec<_>>>()?;
     let (name, label) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let wgc_desc = wgc::binding_model::PipelineLayoutDescriptor {

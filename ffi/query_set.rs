@@ -20,7 +20,8 @@ object!(
     "WGPUQuerySet",
     17,
     |q| Some(q.device.clone()),
-    named
+    named,
+    id = QuerySet
 );
 
 impl Drop for QuerySet {

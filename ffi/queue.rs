@@ -95,7 +95,7 @@ pub unsafe fn write_buffer(
     };
     let device = &queue.device;
     let result = (|| -> conv::Result<_> {
-        let buffer = buffer.read_or_message("buffer", |b| b.id)?;
+        let buffer = buffer.id_or_message("buffer")?;
         let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
         Ok((buffer, bytes))
     })();

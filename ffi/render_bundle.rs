@@ -11,9 +11,13 @@ pub struct RenderBundle {
     pub id: wgc::id::RenderBundleId,
 }
 
-object!(RenderBundle, "WGPURenderBundle", 21, |r| Some(
-    r.device.clone()
-));
+object!(
+    RenderBundle,
+    "WGPURenderBundle",
+    21,
+    |r| Some(r.device.clone()),
+    id = RenderBundle
+);
 
 impl Drop for RenderBundle {
     fn drop(&mut self) {

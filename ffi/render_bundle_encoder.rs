@@ -85,7 +85,7 @@ fn with<E: wgt::error::WebGpuError>(
 
 pub fn set_pipeline(encoder: WGPURenderBundleEncoder, pipeline: WGPURenderPipeline) {
     with(encoder, "wgpuRenderBundleEncoderSetPipeline", |g, e| {
-        let p = pipeline.read_or_message("pipeline", |o| o.id)?;
+        let p = pipeline.id_or_message("pipeline")?;
         Ok(g.render_bundle_encoder_set_pipeline(e, p))
     })
 }
@@ -100,7 +100,7 @@ pub unsafe fn set_bind_group(
     with(encoder, "wgpuRenderBundleEncoderSetBindGroup", |g, e| {
         let offsets =
             unsafe { conv::slice(dynamic_offsets, dynamic_offset_count, "dynamicOffsets") }?;
-        let group = group.read_optional("group", |o| o.id)?;
+        let group = group.id_optional("group")?;
         Ok(g.render_bundle_encoder_set_bind_group(e, group_index, group, offsets))
     })
 }
@@ -161,7 +161,7 @@ pub fn draw_indirect(
     indirect_offset: u64,
 ) {
     with(encoder, "wgpuRenderBundleEncoderDrawIndirect", |g, e| {
-        let b = indirect_buffer.read_or_message("indirectBuffer", |o| o.id)?;
+        let b = indirect_buffer.id_or_message("indirectBuffer")?;
         Ok(g.render_bundle_encoder_draw_indirect(e, b, indirect_offset))
     })
 }
@@ -175,7 +175,7 @@ pub fn draw_indexed_indirect(
         encoder,
         "wgpuRenderBundleEncoderDrawIndexedIndirect",
         |g, e| {
-            let b = indirect_buffer.read_or_message("indirectBuffer", |o| o.id)?;
+            let b = indirect_buffer.id_or_message("indirectBuffer")?;
             Ok(g.render_bundle_encoder_draw_indexed_indirect(e, b, indirect_offset))
         },
     )
@@ -213,7 +213,7 @@ pub fn set_vertex_buffer(
     size: u64,
 ) {
     with(encoder, "wgpuRenderBundleEncoderSetVertexBuffer", |g, e| {
-        let b = buffer.read_optional("buffer", |o| o.id)?;
+        let b = buffer.id_optional("buffer")?;
         let size = conv::buffer_size(size);
         Ok(g.render_bundle_encoder_set_vertex_buffer(e, slot, b, offset, size))
     })
@@ -227,7 +227,7 @@ pub fn set_index_buffer(
     size: u64,
 ) {
     with(encoder, "wgpuRenderBundleEncoderSetIndexBuffer", |g, e| {
-        let b = buffer.read_or_message("buffer", |o| o.id)?;
+        let b = buffer.id_or_message("buffer")?;
         let format =
             crate::render_pipeline::index_format(format)?.ok_or("the index format is Undefined")?;
         let size = conv::buffer_size(size);

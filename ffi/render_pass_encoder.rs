@@ -156,7 +156,7 @@ fn with<E: wgt::error::WebGpuError>(
 
 pub fn set_pipeline(pass: WGPURenderPassEncoder, pipeline: WGPURenderPipeline) {
     with(pass, "wgpuRenderPassEncoderSetPipeline", |g, p| {
-        let pipeline = pipeline.read_or_message("pipeline", |o| o.id)?;
+        let pipeline = pipeline.id_or_message("pipeline")?;
         Ok(g.render_pass_set_pipeline(p, pipeline))
     })
 }
@@ -171,7 +171,7 @@ pub unsafe fn set_bind_group(
     with(pass, "wgpuRenderPassEncoderSetBindGroup", |g, p| {
         let offsets =
             unsafe { conv::slice(dynamic_offsets, dynamic_offset_count, "dynamicOffsets") }?;
-        let group = group.read_optional("group", |o| o.id)?;
+        let group = group.id_optional("group")?;
         Ok(g.render_pass_set_bind_group(p, group_index, group, offsets))
     })
 }
@@ -232,7 +232,7 @@ pub fn draw_indirect(
     indirect_offset: u64,
 ) {
     with(pass, "wgpuRenderPassEncoderDrawIndirect", |g, p| {
-        let b = indirect_buffer.read_or_message("indirectBuffer", |o| o.id)?;
+        let b = indirect_buffer.id_or_message("indirectBuffer")?;
         Ok(g.render_pass_draw_indirect(p, b, indirect_offset))
     })
 }
@@ -243,7 +243,7 @@ pub fn draw_indexed_indirect(
     indirect_offset: u64,
 ) {
     with(pass, "wgpuRenderPassEncoderDrawIndexedIndirect", |g, p| {
-        let b = indirect_buffer.read_or_message("indirectBuffer", |o| o.id)?;
+        let b = indirect_buffer.id_or_message("indirectBuffer")?;
         Ok(g.render_pass_draw_indexed_indirect(p, b, indirect_offset))
     })
 }
@@ -256,7 +256,7 @@ pub unsafe fn execute_bundles(
     with(pass, "wgpuRenderPassEncoderExecuteBundles", |g, p| {
         let ids = unsafe { conv::slice(bundles, bundle_count, "bundles") }?
             .iter()
-            .map(|b| b.read_or_message("bundles", |o| o.id))
+            .map(|b| b.id_or_message("bundles"))
             .collect::<conv::Result<Vec<_>>>()?;
         Ok(g.render_pass_execute_bundles(p, &ids))
     })
@@ -331,7 +331,7 @@ pub fn set_vertex_buffer(
     size: u64,
 ) {
     with(pass, "wgpuRenderPassEncoderSetVertexBuffer", |g, p| {
-        let b = buffer.read_optional("buffer", |o| o.id)?;
+        let b = buffer.id_optional("buffer")?;
         let size = conv::buffer_size(size);
         Ok(g.render_pass_set_vertex_buffer(p, slot, b, offset, size))
     })
@@ -345,7 +345,7 @@ pub fn set_index_buffer(
     size: u64,
 ) {
     with(pass, "wgpuRenderPassEncoderSetIndexBuffer", |g, p| {
-        let b = buffer.read_or_message("buffer", |o| o.id)?;
+        let b = buffer.id_or_message("buffer")?;
         let format =
             crate::render_pipeline::index_format(format)?.ok_or("the index format is Undefined")?;
         let size = conv::buffer_size(size);

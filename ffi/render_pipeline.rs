@@ -20,7 +20,8 @@ object!(
     "WGPURenderPipeline",
     18,
     |p| Some(p.device.clone()),
-    named
+    named,
+    id = RenderPipeline
 );
 
 impl Drop for RenderPipeline {

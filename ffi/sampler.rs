@@ -18,7 +18,8 @@ object!(
     "WGPUSampler",
     16,
     |s| Some(s.device.clone()),
-    named
+    named,
+    id = Sampler
 );
 
 impl Drop for Sampler {

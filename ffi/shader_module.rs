@@ -32,7 +32,8 @@ object!(
     "WGPUShaderModule",
     6,
     |s| Some(s.device.clone()),
-    named
+    named,
+    id = ShaderModule
 );
 
 impl Drop for ShaderModule {

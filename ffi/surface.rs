@@ -21,11 +21,13 @@ pub struct Surface {
     configured: Mutex<Option<(Arc<Device>, crate::texture::TextureDesc)>>,
 }
 
-object!(Surface, "WGPUSurface", 22, |s| s
-    .configured
-    .lock()
-    .as_ref()
-    .map(|(d, _)| d.clone()));
+object!(
+    Surface,
+    "WGPUSurface",
+    22,
+    |s| s.configured.lock().as_ref().map(|(d, _)| d.clone()),
+    id = Surface
+);
 
 impl Drop for Surface {
     fn drop(&mut self) {

@@ -25,7 +25,8 @@ object!(
     "WGPUTexture",
     14,
     |t| Some(t.device.clone()),
-    named
+    named,
+    id = Texture
 );
 
 impl Drop for Texture {

@@ -20,7 +20,8 @@ object!(
     "WGPUTextureView",
     15,
     |v| Some(v.device.clone()),
-    named
+    named,
+    id = TextureView
 );
 
 impl Drop for TextureView {
