@@ -12,6 +12,7 @@ pub struct BindGroup {
     pub device: Arc<Device>,
     pub name: crate::label::Name,
     pub id: wgc::id::BindGroupId,
+    pub tally: crate::accounting::Tally,
 }
 // What the group binds, wgpu-core holds by its own references: the handles may be
 // released while the group lives.
@@ -98,6 +99,7 @@ pub unsafe fn create(
     Ok(BindGroup {
         name,
         device: device.clone(),
+        tally: crate::accounting::Tally::new(device, crate::accounting::Kind::BindGroup),
         id,
     })
 }

@@ -13,6 +13,7 @@ pub struct BindGroupLayout {
     pub device: Arc<Device>,
     pub name: crate::label::Name,
     pub id: wgc::id::BindGroupLayoutId,
+    pub tally: crate::accounting::Tally,
 }
 
 object!(
@@ -57,6 +58,7 @@ pub unsafe fn create(
     Ok(BindGroupLayout {
         name,
         device: device.clone(),
+        tally: crate::accounting::Tally::new(device, crate::accounting::Kind::BindGroupLayout),
         id,
     })
 }
@@ -72,6 +74,7 @@ pub fn of_pipeline(
 ) -> WGPUBindGroupLayout {
     let layout = BindGroupLayout {
         device: device.clone(),
+        tally: crate::accounting::Tally::new(device, crate::accounting::Kind::BindGroupLayout),
         name: crate::label::Name::new(None).0,
         id,
     };

@@ -35,6 +35,7 @@ pub struct Buffer {
     size: u64,
     usage: WGPUBufferUsage,
     map: Arc<Mutex<MapState>>,
+    pub tally: crate::accounting::Tally,
 }
 
 object!(
@@ -78,6 +79,12 @@ pub unsafe fn create(
     Ok(Buffer {
         name,
         device: device.clone(),
+        tally: crate::accounting::Tally::with_bytes(
+            device,
+            crate::accounting::Kind::Buffer,
+            // An invalid buffer holds no memory.
+            if valid { desc.size } else { 0 },
+        ),
         id,
         size: desc.size,
         usage: desc.usage,
@@ -363,5 +370,6 @@ pub fn destroy(buffer: WGPUBuffer) {
         return;
     };
     buffer.device.ctx.global.buffer_destroy(buffer.id);
+    buffer.tally.free_bytes();
     buffer.map.lock().state = WGPUBufferMapState::Unmapped;
 }

@@ -11,6 +11,7 @@ pub struct CommandBuffer {
     pub device: Arc<Device>,
     id: wgc::id::CommandBufferId,
     submitted: AtomicBool,
+    pub tally: crate::accounting::Tally,
 }
 
 object!(CommandBuffer, "WGPUCommandBuffer", 12, |c| Some(
@@ -20,6 +21,7 @@ object!(CommandBuffer, "WGPUCommandBuffer", 12, |c| Some(
 impl CommandBuffer {
     pub fn new(device: Arc<Device>, id: wgc::id::CommandBufferId) -> Self {
         Self {
+            tally: crate::accounting::Tally::new(&device, crate::accounting::Kind::CommandBuffer),
             device,
             id,
             submitted: AtomicBool::new(false),

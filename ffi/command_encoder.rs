@@ -12,6 +12,7 @@ pub struct CommandEncoder {
     pub device: Arc<Device>,
     pub name: crate::label::Name,
     pub id: wgc::id::CommandEncoderId,
+    pub tally: crate::accounting::Tally,
 }
 
 object!(
@@ -51,6 +52,7 @@ pub unsafe fn create(
     Ok(CommandEncoder {
         name,
         device: device.clone(),
+        tally: crate::accounting::Tally::new(device, crate::accounting::Kind::CommandEncoder),
         id,
     })
 }

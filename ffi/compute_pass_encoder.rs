@@ -16,6 +16,7 @@ pub struct ComputePassEncoder {
     pub device: Arc<Device>,
     pass: Mutex<wgc::command::ComputePass>,
     _encoder: Arc<CommandEncoder>,
+    pub tally: crate::accounting::Tally,
 }
 // What the pass records (pipelines, bind groups, buffers) wgpu-core holds by its own
 // references, so releasing their handles mid-pass is safe.
@@ -46,6 +47,7 @@ pub unsafe fn begin(
     device.check(error);
     Ok(ComputePassEncoder {
         device: device.clone(),
+        tally: crate::accounting::Tally::new(device, crate::accounting::Kind::ComputePassEncoder),
         pass: Mutex::new(pass),
         _encoder: encoder.clone(),
     })

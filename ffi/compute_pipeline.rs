@@ -13,6 +13,7 @@ pub struct ComputePipeline {
     pub device: Arc<Device>,
     pub name: crate::label::Name,
     pub id: wgc::id::ComputePipelineId,
+    pub tally: crate::accounting::Tally,
 }
 
 object!(
@@ -89,6 +90,7 @@ impl crate::device::PreparedPipeline for Prepared {
         device.check(error);
         let pipeline = ComputePipeline {
             name: self.name,
+            tally: crate::accounting::Tally::new(&device, crate::accounting::Kind::ComputePipeline),
             device,
             id,
         };

@@ -35,6 +35,8 @@ pub struct Device {
     pub renames: Mutex<crate::label::Renames>,
     /// Buffers with a map pending, by map future: `Destroy` aborts them.
     pending_maps: Mutex<Vec<(WGPUFuture, wgc::id::BufferId)>>,
+    /// Live objects and memory, for `wgpuShimDeviceGetUsage`.
+    pub usage: Arc<crate::accounting::Usage>,
 }
 
 object!(Device, "WGPUDevice", 3, |d| Some(d.clone()), id = Device);
@@ -164,6 +166,7 @@ pub unsafe fn create(
         handle: handle_cell.clone(),
         queue: Mutex::new(Handle::NULL),
         pending_maps: Mutex::new(Vec::new()),
+        usage: Arc::default(),
         renames: Mutex::new(Default::default()),
     });
     let handle = Handle::from_arc(device.clone());
@@ -768,4 +771,49 @@ pub fn create_pipeline_async<P: PreparedPipeline>(
         }
     }
     future
+}
+
+/// `wgpuShimDeviceGetUsage`.
+pub unsafe fn get_usage(
+    device: WGPUDevice,
+    usage: *mut crate::extensions::WGPUShimDeviceUsage,
+) -> WGPUStatus {
+    use crate::accounting::Kind;
+    let Some(out) = (unsafe { usage.as_mut() }) else {
+        log::error!("wgpuShimDeviceGetUsage: usage is NULL");
+        return WGPUStatus::Error;
+    };
+    if !out.nextInChain.is_null() {
+        log::error!("wgpuShimDeviceGetUsage: nothing can be chained on WGPUShimDeviceUsage");
+        return WGPUStatus::Error;
+    }
+    let Some(device) = device.get_or_log("wgpuShimDeviceGetUsage") else {
+        return WGPUStatus::Error;
+    };
+    let u = &device.usage;
+    // A destroyed or lost device's memory is gone with it.
+    let holds_memory = !device.is_lost();
+    *out = crate::extensions::WGPUShimDeviceUsage {
+        nextInChain: std::ptr::null_mut(),
+        bufferBytes: if holds_memory { u.buffer_bytes() } else { 0 },
+        textureBytes: if holds_memory { u.texture_bytes() } else { 0 },
+        buffers: u.objects(Kind::Buffer),
+        textures: u.objects(Kind::Texture),
+        textureViews: u.objects(Kind::TextureView),
+        samplers: u.objects(Kind::Sampler),
+        bindGroups: u.objects(Kind::BindGroup),
+        bindGroupLayouts: u.objects(Kind::BindGroupLayout),
+        pipelineLayouts: u.objects(Kind::PipelineLayout),
+        shaderModules: u.objects(Kind::ShaderModule),
+        computePipelines: u.objects(Kind::ComputePipeline),
+        renderPipelines: u.objects(Kind::RenderPipeline),
+        commandEncoders: u.objects(Kind::CommandEncoder),
+        commandBuffers: u.objects(Kind::CommandBuffer),
+        computePassEncoders: u.objects(Kind::ComputePassEncoder),
+        renderPassEncoders: u.objects(Kind::RenderPassEncoder),
+        renderBundleEncoders: u.objects(Kind::RenderBundleEncoder),
+        renderBundles: u.objects(Kind::RenderBundle),
+        querySets: u.objects(Kind::QuerySet),
+    };
+    WGPUStatus::Success
 }

@@ -3,7 +3,9 @@
 
 use std::ffi::c_char;
 
-use crate::generated::types::WGPUStringView;
+use crate::generated::types::{
+    WGPUAdapter, WGPUChainedStruct, WGPUDevice, WGPUInstance, WGPUStatus, WGPUStringView,
+};
 use crate::guard::{guard, NoTarget};
 
 /// The library's version, as `major << 16 | minor << 8 | patch`.
@@ -61,5 +63,119 @@ pub extern "C" fn wgpuShimSetLogCallback(
 ) {
     guard("wgpuShimSetLogCallback", NoTarget, || {
         crate::logging::set_callback(callback, level, userdata)
+    })
+}
+
+/// The sType of `WGPUShimInstanceBackends`, 0x53480001 (a block of values clear of
+/// the standard's and of other implementations'): set `chain.sType` to
+/// `(WGPUSType)WGPUShimSType_InstanceBackends`.
+pub const WGPUShimSType_InstanceBackends: u32 = 0x5348_0001;
+
+/// A set of backends: bits of `WGPUShimBackend_*`.
+pub type WGPUShimBackends = u64;
+/// Let the library choose: Vulkan, Metal or DX12, whichever the platform has (or what
+/// the environment variable `WEBGPU_SHIM_BACKEND` says).
+pub const WGPUShimBackend_Default: WGPUShimBackends = 0;
+pub const WGPUShimBackend_Vulkan: WGPUShimBackends = 1 << 0;
+/// OpenGL / OpenGL ES (EGL on Linux), a downlevel backend.
+pub const WGPUShimBackend_GL: WGPUShimBackends = 1 << 1;
+pub const WGPUShimBackend_Metal: WGPUShimBackends = 1 << 2;
+pub const WGPUShimBackend_DX12: WGPUShimBackends = 1 << 3;
+
+/// Chained on `WGPUInstanceDescriptor`: the backends the instance uses. Without it the
+/// environment variable `WEBGPU_SHIM_BACKEND` (or wgpu's `WGPU_BACKEND`) decides, a
+/// comma-separated list of `vulkan`, `gl`, `metal`, `dx12`; without that, Vulkan,
+/// Metal and DX12 (GL is probed only when asked for).
+#[repr(C)]
+pub struct WGPUShimInstanceBackends {
+    /// `chain.sType` is `WGPUShimSType_InstanceBackends`.
+    pub chain: WGPUChainedStruct,
+    pub backends: WGPUShimBackends,
+}
+
+/// Every adapter of an instance's backends (`wgpuShimInstanceEnumerateAdapters`).
+/// Owns one reference to each adapter and the array: free both with
+/// `wgpuShimAdapterListFreeMembers` (`wgpuAdapterAddRef` one first to keep it).
+#[repr(C)]
+pub struct WGPUShimAdapterList {
+    pub adapterCount: usize,
+    pub adapters: *const WGPUAdapter,
+}
+
+/// Fills `list` with every adapter the instance's backends offer, not only the one
+/// `wgpuInstanceRequestAdapter` would pick, for hosts with several GPUs. Returns
+/// `WGPUStatus_Error` (and an empty list) for a NULL or stale instance or a NULL list.
+///
+/// # Safety
+/// `list` is NULL or points to a writable `WGPUShimAdapterList`.
+#[no_mangle]
+pub unsafe extern "C" fn wgpuShimInstanceEnumerateAdapters(
+    instance: WGPUInstance,
+    list: *mut WGPUShimAdapterList,
+) -> WGPUStatus {
+    guard("wgpuShimInstanceEnumerateAdapters", NoTarget, || unsafe {
+        crate::instance::enumerate_adapters(instance, list)
+    })
+}
+
+/// Releases the adapters a `WGPUShimAdapterList` holds and frees its array.
+///
+/// # Safety
+/// `list` was filled by `wgpuShimInstanceEnumerateAdapters` and not freed before (an
+/// all-zero list is also fine).
+#[no_mangle]
+pub unsafe extern "C" fn wgpuShimAdapterListFreeMembers(list: WGPUShimAdapterList) {
+    guard("wgpuShimAdapterListFreeMembers", NoTarget, || unsafe {
+        crate::free_members::adapter_list(list)
+    })
+}
+
+/// What a device holds now (`wgpuShimDeviceGetUsage`): bytes of GPU memory in its
+/// live buffers and textures, and how many objects of each kind are alive. An object
+/// counts from its creation until its last reference is released (the
+/// application's, or the library's: a texture counts while a view of it lives).
+/// `Destroy` gives a buffer's or texture's memory back at once, and a destroyed or
+/// lost device holds none. Not counted: memory wgpu-core keeps a little longer for a
+/// released buffer that a live bind group or unfinished GPU work still uses. Texture
+/// bytes are an estimate: every mip level and layer at the format's size, times the
+/// sample count.
+#[repr(C)]
+pub struct WGPUShimDeviceUsage {
+    /// No chained structs are defined yet: NULL.
+    pub nextInChain: *mut WGPUChainedStruct,
+    pub bufferBytes: u64,
+    pub textureBytes: u64,
+    pub buffers: u64,
+    pub textures: u64,
+    pub textureViews: u64,
+    pub samplers: u64,
+    pub bindGroups: u64,
+    pub bindGroupLayouts: u64,
+    pub pipelineLayouts: u64,
+    pub shaderModules: u64,
+    pub computePipelines: u64,
+    pub renderPipelines: u64,
+    pub commandEncoders: u64,
+    pub commandBuffers: u64,
+    pub computePassEncoders: u64,
+    pub renderPassEncoders: u64,
+    pub renderBundleEncoders: u64,
+    pub renderBundles: u64,
+    pub querySets: u64,
+}
+
+/// Fills `usage` with what `device` holds now; callable at any time, from any
+/// thread. `WGPUStatus_Error` for a NULL or stale device, a NULL `usage` or a
+/// non-NULL `nextInChain`.
+///
+/// # Safety
+/// `usage` is NULL or points to a writable `WGPUShimDeviceUsage`.
+#[no_mangle]
+pub unsafe extern "C" fn wgpuShimDeviceGetUsage(
+    device: WGPUDevice,
+    usage: *mut WGPUShimDeviceUsage,
+) -> WGPUStatus {
+    guard("wgpuShimDeviceGetUsage", NoTarget, || unsafe {
+        crate::device::get_usage(device, usage)
     })
 }

@@ -70,3 +70,16 @@ pub unsafe fn surface_capabilities(c: WGPUSurfaceCapabilities) {
         free_array(c.alphaModes, c.alphaModeCount);
     }
 }
+
+/// Releases the list's adapter references and frees its array.
+pub unsafe fn adapter_list(list: crate::extensions::WGPUShimAdapterList) {
+    if list.adapters.is_null() {
+        return;
+    }
+    // SAFETY: the array `enumerate_adapters` leaked, `adapterCount` long.
+    let adapters = unsafe { std::slice::from_raw_parts(list.adapters, list.adapterCount) };
+    for adapter in adapters {
+        crate::handle::release(*adapter);
+    }
+    unsafe { free_array(list.adapters, list.adapterCount) }
+}

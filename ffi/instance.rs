@@ -20,6 +20,8 @@ pub struct Context {
     pub global: wgc::global::Global,
     pub futures: Futures,
     timed_wait_any: bool,
+    /// The backends the instance was made with, for adapter enumeration.
+    backends: wgt::Backends,
     devices: Mutex<Vec<Weak<crate::device::Device>>>,
 }
 
@@ -60,11 +62,14 @@ const INSTANCE_FEATURES: [WGPUInstanceFeatureName; 3] = [
 pub unsafe fn create_instance(descriptor: *const WGPUInstanceDescriptor) -> WGPUInstance {
     crate::logging::install();
     match unsafe { instance_options(descriptor) } {
-        Ok(timed_wait_any) => {
+        Ok(InstanceOptions {
+            timed_wait_any,
+            backends,
+        }) => {
+            let backends = backends.unwrap_or_else(backends_from_env);
+            log::debug!("wgpuCreateInstance: backends {backends:?}");
             let desc = wgt::InstanceDescriptor {
-                // GL is probed only when asked for (WGPU_BACKEND=gl): probing it where
-                // there is no EGL logs errors at every instance creation.
-                backends: wgt::Backends::from_env().unwrap_or(wgt::Backends::PRIMARY),
+                backends,
                 flags: wgt::InstanceFlags::from_build_config().with_env(),
                 ..wgt::InstanceDescriptor::new_without_display_handle()
             };
@@ -72,6 +77,7 @@ pub unsafe fn create_instance(descriptor: *const WGPUInstanceDescriptor) -> WGPU
                 global: wgc::global::Global::new("webgpu-shim", desc, None),
                 futures: Futures::default(),
                 timed_wait_any,
+                backends,
                 devices: Mutex::new(Vec::new()),
             };
             Handle::new(Instance { ctx: Arc::new(ctx) })
@@ -83,12 +89,68 @@ pub unsafe fn create_instance(descriptor: *const WGPUInstanceDescriptor) -> WGPU
     }
 }
 
-/// Validates an instance descriptor; returns whether TimedWaitAny was asked for.
-unsafe fn instance_options(descriptor: *const WGPUInstanceDescriptor) -> conv::Result<bool> {
-    let Some(desc) = (unsafe { descriptor.as_ref() }) else {
-        return Ok(false);
+/// The backends named by `WEBGPU_SHIM_BACKEND` or `WGPU_BACKEND`, else the primary
+/// ones. GL is probed only when asked for: probing it where there is no EGL logs
+/// errors at every instance creation.
+fn backends_from_env() -> wgt::Backends {
+    std::env::var("WEBGPU_SHIM_BACKEND")
+        .ok()
+        .map(|list| wgt::Backends::from_comma_list(&list))
+        .or_else(wgt::Backends::from_env)
+        .filter(|b| !b.is_empty())
+        .unwrap_or(wgt::Backends::PRIMARY)
+}
+
+/// What an instance descriptor asks for.
+struct InstanceOptions {
+    timed_wait_any: bool,
+    /// From a chained `WGPUShimInstanceBackends`.
+    backends: Option<wgt::Backends>,
+}
+
+/// `WGPUShimBackends` bits as wgpu-types backends; unknown bits are an error.
+fn shim_backends(bits: u64) -> conv::Result<Option<wgt::Backends>> {
+    use crate::extensions::*;
+    let known = [
+        (WGPUShimBackend_Vulkan, wgt::Backends::VULKAN),
+        (WGPUShimBackend_GL, wgt::Backends::GL),
+        (WGPUShimBackend_Metal, wgt::Backends::METAL),
+        (WGPUShimBackend_DX12, wgt::Backends::DX12),
+    ];
+    let all = known.iter().fold(0, |a, (bit, _)| a | bit);
+    if bits & !all != 0 {
+        return Err(format!(
+            "WGPUShimInstanceBackends: unknown backend bits {:#x}",
+            bits & !all
+        ));
+    }
+    Ok((bits != WGPUShimBackend_Default).then(|| {
+        known
+            .iter()
+            .filter(|(bit, _)| bits & bit != 0)
+            .fold(wgt::Backends::empty(), |a, (_, b)| a | *b)
+    }))
+}
+
+/// Validates an instance descriptor and its chain.
+unsafe fn instance_options(
+    descriptor: *const WGPUInstanceDescriptor,
+) -> conv::Result<InstanceOptions> {
+    let mut options = InstanceOptions {
+        timed_wait_any: false,
+        backends: None,
     };
-    unsafe { conv::no_chain(desc.nextInChain, "WGPUInstanceDescriptor") }?;
+    let Some(desc) = (unsafe { descriptor.as_ref() }) else {
+        return Ok(options);
+    };
+    for (s_type, link) in unsafe { conv::Chain::new(desc.nextInChain) } {
+        if s_type.0 != crate::extensions::WGPUShimSType_InstanceBackends {
+            return Err(conv::unexpected_s_type(s_type, "WGPUInstanceDescriptor"));
+        }
+        // SAFETY: the sType says the link is a WGPUShimInstanceBackends.
+        let chained = unsafe { &*(link as *const crate::extensions::WGPUShimInstanceBackends) };
+        options.backends = shim_backends(chained.backends)?;
+    }
     let mut timed = false;
     for f in unsafe {
         conv::slice(
@@ -105,6 +167,7 @@ unsafe fn instance_options(descriptor: *const WGPUInstanceDescriptor) -> conv::R
         }
         timed |= *f == WGPUInstanceFeatureName::TimedWaitAny;
     }
+    options.timed_wait_any = timed;
     if let Some(limits) = unsafe { desc.requiredLimits.as_ref() } {
         unsafe { conv::no_chain(limits.nextInChain, "WGPUInstanceLimits") }?;
         if limits.timedWaitAnyMaxCount > TIMED_WAIT_ANY_MAX_COUNT {
@@ -114,7 +177,7 @@ unsafe fn instance_options(descriptor: *const WGPUInstanceDescriptor) -> conv::R
             ));
         }
     }
-    Ok(timed)
+    Ok(options)
 }
 
 pub unsafe fn get_instance_features(features: *mut WGPUSupportedInstanceFeatures) {
@@ -301,4 +364,38 @@ pub unsafe fn wait_any(
             WGPUWaitStatus::Error
         }
     }
+}
+
+/// `wgpuShimInstanceEnumerateAdapters`.
+pub unsafe fn enumerate_adapters(
+    instance: WGPUInstance,
+    list: *mut crate::extensions::WGPUShimAdapterList,
+) -> WGPUStatus {
+    let Some(out) = (unsafe { list.as_mut() }) else {
+        log::error!("wgpuShimInstanceEnumerateAdapters: list is NULL");
+        return WGPUStatus::Error;
+    };
+    *out = crate::extensions::WGPUShimAdapterList {
+        adapterCount: 0,
+        adapters: std::ptr::null(),
+    };
+    let Some(instance) = instance.get_or_log("wgpuShimInstanceEnumerateAdapters") else {
+        return WGPUStatus::Error;
+    };
+    let ctx = &instance.ctx;
+    let adapters: Vec<WGPUAdapter> = ctx
+        .global
+        .enumerate_adapters(ctx.backends, false)
+        .into_iter()
+        .map(|id| {
+            Handle::new(crate::adapter::Adapter {
+                ctx: ctx.clone(),
+                id,
+            })
+        })
+        .collect();
+    let (data, count) = crate::free_members::leak_array(adapters);
+    out.adapters = data;
+    out.adapterCount = count;
+    WGPUStatus::Success
 }

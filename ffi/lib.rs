@@ -15,6 +15,7 @@ pub mod generated {
     pub mod types;
 }
 
+mod accounting;
 mod adapter;
 mod bind_group;
 mod bind_group_layout;

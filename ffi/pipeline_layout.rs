@@ -13,6 +13,7 @@ pub struct PipelineLayout {
     pub device: Arc<Device>,
     pub name: crate::label::Name,
     pub id: wgc::id::PipelineLayoutId,
+    pub tally: crate::accounting::Tally,
 }
 
 object!(
@@ -62,6 +63,7 @@ pub unsafe fn create(
     Ok(PipelineLayout {
         name,
         device: device.clone(),
+        tally: crate::accounting::Tally::new(device, crate::accounting::Kind::PipelineLayout),
         id,
     })
 }

@@ -13,6 +13,7 @@ pub struct QuerySet {
     pub id: wgc::id::QuerySetId,
     ty: WGPUQueryType,
     count: u32,
+    pub tally: crate::accounting::Tally,
 }
 
 object!(
@@ -56,6 +57,7 @@ pub unsafe fn create(
     Ok(QuerySet {
         name,
         device: device.clone(),
+        tally: crate::accounting::Tally::new(device, crate::accounting::Kind::QuerySet),
         id,
         ty: desc.r#type,
         count: desc.count,

@@ -9,6 +9,7 @@ use crate::handle::object;
 pub struct RenderBundle {
     pub device: Arc<Device>,
     pub id: wgc::id::RenderBundleId,
+    pub tally: crate::accounting::Tally,
 }
 
 object!(

@@ -16,6 +16,7 @@ pub struct RenderBundleEncoder {
     pub device: Arc<Device>,
     /// None once finished.
     encoder: Mutex<Option<Box<wgc::command::RenderBundleEncoder>>>,
+    pub tally: crate::accounting::Tally,
 }
 
 object!(
@@ -58,6 +59,7 @@ pub unsafe fn create(
     device.check(error);
     Ok(RenderBundleEncoder {
         device: device.clone(),
+        tally: crate::accounting::Tally::new(device, crate::accounting::Kind::RenderBundleEncoder),
         encoder: Mutex::new(Some(encoder)),
     })
 }
@@ -267,6 +269,7 @@ pub unsafe fn finish(
     device.check(error);
     Handle::new(crate::render_bundle::RenderBundle {
         device: device.clone(),
+        tally: crate::accounting::Tally::new(device, crate::accounting::Kind::RenderBundle),
         id,
     })
 }

@@ -17,6 +17,7 @@ pub struct RenderPassEncoder {
     pub device: Arc<Device>,
     pass: Mutex<wgc::command::RenderPass>,
     _encoder: Arc<CommandEncoder>,
+    pub tally: crate::accounting::Tally,
 }
 // What the pass records wgpu-core holds by its own references, so releasing those
 // handles mid-pass is safe.
@@ -133,6 +134,7 @@ pub unsafe fn begin(
     device.check(error);
     Ok(RenderPassEncoder {
         device: device.clone(),
+        tally: crate::accounting::Tally::new(device, crate::accounting::Kind::RenderPassEncoder),
         pass: Mutex::new(pass),
         _encoder: encoder.clone(),
     })

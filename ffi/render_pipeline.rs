@@ -13,6 +13,7 @@ pub struct RenderPipeline {
     pub device: Arc<Device>,
     pub name: crate::label::Name,
     pub id: wgc::id::RenderPipelineId,
+    pub tally: crate::accounting::Tally,
 }
 
 object!(
@@ -397,7 +398,16 @@ impl crate::device::PreparedPipeline for Prepared {
         let message = error.as_ref().map(|e| device.describe(e));
         device.check(error);
         let name = self.name;
-        (RenderPipeline { device, name, id }, message)
+        let tally = crate::accounting::Tally::new(&device, crate::accounting::Kind::RenderPipeline);
+        (
+            RenderPipeline {
+                device,
+                name,
+                id,
+                tally,
+            },
+            message,
+        )
     }
 }
 

@@ -11,6 +11,7 @@ pub struct Sampler {
     pub device: Arc<Device>,
     pub name: crate::label::Name,
     pub id: wgc::id::SamplerId,
+    pub tally: crate::accounting::Tally,
 }
 
 object!(
@@ -104,6 +105,7 @@ pub unsafe fn create(
     Ok(Sampler {
         name,
         device: device.clone(),
+        tally: crate::accounting::Tally::new(device, crate::accounting::Kind::Sampler),
         id,
     })
 }

@@ -25,6 +25,7 @@ pub struct ShaderModule {
     pub name: crate::label::Name,
     pub id: wgc::id::ShaderModuleId,
     messages: Vec<Message>,
+    pub tally: crate::accounting::Tally,
 }
 
 object!(
@@ -93,6 +94,7 @@ pub unsafe fn create(
     Ok(ShaderModule {
         name,
         device: device.clone(),
+        tally: crate::accounting::Tally::new(device, crate::accounting::Kind::ShaderModule),
         id,
         messages,
     })

@@ -18,6 +18,7 @@ pub struct Texture {
     pub id: wgc::id::TextureId,
     pub desc: TextureDesc,
     binding_view_dimension: WGPUTextureViewDimension,
+    pub tally: crate::accounting::Tally,
 }
 
 object!(
@@ -138,10 +139,21 @@ pub unsafe fn create(
         .ctx
         .global
         .device_create_texture(device.id, &wgc_desc, None);
+    // An invalid texture holds no memory.
+    let bytes = if error.is_none() {
+        estimated_bytes(&wgc_desc)
+    } else {
+        0
+    };
     device.check(error);
     Ok(Texture {
         name,
         device: device.clone(),
+        tally: crate::accounting::Tally::with_bytes(
+            device,
+            crate::accounting::Kind::Texture,
+            bytes,
+        ),
         id,
         desc: wgc_desc.map_label(|_| ()),
         binding_view_dimension,
@@ -157,6 +169,8 @@ impl Texture {
     ) -> Self {
         Texture {
             name: crate::label::Name::new(None).0,
+            // The swapchain's memory, not the device's: counted, but with no bytes.
+            tally: crate::accounting::Tally::new(&device, crate::accounting::Kind::Texture),
             device,
             id,
             desc,
@@ -246,5 +260,35 @@ pub fn get_usage(texture: WGPUTexture) -> WGPUTextureUsage {
 pub fn destroy(texture: WGPUTexture) {
     if let Some(t) = texture.get_or_log("wgpuTextureDestroy") {
         t.device.ctx.global.texture_destroy(t.id);
+        t.tally.free_bytes();
     }
+}
+
+/// The GPU memory a texture takes, for accounting: every mip level of every layer,
+/// times the sample count. Formats with no copy size (depth24plus, combined
+/// depth-stencil) count what their aspects take, 4 bytes for a depth sample.
+fn estimated_bytes<L, V>(desc: &wgt::TextureDescriptor<L, V>) -> u64 {
+    let format = desc.format;
+    let block_bytes = format.block_copy_size(None).map_or_else(
+        || {
+            let aspect = |a| format.block_copy_size(Some(a));
+            u64::from(aspect(wgt::TextureAspect::DepthOnly).unwrap_or(4))
+                + u64::from(aspect(wgt::TextureAspect::StencilOnly).unwrap_or(0))
+        },
+        u64::from,
+    );
+    let (bw, bh) = format.block_dimensions();
+    let layers = u64::from(desc.array_layer_count());
+    (0..desc.mip_level_count)
+        .filter_map(|level| desc.mip_level_size(level))
+        .map(|size| {
+            let blocks = u64::from(size.width.div_ceil(bw)) * u64::from(size.height.div_ceil(bh));
+            let depth = match desc.dimension {
+                wgt::TextureDimension::D3 => u64::from(size.depth_or_array_layers),
+                _ => layers,
+            };
+            blocks.saturating_mul(depth).saturating_mul(block_bytes)
+        })
+        .fold(0u64, u64::saturating_add)
+        .saturating_mul(u64::from(desc.sample_count))
 }

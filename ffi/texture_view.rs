@@ -13,6 +13,7 @@ pub struct TextureView {
     pub name: crate::label::Name,
     pub id: wgc::id::TextureViewId,
     pub texture: Arc<Texture>,
+    pub tally: crate::accounting::Tally,
 }
 
 object!(
@@ -68,6 +69,7 @@ pub unsafe fn create(
     Ok(TextureView {
         name,
         device: device.clone(),
+        tally: crate::accounting::Tally::new(device, crate::accounting::Kind::TextureView),
         id,
         texture: texture.clone(),
     })

@@ -8,6 +8,13 @@
 #include "webgpu.h"
 
 /**
+ * The sType of `WGPUShimInstanceBackends`, 0x53480001 (a block of values clear of
+ * the standard's and of other implementations'): set `chain.sType` to
+ * `(WGPUSType)WGPUShimSType_InstanceBackends`.
+ */
+#define WGPUShimSType_InstanceBackends 1397227521
+
+/**
  * Severity of a log record. An integer, not a Rust enum: C may pass any value.
  */
 typedef uint32_t WGPUShimLogLevel;
@@ -17,6 +24,72 @@ typedef uint32_t WGPUShimLogLevel;
  * the call only.
  */
 typedef void (*WGPUShimLogCallback)(WGPUShimLogLevel level, WGPUStringView message, void *userdata);
+
+/**
+ * Every adapter of an instance's backends (`wgpuShimInstanceEnumerateAdapters`).
+ * Owns one reference to each adapter and the array: free both with
+ * `wgpuShimAdapterListFreeMembers` (`wgpuAdapterAddRef` one first to keep it).
+ */
+typedef struct WGPUShimAdapterList {
+  size_t adapterCount;
+  const WGPUAdapter *adapters;
+} WGPUShimAdapterList;
+
+/**
+ * What a device holds now (`wgpuShimDeviceGetUsage`): bytes of GPU memory in its
+ * live buffers and textures, and how many objects of each kind are alive. An object
+ * counts from its creation until its last reference is released (the
+ * application's, or the library's: a texture counts while a view of it lives).
+ * `Destroy` gives a buffer's or texture's memory back at once, and a destroyed or
+ * lost device holds none. Not counted: memory wgpu-core keeps a little longer for a
+ * released buffer that a live bind group or unfinished GPU work still uses. Texture
+ * bytes are an estimate: every mip level and layer at the format's size, times the
+ * sample count.
+ */
+typedef struct WGPUShimDeviceUsage {
+  /**
+   * No chained structs are defined yet: NULL.
+   */
+  WGPUChainedStruct *nextInChain;
+  uint64_t bufferBytes;
+  uint64_t textureBytes;
+  uint64_t buffers;
+  uint64_t textures;
+  uint64_t textureViews;
+  uint64_t samplers;
+  uint64_t bindGroups;
+  uint64_t bindGroupLayouts;
+  uint64_t pipelineLayouts;
+  uint64_t shaderModules;
+  uint64_t computePipelines;
+  uint64_t renderPipelines;
+  uint64_t commandEncoders;
+  uint64_t commandBuffers;
+  uint64_t computePassEncoders;
+  uint64_t renderPassEncoders;
+  uint64_t renderBundleEncoders;
+  uint64_t renderBundles;
+  uint64_t querySets;
+} WGPUShimDeviceUsage;
+
+/**
+ * A set of backends: bits of `WGPUShimBackend_*`.
+ */
+typedef uint64_t WGPUShimBackends;
+
+/**
+ * Chained on `WGPUInstanceDescriptor`: the backends the instance uses. Without it the
+ * environment variable `WEBGPU_SHIM_BACKEND` (or wgpu's `WGPU_BACKEND`) decides, a
+ * comma-separated list of `vulkan`, `gl`, `metal`, `dx12`; without that, Vulkan,
+ * Metal and DX12 (GL is probed only when asked for).
+ */
+typedef struct WGPUShimInstanceBackends {
+  /**
+   * `chain.sType` is `WGPUShimSType_InstanceBackends`.
+   */
+  WGPUChainedStruct chain;
+  WGPUShimBackends backends;
+} WGPUShimInstanceBackends;
 
 #define WGPUShimLogLevel_Off 0
 
@@ -29,6 +102,23 @@ typedef void (*WGPUShimLogCallback)(WGPUShimLogLevel level, WGPUStringView messa
 #define WGPUShimLogLevel_Debug 4
 
 #define WGPUShimLogLevel_Trace 5
+
+/**
+ * Let the library choose: Vulkan, Metal or DX12, whichever the platform has (or what
+ * the environment variable `WEBGPU_SHIM_BACKEND` says).
+ */
+#define WGPUShimBackend_Default 0
+
+#define WGPUShimBackend_Vulkan (1 << 0)
+
+/**
+ * OpenGL / OpenGL ES (EGL on Linux), a downlevel backend.
+ */
+#define WGPUShimBackend_GL (1 << 1)
+
+#define WGPUShimBackend_Metal (1 << 2)
+
+#define WGPUShimBackend_DX12 (1 << 3)
 
 #ifdef __cplusplus
 extern "C" {
@@ -52,6 +142,36 @@ WGPUStringView wgpuShimGetVersionString(void);
  * debug, trace).
  */
 void wgpuShimSetLogCallback(WGPUShimLogCallback callback, WGPUShimLogLevel level, void *userdata);
+
+/**
+ * Fills `list` with every adapter the instance's backends offer, not only the one
+ * `wgpuInstanceRequestAdapter` would pick, for hosts with several GPUs. Returns
+ * `WGPUStatus_Error` (and an empty list) for a NULL or stale instance or a NULL list.
+ *
+ * # Safety
+ * `list` is NULL or points to a writable `WGPUShimAdapterList`.
+ */
+WGPUStatus wgpuShimInstanceEnumerateAdapters(WGPUInstance instance,
+                                             struct WGPUShimAdapterList *list);
+
+/**
+ * Releases the adapters a `WGPUShimAdapterList` holds and frees its array.
+ *
+ * # Safety
+ * `list` was filled by `wgpuShimInstanceEnumerateAdapters` and not freed before (an
+ * all-zero list is also fine).
+ */
+void wgpuShimAdapterListFreeMembers(struct WGPUShimAdapterList list);
+
+/**
+ * Fills `usage` with what `device` holds now; callable at any time, from any
+ * thread. `WGPUStatus_Error` for a NULL or stale device, a NULL `usage` or a
+ * non-NULL `nextInChain`.
+ *
+ * # Safety
+ * `usage` is NULL or points to a writable `WGPUShimDeviceUsage`.
+ */
+WGPUStatus wgpuShimDeviceGetUsage(WGPUDevice device, struct WGPUShimDeviceUsage *usage);
 
 #ifdef __cplusplus
 }  // extern "C"
