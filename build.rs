@@ -1552,7 +1552,7 @@ impl Api {
                 }
             }
             if st.free_members {
-                writeln!(h, "\n    // Owns what the library wrote into it: freed by wgpu{n}FreeMembers.\n    {n}() = default;\n    ~{n}() {{ FreeMembers(); }}\n    {n}(const {n}&) = delete;\n    {n}& operator=(const {n}&) = delete;\n    {n}({n}&& other) noexcept {{ Swap(other); }}\n    {n}& operator=({n}&& other) noexcept {{\n        if (this != &other) {{\n            FreeMembers();\n            *this = {n}();\n            Swap(other);\n        }}\n        return *this;\n    }}\n\n  private:\n    void FreeMembers() {{ wgpu{n}FreeMembers(*reinterpret_cast<WGPU{n} *>(this)); }}\n    void Swap({n}& other) noexcept {{\n        alignas({n}) unsigned char tmp[sizeof({n})];\n        std::memcpy(tmp, static_cast<void *>(this), sizeof({n}));\n        std::memcpy(static_cast<void *>(this), static_cast<void *>(&other), sizeof({n}));\n        std::memcpy(static_cast<void *>(&other), tmp, sizeof({n}));\n    }}").unwrap();
+                writeln!(h, "\n    // Owns what the library wrote into it: freed by wgpu{n}FreeMembers.\n    {n}() = default;\n    ~{n}() {{ FreeMembers(); }}\n    {n}(const {n}&) = delete;\n    {n}& operator=(const {n}&) = delete;\n    {n}({n}&& other) noexcept {{ Swap(other); }}\n    // The moved-from struct takes this one's old members, and frees them.\n    {n}& operator=({n}&& other) noexcept {{\n        if (this != &other) Swap(other);\n        return *this;\n    }}\n\n  private:\n    void FreeMembers() {{ wgpu{n}FreeMembers(*reinterpret_cast<WGPU{n} *>(this)); }}\n    void Swap({n}& other) noexcept {{\n        alignas({n}) unsigned char tmp[sizeof({n})];\n        std::memcpy(tmp, static_cast<void *>(this), sizeof({n}));\n        std::memcpy(static_cast<void *>(this), static_cast<void *>(&other), sizeof({n}));\n        std::memcpy(static_cast<void *>(&other), tmp, sizeof({n}));\n    }}").unwrap();
             }
             h.push_str("};\n\n");
             let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
@@ -1894,6 +1894,7 @@ struct StringView {
     constexpr StringView(char const * d) : data(d), length(WGPU_STRLEN) {}
     constexpr StringView(std::nullptr_t) {}
     constexpr StringView(std::string_view s) : data(s.data()), length(s.size()) {}
+    constexpr StringView(WGPUStringView s) : data(s.data), length(s.length) {}
     bool IsUndefined() const { return data == nullptr && length == WGPU_STRLEN; }
     operator std::string_view() const {
         if (length == WGPU_STRLEN) {

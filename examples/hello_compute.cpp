@@ -41,7 +41,7 @@ int main() {
     deviceDesc.SetUncapturedErrorCallback(
         [](const wgpu::Device&, wgpu::ErrorType type, wgpu::StringView message) {
             std::string_view m = message;
-            std::fprintf(stderr, "error %d: %.*s\n", int(type), int(m.size()), m.data());
+            std::fprintf(stderr, "uncaptured error %d: %.*s\n", int(type), int(m.size()), m.data());
         });
     wgpu::Device device;
     instance.WaitAny(adapter.RequestDevice(&deviceDesc, wgpu::CallbackMode::WaitAnyOnly,

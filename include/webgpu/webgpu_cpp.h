@@ -736,6 +736,7 @@ struct StringView {
     constexpr StringView(char const * d) : data(d), length(WGPU_STRLEN) {}
     constexpr StringView(std::nullptr_t) {}
     constexpr StringView(std::string_view s) : data(s.data()), length(s.size()) {}
+    constexpr StringView(WGPUStringView s) : data(s.data), length(s.length) {}
     bool IsUndefined() const { return data == nullptr && length == WGPU_STRLEN; }
     operator std::string_view() const {
         if (length == WGPU_STRLEN) {
@@ -1499,12 +1500,9 @@ struct AdapterInfo {
     AdapterInfo(const AdapterInfo&) = delete;
     AdapterInfo& operator=(const AdapterInfo&) = delete;
     AdapterInfo(AdapterInfo&& other) noexcept { Swap(other); }
+    // The moved-from struct takes this one's old members, and frees them.
     AdapterInfo& operator=(AdapterInfo&& other) noexcept {
-        if (this != &other) {
-            FreeMembers();
-            *this = AdapterInfo();
-            Swap(other);
-        }
+        if (this != &other) Swap(other);
         return *this;
     }
 
@@ -2002,12 +2000,9 @@ struct SupportedFeatures {
     SupportedFeatures(const SupportedFeatures&) = delete;
     SupportedFeatures& operator=(const SupportedFeatures&) = delete;
     SupportedFeatures(SupportedFeatures&& other) noexcept { Swap(other); }
+    // The moved-from struct takes this one's old members, and frees them.
     SupportedFeatures& operator=(SupportedFeatures&& other) noexcept {
-        if (this != &other) {
-            FreeMembers();
-            *this = SupportedFeatures();
-            Swap(other);
-        }
+        if (this != &other) Swap(other);
         return *this;
     }
 
@@ -2031,12 +2026,9 @@ struct SupportedInstanceFeatures {
     SupportedInstanceFeatures(const SupportedInstanceFeatures&) = delete;
     SupportedInstanceFeatures& operator=(const SupportedInstanceFeatures&) = delete;
     SupportedInstanceFeatures(SupportedInstanceFeatures&& other) noexcept { Swap(other); }
+    // The moved-from struct takes this one's old members, and frees them.
     SupportedInstanceFeatures& operator=(SupportedInstanceFeatures&& other) noexcept {
-        if (this != &other) {
-            FreeMembers();
-            *this = SupportedInstanceFeatures();
-            Swap(other);
-        }
+        if (this != &other) Swap(other);
         return *this;
     }
 
@@ -2060,12 +2052,9 @@ struct SupportedWGSLLanguageFeatures {
     SupportedWGSLLanguageFeatures(const SupportedWGSLLanguageFeatures&) = delete;
     SupportedWGSLLanguageFeatures& operator=(const SupportedWGSLLanguageFeatures&) = delete;
     SupportedWGSLLanguageFeatures(SupportedWGSLLanguageFeatures&& other) noexcept { Swap(other); }
+    // The moved-from struct takes this one's old members, and frees them.
     SupportedWGSLLanguageFeatures& operator=(SupportedWGSLLanguageFeatures&& other) noexcept {
-        if (this != &other) {
-            FreeMembers();
-            *this = SupportedWGSLLanguageFeatures();
-            Swap(other);
-        }
+        if (this != &other) Swap(other);
         return *this;
     }
 
@@ -2095,12 +2084,9 @@ struct SurfaceCapabilities {
     SurfaceCapabilities(const SurfaceCapabilities&) = delete;
     SurfaceCapabilities& operator=(const SurfaceCapabilities&) = delete;
     SurfaceCapabilities(SurfaceCapabilities&& other) noexcept { Swap(other); }
+    // The moved-from struct takes this one's old members, and frees them.
     SurfaceCapabilities& operator=(SurfaceCapabilities&& other) noexcept {
-        if (this != &other) {
-            FreeMembers();
-            *this = SurfaceCapabilities();
-            Swap(other);
-        }
+        if (this != &other) Swap(other);
         return *this;
     }
 
