@@ -3,7 +3,9 @@
  * one wait every peer supports. Prints one line per figure, `name value unit`, and
  * checks every result the GPU computes before it trusts the timing.
  *
- * Usage: bench [--quick] [--big]   (--big adds the 4096^3 matmul) */
+ * Usage: bench [--quick] [--big] [--only NAME]   (--big adds the 4096^3 matmul;
+ * --only runs one benchmark: roundtrip, encode, churn, bandwidth, pipeline, matmul,
+ * scaling, e.g. under a profiler) */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <pthread.h>
@@ -21,6 +23,9 @@ static WGPUAdapter adapter;
 static WGPUDevice device;
 static WGPUQueue queue;
 static int quick;
+static const char *only;
+/* Whether the benchmark `name` runs (all do, unless --only names another). */
+static int wanted(const char *name) { return !only || !strcmp(only, name); }
 
 static double now(void) {
     struct timespec ts;
@@ -467,6 +472,7 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--quick")) quick = 1;
         if (!strcmp(argv[i], "--big")) big = 1;
+        if (!strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
     }
     instance = wgpuCreateInstance(NULL);
     if (!instance) fail("no instance");
@@ -497,14 +503,14 @@ int main(int argc, char **argv) {
     if (!device) fail("no device");
     queue = wgpuDeviceGetQueue(device);
 
-    bench_roundtrip();
-    bench_encode();
-    bench_churn();
-    bench_bandwidth();
-    bench_pipeline();
-    bench_matmul(1024);
-    if (big) bench_matmul(4096);
-    bench_scaling();
+    if (wanted("roundtrip")) bench_roundtrip();
+    if (wanted("encode")) bench_encode();
+    if (wanted("churn")) bench_churn();
+    if (wanted("bandwidth")) bench_bandwidth();
+    if (wanted("pipeline")) bench_pipeline();
+    if (wanted("matmul")) bench_matmul(1024);
+    if (wanted("matmul") && big) bench_matmul(4096);
+    if (wanted("scaling")) bench_scaling();
     fflush(stdout);
     /* Peers differ in what they free at exit; the figures are out, so leave. */
     _exit(0);

@@ -48,7 +48,14 @@ impl Ctx {
         id
     }
 
-    fn pipeline(&self, code: &str) -> (ComputePipelineId, BindGroupLayoutId, wgc::id::ShaderModuleId) {
+    fn pipeline(
+        &self,
+        code: &str,
+    ) -> (
+        ComputePipelineId,
+        BindGroupLayoutId,
+        wgc::id::ShaderModuleId,
+    ) {
         let (m, e) = self.g.device_create_shader_module(
             self.device,
             &wgc::pipeline::ShaderModuleDescriptor {
@@ -83,11 +90,13 @@ impl Ctx {
     fn bind(&self, layout: BindGroupLayoutId, buffer: BufferId) -> wgc::id::BindGroupId {
         let entries = [wgc::binding_model::BindGroupEntry {
             binding: 0,
-            resource: wgc::binding_model::BindingResource::Buffer(wgc::binding_model::BufferBinding {
-                buffer,
-                offset: 0,
-                size: None,
-            }),
+            resource: wgc::binding_model::BindingResource::Buffer(
+                wgc::binding_model::BufferBinding {
+                    buffer,
+                    offset: 0,
+                    size: None,
+                },
+            ),
         }];
         let desc = wgc::binding_model::BindGroupDescriptor {
             label: None,
@@ -100,17 +109,19 @@ impl Ctx {
     }
 
     fn encoder(&self) -> wgc::id::CommandEncoderId {
-        let (id, e) = self
-            .g
-            .device_create_command_encoder(self.device, &wgt::CommandEncoderDescriptor { label: None }, None);
+        let (id, e) = self.g.device_create_command_encoder(
+            self.device,
+            &wgt::CommandEncoderDescriptor { label: None },
+            None,
+        );
         assert!(e.is_none());
         id
     }
 
     fn submit(&self, enc: wgc::id::CommandEncoderId) {
-        let (cb, e) = self
-            .g
-            .command_encoder_finish(enc, &wgt::CommandBufferDescriptor { label: None }, None);
+        let (cb, e) =
+            self.g
+                .command_encoder_finish(enc, &wgt::CommandBufferDescriptor { label: None }, None);
         assert!(e.is_none());
         self.g.queue_submit(self.queue, &[cb]).unwrap();
         self.g.command_buffer_drop(cb);
@@ -135,15 +146,29 @@ impl Ctx {
     }
 
     fn mapped<'a, T>(&self, buffer: BufferId, size: u64) -> &'a [T] {
-        let (ptr, _) = self.g.buffer_get_mapped_range(buffer, 0, Some(size)).unwrap();
-        unsafe { std::slice::from_raw_parts(ptr.as_ptr() as *const T, size as usize / std::mem::size_of::<T>()) }
+        let (ptr, _) = self
+            .g
+            .buffer_get_mapped_range(buffer, 0, Some(size))
+            .unwrap();
+        unsafe {
+            std::slice::from_raw_parts(
+                ptr.as_ptr() as *const T,
+                size as usize / std::mem::size_of::<T>(),
+            )
+        }
     }
 }
 
 fn roundtrip(c: &Ctx, quick: bool) {
     let (p, l, _) = c.pipeline(SEED);
-    let storage = c.buffer(16, wgt::BufferUsages::STORAGE | wgt::BufferUsages::COPY_SRC | wgt::BufferUsages::COPY_DST);
-    let readback = c.buffer(16, wgt::BufferUsages::MAP_READ | wgt::BufferUsages::COPY_DST);
+    let storage = c.buffer(
+        16,
+        wgt::BufferUsages::STORAGE | wgt::BufferUsages::COPY_SRC | wgt::BufferUsages::COPY_DST,
+    );
+    let readback = c.buffer(
+        16,
+        wgt::BufferUsages::MAP_READ | wgt::BufferUsages::COPY_DST,
+    );
     let g = c.bind(l, storage);
     let iters = if quick { 200 } else { 2000 };
     let mut t = Vec::new();
@@ -156,10 +181,13 @@ fn roundtrip(c: &Ctx, quick: bool) {
         let (mut pass, e) = c.g.command_encoder_begin_compute_pass(enc, &PASS);
         assert!(e.is_none());
         c.g.compute_pass_set_pipeline(&mut pass, p).unwrap();
-        c.g.compute_pass_set_bind_group(&mut pass, 0, Some(g), &[]).unwrap();
-        c.g.compute_pass_dispatch_workgroups(&mut pass, 4, 1, 1).unwrap();
+        c.g.compute_pass_set_bind_group(&mut pass, 0, Some(g), &[])
+            .unwrap();
+        c.g.compute_pass_dispatch_workgroups(&mut pass, 4, 1, 1)
+            .unwrap();
         c.g.compute_pass_end(&mut pass).unwrap();
-        c.g.command_encoder_copy_buffer_to_buffer(enc, storage, 0, readback, 0, Some(16)).unwrap();
+        c.g.command_encoder_copy_buffer_to_buffer(enc, storage, 0, readback, 0, Some(16))
+            .unwrap();
         c.submit(enc);
         c.map_read(readback, 16);
         let out: &[f32] = c.mapped(readback, 16);
@@ -185,11 +213,14 @@ fn encode(c: &Ctx, quick: bool) {
         let (mut pass, _) = c.g.command_encoder_begin_compute_pass(enc, &PASS);
         c.g.compute_pass_set_pipeline(&mut pass, p).unwrap();
         for i in 0..n {
-            c.g.compute_pass_set_bind_group(&mut pass, 0, Some(g[i & 1]), &[]).unwrap();
-            c.g.compute_pass_dispatch_workgroups(&mut pass, 1, 1, 1).unwrap();
+            c.g.compute_pass_set_bind_group(&mut pass, 0, Some(g[i & 1]), &[])
+                .unwrap();
+            c.g.compute_pass_dispatch_workgroups(&mut pass, 1, 1, 1)
+                .unwrap();
         }
         c.g.compute_pass_end(&mut pass).unwrap();
-        let (cb, e) = c.g.command_encoder_finish(enc, &wgt::CommandBufferDescriptor { label: None }, None);
+        let (cb, e) =
+            c.g.command_encoder_finish(enc, &wgt::CommandBufferDescriptor { label: None }, None);
         assert!(e.is_none());
         let t1 = Instant::now();
         c.g.queue_submit(c.queue, &[cb]).unwrap();
@@ -200,7 +231,8 @@ fn encode(c: &Ctx, quick: bool) {
         st.push((t2 - t1).as_secs_f64() / n as f64);
         let rb = c.buffer(4, wgt::BufferUsages::MAP_READ | wgt::BufferUsages::COPY_DST);
         let e2 = c.encoder();
-        c.g.command_encoder_copy_buffer_to_buffer(e2, storage[0], 0, rb, 0, Some(4)).unwrap();
+        c.g.command_encoder_copy_buffer_to_buffer(e2, storage[0], 0, rb, 0, Some(4))
+            .unwrap();
         c.submit(e2);
         c.map_read(rb, 4);
         c.g.buffer_unmap(rb).unwrap();
@@ -236,14 +268,21 @@ fn bandwidth(c: &Ctx, quick: bool) {
         .flat_map(|i| ((i as u32).wrapping_mul(2654435761)).to_le_bytes())
         .collect();
     let mut back = vec![0u8; size as usize];
-    let gpu = c.buffer(size, wgt::BufferUsages::COPY_DST | wgt::BufferUsages::COPY_SRC);
-    let rb = c.buffer(size, wgt::BufferUsages::MAP_READ | wgt::BufferUsages::COPY_DST);
+    let gpu = c.buffer(
+        size,
+        wgt::BufferUsages::COPY_DST | wgt::BufferUsages::COPY_SRC,
+    );
+    let rb = c.buffer(
+        size,
+        wgt::BufferUsages::MAP_READ | wgt::BufferUsages::COPY_DST,
+    );
     let mut t = Vec::new();
     for _ in 0..if quick { 2 } else { 5 } {
         let t0 = Instant::now();
         c.g.queue_write_buffer(c.queue, gpu, 0, &data).unwrap();
         let enc = c.encoder();
-        c.g.command_encoder_copy_buffer_to_buffer(enc, gpu, 0, rb, 0, Some(size)).unwrap();
+        c.g.command_encoder_copy_buffer_to_buffer(enc, gpu, 0, rb, 0, Some(size))
+            .unwrap();
         c.submit(enc);
         c.map_read(rb, size);
         back.copy_from_slice(c.mapped::<u8>(rb, size));
@@ -251,11 +290,15 @@ fn bandwidth(c: &Ctx, quick: bool) {
         t.push(t0.elapsed().as_secs_f64());
         assert!(back == data);
     }
-    println!("bandwidth_64MiB {:.2} GB/s", 2.0 * size as f64 / median(t) / 1e9);
+    println!(
+        "bandwidth_64MiB {:.2} GB/s",
+        2.0 * size as f64 / median(t) / 1e9
+    );
 }
 
 fn pipeline_creation(c: &Ctx, quick: bool) {
-    let mut src = String::from("@group(0) @binding(0) var<storage, read_write> data: array<f32>;\n");
+    let mut src =
+        String::from("@group(0) @binding(0) var<storage, read_write> data: array<f32>;\n");
     for f in 0..32 {
         src += &format!(
             "fn step{f}(x: f32, i: u32) -> f32 {{\n    var acc = x * {}.0 + 1.0;\n    for (var k = 0u; k < (i % 7u) + 1u; k = k + 1u) {{ acc = acc * 0.5 + f32(k); }}\n    if (acc > 100.0) {{ acc = sqrt(acc); }} else {{ acc = acc + sin(x); }}\n    return acc;\n}}\n",
@@ -297,11 +340,17 @@ fn scaling(c: &Arc<Ctx>, quick: bool) {
                         let (mut pass, _) = c.g.command_encoder_begin_compute_pass(enc, &PASS);
                         c.g.compute_pass_set_pipeline(&mut pass, p).unwrap();
                         for _ in 0..per_thread {
-                            c.g.compute_pass_set_bind_group(&mut pass, 0, Some(g), &[]).unwrap();
-                            c.g.compute_pass_dispatch_workgroups(&mut pass, 1, 1, 1).unwrap();
+                            c.g.compute_pass_set_bind_group(&mut pass, 0, Some(g), &[])
+                                .unwrap();
+                            c.g.compute_pass_dispatch_workgroups(&mut pass, 1, 1, 1)
+                                .unwrap();
                         }
                         c.g.compute_pass_end(&mut pass).unwrap();
-                        let (cb, _) = c.g.command_encoder_finish(enc, &wgt::CommandBufferDescriptor { label: None }, None);
+                        let (cb, _) = c.g.command_encoder_finish(
+                            enc,
+                            &wgt::CommandBufferDescriptor { label: None },
+                            None,
+                        );
                         (cb, enc)
                     })
                 })
@@ -328,18 +377,39 @@ fn main() {
         power_preference: wgt::PowerPreference::HighPerformance,
         ..Default::default()
     };
-    let adapter = g.request_adapter(&options, wgt::Backends::PRIMARY, None).expect("an adapter");
+    let adapter = g
+        .request_adapter(&options, wgt::Backends::PRIMARY, None)
+        .expect("an adapter");
     let info = g.adapter_get_info(adapter);
     println!("adapter {} backend {:?}", info.name, info.backend);
     let (device, queue) = g
         .adapter_request_device(adapter, &wgt::DeviceDescriptor::default(), None, None)
         .expect("a device");
     let c = Arc::new(Ctx { g, device, queue });
-    roundtrip(&c, quick);
-    encode(&c, quick);
-    churn(&c, quick);
-    bandwidth(&c, quick);
-    pipeline_creation(&c, quick);
-    scaling(&c, quick);
+    // `--only NAME` runs one benchmark, as bench.c's does.
+    let args: Vec<String> = std::env::args().collect();
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1));
+    let wanted = |name: &str| only.is_none_or(|o| o == name);
+    if wanted("roundtrip") {
+        roundtrip(&c, quick);
+    }
+    if wanted("encode") {
+        encode(&c, quick);
+    }
+    if wanted("churn") {
+        churn(&c, quick);
+    }
+    if wanted("bandwidth") {
+        bandwidth(&c, quick);
+    }
+    if wanted("pipeline") {
+        pipeline_creation(&c, quick);
+    }
+    if wanted("scaling") {
+        scaling(&c, quick);
+    }
     std::process::exit(0);
 }
