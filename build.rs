@@ -1467,7 +1467,7 @@ impl Api {
             let n = pascal(&cb.name);
             writeln!(
                 h,
-                "struct {n}CallbackInfo {{\n    ChainedStruct * nextInChain = nullptr;"
+                "struct {n}CallbackInfo {{\n    ChainedStruct const * nextInChain = nullptr;"
             )
             .unwrap();
             let mut fields = vec!["nextInChain"];
@@ -1532,7 +1532,7 @@ impl Api {
                 StructKind::Extensible => {
                     writeln!(
                         h,
-                        "struct {n} {{\n    ChainedStruct * nextInChain = nullptr;"
+                        "struct {n} {{\n    ChainedStruct const * nextInChain = nullptr;"
                     )
                     .unwrap();
                     fields.insert(0, "nextInChain".into());
@@ -1906,7 +1906,7 @@ struct StringView {
 };
 
 struct ChainedStruct {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     SType sType = SType(0u);
 };
 

@@ -748,7 +748,7 @@ struct StringView {
 };
 
 struct ChainedStruct {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     SType sType = SType(0u);
 };
 
@@ -1403,7 +1403,7 @@ inline Bool HasInstanceFeature(InstanceFeatureName feature);
 inline Proc GetProcAddress(StringView const& procName);
 
 struct BufferMapCallbackInfo {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     CallbackMode mode = {};
     WGPUBufferMapCallback callback = nullptr;
     void * userdata1 = nullptr;
@@ -1411,7 +1411,7 @@ struct BufferMapCallbackInfo {
 };
 
 struct CompilationInfoCallbackInfo {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     CallbackMode mode = {};
     WGPUCompilationInfoCallback callback = nullptr;
     void * userdata1 = nullptr;
@@ -1419,7 +1419,7 @@ struct CompilationInfoCallbackInfo {
 };
 
 struct CreateComputePipelineAsyncCallbackInfo {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     CallbackMode mode = {};
     WGPUCreateComputePipelineAsyncCallback callback = nullptr;
     void * userdata1 = nullptr;
@@ -1427,7 +1427,7 @@ struct CreateComputePipelineAsyncCallbackInfo {
 };
 
 struct CreateRenderPipelineAsyncCallbackInfo {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     CallbackMode mode = {};
     WGPUCreateRenderPipelineAsyncCallback callback = nullptr;
     void * userdata1 = nullptr;
@@ -1435,7 +1435,7 @@ struct CreateRenderPipelineAsyncCallbackInfo {
 };
 
 struct DeviceLostCallbackInfo {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     CallbackMode mode = {};
     WGPUDeviceLostCallback callback = nullptr;
     void * userdata1 = nullptr;
@@ -1443,7 +1443,7 @@ struct DeviceLostCallbackInfo {
 };
 
 struct PopErrorScopeCallbackInfo {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     CallbackMode mode = {};
     WGPUPopErrorScopeCallback callback = nullptr;
     void * userdata1 = nullptr;
@@ -1451,7 +1451,7 @@ struct PopErrorScopeCallbackInfo {
 };
 
 struct QueueWorkDoneCallbackInfo {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     CallbackMode mode = {};
     WGPUQueueWorkDoneCallback callback = nullptr;
     void * userdata1 = nullptr;
@@ -1459,7 +1459,7 @@ struct QueueWorkDoneCallbackInfo {
 };
 
 struct RequestAdapterCallbackInfo {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     CallbackMode mode = {};
     WGPURequestAdapterCallback callback = nullptr;
     void * userdata1 = nullptr;
@@ -1467,7 +1467,7 @@ struct RequestAdapterCallbackInfo {
 };
 
 struct RequestDeviceCallbackInfo {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     CallbackMode mode = {};
     WGPURequestDeviceCallback callback = nullptr;
     void * userdata1 = nullptr;
@@ -1475,14 +1475,14 @@ struct RequestDeviceCallbackInfo {
 };
 
 struct UncapturedErrorCallbackInfo {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     WGPUUncapturedErrorCallback callback = nullptr;
     void * userdata1 = nullptr;
     void * userdata2 = nullptr;
 };
 
 struct AdapterInfo {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView vendor = {};
     StringView architecture = {};
     StringView device = {};
@@ -1517,7 +1517,7 @@ struct AdapterInfo {
 };
 
 struct BindGroupEntry {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     uint32_t binding = 0;
     Buffer buffer = nullptr;
     uint64_t offset = 0;
@@ -1527,7 +1527,7 @@ struct BindGroupEntry {
 };
 
 struct BindGroupDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
     BindGroupLayout layout = nullptr;
     size_t entryCount = 0;
@@ -1535,33 +1535,33 @@ struct BindGroupDescriptor {
 };
 
 struct BufferBindingLayout {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     BufferBindingType type = BufferBindingType::BindingNotUsed;
     Bool hasDynamicOffset = false;
     uint64_t minBindingSize = 0;
 };
 
 struct SamplerBindingLayout {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     SamplerBindingType type = SamplerBindingType::BindingNotUsed;
 };
 
 struct TextureBindingLayout {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     TextureSampleType sampleType = TextureSampleType::BindingNotUsed;
     TextureViewDimension viewDimension = TextureViewDimension::Undefined;
     Bool multisampled = false;
 };
 
 struct StorageTextureBindingLayout {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StorageTextureAccess access = StorageTextureAccess::BindingNotUsed;
     TextureFormat format = TextureFormat::Undefined;
     TextureViewDimension viewDimension = TextureViewDimension::Undefined;
 };
 
 struct BindGroupLayoutEntry {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     uint32_t binding = 0;
     ShaderStage visibility = ShaderStage::None;
     uint32_t bindingArraySize = 0;
@@ -1572,7 +1572,7 @@ struct BindGroupLayoutEntry {
 };
 
 struct BindGroupLayoutDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
     size_t entryCount = 0;
     BindGroupLayoutEntry const * entries = nullptr;
@@ -1590,7 +1590,7 @@ struct BlendState {
 };
 
 struct BufferDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
     BufferUsage usage = BufferUsage::None;
     uint64_t size = 0;
@@ -1605,19 +1605,19 @@ struct Color {
 };
 
 struct ColorTargetState {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     TextureFormat format = TextureFormat::Undefined;
     BlendState const * blend = nullptr;
     ColorWriteMask writeMask = ColorWriteMask::All;
 };
 
 struct CommandBufferDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
 };
 
 struct CommandEncoderDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
 };
 
@@ -1631,7 +1631,7 @@ struct CompatibilityModeLimits : ChainedStruct {
 };
 
 struct CompilationMessage {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView message = {};
     CompilationMessageType type = {};
     uint64_t lineNum = 0;
@@ -1641,32 +1641,32 @@ struct CompilationMessage {
 };
 
 struct CompilationInfo {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     size_t messageCount = 0;
     CompilationMessage const * messages = nullptr;
 };
 
 struct PassTimestampWrites {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     QuerySet querySet = nullptr;
     uint32_t beginningOfPassWriteIndex = WGPU_QUERY_SET_INDEX_UNDEFINED;
     uint32_t endOfPassWriteIndex = WGPU_QUERY_SET_INDEX_UNDEFINED;
 };
 
 struct ComputePassDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
     PassTimestampWrites const * timestampWrites = nullptr;
 };
 
 struct ConstantEntry {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView key = {};
     double value = 0.0;
 };
 
 struct ComputeState {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     ShaderModule module = nullptr;
     StringView entryPoint = {};
     size_t constantCount = 0;
@@ -1674,7 +1674,7 @@ struct ComputeState {
 };
 
 struct ComputePipelineDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
     PipelineLayout layout = nullptr;
     ComputeState compute = {};
@@ -1688,7 +1688,7 @@ struct StencilFaceState {
 };
 
 struct DepthStencilState {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     TextureFormat format = TextureFormat::Undefined;
     OptionalBool depthWriteEnabled = OptionalBool::False;
     CompareFunction depthCompare = CompareFunction::Undefined;
@@ -1702,7 +1702,7 @@ struct DepthStencilState {
 };
 
 struct Limits {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     uint32_t maxTextureDimension1D = WGPU_LIMIT_U32_UNDEFINED;
     uint32_t maxTextureDimension2D = WGPU_LIMIT_U32_UNDEFINED;
     uint32_t maxTextureDimension3D = WGPU_LIMIT_U32_UNDEFINED;
@@ -1738,12 +1738,12 @@ struct Limits {
 };
 
 struct QueueDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
 };
 
 struct DeviceDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
     size_t requiredFeatureCount = 0;
     FeatureName const * requiredFeatures = nullptr;
@@ -1784,7 +1784,7 @@ struct ExternalTextureBindingLayout : ChainedStruct {
 };
 
 struct FragmentState {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     ShaderModule module = nullptr;
     StringView entryPoint = {};
     size_t constantCount = 0;
@@ -1803,19 +1803,19 @@ struct FutureWaitInfo {
 };
 
 struct InstanceLimits {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     size_t timedWaitAnyMaxCount = 0;
 };
 
 struct InstanceDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     size_t requiredFeatureCount = 0;
     InstanceFeatureName const * requiredFeatures = nullptr;
     InstanceLimits const * requiredLimits = nullptr;
 };
 
 struct MultisampleState {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     uint32_t count = 1;
     uint32_t mask = 0xFFFFFFFF;
     Bool alphaToCoverageEnabled = false;
@@ -1828,7 +1828,7 @@ struct Origin3D {
 };
 
 struct PipelineLayoutDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
     size_t bindGroupLayoutCount = 0;
     BindGroupLayout const * bindGroupLayouts = nullptr;
@@ -1836,7 +1836,7 @@ struct PipelineLayoutDescriptor {
 };
 
 struct PrimitiveState {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     PrimitiveTopology topology = PrimitiveTopology::Undefined;
     IndexFormat stripIndexFormat = IndexFormat::Undefined;
     FrontFace frontFace = FrontFace::Undefined;
@@ -1845,19 +1845,19 @@ struct PrimitiveState {
 };
 
 struct QuerySetDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
     QueryType type = {};
     uint32_t count = 0;
 };
 
 struct RenderBundleDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
 };
 
 struct RenderBundleEncoderDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
     size_t colorFormatCount = 0;
     TextureFormat const * colorFormats = nullptr;
@@ -1868,7 +1868,7 @@ struct RenderBundleEncoderDescriptor {
 };
 
 struct RenderPassColorAttachment {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     TextureView view = nullptr;
     uint32_t depthSlice = WGPU_DEPTH_SLICE_UNDEFINED;
     TextureView resolveTarget = nullptr;
@@ -1878,7 +1878,7 @@ struct RenderPassColorAttachment {
 };
 
 struct RenderPassDepthStencilAttachment {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     TextureView view = nullptr;
     LoadOp depthLoadOp = LoadOp::Undefined;
     StoreOp depthStoreOp = StoreOp::Undefined;
@@ -1891,7 +1891,7 @@ struct RenderPassDepthStencilAttachment {
 };
 
 struct RenderPassDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
     size_t colorAttachmentCount = 0;
     RenderPassColorAttachment const * colorAttachments = nullptr;
@@ -1907,14 +1907,14 @@ struct RenderPassMaxDrawCount : ChainedStruct {
 };
 
 struct VertexAttribute {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     VertexFormat format = {};
     uint64_t offset = 0;
     uint32_t shaderLocation = 0;
 };
 
 struct VertexBufferLayout {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     VertexStepMode stepMode = VertexStepMode::Undefined;
     uint64_t arrayStride = 0;
     size_t attributeCount = 0;
@@ -1922,7 +1922,7 @@ struct VertexBufferLayout {
 };
 
 struct VertexState {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     ShaderModule module = nullptr;
     StringView entryPoint = {};
     size_t constantCount = 0;
@@ -1932,7 +1932,7 @@ struct VertexState {
 };
 
 struct RenderPipelineDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
     PipelineLayout layout = nullptr;
     VertexState vertex = {};
@@ -1943,7 +1943,7 @@ struct RenderPipelineDescriptor {
 };
 
 struct RequestAdapterOptions {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     FeatureLevel featureLevel = FeatureLevel::Undefined;
     PowerPreference powerPreference = PowerPreference::Undefined;
     Bool forceFallbackAdapter = false;
@@ -1958,7 +1958,7 @@ struct RequestAdapterWebXROptions : ChainedStruct {
 };
 
 struct SamplerDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
     AddressMode addressModeU = AddressMode::Undefined;
     AddressMode addressModeV = AddressMode::Undefined;
@@ -1973,7 +1973,7 @@ struct SamplerDescriptor {
 };
 
 struct ShaderModuleDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
 };
 
@@ -2069,7 +2069,7 @@ struct SupportedWGSLLanguageFeatures {
 };
 
 struct SurfaceCapabilities {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     TextureUsage usages = TextureUsage::None;
     size_t formatCount = 0;
     TextureFormat const * formats = nullptr;
@@ -2108,7 +2108,7 @@ struct SurfaceColorManagement : ChainedStruct {
 };
 
 struct SurfaceConfiguration {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     Device device = nullptr;
     TextureFormat format = TextureFormat::Undefined;
     TextureUsage usage = TextureUsage::RenderAttachment;
@@ -2121,7 +2121,7 @@ struct SurfaceConfiguration {
 };
 
 struct SurfaceDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
 };
 
@@ -2166,7 +2166,7 @@ struct SurfaceSourceXlibWindow : ChainedStruct {
 };
 
 struct SurfaceTexture {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     Texture texture = nullptr;
     SurfaceGetCurrentTextureStatus status = {};
 };
@@ -2209,7 +2209,7 @@ struct TextureComponentSwizzleDescriptor : ChainedStruct {
 };
 
 struct TextureDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
     TextureUsage usage = TextureUsage::None;
     TextureDimension dimension = TextureDimension::Undefined;
@@ -2222,7 +2222,7 @@ struct TextureDescriptor {
 };
 
 struct TextureViewDescriptor {
-    ChainedStruct * nextInChain = nullptr;
+    ChainedStruct const * nextInChain = nullptr;
     StringView label = {};
     TextureFormat format = TextureFormat::Undefined;
     TextureViewDimension dimension = TextureViewDimension::Undefined;
