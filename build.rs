@@ -1701,6 +1701,7 @@ impl Api {
         fn_params.push("T userdata".into());
         writeln!(h, "{indent}/// Calls `callback({})` once, when the operation completes.\n{indent}template <typename L>\n{indent}{stat}{ret} {method}({}){konst};", cpp_types.join(", "), lambda_params.join(", ")).unwrap();
         writeln!(h, "{indent}template <typename F, typename T, typename Cb = void({}, T), typename = std::enable_if_t<std::is_convertible_v<F, Cb *>>>\n{indent}{stat}{ret} {method}({}){konst};", cpp_types.join(", "), fn_params.join(", ")).unwrap();
+        let trampoline_params = self.cpp_trampoline_params(cb);
         let mut call_info = head_call.to_vec();
         call_info.push("info".into());
         let c_call = format!("{}({})", f.c_name, call_info.join(", "));
@@ -1715,7 +1716,7 @@ impl Api {
             "{}{method}({}){konst} {{\n    WGPU{n}CallbackInfo info = {{}};\n    info.mode = static_cast<WGPUCallbackMode>(callbackMode);\n    info.callback = []({}) {{\n        std::unique_ptr<L> lambda(static_cast<L *>(userdata1));\n        (void)userdata2;\n        (*lambda)({});\n    }};\n    info.userdata1 = new L(std::move(callback));\n    {}\n}}\n",
             template_qual("typename L"),
             lambda_params.join(", "),
-            self.cpp_trampoline_params(cb),
+            trampoline_params,
             conversions.join(", "),
             wrap(c_call.clone())
         )
@@ -1725,7 +1726,7 @@ impl Api {
             "{}{method}({}){konst} {{\n    WGPU{n}CallbackInfo info = {{}};\n    info.mode = static_cast<WGPUCallbackMode>(callbackMode);\n    info.callback = []({}) {{\n        auto cb = reinterpret_cast<Cb *>(userdata1);\n        cb({}, static_cast<T>(userdata2));\n    }};\n    info.userdata1 = reinterpret_cast<void *>(+static_cast<Cb *>(callback));\n    info.userdata2 = reinterpret_cast<void *>(userdata);\n    {}\n}}\n",
             template_qual("typename F, typename T, typename Cb, typename"),
             fn_params.join(", "),
-            self.cpp_trampoline_params(cb),
+            trampoline_params,
             conversions.join(", "),
             wrap(c_call)
         )

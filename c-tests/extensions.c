@@ -14,19 +14,14 @@ static WGPUInstance instance_with_backends(WGPUShimBackends backends) {
     return wgpuCreateInstance(&desc);
 }
 
-static void on_adapter_only(WGPURequestAdapterStatus status, WGPUAdapter adapter, WGPUStringView message, void *u1,
-                            void *u2) {
-    (void)status; (void)message; (void)u2;
-    *(WGPUAdapter *)u1 = adapter;
-}
-
 /* The adapter RequestAdapter picks on `instance`, or NULL. */
 static WGPUAdapter request_adapter(WGPUInstance instance) {
     WGPUAdapter adapter = NULL;
     WGPURequestAdapterCallbackInfo cb = WGPU_REQUEST_ADAPTER_CALLBACK_INFO_INIT;
     cb.mode = WGPUCallbackMode_AllowProcessEvents;
-    cb.callback = on_adapter_only;
+    cb.callback = on_adapter;
     cb.userdata1 = &adapter;
+    futures_expected++;
     wgpuInstanceRequestAdapter(instance, NULL, cb);
     wgpuInstanceProcessEvents(instance);
     return adapter;

@@ -462,15 +462,6 @@ impl<T: Object> Table<T> {
         // state change above succeeds for one release only.
         Ok(Some(unsafe { Arc::from_raw(value) }))
     }
-
-    /// The number of live handles, for tests and accounting.
-    pub fn live_count(&self) -> usize {
-        let len = self.allocator.lock().len;
-        (0..len)
-            .filter_map(|i| self.slot(i))
-            .filter(|s| s.state.load(Ordering::SeqCst) & ALIVE != 0)
-            .count()
-    }
 }
 
 /// Declares the table of an object type and its `Object` impl. Options: `named`
