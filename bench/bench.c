@@ -150,11 +150,14 @@ static void bench_roundtrip(void) {
     WGPUBuffer readback = buffer(16, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst);
     WGPUBindGroup g = bind(l, &storage, 1);
     int iters = quick ? 200 : 2000;
-    double t[2000];
+    /* The whole iteration, then where it goes: WriteBuffer, encoding (to Finish),
+       Submit, waiting for the map, reading and Unmap. */
+    static double t[2000], ph[5][2000];
     for (int i = 0; i < iters; i++) {
         float in[4] = {(float)i, (float)i, (float)i, (float)i};
         double t0 = now();
         wgpuQueueWriteBuffer(queue, storage, 0, in, sizeof in);
+        double t1 = now();
         WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(device, NULL);
         WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(enc, NULL);
         wgpuComputePassEncoderSetPipeline(pass, p);
@@ -163,15 +166,25 @@ static void bench_roundtrip(void) {
         wgpuComputePassEncoderEnd(pass);
         wgpuComputePassEncoderRelease(pass);
         wgpuCommandEncoderCopyBufferToBuffer(enc, storage, 0, readback, 0, 16);
-        submit(enc);
+        WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
+        double t2 = now();
+        wgpuQueueSubmit(queue, 1, &cb);
+        double t3 = now();
+        wgpuCommandBufferRelease(cb);
+        wgpuCommandEncoderRelease(enc);
         map_read(readback, 16);
+        double t4 = now();
         const float *out = wgpuBufferGetConstMappedRange(readback, 0, 16);
         for (int k = 0; k < 4; k++)
             if (!out || out[k] != (float)(i + k)) fail("roundtrip: wrong result");
         wgpuBufferUnmap(readback);
-        t[i] = now() - t0;
+        double t5 = now();
+        t[i] = t5 - t0;
+        ph[0][i] = t1 - t0, ph[1][i] = t2 - t1, ph[2][i] = t3 - t2, ph[3][i] = t4 - t3, ph[4][i] = t5 - t4;
     }
     printf("roundtrip %.2f us\n", median(t, iters) * 1e6);
+    const char *phases[5] = {"write", "encode", "submit", "wait", "read"};
+    for (int k = 0; k < 5; k++) printf("roundtrip.%s %.2f us\n", phases[k], median(ph[k], iters) * 1e6);
     wgpuBindGroupRelease(g);
     wgpuBufferRelease(readback);
     wgpuBufferRelease(storage);
@@ -263,21 +276,31 @@ static void bench_bandwidth(void) {
     WGPUBuffer gpu = buffer(size, WGPUBufferUsage_CopyDst | WGPUBufferUsage_CopySrc);
     WGPUBuffer rb = buffer(size, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst);
     int reps = quick ? 2 : 5;
-    double t[5];
+    /* The whole, then its parts: WriteBuffer, encoding and Submit, waiting for the
+       map, reading the mapped range, Unmap. */
+    double t[5], ph[5][5];
     for (int r = 0; r < reps; r++) {
         double t0 = now();
         wgpuQueueWriteBuffer(queue, gpu, 0, data, size);
+        double t1 = now();
         WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(device, NULL);
         wgpuCommandEncoderCopyBufferToBuffer(enc, gpu, 0, rb, 0, size);
         submit(enc);
+        double t2 = now();
         map_read(rb, size);
+        double t3 = now();
         memcpy(back, wgpuBufferGetConstMappedRange(rb, 0, size), size);
+        double t4 = now();
         wgpuBufferUnmap(rb);
-        t[r] = now() - t0;
+        double t5 = now();
+        t[r] = t5 - t0;
+        ph[0][r] = t1 - t0, ph[1][r] = t2 - t1, ph[2][r] = t3 - t2, ph[3][r] = t4 - t3, ph[4][r] = t5 - t4;
         if (memcmp(back, data, size) != 0) fail("bandwidth: data differs");
     }
     /* Bytes moved: up, and back down. */
     printf("bandwidth_64MiB %.2f GB/s\n", 2.0 * size / median(t, reps) / 1e9);
+    const char *phases[5] = {"write", "submit", "wait", "read", "unmap"};
+    for (int k = 0; k < 5; k++) printf("bandwidth.%s %.3f ms\n", phases[k], median(ph[k], reps) * 1e3);
     wgpuBufferRelease(rb);
     wgpuBufferRelease(gpu);
     free(data);

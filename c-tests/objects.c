@@ -289,6 +289,46 @@ static void timestamps(void) {
     wgpuDeviceRelease(dev);
 }
 
+/* A large WriteBuffer (its staging copy is split over threads) lands whole and in
+   queue order with the writes before and after it, and is validated like any other. */
+static void large_writes(void) {
+    const size_t big = 12u << 20, size = big + 4096;
+    uint32_t *data = malloc(big);
+    for (size_t i = 0; i < big / 4; i++) data[i] = (uint32_t)(i * 2654435761u);
+    WGPUBuffer gpu = make_buffer(&ctx, size, WGPUBufferUsage_CopyDst | WGPUBufferUsage_CopySrc, 0);
+    WGPUBuffer down = make_buffer(&ctx, size, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
+    const uint32_t first[4] = {1, 2, 3, 4}, last[2] = {7, 8};
+    wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+    wgpuQueueWriteBuffer(ctx.queue, gpu, 4096, first, sizeof first);
+    wgpuQueueWriteBuffer(ctx.queue, gpu, 4096, data, big);
+    wgpuQueueWriteBuffer(ctx.queue, gpu, size - sizeof last, last, sizeof last);
+    CHECK(pop_scope(&ctx).type == WGPUErrorType_NoError);
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(ctx.device, NULL);
+    wgpuCommandEncoderCopyBufferToBuffer(enc, gpu, 0, down, 0, size);
+    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
+    wgpuQueueSubmit(ctx.queue, 1, &cb);
+    const uint32_t *back = map_read(&ctx, down, size);
+    CHECK(back != NULL);
+    if (back) {
+        size_t wrong = 0, n = big / 4;
+        for (size_t i = 0; i < 1024; i++) wrong += back[i] != 0;
+        for (size_t i = 0; i + 2 < n; i++) wrong += back[1024 + i] != data[i];
+        wrong += back[1024 + n - 2] != 7 || back[1024 + n - 1] != 8;
+        CHECK(wrong == 0);
+    }
+    wgpuBufferUnmap(down);
+    /* Past the end: nothing is written, and the error says why. */
+    wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+    wgpuQueueWriteBuffer(ctx.queue, gpu, 8192, data, big);
+    ScopeResult r = pop_scope(&ctx);
+    CHECK(r.type == WGPUErrorType_Validation && strstr(r.message, "overrun"));
+    wgpuCommandBufferRelease(cb);
+    wgpuCommandEncoderRelease(enc);
+    wgpuBufferRelease(down);
+    wgpuBufferRelease(gpu);
+    free(data);
+}
+
 int main(void) {
     wgpuShimSetLogCallback(on_log, WGPUShimLogLevel_Error, NULL);
     if (!setup(&ctx)) return 1;
@@ -364,6 +404,7 @@ int main(void) {
 
     immediates();
     timestamps();
+    large_writes();
 
     /* Every object type: AddRef keeps it through one Release; SetLabel validates. */
     /* The instance and adapter have no SetLabel: check them through a call. */

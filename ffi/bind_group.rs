@@ -40,7 +40,8 @@ pub unsafe fn create(
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
     unsafe { conv::no_chain(desc.nextInChain, "WGPUBindGroupDescriptor") }?;
     let layout = desc.layout.id_or_message("layout")?;
-    let mut entries = Vec::new();
+    // On the stack for the usual few entries: this runs at every creation.
+    let mut entries = smallvec::SmallVec::<[wgc::binding_model::BindGroupEntry; 8]>::new();
     for e in unsafe { conv::slice(desc.entries, desc.entryCount, "entries") }? {
         unsafe { conv::no_chain(e.nextInChain, "WGPUBindGroupEntry") }?;
         let what = || format!("entry for binding {}", e.binding);
@@ -85,11 +86,12 @@ pub unsafe fn create(
             resource,
         });
     }
-    let (name, label) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
+    let (name, tag) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
+    let label = tag.label();
     let wgc_desc = wgc::binding_model::BindGroupDescriptor {
         label,
         layout,
-        entries: Cow::Owned(entries),
+        entries: Cow::Borrowed(&entries[..]),
     };
     let (id, error) = device
         .ctx

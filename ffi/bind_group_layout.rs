@@ -45,7 +45,8 @@ pub unsafe fn create(
             conv::bind_group_layout_entry(e)
         })
         .collect::<conv::Result<Vec<_>>>()?;
-    let (name, label) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
+    let (name, tag) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
+    let label = tag.label();
     let wgc_desc = wgc::binding_model::BindGroupLayoutDescriptor {
         label,
         entries: Cow::Owned(entries),

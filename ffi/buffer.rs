@@ -62,7 +62,8 @@ pub unsafe fn create(
     unsafe { conv::no_chain(desc.nextInChain, "WGPUBufferDescriptor") }?;
     let label = unsafe { conv::label(desc.label) }?;
     crate::guard::maybe_test_panic(label.as_deref());
-    let (name, label) = crate::label::Name::new(label);
+    let (name, tag) = crate::label::Name::new(label);
+    let label = tag.label();
     let mapped = conv::bool(desc.mappedAtCreation, "mappedAtCreation")?;
     let wgc_desc = wgt::BufferDescriptor {
         label,

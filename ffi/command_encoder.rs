@@ -42,7 +42,8 @@ pub unsafe fn create(
         }
         None => None,
     };
-    let (name, label) = crate::label::Name::new(label);
+    let (name, tag) = crate::label::Name::new(label);
+    let label = tag.label();
     let (id, error) = device.ctx.global.device_create_command_encoder(
         device.id,
         &wgt::CommandEncoderDescriptor { label },

@@ -55,7 +55,8 @@ pub unsafe fn prepare(
     let module = desc.compute.module.get_or_message("compute.module")?;
     let label = unsafe { conv::label(desc.label) }?;
     crate::guard::maybe_test_panic(label.as_deref());
-    let (name, label) = crate::label::Name::new(label);
+    let (name, tag) = crate::label::Name::new(label);
+    let label = tag.owned_label();
     let entry_point = unsafe { conv::string_view(desc.compute.entryPoint) }?;
     let constants = unsafe { conv::constants(desc.compute.constants, desc.compute.constantCount) }?;
     Ok(Prepared {

@@ -29,16 +29,19 @@ pub struct Name {
 /// Current labels of renamed objects, by serial: (creation label, current label).
 pub type Renames = HashMap<u64, (Box<str>, Box<str>)>;
 
-impl Name {
-    /// A name for a new resource, and the label to give wgpu-core for it.
-    pub fn new(label: Option<Cow<'_, str>>) -> (Name, Option<Cow<'static, str>>) {
-        static NEXT: AtomicU64 = AtomicU64::new(1);
-        let serial = NEXT.fetch_add(1, Ordering::Relaxed);
-        let original: Box<str> = label.as_deref().unwrap_or("").into();
-        // Written by hand: this runs at every object's creation.
-        let mut tagged = String::with_capacity(original.len() + 1 + 20);
-        tagged.push_str(&original);
-        tagged.push(MARK);
+/// The label wgpu-core gets for one resource: its creation label, [`MARK`], its serial.
+/// Short ones (every unlabelled resource's) are built on the stack: this runs at
+/// every creation, and wgpu-core copies the label anyway.
+pub struct Tag {
+    inline: [u8; Tag::INLINE],
+    len: usize,
+    long: String,
+}
+
+impl Tag {
+    const INLINE: usize = 64;
+
+    fn new(label: &str, serial: u64) -> Tag {
         let mut digits = [0u8; 20];
         let mut n = serial;
         let mut at = digits.len();
@@ -50,13 +53,59 @@ impl Name {
                 break;
             }
         }
-        tagged.extend(digits[at..].iter().map(|d| *d as char));
+        let digits = &digits[at..];
+        let len = label.len() + 1 + digits.len();
+        let mut tag = Tag {
+            inline: [0; Tag::INLINE],
+            len,
+            long: String::new(),
+        };
+        if len <= Tag::INLINE {
+            tag.inline[..label.len()].copy_from_slice(label.as_bytes());
+            tag.inline[label.len()] = MARK as u8;
+            tag.inline[label.len() + 1..len].copy_from_slice(digits);
+        } else {
+            tag.long.reserve_exact(len);
+            tag.long.push_str(label);
+            tag.long.push(MARK);
+            tag.long.extend(digits.iter().map(|d| *d as char));
+        }
+        tag
+    }
+
+    fn as_str(&self) -> &str {
+        if self.len <= Tag::INLINE {
+            // A label (UTF-8), an ASCII mark and ASCII digits: always valid.
+            std::str::from_utf8(&self.inline[..self.len]).unwrap_or_default()
+        } else {
+            &self.long
+        }
+    }
+
+    /// The label for the wgpu-core descriptor.
+    pub fn label(&self) -> Option<Cow<'_, str>> {
+        Some(Cow::Borrowed(self.as_str()))
+    }
+
+    /// The label for a descriptor that outlives the call (async pipeline creation).
+    pub fn owned_label(&self) -> Option<Cow<'static, str>> {
+        Some(Cow::Owned(self.as_str().to_owned()))
+    }
+}
+
+impl Name {
+    /// A name for a new resource, and the tag to give wgpu-core as its label.
+    pub fn new(label: Option<Cow<'_, str>>) -> (Name, Tag) {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let serial = NEXT.fetch_add(1, Ordering::Relaxed);
+        let original: Box<str> = label.as_deref().unwrap_or("").into();
+        let tag = Tag::new(&original, serial);
         let name = Name {
             serial,
             original,
             renamed: AtomicBool::new(false),
         };
-        (name, Some(Cow::Owned(tagged)))
+        (name, tag)
     }
 
     fn rename(&self, device: &Device, label: &str) {
@@ -135,7 +184,7 @@ mod tests {
     #[test]
     fn an_unrenamed_label_loses_only_its_suffix() {
         let (_name, tagged) = Name::new(Some("vertices".into()));
-        let message = format!("Buffer with '{}' label is invalid", tagged.unwrap());
+        let message = format!("Buffer with '{}' label is invalid", tagged.as_str());
         assert_eq!(
             rewrite(message, &Renames::new()),
             "Buffer with 'vertices' label is invalid"
@@ -150,13 +199,22 @@ mod tests {
         renames.insert(a.serial, ("a".into(), "particles".into()));
         let message = format!(
             "Buffer with '{}' label and Texture with '{}' label",
-            ta.unwrap(),
-            tb.unwrap()
+            ta.as_str(),
+            tb.as_str()
         );
         assert_eq!(
             rewrite(message, &renames),
             "Buffer with 'particles' label and Texture with '' label"
         );
+    }
+
+    #[test]
+    fn a_label_too_long_for_the_stack_is_tagged_the_same_way() {
+        let long = "x".repeat(100);
+        let (name, tag) = Name::new(Some(long.as_str().into()));
+        assert_eq!(tag.as_str(), format!("{long}\u{1f}{}", name.serial));
+        let (name, tag) = Name::new(Some("short".into()));
+        assert_eq!(tag.as_str(), format!("short\u{1f}{}", name.serial));
     }
 
     #[test]

@@ -49,7 +49,8 @@ pub unsafe fn create(
     .iter()
     .map(|l| l.id_optional("bindGroupLayouts"))
     .collect::<conv::Result<Vec<_>>>()?;
-    let (name, label) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
+    let (name, tag) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
+    let label = tag.label();
     let wgc_desc = wgc::binding_model::PipelineLayoutDescriptor {
         label,
         bind_group_layouts: Cow::Owned(layouts),

@@ -43,7 +43,8 @@ pub unsafe fn create(
         WGPUQueryType::Timestamp => wgt::QueryType::Timestamp,
         other => return Err(format!("{:#x} is not a valid WGPUQueryType", other.0)),
     };
-    let (name, label) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
+    let (name, tag) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
+    let label = tag.label();
     let wgc_desc = wgt::QuerySetDescriptor {
         label,
         ty,

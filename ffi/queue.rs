@@ -39,6 +39,72 @@ pub unsafe fn submit(queue: WGPUQueue, command_count: usize, commands: *const WG
     }
 }
 
+/// Writes from this size up are copied into the staging buffer by several threads:
+/// one thread's `memcpy` is what bounds a large upload (about 9 GB/s on the H100
+/// machines, where the GPU moves the same bytes at over 40).
+const STAGE_IN_PARALLEL_FROM: usize = 8 << 20;
+
+/// How many threads copy a large write: `WEBGPU_SHIM_COPY_THREADS`, else the
+/// machine's parallelism, at most 4 (more buys little against memory bandwidth).
+fn copy_threads() -> usize {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| {
+        std::env::var("WEBGPU_SHIM_COPY_THREADS")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4)))
+            .max(1)
+    })
+}
+
+/// `wgpuQueueWriteBuffer` for a large write: the same validation and staging as
+/// wgpu-core's `queue_write_buffer`, with the copy into staging memory split over
+/// threads that end before this returns.
+fn write_buffer_in_parallel(
+    device: &Device,
+    buffer: wgc::id::BufferId,
+    offset: u64,
+    bytes: &[u8],
+) -> Result<(), wgc::device::queue::QueueWriteError> {
+    let global = &device.ctx.global;
+    let size = wgt::BufferSize::new(bytes.len() as u64).expect("a large write is not empty");
+    // Reject a bad write before allocating and filling its staging memory.
+    global.queue_validate_write_buffer(device.queue_id, buffer, offset, size)?;
+    let (staging, ptr) = global.queue_create_staging_buffer(device.queue_id, size, None)?;
+    // SAFETY: wgpu-core maps the new staging buffer for `size` bytes at `ptr` and
+    // nothing else touches it until `queue_write_staging_buffer` takes it back.
+    let target = unsafe { std::slice::from_raw_parts_mut(ptr.as_ptr(), bytes.len()) };
+    let threads = copy_threads();
+    let chunk = bytes.len().div_ceil(threads).next_multiple_of(64);
+    // Each thread takes parts until none is left, so a thread that cannot start
+    // leaves its share to the others (this one always runs).
+    let parts: Vec<_> = target
+        .chunks_mut(chunk)
+        .zip(bytes.chunks(chunk))
+        .map(|part| parking_lot::Mutex::new(Some(part)))
+        .collect();
+    let work = || {
+        for part in &parts {
+            let taken = part.lock().take();
+            if let Some((to, from)) = taken {
+                to.copy_from_slice(from);
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            if let Err(e) = std::thread::Builder::new()
+                .name("webgpu-shim copy".into())
+                .spawn_scoped(scope, work)
+            {
+                log::debug!("wgpuQueueWriteBuffer: one copy thread fewer ({e})");
+            }
+        }
+        work();
+    });
+    global.queue_write_staging_buffer(device.queue_id, buffer, offset, staging)
+}
+
 pub fn on_submitted_work_done(
     queue: WGPUQueue,
     callback_info: WGPUQueueWorkDoneCallbackInfo,
@@ -101,12 +167,15 @@ pub unsafe fn write_buffer(
     })();
     match result {
         Ok((buffer, bytes)) => {
-            if let Err(e) =
+            let written = if bytes.len() >= STAGE_IN_PARALLEL_FROM && copy_threads() > 1 {
+                write_buffer_in_parallel(device, buffer, buffer_offset, bytes)
+            } else {
                 device
                     .ctx
                     .global
                     .queue_write_buffer(device.queue_id, buffer, buffer_offset, bytes)
-            {
+            };
+            if let Err(e) = written {
                 device.report_error(&e);
             }
         }

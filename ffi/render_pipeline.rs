@@ -340,7 +340,8 @@ pub unsafe fn prepare(
     };
     let ms = &desc.multisample;
     unsafe { conv::no_chain(ms.nextInChain, "WGPUMultisampleState") }?;
-    let (name, label) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
+    let (name, tag) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
+    let label = tag.owned_label();
     let wgc_desc = wgc::pipeline::RenderPipelineDescriptor {
         label,
         layout: layout.as_ref().map(|l| l.id),

@@ -95,8 +95,11 @@ pub unsafe fn create(
         wgc_desc.compare = conv::compare_function(desc.compare)?;
         wgc_desc.anisotropy_clamp = desc.maxAnisotropy;
     }
-    let (name, tagged) = crate::label::Name::new(label);
-    wgc_desc.label = tagged;
+    let (name, tag) = crate::label::Name::new(label);
+    let wgc_desc = wgc::resource::SamplerDescriptor {
+        label: tag.label(),
+        ..wgc_desc
+    };
     let (id, error) = device
         .ctx
         .global

@@ -49,7 +49,8 @@ pub unsafe fn create(
     descriptor: *const WGPUShaderModuleDescriptor,
 ) -> conv::Result<ShaderModule> {
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
-    let (name, label) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
+    let (name, tag) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
+    let label = tag.label();
     let mut source = None;
     for (s_type, link) in unsafe { conv::Chain::new(desc.nextInChain) } {
         if source.is_some() {

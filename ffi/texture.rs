@@ -117,7 +117,8 @@ pub unsafe fn create(
             other => return Err(conv::unexpected_s_type(other, "WGPUTextureDescriptor")),
         }
     }
-    let (name, label) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
+    let (name, tag) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
+    let label = tag.label();
     let view_formats =
         unsafe { conv::slice(desc.viewFormats, desc.viewFormatCount, "viewFormats") }?
             .iter()

@@ -59,8 +59,11 @@ pub unsafe fn create(
                 .then_some(desc.arrayLayerCount),
         };
     }
-    let (name, tagged) = crate::label::Name::new(label);
-    wgc_desc.label = tagged;
+    let (name, tag) = crate::label::Name::new(label);
+    let wgc_desc = wgc::resource::TextureViewDescriptor {
+        label: tag.label(),
+        ..wgc_desc
+    };
     let (id, error) = device
         .ctx
         .global

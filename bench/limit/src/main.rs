@@ -118,11 +118,16 @@ impl Ctx {
         id
     }
 
-    fn submit(&self, enc: wgc::id::CommandEncoderId) {
+    fn finish(&self, enc: wgc::id::CommandEncoderId) -> wgc::id::CommandBufferId {
         let (cb, e) =
             self.g
                 .command_encoder_finish(enc, &wgt::CommandBufferDescriptor { label: None }, None);
         assert!(e.is_none());
+        cb
+    }
+
+    fn submit(&self, enc: wgc::id::CommandEncoderId) {
+        let cb = self.finish(enc);
         self.g.queue_submit(self.queue, &[cb]).unwrap();
         self.g.command_buffer_drop(cb);
         self.g.command_encoder_drop(enc);
@@ -171,12 +176,15 @@ fn roundtrip(c: &Ctx, quick: bool) {
     );
     let g = c.bind(l, storage);
     let iters = if quick { 200 } else { 2000 };
+    // The whole iteration, then its parts, as bench.c splits them.
     let mut t = Vec::new();
+    let mut ph: [Vec<f64>; 5] = Default::default();
     for i in 0..iters {
         let input = [i as f32; 4];
         let t0 = Instant::now();
         let bytes: Vec<u8> = input.iter().flat_map(|f| f.to_le_bytes()).collect();
         c.g.queue_write_buffer(c.queue, storage, 0, &bytes).unwrap();
+        let t1 = Instant::now();
         let enc = c.encoder();
         let (mut pass, e) = c.g.command_encoder_begin_compute_pass(enc, &PASS);
         assert!(e.is_none());
@@ -188,16 +196,32 @@ fn roundtrip(c: &Ctx, quick: bool) {
         c.g.compute_pass_end(&mut pass).unwrap();
         c.g.command_encoder_copy_buffer_to_buffer(enc, storage, 0, readback, 0, Some(16))
             .unwrap();
-        c.submit(enc);
+        let cb = c.finish(enc);
+        let t2 = Instant::now();
+        c.g.queue_submit(c.queue, &[cb]).unwrap();
+        let t3 = Instant::now();
+        c.g.command_buffer_drop(cb);
+        c.g.command_encoder_drop(enc);
         c.map_read(readback, 16);
+        let t4 = Instant::now();
         let out: &[f32] = c.mapped(readback, 16);
         for (k, v) in out.iter().enumerate() {
             assert_eq!(*v, (i + k) as f32);
         }
         c.g.buffer_unmap(readback).unwrap();
-        t.push(t0.elapsed().as_secs_f64());
+        let t5 = Instant::now();
+        t.push((t5 - t0).as_secs_f64());
+        for (k, (a, b)) in [(t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5)]
+            .into_iter()
+            .enumerate()
+        {
+            ph[k].push((b - a).as_secs_f64());
+        }
     }
     println!("roundtrip {:.2} us", median(t) * 1e6);
+    for (name, v) in ["write", "encode", "submit", "wait", "read"].iter().zip(ph) {
+        println!("roundtrip.{name} {:.2} us", median(v) * 1e6);
+    }
 }
 
 fn encode(c: &Ctx, quick: bool) {
@@ -277,23 +301,38 @@ fn bandwidth(c: &Ctx, quick: bool) {
         wgt::BufferUsages::MAP_READ | wgt::BufferUsages::COPY_DST,
     );
     let mut t = Vec::new();
+    let mut ph: [Vec<f64>; 5] = Default::default();
     for _ in 0..if quick { 2 } else { 5 } {
         let t0 = Instant::now();
         c.g.queue_write_buffer(c.queue, gpu, 0, &data).unwrap();
+        let t1 = Instant::now();
         let enc = c.encoder();
         c.g.command_encoder_copy_buffer_to_buffer(enc, gpu, 0, rb, 0, Some(size))
             .unwrap();
         c.submit(enc);
+        let t2 = Instant::now();
         c.map_read(rb, size);
+        let t3 = Instant::now();
         back.copy_from_slice(c.mapped::<u8>(rb, size));
+        let t4 = Instant::now();
         c.g.buffer_unmap(rb).unwrap();
-        t.push(t0.elapsed().as_secs_f64());
+        let t5 = Instant::now();
+        t.push((t5 - t0).as_secs_f64());
+        for (k, (a, b)) in [(t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5)]
+            .into_iter()
+            .enumerate()
+        {
+            ph[k].push((b - a).as_secs_f64());
+        }
         assert!(back == data);
     }
     println!(
         "bandwidth_64MiB {:.2} GB/s",
         2.0 * size as f64 / median(t) / 1e9
     );
+    for (name, v) in ["write", "submit", "wait", "read", "unmap"].iter().zip(ph) {
+        println!("bandwidth.{name} {:.3} ms", median(v) * 1e3);
+    }
 }
 
 fn pipeline_creation(c: &Ctx, quick: bool) {
