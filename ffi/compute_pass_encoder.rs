@@ -63,11 +63,17 @@ fn with<E: wgt::error::WebGpuError>(
         &mut wgc::command::ComputePass,
     ) -> conv::Result<Result<(), E>>,
 ) {
-    let Some(p) = pass.get_or_log(function) else {
-        return;
-    };
-    let result = record(&p, &p.device.ctx.global, &mut p.pass.lock());
-    p.device.outcome(function, result);
+    // Recorded under a pin rather than a reference; errors are reported after it,
+    // since reporting can call the host.
+    let failed = pass.with_or_log(function, |p| {
+        match record(p, &p.device.ctx.global, &mut p.pass.lock()) {
+            Ok(Ok(())) => None,
+            result => Some((p.device.clone(), result)),
+        }
+    });
+    if let Some(Some((device, result))) = failed {
+        device.outcome(function, result);
+    }
 }
 
 pub unsafe fn insert_debug_marker(pass: WGPUComputePassEncoder, marker_label: WGPUStringView) {
@@ -152,9 +158,13 @@ pub fn dispatch_workgroups_indirect(
 }
 
 pub fn end(pass: WGPUComputePassEncoder) {
-    with(pass, "wgpuComputePassEncoderEnd", |_, g, p| {
-        Ok(g.compute_pass_end(p))
-    })
+    // By reference, not pinned: encoding can lose the device, whose callback may
+    // release this pass.
+    let Some(p) = pass.get_or_log("wgpuComputePassEncoderEnd") else {
+        return;
+    };
+    let result = p.device.ctx.global.compute_pass_end(&mut p.pass.lock());
+    p.device.outcome("wgpuComputePassEncoderEnd", Ok(result));
 }
 
 pub unsafe fn set_label(pass: WGPUComputePassEncoder, label: WGPUStringView) {

@@ -54,7 +54,8 @@ pub type WGPUShimLogCallback = Option<
 /// library cannot report on a device (a NULL or stale handle passed where no device
 /// is reachable) arrive here at level Error. Without a callback, records go to stderr
 /// when the environment variable `WEBGPU_SHIM_LOG` names a level (error, warn, info,
-/// debug, trace).
+/// debug, trace). The callback runs inside library calls, on any thread: like a
+/// Vulkan debug callback, it must not call into the library.
 #[no_mangle]
 pub extern "C" fn wgpuShimSetLogCallback(
     callback: WGPUShimLogCallback,

@@ -135,6 +135,24 @@ impl<T: Object> Handle<T> {
         T::table().get(index, generation)
     }
 
+    /// Runs `f` on the object without taking a reference, for the hot recording
+    /// calls; logs and gives None for a bad handle. A release racing with `f` waits
+    /// for it to end, so `f` must not call out to C (where the host could release
+    /// this very handle): callers report errors after it returns.
+    #[inline]
+    pub fn with_or_log<R>(self, function: &str, f: impl FnOnce(&T) -> R) -> Option<R> {
+        let borrowed = self.unpack().and_then(|(index, generation)| {
+            T::table().pinned(index, generation, |object| f(object))
+        });
+        match borrowed {
+            Ok(r) => Some(r),
+            Err(e) => {
+                log::error!("{function}: {}", self.describe(e));
+                None
+            }
+        }
+    }
+
     /// The object, or None (also for NULL) with an error about it logged.
     pub fn get_or_log(self, function: &str) -> Option<Arc<T>> {
         match self.get() {
@@ -387,23 +405,42 @@ impl<T: Object> Table<T> {
         }
     }
 
-    fn get(&self, index: usize, generation: usize) -> Result<Arc<T>, HandleError> {
+    /// Runs `f` on the live object with the slot pinned: its release waits for the
+    /// pin to go (also when `f` unwinds) before it drops the table's reference.
+    #[inline]
+    fn pinned<R>(
+        &self,
+        index: usize,
+        generation: usize,
+        f: impl FnOnce(&T) -> R,
+    ) -> Result<R, HandleError> {
+        struct Pin<'a>(&'a AtomicUsize);
+        impl Drop for Pin<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
         let slot = self.slot(index).ok_or(HandleError::Invalid)?;
         slot.pins.fetch_add(1, Ordering::SeqCst);
-        let result = if slot.state.load(Ordering::SeqCst) == alive(generation) {
-            let value = slot.value.load(Ordering::SeqCst);
-            // SAFETY: the slot was alive after we pinned it, so `value` came from
-            // `Arc::into_raw` and its release waits for our pin to go before it
-            // drops that reference.
-            Ok(unsafe {
-                Arc::increment_strong_count(value);
-                Arc::from_raw(value)
-            })
-        } else {
-            Err(HandleError::Invalid)
-        };
-        slot.pins.fetch_sub(1, Ordering::SeqCst);
-        result
+        let _pin = Pin(&slot.pins);
+        if slot.state.load(Ordering::SeqCst) != alive(generation) {
+            return Err(HandleError::Invalid);
+        }
+        let value = slot.value.load(Ordering::SeqCst);
+        // SAFETY: the slot was alive after we pinned it, so `value` came from
+        // `Arc::into_raw` and its release keeps that reference until our pin goes.
+        Ok(f(unsafe { &*value }))
+    }
+
+    fn get(&self, index: usize, generation: usize) -> Result<Arc<T>, HandleError> {
+        self.pinned(index, generation, |object| {
+            // SAFETY: `object` is the pinned value of an `Arc::into_raw`; one more
+            // strong count makes the Arc returned here its own.
+            unsafe {
+                Arc::increment_strong_count(object);
+                Arc::from_raw(object)
+            }
+        })
     }
 
     /// The id beside the object, read like a seqlock: the state before and after

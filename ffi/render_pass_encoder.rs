@@ -149,11 +149,17 @@ fn with<E: wgt::error::WebGpuError>(
         &mut wgc::command::RenderPass,
     ) -> conv::Result<Result<(), E>>,
 ) {
-    let Some(p) = pass.get_or_log(function) else {
-        return;
-    };
-    let result = record(&p.device.ctx.global, &mut p.pass.lock());
-    p.device.outcome(function, result);
+    // Recorded under a pin rather than a reference; errors are reported after it,
+    // since reporting can call the host.
+    let failed = pass.with_or_log(function, |p| {
+        match record(&p.device.ctx.global, &mut p.pass.lock()) {
+            Ok(Ok(())) => None,
+            result => Some((p.device.clone(), result)),
+        }
+    });
+    if let Some(Some((device, result))) = failed {
+        device.outcome(function, result);
+    }
 }
 
 pub fn set_pipeline(pass: WGPURenderPassEncoder, pipeline: WGPURenderPipeline) {
@@ -368,9 +374,13 @@ pub fn end_occlusion_query(pass: WGPURenderPassEncoder) {
 }
 
 pub fn end(pass: WGPURenderPassEncoder) {
-    with(pass, "wgpuRenderPassEncoderEnd", |g, p| {
-        Ok(g.render_pass_end(p))
-    })
+    // By reference, not pinned: encoding can lose the device, whose callback may
+    // release this pass.
+    let Some(p) = pass.get_or_log("wgpuRenderPassEncoderEnd") else {
+        return;
+    };
+    let result = p.device.ctx.global.render_pass_end(&mut p.pass.lock());
+    p.device.outcome("wgpuRenderPassEncoderEnd", Ok(result));
 }
 
 pub unsafe fn set_label(pass: WGPURenderPassEncoder, label: WGPUStringView) {
