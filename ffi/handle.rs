@@ -613,6 +613,27 @@ mod tests {
     }
 
     #[test]
+    fn a_release_racing_a_pinned_call_waits_for_it_to_end() {
+        use std::sync::atomic::AtomicBool;
+        let h = Handle::new(Thing(9));
+        let released = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            let seen = h.with_or_log("test", |thing| {
+                s.spawn(|| {
+                    release(h);
+                    released.store(true, Ordering::SeqCst);
+                });
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                // Still here, and the release has not finished.
+                (thing.0, released.load(Ordering::SeqCst))
+            });
+            assert_eq!(seen, Some((9, false)));
+        });
+        assert!(released.load(Ordering::SeqCst));
+        assert_eq!(h.with_or_log("test", |t| t.0), None);
+    }
+
+    #[test]
     fn an_internal_arc_outlives_the_handle() {
         let h = Handle::new(Thing(5));
         let inner = h.get().unwrap();
