@@ -329,6 +329,89 @@ static void large_writes(void) {
     free(data);
 }
 
+/* Loops compute what WGSL says whether they provably end (no counter) or not (each
+   gets its own), barriers included; the module takes the loop-bounded path. */
+static int took_plain_path;
+static void on_debug_log(WGPUShimLogLevel level, WGPUStringView message, void *userdata) {
+    (void)level, (void)userdata;
+    if (sv_contains(message, "plain path")) took_plain_path = 1;
+}
+
+static const char *LOOPS =
+    "override N: u32 = 1u;\n"
+    "@group(0) @binding(0) var<storage, read_write> out: array<u32>;\n"
+    "var<workgroup> tile: array<u32, 16>;\n"
+    "fn bump(p: ptr<function, u32>) { *p = *p + 2u; }\n"
+    "@compute @workgroup_size(16) fn main(@builtin(local_invocation_index) li: u32) {\n"
+    "    var a = 0u; for (var k = 0u; k < 16u; k++) { a += k * k; }\n"
+    "    var b = 0u; for (var t = 0u; t < N; t += 3u) { b += t; }\n"
+    "    var c = 0u; var i = 0u; while i < 100u { c += i; i += 7u; }\n"
+    "    var d = 0u; for (var k = 0u; k < 8u; k++) { bump(&k); d += 1u; }\n"
+    "    var e = 0i; for (var k = -5i; k < 5i; k += 2i) { e += k; }\n"
+    "    var f = 0u; loop { f += 5u; if f > 40u { break; } }\n"
+    "    var g = 0u;\n"
+    "    for (var t = 0u; t < N; t += 2u) {\n"
+    "        tile[li] = t + li; workgroupBarrier(); g += tile[(li + 1u) % 16u]; workgroupBarrier();\n"
+    "    }\n"
+    "    var h = 0u; for (var t = 0u; t < N; t++) { for (var k = 0u; k < 4u; k++) { h += t * k; } }\n"
+    "    if li == 0u { out[0] = a; out[1] = b; out[2] = c; out[3] = d; out[4] = bitcast<u32>(e);\n"
+    "                  out[5] = f; out[6] = g; out[7] = h; }\n"
+    "}\n";
+
+static void loops(void) {
+    wgpuShimSetLogCallback(on_debug_log, WGPUShimLogLevel_Debug, NULL);
+    took_plain_path = 0;
+    WGPUShaderModule m = wgsl_module(&ctx, LOOPS);
+    CHECK(!took_plain_path);
+    wgpuShimSetLogCallback(on_log, WGPUShimLogLevel_Error, NULL);
+    WGPUConstantEntry n = WGPU_CONSTANT_ENTRY_INIT;
+    n.key = sv("N");
+    n.value = 10;
+    WGPUComputePipelineDescriptor pd = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
+    pd.compute.module = m;
+    pd.compute.constantCount = 1;
+    pd.compute.constants = &n;
+    WGPUComputePipeline p = wgpuDeviceCreateComputePipeline(ctx.device, &pd);
+    WGPUBuffer out = make_buffer(&ctx, 32, WGPUBufferUsage_Storage | WGPUBufferUsage_CopySrc, 0);
+    WGPUBuffer down = make_buffer(&ctx, 32, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
+    WGPUBindGroupEntry e = WGPU_BIND_GROUP_ENTRY_INIT;
+    e.buffer = out;
+    WGPUBindGroupDescriptor bd = WGPU_BIND_GROUP_DESCRIPTOR_INIT;
+    bd.layout = wgpuComputePipelineGetBindGroupLayout(p, 0);
+    bd.entryCount = 1;
+    bd.entries = &e;
+    WGPUBindGroup g = wgpuDeviceCreateBindGroup(ctx.device, &bd);
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(ctx.device, NULL);
+    WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(enc, NULL);
+    wgpuComputePassEncoderSetPipeline(pass, p);
+    wgpuComputePassEncoderSetBindGroup(pass, 0, g, 0, NULL);
+    wgpuComputePassEncoderDispatchWorkgroups(pass, 1, 1, 1);
+    wgpuComputePassEncoderEnd(pass);
+    wgpuCommandEncoderCopyBufferToBuffer(enc, out, 0, down, 0, 32);
+    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
+    wgpuQueueSubmit(ctx.queue, 1, &cb);
+    const uint32_t *r = map_read(&ctx, down, 32);
+    /* a: 0² + ... + 15²; b: 0 + 3 + 6 + 9; c: 0 + 7 + ... + 98; d: k = 0, 3, 6;
+       e: -5 - 3 - 1 + 1 + 3; f: first multiple of 5 over 40; g: t + 1 for t = 0, 2, .., 8;
+       h: (0 + ... + 9) * (0 + 1 + 2 + 3). */
+    const uint32_t want[8] = {1240, 18, 735, 3, (uint32_t)-5, 45, 25, 270};
+    CHECK(r != NULL);
+    for (int i = 0; r && i < 8; i++) {
+        if (r[i] != want[i]) printf("    loop %d: got %u, want %u\n", i, r[i], want[i]);
+        CHECK(r[i] == want[i]);
+    }
+    wgpuBufferUnmap(down);
+    wgpuCommandBufferRelease(cb);
+    wgpuComputePassEncoderRelease(pass);
+    wgpuCommandEncoderRelease(enc);
+    wgpuBindGroupRelease(g);
+    wgpuBindGroupLayoutRelease(bd.layout);
+    wgpuBufferRelease(down);
+    wgpuBufferRelease(out);
+    wgpuComputePipelineRelease(p);
+    wgpuShaderModuleRelease(m);
+}
+
 int main(void) {
     wgpuShimSetLogCallback(on_log, WGPUShimLogLevel_Error, NULL);
     if (!setup(&ctx)) return 1;
@@ -405,6 +488,7 @@ int main(void) {
     immediates();
     timestamps();
     large_writes();
+    loops();
 
     /* Every object type: AddRef keeps it through one Release; SetLabel validates. */
     /* The instance and adapter have no SetLabel: check them through a call. */

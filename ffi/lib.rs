@@ -36,6 +36,7 @@ mod handle;
 mod instance;
 mod label;
 mod logging;
+mod loop_bounds;
 mod pipeline_layout;
 mod query_set;
 mod queue;

@@ -79,6 +79,17 @@ pub unsafe fn create(
     }
     let source = source
         .ok_or("no shader source (WGPUShaderSourceWGSL or WGPUShaderSourceSPIRV) is chained")?;
+    if let wgc::pipeline::ShaderModuleSource::Wgsl(code) = &source {
+        if let Some(id) = create_loop_bounded(device, label.clone(), code) {
+            return Ok(ShaderModule {
+                name,
+                device: device.clone(),
+                tally: crate::accounting::Tally::new(device, crate::accounting::Kind::ShaderModule),
+                id,
+                messages: Vec::new(),
+            });
+        }
+    }
     let wgc_desc = wgc::pipeline::ShaderModuleDescriptor {
         label,
         runtime_checks: wgt::ShaderRuntimeChecks::checked(),
@@ -99,6 +110,43 @@ pub unsafe fn create(
         id,
         messages,
     })
+}
+
+/// A WGSL module whose loops that may not end each carry their own counter
+/// (`loop_bounds`), so that wgpu's counter on every loop can go. None where that
+/// does not apply: a module that does not parse or validate takes the plain path,
+/// which reports wgpu-core's own errors for it.
+fn create_loop_bounded(
+    device: &Device,
+    label: wgc::Label<'_>,
+    code: &str,
+) -> Option<wgc::id::ShaderModuleId> {
+    let global = &device.ctx.global;
+    // Parsed as wgpu-core would parse it, for this device's features.
+    let mut options = naga::front::wgsl::Options::new();
+    options.capabilities = wgc::device::features_to_naga_capabilities(
+        global.device_features(device.id),
+        global.device_downlevel_properties(device.id).flags,
+    );
+    let mut module = naga::front::wgsl::Frontend::new_with_options(options)
+        .parse(code)
+        .ok()?;
+    crate::loop_bounds::bound_loops(&mut module);
+    let mut runtime_checks = wgt::ShaderRuntimeChecks::checked();
+    runtime_checks.force_loop_bounding = false;
+    let desc = wgc::pipeline::ShaderModuleDescriptor {
+        label,
+        runtime_checks,
+    };
+    let source = wgc::pipeline::ShaderModuleSource::Naga(Cow::Owned(module));
+    match global.device_create_shader_module(device.id, &desc, source, None) {
+        (id, None) => Some(id),
+        (id, Some(e)) => {
+            log::debug!("loop-bounded module not made ({e}); taking the plain path");
+            global.shader_module_drop(id);
+            None
+        }
+    }
 }
 
 fn message_of(device: &Device, e: &wgc::pipeline::CreateShaderModuleError) -> Message {
