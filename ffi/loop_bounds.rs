@@ -10,6 +10,8 @@
 //! loop the same 2⁶⁴-iteration counter wgpu would, and hand wgpu-core the module
 //! with its blanket bounding off. Every other runtime check stays on.
 
+use std::collections::HashSet;
+
 use naga::{
     Arena, BinaryOperator, Block, Expression, Function, Handle, Literal, LocalVariable, Scalar,
     ScalarKind, Span, Statement, Type, TypeInner,
@@ -33,7 +35,7 @@ pub fn bound_loops(module: &mut naga::Module) -> usize {
         .chain(module.entry_points.iter_mut().map(|e| &mut e.function));
     for function in functions {
         let mut body = std::mem::take(&mut function.body);
-        let mut emitted = Vec::new();
+        let mut emitted = HashSet::new();
         emits(&body, &mut emitted);
         let mut ctx = Ctx {
             function,
@@ -58,7 +60,7 @@ struct Ctx<'a> {
     global_expressions: &'a Arena<Expression>,
     u32_ty: Handle<Type>,
     /// Every expression some `Emit` of the function evaluates.
-    emitted_in_function: Vec<Handle<Expression>>,
+    emitted_in_function: HashSet<Handle<Expression>>,
     bounded: usize,
 }
 
@@ -234,19 +236,59 @@ impl Ctx<'_> {
         }
     }
 
-    /// Whether `expr` has one value for the whole loop: a pipeline constant, or a
-    /// value computed before the loop (emitted in the function, not in the loop).
+    /// Whether `expr` has one value for the whole loop: a pipeline constant, an
+    /// argument, a value computed before the loop (emitted in the function, not in
+    /// the loop), a buffer's length, or arithmetic on those.
     fn fixed_for_loop(&self, expr: Handle<Expression>, body: &Block, continuing: &Block) -> bool {
-        if matches!(
-            self.function.expressions[expr],
-            Expression::Override(_) | Expression::FunctionArgument(_)
-        ) {
-            return true;
-        }
-        let mut inside = Vec::new();
+        let mut inside = HashSet::new();
         emits(body, &mut inside);
         emits(continuing, &mut inside);
-        self.emitted_in_function.contains(&expr) && !inside.contains(&expr)
+        self.fixed(expr, &inside, 0)
+    }
+
+    fn fixed(
+        &self,
+        expr: Handle<Expression>,
+        inside: &HashSet<Handle<Expression>>,
+        depth: u32,
+    ) -> bool {
+        // Deep expressions are judged not fixed rather than recursed into.
+        if depth > 32 {
+            return false;
+        }
+        let fixed = |e: Handle<Expression>| self.fixed(e, inside, depth + 1);
+        match self.function.expressions[expr] {
+            Expression::Literal(_)
+            | Expression::Constant(_)
+            | Expression::Override(_)
+            | Expression::ZeroValue(_)
+            | Expression::FunctionArgument(_) => true,
+            _ if !inside.contains(&expr) => self.emitted_in_function.contains(&expr),
+            // Pure operations (integer division is defined for every input here).
+            Expression::Binary { left, right, .. } => fixed(left) && fixed(right),
+            Expression::Unary { expr, .. }
+            | Expression::As { expr, .. }
+            | Expression::Splat { value: expr, .. } => fixed(expr),
+            Expression::Select {
+                condition,
+                accept,
+                reject,
+            } => fixed(condition) && fixed(accept) && fixed(reject),
+            Expression::Math {
+                arg,
+                arg1,
+                arg2,
+                arg3,
+                ..
+            } => [Some(arg), arg1, arg2, arg3]
+                .into_iter()
+                .flatten()
+                .all(fixed),
+            Expression::ArrayLength(p) => {
+                matches!(self.function.expressions[p], Expression::GlobalVariable(_))
+            }
+            _ => false,
+        }
     }
 
     /// Prepends to `body` a 64-bit countdown (two u32 locals, set in `before`) that
@@ -340,7 +382,7 @@ impl Ctx<'_> {
 }
 
 /// Every expression the `Emit`s of `block` (and its nested blocks) evaluate.
-fn emits(block: &Block, out: &mut Vec<Handle<Expression>>) {
+fn emits(block: &Block, out: &mut HashSet<Handle<Expression>>) {
     for statement in block.iter() {
         match statement {
             Statement::Emit(range) => out.extend(range.clone()),
@@ -486,5 +528,15 @@ mod tests {
         assert_eq!(bounded(&shader(src)), 1);
         let src = "let n = acc + 8u; for (var k = 0u; k < n; k++) { acc += 1u; }";
         assert_eq!(bounded(&shader(src)), 0);
+    }
+
+    #[test]
+    fn arithmetic_on_fixed_values_is_fixed() {
+        let src = "for (var k = 0u; k < arrayLength(&out) / 2u; k++) { acc += 1u; }";
+        assert_eq!(bounded(&shader(src)), 0);
+        let src = "for (var k = 0u; k < min(N % 7u, 3u) + 1u; k++) { acc += 1u; }";
+        assert_eq!(bounded(&shader(src)), 0);
+        let src = "for (var k = 0u; k < acc % 7u; k++) { acc += 1u; }";
+        assert_eq!(bounded(&shader(src)), 1);
     }
 }
