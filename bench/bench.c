@@ -180,11 +180,12 @@ static void bench_roundtrip(void) {
         wgpuBufferUnmap(readback);
         double t5 = now();
         t[i] = t5 - t0;
-        ph[0][i] = t1 - t0, ph[1][i] = t2 - t1, ph[2][i] = t3 - t2, ph[3][i] = t4 - t3, ph[4][i] = t5 - t4;
+        const double marks[6] = {t0, t1, t2, t3, t4, t5};
+        for (int k = 0; k < 5; k++) ph[k][i] = marks[k + 1] - marks[k];
     }
     printf("roundtrip %.2f us\n", median(t, iters) * 1e6);
     const char *phases[5] = {"write", "encode", "submit", "wait", "read"};
-    for (int k = 0; k < 5; k++) printf("roundtrip.%s %.2f us\n", phases[k], median(ph[k], iters) * 1e6);
+    for (int k = 0; k < 5; k++) printf("roundtrip.%s %.3f us\n", phases[k], median(ph[k], iters) * 1e6);
     wgpuBindGroupRelease(g);
     wgpuBufferRelease(readback);
     wgpuBufferRelease(storage);
@@ -294,7 +295,8 @@ static void bench_bandwidth(void) {
         wgpuBufferUnmap(rb);
         double t5 = now();
         t[r] = t5 - t0;
-        ph[0][r] = t1 - t0, ph[1][r] = t2 - t1, ph[2][r] = t3 - t2, ph[3][r] = t4 - t3, ph[4][r] = t5 - t4;
+        const double marks[6] = {t0, t1, t2, t3, t4, t5};
+        for (int k = 0; k < 5; k++) ph[k][r] = marks[k + 1] - marks[k];
         if (memcmp(back, data, size) != 0) fail("bandwidth: data differs");
     }
     /* Bytes moved: up, and back down. */

@@ -164,6 +164,20 @@ impl Ctx {
     }
 }
 
+/// Adds one iteration's phases, the times between consecutive marks.
+fn split(ph: &mut [Vec<f64>; 5], marks: [Instant; 6]) {
+    for (k, w) in marks.windows(2).enumerate() {
+        ph[k].push((w[1] - w[0]).as_secs_f64());
+    }
+}
+
+/// Prints each phase's median as `figure.name value unit`, as bench.c does.
+fn print_phases(figure: &str, names: [&str; 5], ph: [Vec<f64>; 5], scale: f64, unit: &str) {
+    for (name, v) in names.iter().zip(ph) {
+        println!("{figure}.{name} {:.3} {unit}", median(v) * scale);
+    }
+}
+
 fn roundtrip(c: &Ctx, quick: bool) {
     let (p, l, _) = c.pipeline(SEED);
     let storage = c.buffer(
@@ -211,17 +225,16 @@ fn roundtrip(c: &Ctx, quick: bool) {
         c.g.buffer_unmap(readback).unwrap();
         let t5 = Instant::now();
         t.push((t5 - t0).as_secs_f64());
-        for (k, (a, b)) in [(t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5)]
-            .into_iter()
-            .enumerate()
-        {
-            ph[k].push((b - a).as_secs_f64());
-        }
+        split(&mut ph, [t0, t1, t2, t3, t4, t5]);
     }
     println!("roundtrip {:.2} us", median(t) * 1e6);
-    for (name, v) in ["write", "encode", "submit", "wait", "read"].iter().zip(ph) {
-        println!("roundtrip.{name} {:.2} us", median(v) * 1e6);
-    }
+    print_phases(
+        "roundtrip",
+        ["write", "encode", "submit", "wait", "read"],
+        ph,
+        1e6,
+        "us",
+    );
 }
 
 fn encode(c: &Ctx, quick: bool) {
@@ -318,21 +331,20 @@ fn bandwidth(c: &Ctx, quick: bool) {
         c.g.buffer_unmap(rb).unwrap();
         let t5 = Instant::now();
         t.push((t5 - t0).as_secs_f64());
-        for (k, (a, b)) in [(t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5)]
-            .into_iter()
-            .enumerate()
-        {
-            ph[k].push((b - a).as_secs_f64());
-        }
+        split(&mut ph, [t0, t1, t2, t3, t4, t5]);
         assert!(back == data);
     }
     println!(
         "bandwidth_64MiB {:.2} GB/s",
         2.0 * size as f64 / median(t) / 1e9
     );
-    for (name, v) in ["write", "submit", "wait", "read", "unmap"].iter().zip(ph) {
-        println!("bandwidth.{name} {:.3} ms", median(v) * 1e3);
-    }
+    print_phases(
+        "bandwidth",
+        ["write", "submit", "wait", "read", "unmap"],
+        ph,
+        1e3,
+        "ms",
+    );
 }
 
 fn pipeline_creation(c: &Ctx, quick: bool) {
