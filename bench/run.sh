@@ -20,9 +20,16 @@ fetch_peers() {
         python3 -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.12 \
             --platform manylinux_2_28_x86_64 --platform manylinux2014_x86_64 -d "$tmp" wgpu
         mkdir -p "$cache/native/include/webgpu"
-        unzip -q -o -j "$tmp"/wgpu-*.whl 'wgpu/resources/libwgpu_native-release.so' 'wgpu/resources/webgpu.h' -d "$tmp/x"
-        mv "$tmp/x/libwgpu_native-release.so" "$cache/native/"
-        mv "$tmp/x/webgpu.h" "$cache/native/include/webgpu/"
+        # A wheel is a zip: take the library and its header (Python, so no unzip needed).
+        python3 - "$tmp"/wgpu-*.whl "$cache/native" <<'PY'
+import sys, zipfile
+wheel, out = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(wheel) as z:
+    for name, to in [('wgpu/resources/libwgpu_native-release.so', 'libwgpu_native-release.so'),
+                     ('wgpu/resources/webgpu.h', 'include/webgpu/webgpu.h')]:
+        with open(f'{out}/{to}', 'wb') as f:
+            f.write(z.read(name))
+PY
         ls "$tmp"/wgpu-*.whl | sed 's/.*wgpu-\([^-]*\)-.*/\1/' > "$cache/native/VERSION"
         rm -rf "$tmp"
     fi
