@@ -182,6 +182,17 @@ impl Ctx<'_> {
         else {
             return false;
         };
+        // The test and the update must read `v` afresh each iteration: their loads and
+        // results evaluated in the loop (`let x = v;` before it would freeze them).
+        let head = top_emits(body.iter().take_while(|s| matches!(s, Statement::Emit(_))));
+        let tail = top_emits(continuing.iter());
+        if !(head.contains(condition)
+            && head.contains(&left)
+            && tail.contains(value)
+            && tail.contains(&step_base))
+        {
+            return false;
+        }
         let step = match (self.loaded_local(step_base) == Some(var), &exprs[step]) {
             (true, Expression::Literal(Literal::U32(s))) if !signed => *s as i64,
             (true, Expression::Literal(Literal::I32(s))) if signed => *s as i64,
@@ -381,6 +392,17 @@ impl Ctx<'_> {
     }
 }
 
+/// The expressions the `Emit`s among `statements` evaluate (not in nested blocks).
+fn top_emits<'a>(statements: impl Iterator<Item = &'a Statement>) -> HashSet<Handle<Expression>> {
+    statements
+        .filter_map(|s| match s {
+            Statement::Emit(range) => Some(range.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
 /// Every expression the `Emit`s of `block` (and its nested blocks) evaluate.
 fn emits(block: &Block, out: &mut HashSet<Handle<Expression>>) {
     for statement in block.iter() {
@@ -528,6 +550,22 @@ mod tests {
         assert_eq!(bounded(&shader(src)), 1);
         let src = "let n = acc + 8u; for (var k = 0u; k < n; k++) { acc += 1u; }";
         assert_eq!(bounded(&shader(src)), 0);
+    }
+
+    #[test]
+    fn a_test_or_update_evaluated_before_the_loop_is_bounded() {
+        let frozen_load = "var t = 0u; let x = t;\n\
+            loop { if x < 16u {} else { break; } acc += 1u; continuing { t = t + 1u; } }";
+        assert_eq!(bounded(&shader(frozen_load)), 1);
+        let frozen_test = "var t = 0u; let c = t < 16u;\n\
+            loop { if c {} else { break; } acc += 1u; continuing { t = t + 1u; } }";
+        assert_eq!(bounded(&shader(frozen_test)), 1);
+        let frozen_update = "var t = 0u; let n = t + 1u;\n\
+            loop { if t < 16u {} else { break; } acc += 1u; continuing { t = n; } }";
+        assert_eq!(bounded(&shader(frozen_update)), 1);
+        let by_hand = "var t = 0u;\n\
+            loop { if t < 16u {} else { break; } acc += 1u; continuing { t = t + 1u; } }";
+        assert_eq!(bounded(&shader(by_hand)), 0);
     }
 
     #[test]
