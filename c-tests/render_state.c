@@ -371,6 +371,51 @@ int main(void) {
     CHECK(ctx.uncaptured_count == 0);
     if (ctx.uncaptured_count) fprintf(stderr, "uncaptured: %s\n", ctx.uncaptured_message);
 
+    /* 8. Size 0 binds an empty range, not the rest of the buffer: a draw that needs a
+     *    vertex or an index from it is invalid; the whole buffer still draws. */
+    struct {
+        uint64_t vertex_size, index_size;
+        const char *error; /* NULL: none */
+    } ranges[3] = {
+        {0, WGPU_WHOLE_SIZE, "beyond limit 0 imposed by the buffer in slot 0"},
+        {WGPU_WHOLE_SIZE, 0, "Index 6 extends beyond limit 0"},
+        {WGPU_WHOLE_SIZE, WGPU_WHOLE_SIZE, NULL},
+    };
+    for (int i = 0; i < 3; i++) {
+        wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+        enc = wgpuDeviceCreateCommandEncoder(ctx.device, NULL);
+        pass = begin(enc, color_view, NULL, NULL);
+        wgpuRenderPassEncoderSetPipeline(pass, plain);
+        wgpuRenderPassEncoderSetVertexBuffer(pass, 0, s.vertices, 0, ranges[i].vertex_size);
+        wgpuRenderPassEncoderSetIndexBuffer(pass, s.indices, WGPUIndexFormat_Uint16, 0, ranges[i].index_size);
+        wgpuRenderPassEncoderDraw(pass, 3, 1, 0, 0);
+        wgpuRenderPassEncoderDrawIndexed(pass, 6, 1, 0, 0, 0);
+        wgpuRenderPassEncoderEnd(pass);
+        wgpuRenderPassEncoderRelease(pass);
+        WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
+        ScopeResult r = pop_scope(&ctx);
+        if (ranges[i].error) {
+            CHECK(r.type == WGPUErrorType_Validation && strstr(r.message, ranges[i].error) != NULL);
+        } else {
+            CHECK(r.type == WGPUErrorType_NoError);
+        }
+        if (r.type != WGPUErrorType_NoError && !ranges[i].error) printf("    unexpected: %s\n", r.message);
+        wgpuCommandBufferRelease(cb);
+        wgpuCommandEncoderRelease(enc);
+    }
+    /* The same in a bundle. */
+    wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+    WGPURenderBundleEncoder empty_enc = wgpuDeviceCreateRenderBundleEncoder(ctx.device, &bd);
+    wgpuRenderBundleEncoderSetPipeline(empty_enc, plain);
+    wgpuRenderBundleEncoderSetVertexBuffer(empty_enc, 0, s.vertices, 0, WGPU_WHOLE_SIZE);
+    wgpuRenderBundleEncoderSetIndexBuffer(empty_enc, s.indices, WGPUIndexFormat_Uint16, 0, 0);
+    wgpuRenderBundleEncoderDrawIndexed(empty_enc, 6, 1, 0, 0, 0);
+    WGPURenderBundle empty_bundle = wgpuRenderBundleEncoderFinish(empty_enc, NULL);
+    ScopeResult eb = pop_scope(&ctx);
+    CHECK(eb.type == WGPUErrorType_Validation && strstr(eb.message, "Index 6 extends beyond limit 0") != NULL);
+    wgpuRenderBundleRelease(empty_bundle);
+    wgpuRenderBundleEncoderRelease(empty_enc);
+
     /* A finished bundle encoder cannot record. */
     wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
     wgpuRenderBundleEncoderDraw(bundle_enc, 3, 1, 0, 0);

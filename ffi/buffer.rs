@@ -102,6 +102,27 @@ pub unsafe fn create(
     })
 }
 
+/// A vertex or index buffer binding as wgpu-core takes it: the offset, and the size
+/// (None: the rest of the buffer). WebGPU's size 0 binds nothing, which wgpu-core's
+/// non-zero sizes cannot say; the rest of the buffer from its last `align`ed offset is
+/// the same empty range (or under `align` bytes, for a buffer whose size is not a
+/// multiple of it). A bad offset is passed on for wgpu-core to report.
+pub fn vertex_or_index_range(
+    buffer: WGPUBuffer,
+    offset: u64,
+    size: u64,
+    align: u64,
+) -> conv::Result<(u64, Option<wgt::BufferSize>)> {
+    if size != 0 || buffer.is_null() {
+        return Ok((offset, conv::buffer_size(size)));
+    }
+    let total = buffer.get_or_message("buffer")?.size;
+    if !offset.is_multiple_of(align) || offset > total {
+        return Ok((offset, None));
+    }
+    Ok((total - total % align, None))
+}
+
 pub fn map_async(
     buffer: WGPUBuffer,
     mode: WGPUMapMode,

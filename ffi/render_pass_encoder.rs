@@ -340,7 +340,8 @@ pub fn set_vertex_buffer(
 ) {
     with(pass, "wgpuRenderPassEncoderSetVertexBuffer", |g, p| {
         let b = buffer.id_optional("buffer")?;
-        let size = conv::buffer_size(size);
+        let (offset, size) =
+            crate::buffer::vertex_or_index_range(buffer, offset, size, wgt::VERTEX_ALIGNMENT)?;
         Ok(g.render_pass_set_vertex_buffer(p, slot, b, offset, size))
     })
 }
@@ -356,7 +357,8 @@ pub fn set_index_buffer(
         let b = buffer.id_or_message("buffer")?;
         let format =
             crate::render_pipeline::index_format(format)?.ok_or("the index format is Undefined")?;
-        let size = conv::buffer_size(size);
+        let align = format.byte_size() as u64;
+        let (offset, size) = crate::buffer::vertex_or_index_range(buffer, offset, size, align)?;
         Ok(g.render_pass_set_index_buffer(p, b, format, offset, size))
     })
 }
