@@ -63,17 +63,12 @@ fn with<E: wgt::error::WebGpuError>(
         &mut wgc::command::ComputePass,
     ) -> conv::Result<Result<(), E>>,
 ) {
-    // Recorded under a pin rather than a reference; errors are reported after it,
-    // since reporting can call the host.
-    let failed = pass.with_or_log(function, |p| {
-        match record(p, &p.device.ctx.global, &mut p.pass.lock()) {
-            Ok(Ok(())) => None,
-            result => Some((p.device.clone(), result)),
-        }
-    });
-    if let Some(Some((device, result))) = failed {
-        device.outcome(function, result);
-    }
+    crate::device::record_pinned(
+        pass,
+        function,
+        |p| &p.device,
+        |p| record(p, &p.device.ctx.global, &mut p.pass.lock()),
+    )
 }
 
 pub unsafe fn insert_debug_marker(pass: WGPUComputePassEncoder, marker_label: WGPUStringView) {

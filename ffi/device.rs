@@ -337,6 +337,24 @@ impl Device {
     }
 }
 
+/// Runs `record` on a pass under a pin (`Handle::with_or_log`), not a reference: the
+/// hot recording calls. Its outcome is reported after the pin goes, since reporting
+/// can call the host, which may release the pass.
+pub fn record_pinned<T: Object, E: wgt::error::WebGpuError>(
+    pass: Handle<T>,
+    function: &str,
+    device: impl FnOnce(&T) -> &Arc<Device>,
+    record: impl FnOnce(&T) -> conv::Result<Result<(), E>>,
+) {
+    let failed = pass.with_or_log(function, |p| match record(p) {
+        Ok(Ok(())) => None,
+        result => Some((device(p).clone(), result)),
+    });
+    if let Some(Some((device, result))) = failed {
+        device.outcome(function, result);
+    }
+}
+
 /// Registers a new object, or reports why none was made and returns NULL.
 fn make<T: Object>(
     device: WGPUDevice,

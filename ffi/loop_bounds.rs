@@ -403,25 +403,31 @@ fn top_emits<'a>(statements: impl Iterator<Item = &'a Statement>) -> HashSet<Han
         .collect()
 }
 
+/// The blocks a statement holds.
+fn nested(statement: &Statement) -> impl Iterator<Item = &Block> {
+    let (first, second, cases): (Option<&Block>, Option<&Block>, &[naga::SwitchCase]) =
+        match statement {
+            Statement::Block(b) => (Some(b), None, &[]),
+            Statement::If { accept, reject, .. } => (Some(accept), Some(reject), &[]),
+            Statement::Switch { cases, .. } => (None, None, cases),
+            Statement::Loop {
+                body, continuing, ..
+            } => (Some(body), Some(continuing), &[]),
+            _ => (None, None, &[]),
+        };
+    first
+        .into_iter()
+        .chain(second)
+        .chain(cases.iter().map(|c| &c.body))
+}
+
 /// Every expression the `Emit`s of `block` (and its nested blocks) evaluate.
 fn emits(block: &Block, out: &mut HashSet<Handle<Expression>>) {
     for statement in block.iter() {
-        match statement {
-            Statement::Emit(range) => out.extend(range.clone()),
-            Statement::Block(b) => emits(b, out),
-            Statement::If { accept, reject, .. } => {
-                emits(accept, out);
-                emits(reject, out);
-            }
-            Statement::Switch { cases, .. } => cases.iter().for_each(|c| emits(&c.body, out)),
-            Statement::Loop {
-                body, continuing, ..
-            } => {
-                emits(body, out);
-                emits(continuing, out);
-            }
-            _ => {}
+        if let Statement::Emit(range) = statement {
+            out.extend(range.clone());
         }
+        nested(statement).for_each(|b| emits(b, out));
     }
 }
 
@@ -430,18 +436,13 @@ fn emits(block: &Block, out: &mut HashSet<Handle<Expression>>) {
 fn writes(block: &Block, var: Handle<LocalVariable>, exprs: &Arena<Expression>) -> bool {
     let is_var =
         |e: &Handle<Expression>| matches!(exprs[*e], Expression::LocalVariable(v) if v == var);
-    block.iter().any(|statement| match statement {
-        Statement::Store { pointer, .. } => is_var(pointer),
-        Statement::Call { arguments, .. } => arguments.iter().any(is_var),
-        Statement::Block(b) => writes(b, var, exprs),
-        Statement::If { accept, reject, .. } => {
-            writes(accept, var, exprs) || writes(reject, var, exprs)
-        }
-        Statement::Switch { cases, .. } => cases.iter().any(|c| writes(&c.body, var, exprs)),
-        Statement::Loop {
-            body, continuing, ..
-        } => writes(body, var, exprs) || writes(continuing, var, exprs),
-        _ => false,
+    block.iter().any(|statement| {
+        let direct = match statement {
+            Statement::Store { pointer, .. } => is_var(pointer),
+            Statement::Call { arguments, .. } => arguments.iter().any(is_var),
+            _ => false,
+        };
+        direct || nested(statement).any(|b| writes(b, var, exprs))
     })
 }
 

@@ -79,30 +79,16 @@ pub unsafe fn create(
     }
     let source = source
         .ok_or("no shader source (WGPUShaderSourceWGSL or WGPUShaderSourceSPIRV) is chained")?;
-    if let wgc::pipeline::ShaderModuleSource::Wgsl(code) = &source {
-        if let Some(id) = create_loop_bounded(device, label.clone(), code) {
-            return Ok(ShaderModule {
-                name,
-                device: device.clone(),
-                tally: crate::accounting::Tally::new(device, crate::accounting::Kind::ShaderModule),
-                id,
-                messages: Vec::new(),
-            });
+    let bounded = match &source {
+        wgc::pipeline::ShaderModuleSource::Wgsl(code) => {
+            create_loop_bounded(device, label.clone(), code)
         }
-    }
-    let wgc_desc = wgc::pipeline::ShaderModuleDescriptor {
-        label,
-        runtime_checks: wgt::ShaderRuntimeChecks::checked(),
+        _ => None,
     };
-    let (id, error) = device
-        .ctx
-        .global
-        .device_create_shader_module(device.id, &wgc_desc, source, None);
-    let mut messages = Vec::new();
-    if let Some(e) = error {
-        messages.push(message_of(device, &e));
-        device.report_error(&e);
-    }
+    let (id, messages) = match bounded {
+        Some(id) => (id, Vec::new()),
+        None => create_plain(device, label, source),
+    };
     Ok(ShaderModule {
         name,
         device: device.clone(),
@@ -110,6 +96,29 @@ pub unsafe fn create(
         id,
         messages,
     })
+}
+
+/// The module with wgpu's own runtime checks, and its error (for compilation info) if
+/// it has one, reported on the device.
+fn create_plain(
+    device: &Device,
+    label: wgc::Label<'_>,
+    source: wgc::pipeline::ShaderModuleSource<'_>,
+) -> (wgc::id::ShaderModuleId, Vec<Message>) {
+    let desc = wgc::pipeline::ShaderModuleDescriptor {
+        label,
+        runtime_checks: wgt::ShaderRuntimeChecks::checked(),
+    };
+    let (id, error) = device
+        .ctx
+        .global
+        .device_create_shader_module(device.id, &desc, source, None);
+    let mut messages = Vec::new();
+    if let Some(e) = error {
+        messages.push(message_of(device, &e));
+        device.report_error(&e);
+    }
+    (id, messages)
 }
 
 /// A WGSL module whose loops that may not end each carry their own counter
