@@ -7,6 +7,9 @@
  *        bad_input --table    print the cases as the markdown table in BAD_INPUT.md */
 #include "common.h"
 
+#include <pthread.h>
+#include <time.h>
+
 /* ---- the error-scope channel --------------------------------------------------- */
 
 static Ctx *C;
@@ -26,6 +29,16 @@ static int scoped(WGPUErrorType type, const char *needle) {
 
 static int validation(const char *needle) {
     return scoped(WGPUErrorType_Validation, needle);
+}
+
+/* The scope caught nothing. */
+static int validation_free(void) {
+    ScopeResult r = pop_scope(C);
+    if (r.status != WGPUPopErrorScopeStatus_Success || r.type != WGPUErrorType_NoError) {
+        printf("    expected no error, got type %d: %s\n", r.type, r.message);
+        return 0;
+    }
+    return 1;
 }
 
 /* ---- helpers ------------------------------------------------------------------- */
@@ -429,6 +442,201 @@ static int shader_garbage_spirv(void) {
     int ok = validation("");
     wgpuShaderModuleRelease(m);
     return ok;
+}
+
+/* ---- hostile shaders: generated WGSL at and beyond the shader limits ------------- */
+
+/* A growing string. */
+typedef struct {
+    char *s;
+    size_t len, cap;
+} Text;
+
+static void put(Text *t, const char *piece, int times) {
+    size_t n = strlen(piece);
+    for (int i = 0; i < times; i++) {
+        if (t->len + n + 1 > t->cap) {
+            t->cap = (t->len + n + 1) * 2;
+            t->s = realloc(t->s, t->cap);
+        }
+        memcpy(t->s + t->len, piece, n);
+        t->len += n;
+        t->s[t->len] = 0;
+    }
+}
+
+/* A compute shader whose entry point runs `body` (on line 3 of the shader), then
+ * stores `result` (a u32 expression) in d[0]. Frees `body`. */
+static Text shader(Text body, const char *result) {
+    Text t = {0};
+    put(&t, "@group(0) @binding(0) var<storage, read_write> d: array<u32>;\n", 1);
+    put(&t, "@compute @workgroup_size(1) fn main() {\n", 1);
+    put(&t, body.s ? body.s : "", 1);
+    put(&t, "\nd[0] = ", 1);
+    put(&t, result, 1);
+    put(&t, ";\n}\n", 1);
+    free(body.s);
+    return t;
+}
+
+/* `a`, then `unit` `times` times, then `b`. */
+static Text repeated(const char *a, const char *unit, int times, const char *b) {
+    Text t = {0};
+    put(&t, a, 1);
+    put(&t, unit, times);
+    put(&t, b, 1);
+    return t;
+}
+
+static double seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Under valgrind everything is many times slower: time limits are not checked there. */
+static int timed(void) {
+    const char *preload = getenv("LD_PRELOAD");
+    return !(preload && strstr(preload, "vgpreload"));
+}
+
+/* Runs the entry point of `m` once and returns d[0] (0xffffffff if it could not). */
+static uint32_t run_once(WGPUShaderModule m) {
+    WGPUComputePipelineDescriptor pd = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
+    pd.compute.module = m;
+    pd.compute.entryPoint = sv("main");
+    WGPUComputePipeline p = wgpuDeviceCreateComputePipeline(C->device, &pd);
+    WGPUBindGroupLayout layout = wgpuComputePipelineGetBindGroupLayout(p, 0);
+    WGPUBuffer storage = buffer(4, WGPUBufferUsage_Storage | WGPUBufferUsage_CopySrc);
+    WGPUBuffer readback = buffer(4, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst);
+    WGPUBindGroup group = bind_buffer(layout, storage);
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(enc, NULL);
+    wgpuComputePassEncoderSetPipeline(pass, p);
+    wgpuComputePassEncoderSetBindGroup(pass, 0, group, 0, NULL);
+    wgpuComputePassEncoderDispatchWorkgroups(pass, 1, 1, 1);
+    wgpuComputePassEncoderEnd(pass);
+    wgpuComputePassEncoderRelease(pass);
+    wgpuCommandEncoderCopyBufferToBuffer(enc, storage, 0, readback, 0, 4);
+    submit_encoder(enc);
+    uint32_t value = 0xffffffffu;
+    if (map_and_wait(readback, WGPUMapMode_Read, 0, 4).status == WGPUMapAsyncStatus_Success) {
+        value = *(const uint32_t *)wgpuBufferGetConstMappedRange(readback, 0, 4);
+        wgpuBufferUnmap(readback);
+    }
+    wgpuBindGroupRelease(group);
+    wgpuBufferRelease(readback);
+    wgpuBufferRelease(storage);
+    wgpuBindGroupLayoutRelease(layout);
+    wgpuComputePipelineRelease(p);
+    return value;
+}
+
+/* A shader within the limits: made without error, quickly, and it computes `expected`. */
+static int accepted(Text code, uint32_t expected) {
+    scope();
+    double start = seconds();
+    WGPUShaderModule m = wgsl_module(C, code.s);
+    uint32_t value = run_once(m);
+    double took = seconds() - start;
+    free(code.s);
+    wgpuShaderModuleRelease(m);
+    int ok = validation_free();
+    if (value != expected) printf("    computed %u, expected %u\n", value, expected);
+    if (timed() && took > 1.0) printf("    took %.2f s\n", took);
+    return ok && value == expected && (!timed() || took < 1.0);
+}
+
+/* A shader beyond a limit: rejected quickly with a validation error containing
+ * `needle`, whose compilation message says it at line 3 of the shader with the
+ * offending token's offset and length; then the device still computes. */
+static int rejected(Text code, const char *needle) {
+    scope();
+    double start = seconds();
+    WGPUShaderModule m = wgsl_module(C, code.s);
+    double took = seconds() - start;
+    int ok = validation(needle);
+    InfoResult info = compilation_info(C, m);
+    if (info.count != 1 || info.type != WGPUCompilationMessageType_Error || !strstr(info.message, needle) ||
+        info.line != 3 || info.pos == 0 || info.offset >= code.len || info.length != 1 ||
+        code.s[info.offset] == ' ') {
+        printf("    compilation info: %zu messages, line %llu column %llu offset %llu length %llu: %s\n",
+               info.count, (unsigned long long)info.line, (unsigned long long)info.pos,
+               (unsigned long long)info.offset, (unsigned long long)info.length, info.message);
+        ok = 0;
+    }
+    free(code.s);
+    wgpuShaderModuleRelease(m);
+    if (timed() && took > 1.0) {
+        printf("    took %.2f s\n", took);
+        ok = 0;
+    }
+    WGPUShaderModule good = compute_module();
+    uint32_t value = run_once(good);
+    wgpuShaderModuleRelease(good);
+    if (value != 1) printf("    the device no longer computes (%u)\n", value);
+    return ok && value == 1;
+}
+
+static int shader_operator_chain_at_limit(void) {
+    return accepted(shader(repeated("var x = 1u", "+1u", 2000, ";"), "x"), 2001);
+}
+
+static int shader_operator_chain_beyond_limit(void) {
+    return rejected(shader(repeated("var x = 1u", "+1u", 30000, ";"), "x"), "limit of 2048");
+}
+
+static int shader_parentheses_at_limit(void) {
+    Text body = repeated("var x = ", "(", 120, "7u");
+    put(&body, ")", 120);
+    put(&body, ";", 1);
+    return accepted(shader(body, "x"), 7);
+}
+
+static int shader_parentheses_beyond_limit(void) {
+    return rejected(shader(repeated("var x = ", "(", 5000, "1u"), "0u"), "limit of 127");
+}
+
+static int shader_blocks_beyond_limit(void) {
+    return rejected(shader(repeated("", "{", 5000, ""), "0u"), "limit of 127");
+}
+
+static int shader_array_types_at_limit(void) {
+    /* Composite types nested 15 deep, the spec's limit. */
+    Text body = repeated("var a: ", "array<", 15, "u32");
+    put(&body, ", 1>", 15);
+    put(&body, ";\na", 1);
+    put(&body, "[0]", 15);
+    put(&body, " = 5u;", 1);
+    return accepted(shader(body, "a[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]"), 5);
+}
+
+static int shader_array_types_beyond_limit(void) {
+    return rejected(shader(repeated("var a: ", "array<", 3000, "u32"), "0u"), "limit of 2048");
+}
+
+static int shader_member_chain_beyond_limit(void) {
+    return rejected(shader(repeated("var v = vec4u(1u); var x = v", ".x", 30000, ";"), "0u"), "limit of 2048");
+}
+
+static int shader_unary_chain_beyond_limit(void) {
+    return rejected(shader(repeated("var b = ", "!", 30000, "true;"), "0u"), "limit of 2048");
+}
+
+static int shader_long_function_beyond_limit(void) {
+    return rejected(shader(repeated("", "_ = 1;", 10000, ""), "0u"), "limit of 32768 tokens");
+}
+
+static int shader_let_chain_in_loop(void) {
+    /* 64 lets, each using the one before twice, ahead of the loop's test. */
+    Text body = repeated("var acc = 0u; var i = 0u; loop { let a0 = i - i + 8u; ", "", 0, "");
+    for (int k = 1; k <= 64; k++) {
+        char link[96];
+        snprintf(link, sizeof link, "let a%d = max(a%d, a%d); ", k, k - 1, k - 1);
+        put(&body, link, 1);
+    }
+    put(&body, "if i < a64 {} else { break; } acc += 1u; continuing { i = i + 1u; } }", 1);
+    return accepted(shader(body, "acc"), 8);
 }
 
 static int layout_two_binding_types(void) {
@@ -1140,6 +1348,17 @@ static const Case CASES[] = {
     CASE(shader_null_code, "WGSL code with a length and NULL data", "NULL; validation error"),
     CASE(shader_two_sources, "two shader sources chained", "NULL; validation error"),
     CASE(shader_garbage_spirv, "malformed SPIR-V", "validation error"),
+    CASE(shader_operator_chain_at_limit, "WGSL: an expression of 2,000 chained operators", "module made, computes the sum, under a second"),
+    CASE(shader_operator_chain_beyond_limit, "WGSL: an expression of 30,000 chained operators", "validation error naming the depth limit; compilation info at its line and column"),
+    CASE(shader_parentheses_at_limit, "WGSL: 120 nested parentheses", "module made, computes the value"),
+    CASE(shader_parentheses_beyond_limit, "WGSL: 5,000 nested parentheses", "validation error naming the nesting limit, with its position"),
+    CASE(shader_blocks_beyond_limit, "WGSL: 5,000 nested blocks", "validation error naming the nesting limit, with its position"),
+    CASE(shader_array_types_at_limit, "WGSL: array types nested 15 deep", "module made, computes the value"),
+    CASE(shader_array_types_beyond_limit, "WGSL: array types nested 3,000 deep", "validation error naming the depth limit, with its position"),
+    CASE(shader_member_chain_beyond_limit, "WGSL: 30,000 chained member accesses", "validation error naming the depth limit, with its position"),
+    CASE(shader_unary_chain_beyond_limit, "WGSL: 30,000 chained unary operators", "validation error naming the depth limit, with its position"),
+    CASE(shader_long_function_beyond_limit, "WGSL: a function of 40,000 tokens", "validation error naming the token limit, with its position"),
+    CASE(shader_let_chain_in_loop, "WGSL: 64 chained lets, each using the last twice, before a loop's test", "module made under a second, computes the count"),
     CASE(layout_two_binding_types, "a layout entry with two binding types", "NULL; validation error"),
     CASE(layout_unknown_binding_type, "unknown WGPUBufferBindingType", "NULL; validation error"),
     CASE(layout_duplicate_binding, "two layout entries with the same binding", "validation error naming the binding"),
@@ -1203,12 +1422,39 @@ static const Case CASES[] = {
     CASE(device_use_after_destroy, "a destroyed device used", "objects still returned, no error (the device is lost)"),
 };
 
+/* The shader cases, run again from a thread with the small stack embedders give
+ * their threads: shader compilation must not need the caller's stack. */
+static const size_t SMALL_STACK = 256 * 1024;
+
+typedef struct {
+    int passed, failed;
+} Tally;
+
+static void run_case(const Case *c, Tally *t, const char *where) {
+    log_reset();
+    if (c->run()) {
+        t->passed++;
+    } else {
+        t->failed++;
+        printf("FAIL %s%s\n", c->name, where);
+    }
+}
+
+static void *shader_cases_on_small_stack(void *arg) {
+    Tally *t = (Tally *)arg;
+    int count = (int)(sizeof CASES / sizeof CASES[0]);
+    for (int i = 0; i < count; i++)
+        if (strncmp(CASES[i].name, "shader_", 7) == 0) run_case(&CASES[i], t, " (256 KiB stack)");
+    return NULL;
+}
+
 int main(int argc, char **argv) {
     int count = (int)(sizeof CASES / sizeof CASES[0]);
     if (argc > 1 && strcmp(argv[1], "--table") == 0) {
         printf("# Bad input\n\n");
         printf("What the host gets for each kind of bad input. Each row is a case of\n");
-        printf("`c-tests/bad_input.c`, which checks it; this file is its `--table` output.\n\n");
+        printf("`c-tests/bad_input.c`, which checks it; this file is its `--table` output.\n");
+        printf("The `shader_` cases run a second time from a thread with a 256 KiB stack.\n\n");
         printf("| test | input | what the host gets |\n| --- | --- | --- |\n");
         for (int i = 0; i < count; i++) printf("| `%s` | %s | %s |\n", CASES[i].name, CASES[i].input, CASES[i].outcome);
         return 0;
@@ -1217,19 +1463,22 @@ int main(int argc, char **argv) {
     Ctx ctx;
     if (!setup(&ctx)) return 1;
     C = &ctx;
-    int passed = 0, failed = 0;
-    for (int i = 0; i < count; i++) {
-        log_reset();
-        if (CASES[i].run()) {
-            passed++;
-        } else {
-            failed++;
-            printf("FAIL %s\n", CASES[i].name);
-        }
+    Tally t = {0, 0};
+    for (int i = 0; i < count; i++) run_case(&CASES[i], &t, "");
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, SMALL_STACK);
+    pthread_t small;
+    if (pthread_create(&small, &attr, shader_cases_on_small_stack, &t) != 0) {
+        printf("FAIL no thread with a %zu-byte stack\n", SMALL_STACK);
+        t.failed++;
+    } else {
+        pthread_join(small, NULL);
     }
+    pthread_attr_destroy(&attr);
     wgpuShimSetLogCallback(NULL, WGPUShimLogLevel_Off, NULL);
     /* Futures of this program's own waits are not counted here. */
     teardown(&ctx);
-    printf("bad_input: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    printf("bad_input: %d passed, %d failed\n", t.passed, t.failed);
+    return t.failed != 0;
 }

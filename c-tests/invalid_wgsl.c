@@ -9,42 +9,6 @@ static const char *BROKEN =
     "    let x: u32 = undefined_thing;\n"
     "}\n";
 
-typedef struct {
-    WGPUCompilationInfoRequestStatus status;
-    size_t count;
-    WGPUCompilationMessageType type;
-    uint64_t line, pos, offset, length;
-    char message[1024];
-} InfoResult;
-
-static void on_info(WGPUCompilationInfoRequestStatus status, const struct WGPUCompilationInfo *info, void *u1, void *u2) {
-    (void)u2;
-    InfoResult *r = (InfoResult *)u1;
-    callbacks_fired++;
-    r->status = status;
-    r->count = info ? info->messageCount : 0;
-    if (r->count) {
-        r->type = info->messages[0].type;
-        r->line = info->messages[0].lineNum;
-        r->pos = info->messages[0].linePos;
-        r->offset = info->messages[0].offset;
-        r->length = info->messages[0].length;
-        copy_message(r->message, sizeof r->message, info->messages[0].message);
-    }
-}
-
-static InfoResult compilation_info(Ctx *ctx, WGPUShaderModule m) {
-    InfoResult r;
-    memset(&r, 0, sizeof r);
-    WGPUCompilationInfoCallbackInfo cb = WGPU_COMPILATION_INFO_CALLBACK_INFO_INIT;
-    cb.mode = WGPUCallbackMode_AllowProcessEvents;
-    cb.callback = on_info;
-    cb.userdata1 = &r;
-    futures_expected++;
-    wait_for(ctx, wgpuShaderModuleGetCompilationInfo(m, cb));
-    return r;
-}
-
 int main(void) {
     Ctx ctx;
     if (!setup(&ctx)) return 1;

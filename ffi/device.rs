@@ -269,13 +269,21 @@ impl Device {
 
     /// Reports a wgpu-core error, classified as the spec says.
     pub fn report_error<E: wgt::error::WebGpuError>(&self, e: &E) {
+        if let Some((ty, message)) = self.error_of(e) {
+            self.report(ty, message);
+        }
+    }
+
+    /// What `report_error` would report for `e` (nothing for a lost device: the lost
+    /// callback says it).
+    pub fn error_of<E: wgt::error::WebGpuError>(&self, e: &E) -> Option<(WGPUErrorType, String)> {
         let ty = match e.webgpu_error_type() {
             wgt::error::ErrorType::Validation => WGPUErrorType::Validation,
             wgt::error::ErrorType::OutOfMemory => WGPUErrorType::OutOfMemory,
             wgt::error::ErrorType::Internal => WGPUErrorType::Internal,
-            wgt::error::ErrorType::DeviceLost => return,
+            wgt::error::ErrorType::DeviceLost => return None,
         };
-        self.report(ty, self.describe(e));
+        Some((ty, self.describe(e)))
     }
 
     /// A wgpu-core error's text, with objects named by their current labels.

@@ -22,6 +22,7 @@ mod bind_group_layout;
 mod buffer;
 mod command_buffer;
 mod command_encoder;
+mod compiler_stack;
 mod compute_pass_encoder;
 mod compute_pipeline;
 mod conv;
@@ -49,6 +50,7 @@ mod shader_module;
 mod surface;
 mod texture;
 mod texture_view;
+mod wgsl_limits;
 
 pub use generated::exports::*;
 pub use generated::types::*;

@@ -9,6 +9,10 @@
 //! variable only steps up towards a bound it cannot wrap past), give every other
 //! loop the same 2⁶⁴-iteration counter wgpu would, and hand wgpu-core the module
 //! with its blanket bounding off. Every other runtime check stays on.
+//!
+//! The analysis is one walk over each function's blocks plus, per loop, one walk
+//! over that loop's statements: linear in the module for loops nested to a fixed
+//! depth (naga allows 127 levels of braces), whatever the expressions are.
 
 use std::collections::HashSet;
 
@@ -35,15 +39,12 @@ pub fn bound_loops(module: &mut naga::Module) -> usize {
         .chain(module.entry_points.iter_mut().map(|e| &mut e.function));
     for function in functions {
         let mut body = std::mem::take(&mut function.body);
-        let mut emitted = HashSet::new();
-        emits(&body, &mut emitted);
         let mut ctx = Ctx {
             function,
             types: &module.types,
             constants: &module.constants,
             global_expressions: &module.global_expressions,
             u32_ty,
-            emitted_in_function: emitted,
             bounded: 0,
         };
         body = ctx.block(body);
@@ -59,8 +60,6 @@ struct Ctx<'a> {
     constants: &'a Arena<naga::Constant>,
     global_expressions: &'a Arena<Expression>,
     u32_ty: Handle<Type>,
-    /// Every expression some `Emit` of the function evaluates.
-    emitted_in_function: HashSet<Handle<Expression>>,
     bounded: usize,
 }
 
@@ -117,8 +116,11 @@ impl Ctx<'_> {
 
     /// Whether the loop is a `for (...; v < bound; v = v + step)` that ends: `v` is an
     /// i32 or u32 local that nothing else in the loop writes, `step` a positive
-    /// constant, and `bound` fixed for the loop and low enough that `v + step` cannot
-    /// wrap while `v < bound`.
+    /// constant, and `v + step` cannot wrap while `v < bound`. With a step of 1 that
+    /// holds for any bound, even one that changes in the loop: `v` rises by one each
+    /// time round and never wraps (`v < bound ≤ MAX`), so after at most 2³² rounds
+    /// `v < bound` is false. A larger step needs a constant bound of at most
+    /// `MAX - step + 1`.
     fn provably_ends(
         &self,
         body: &Block,
@@ -206,12 +208,9 @@ impl Ctx<'_> {
         } else {
             u32::MAX as i64
         };
-        let fits = match self.constant_value(bound) {
+        let fits = step == 1
             // v < bound ≤ max - step + 1, so v + step ≤ max.
-            Some(b) => b <= max - step + 1,
-            // Any bound of the type is ≤ max, so v < bound leaves room for + 1.
-            None => step == 1 && self.fixed_for_loop(bound, body, continuing),
-        };
+            || self.constant_value(bound).is_some_and(|b| b <= max - step + 1);
         fits && !writes(body, var, exprs)
     }
 
@@ -244,61 +243,6 @@ impl Ctx<'_> {
             Literal::U32(v) => Some(v as i64),
             Literal::I32(v) => Some(v as i64),
             _ => None,
-        }
-    }
-
-    /// Whether `expr` has one value for the whole loop: a pipeline constant, an
-    /// argument, a value computed before the loop (emitted in the function, not in
-    /// the loop), a buffer's length, or arithmetic on those.
-    fn fixed_for_loop(&self, expr: Handle<Expression>, body: &Block, continuing: &Block) -> bool {
-        let mut inside = HashSet::new();
-        emits(body, &mut inside);
-        emits(continuing, &mut inside);
-        self.fixed(expr, &inside, 0)
-    }
-
-    fn fixed(
-        &self,
-        expr: Handle<Expression>,
-        inside: &HashSet<Handle<Expression>>,
-        depth: u32,
-    ) -> bool {
-        // Deep expressions are judged not fixed rather than recursed into.
-        if depth > 32 {
-            return false;
-        }
-        let fixed = |e: Handle<Expression>| self.fixed(e, inside, depth + 1);
-        match self.function.expressions[expr] {
-            Expression::Literal(_)
-            | Expression::Constant(_)
-            | Expression::Override(_)
-            | Expression::ZeroValue(_)
-            | Expression::FunctionArgument(_) => true,
-            _ if !inside.contains(&expr) => self.emitted_in_function.contains(&expr),
-            // Pure operations (integer division is defined for every input here).
-            Expression::Binary { left, right, .. } => fixed(left) && fixed(right),
-            Expression::Unary { expr, .. }
-            | Expression::As { expr, .. }
-            | Expression::Splat { value: expr, .. } => fixed(expr),
-            Expression::Select {
-                condition,
-                accept,
-                reject,
-            } => fixed(condition) && fixed(accept) && fixed(reject),
-            Expression::Math {
-                arg,
-                arg1,
-                arg2,
-                arg3,
-                ..
-            } => [Some(arg), arg1, arg2, arg3]
-                .into_iter()
-                .flatten()
-                .all(fixed),
-            Expression::ArrayLength(p) => {
-                matches!(self.function.expressions[p], Expression::GlobalVariable(_))
-            }
-            _ => false,
         }
     }
 
@@ -421,18 +365,9 @@ fn nested(statement: &Statement) -> impl Iterator<Item = &Block> {
         .chain(cases.iter().map(|c| &c.body))
 }
 
-/// Every expression the `Emit`s of `block` (and its nested blocks) evaluate.
-fn emits(block: &Block, out: &mut HashSet<Handle<Expression>>) {
-    for statement in block.iter() {
-        if let Statement::Emit(range) = statement {
-            out.extend(range.clone());
-        }
-        nested(statement).for_each(|b| emits(b, out));
-    }
-}
-
-/// Whether anything in `block` may write `var`: a store through it, or a call given
-/// its address.
+/// Whether anything in `block` may write `var`: a store through it, a call given its
+/// address, or any statement this analysis does not know to leave function-local
+/// variables alone (so that a statement a newer naga adds counts as a write).
 fn writes(block: &Block, var: Handle<LocalVariable>, exprs: &Arena<Expression>) -> bool {
     let is_var =
         |e: &Handle<Expression>| matches!(exprs[*e], Expression::LocalVariable(v) if v == var);
@@ -440,10 +375,63 @@ fn writes(block: &Block, var: Handle<LocalVariable>, exprs: &Arena<Expression>) 
         let direct = match statement {
             Statement::Store { pointer, .. } => is_var(pointer),
             Statement::Call { arguments, .. } => arguments.iter().any(is_var),
-            _ => false,
+            // Control flow (nested blocks are walked below), and statements whose
+            // pointers are to memory other than function-local scalars (atomics,
+            // textures, workgroup memory, ray queries) or that only produce results.
+            Statement::Emit(_)
+            | Statement::Block(_)
+            | Statement::If { .. }
+            | Statement::Switch { .. }
+            | Statement::Loop { .. }
+            | Statement::Break
+            | Statement::Continue
+            | Statement::Return { .. }
+            | Statement::Kill
+            | Statement::ControlBarrier(_)
+            | Statement::MemoryBarrier(_)
+            | Statement::ImageStore { .. }
+            | Statement::Atomic { .. }
+            | Statement::ImageAtomic { .. }
+            | Statement::WorkGroupUniformLoad { .. }
+            | Statement::SubgroupBallot { .. }
+            | Statement::SubgroupGather { .. }
+            | Statement::SubgroupCollectiveOperation { .. } => false,
+            _ => true,
         };
         direct || nested(statement).any(|b| writes(b, var, exprs))
     })
+}
+
+/// Gives a module without overrides one that nothing uses, so that every backend
+/// honours the module's own runtime checks. wgpu-hal's Vulkan backend translates a
+/// module without overrides to SPIR-V once, at creation, with the adapter's options,
+/// which put wgpu's counter in every loop and would undo `bound_loops`; a module with
+/// overrides is translated per pipeline with the module's checks. The override has a
+/// name no WGSL identifier or pipeline-constant id can spell, and compaction drops it
+/// before translation.
+pub fn keep_per_module_checks(module: &mut naga::Module) {
+    if !module.overrides.is_empty() {
+        return;
+    }
+    let ty = module.types.insert(
+        Type {
+            name: None,
+            inner: TypeInner::Scalar(Scalar::U32),
+        },
+        Span::UNDEFINED,
+    );
+    let init = module
+        .global_expressions
+        .append(Expression::Literal(Literal::U32(0)), Span::UNDEFINED);
+    module.overrides.append(
+        naga::Override {
+            name: Some("webgpu-shim per-module checks".into()),
+            id: None,
+            ty,
+            init: Some(init),
+        },
+        Span::UNDEFINED,
+    );
 }
 
 #[cfg(test)]
@@ -546,10 +534,12 @@ mod tests {
     }
 
     #[test]
-    fn a_bound_read_inside_the_loop_is_not_fixed() {
+    fn a_step_of_one_ends_whatever_the_bound_does() {
         let src = "var n = 8u; for (var k = 0u; k < n; k++) { n += 1u; }";
-        assert_eq!(bounded(&shader(src)), 1);
-        let src = "let n = acc + 8u; for (var k = 0u; k < n; k++) { acc += 1u; }";
+        assert_eq!(bounded(&shader(src)), 0);
+        let src = "for (var k = 0u; k < acc % 7u; k++) { acc += 1u; }";
+        assert_eq!(bounded(&shader(src)), 0);
+        let src = "for (var k = -9i; k < i32(acc); k++) { acc += 1u; }";
         assert_eq!(bounded(&shader(src)), 0);
     }
 
@@ -570,12 +560,54 @@ mod tests {
     }
 
     #[test]
-    fn arithmetic_on_fixed_values_is_fixed() {
-        let src = "for (var k = 0u; k < arrayLength(&out) / 2u; k++) { acc += 1u; }";
-        assert_eq!(bounded(&shader(src)), 0);
-        let src = "for (var k = 0u; k < min(N % 7u, 3u) + 1u; k++) { acc += 1u; }";
-        assert_eq!(bounded(&shader(src)), 0);
-        let src = "for (var k = 0u; k < acc % 7u; k++) { acc += 1u; }";
+    fn a_larger_step_needs_a_constant_bound() {
+        let src = "for (var k = 0u; k < arrayLength(&out); k += 2u) { acc += 1u; }";
         assert_eq!(bounded(&shader(src)), 1);
+        let src = "const B = 100u; for (var k = 0u; k < B; k += 2u) { acc += 1u; }";
+        assert_eq!(bounded(&shader(src)), 0);
+    }
+
+    /// A chain of `let`s, each using the one before several times, ahead of the loop's
+    /// test: the shape that made an earlier, memo-less version of this analysis take
+    /// time exponential in the chain's length.
+    #[test]
+    fn a_long_let_chain_before_the_test_is_analysed_in_linear_time() {
+        let mut body = String::from("var i = 0u;\nloop {\n let a0 = i;\n");
+        for k in 1..=64 {
+            let p = k - 1;
+            body += &format!(" let a{k} = insertBits(a{p}, a{p}, a{p} & 7u, a{p} & 7u);\n");
+        }
+        body += " if i < a64 {} else { break; }\n acc += 1u;\n continuing { i = i + 1u; }\n}";
+        let module = naga::front::wgsl::parse_str(&shader(&body)).expect("parses");
+        let started = std::time::Instant::now();
+        let mut module = module;
+        assert_eq!(bound_loops(&mut module), 0);
+        assert!(started.elapsed() < std::time::Duration::from_millis(100));
+    }
+
+    #[test]
+    fn a_module_without_overrides_gets_one_nothing_uses() {
+        let mut module = naga::front::wgsl::parse_str(&shader("")).unwrap();
+        let count = module.overrides.len();
+        keep_per_module_checks(&mut module);
+        assert_eq!(module.overrides.len(), count, "the shader has N already");
+        let mut module =
+            naga::front::wgsl::parse_str("@compute @workgroup_size(1) fn main() {}").unwrap();
+        keep_per_module_checks(&mut module);
+        assert_eq!(module.overrides.len(), 1);
+        let info = naga::valid::Validator::new(
+            naga::valid::ValidationFlags::all(),
+            naga::valid::Capabilities::default(),
+        )
+        .validate(&module)
+        .expect("validates");
+        let (compacted, _) = naga::back::pipeline_constants::process_overrides(
+            &module,
+            &info,
+            Some((naga::ShaderStage::Compute, "main")),
+            &Default::default(),
+        )
+        .expect("needs no constant");
+        assert!(compacted.overrides.is_empty());
     }
 }

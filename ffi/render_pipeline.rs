@@ -392,10 +392,13 @@ impl crate::device::PreparedPipeline for Prepared {
 
     fn build(self) -> (RenderPipeline, Option<String>) {
         let device = self.device;
-        let (id, error) = device
-            .ctx
-            .global
-            .device_create_render_pipeline(device.id, &self.desc, None);
+        // The backend translates the shader here: on the compilation stack.
+        let (id, error) = crate::compiler_stack::run(|| {
+            device
+                .ctx
+                .global
+                .device_create_render_pipeline(device.id, &self.desc, None)
+        });
         let message = error.as_ref().map(|e| device.describe(e));
         device.check(error);
         let name = self.name;

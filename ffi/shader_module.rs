@@ -79,32 +79,86 @@ pub unsafe fn create(
     }
     let source = source
         .ok_or("no shader source (WGPUShaderSourceWGSL or WGPUShaderSourceSPIRV) is chained")?;
-    let bounded = match &source {
-        wgc::pipeline::ShaderModuleSource::Wgsl(code) => {
-            create_loop_bounded(device, label.clone(), code)
-        }
-        _ => None,
-    };
-    let (id, messages) = match bounded {
-        Some(id) => (id, Vec::new()),
-        None => create_plain(device, label, source),
-    };
+    let compiled = crate::compiler_stack::run(|| match &source {
+        wgc::pipeline::ShaderModuleSource::Wgsl(code) => create_wgsl(device, label, code),
+        _ => create_plain(device, label, source),
+    });
+    // Reported here, off the compilation stack: the error callback is the host's.
+    if let Some((ty, message)) = compiled.error {
+        device.report(ty, message);
+    }
     Ok(ShaderModule {
         name,
         device: device.clone(),
         tally: crate::accounting::Tally::new(device, crate::accounting::Kind::ShaderModule),
-        id,
-        messages,
+        id: compiled.id,
+        messages: compiled.messages,
     })
 }
 
-/// The module with wgpu's own runtime checks, and its error (for compilation info) if
-/// it has one, reported on the device.
+/// A module made by wgpu-core, what `GetCompilationInfo` says of it, and the error to
+/// report on the device, if it is invalid.
+struct Compiled {
+    id: wgc::id::ShaderModuleId,
+    messages: Vec<Message>,
+    error: Option<(WGPUErrorType, String)>,
+}
+
+/// A WGSL module: rejected if it goes beyond `wgsl_limits`, else loop-bounded, or
+/// made the plain way where that does not apply.
+fn create_wgsl(device: &Device, label: wgc::Label<'_>, code: &str) -> Compiled {
+    if let Err(e) = crate::wgsl_limits::check(code) {
+        let (line, column) = e.line_and_column(code);
+        // wgpu-core makes an invalid module from text that fails at its first
+        // character; its own error is not the one to report.
+        let desc = wgc::pipeline::ShaderModuleDescriptor {
+            label,
+            runtime_checks: wgt::ShaderRuntimeChecks::checked(),
+        };
+        let failing = wgc::pipeline::ShaderModuleSource::Wgsl(Cow::Borrowed("!"));
+        let (id, _) = device
+            .ctx
+            .global
+            .device_create_shader_module(device.id, &desc, failing, None);
+        let message = Message {
+            ty: WGPUCompilationMessageType::Error,
+            text: e.message.clone(),
+            line: line as u64,
+            column: column as u64,
+            offset: e.offset as u64,
+            length: e.length as u64,
+        };
+        let error = format!(
+            "Shader is not accepted: {} (line {line}, column {column})",
+            e.message
+        );
+        return Compiled {
+            id,
+            messages: vec![message],
+            error: Some((WGPUErrorType::Validation, error)),
+        };
+    }
+    match create_loop_bounded(device, label.clone(), code) {
+        Some(id) => Compiled {
+            id,
+            messages: Vec::new(),
+            error: None,
+        },
+        None => create_plain(
+            device,
+            label,
+            wgc::pipeline::ShaderModuleSource::Wgsl(Cow::Borrowed(code)),
+        ),
+    }
+}
+
+/// The module with wgpu's own runtime checks, and its error (for compilation info
+/// and the device) if it has one.
 fn create_plain(
     device: &Device,
     label: wgc::Label<'_>,
     source: wgc::pipeline::ShaderModuleSource<'_>,
-) -> (wgc::id::ShaderModuleId, Vec<Message>) {
+) -> Compiled {
     let desc = wgc::pipeline::ShaderModuleDescriptor {
         label,
         runtime_checks: wgt::ShaderRuntimeChecks::checked(),
@@ -113,12 +167,18 @@ fn create_plain(
         .ctx
         .global
         .device_create_shader_module(device.id, &desc, source, None);
-    let mut messages = Vec::new();
-    if let Some(e) = error {
-        messages.push(message_of(device, &e));
-        device.report_error(&e);
+    match error {
+        None => Compiled {
+            id,
+            messages: Vec::new(),
+            error: None,
+        },
+        Some(e) => Compiled {
+            id,
+            messages: vec![message_of(device, &e)],
+            error: device.error_of(&e),
+        },
     }
-    (id, messages)
 }
 
 /// A WGSL module whose loops that may not end each carry their own counter
@@ -141,6 +201,7 @@ fn create_loop_bounded(
         .parse(code)
         .ok()?;
     crate::loop_bounds::bound_loops(&mut module);
+    crate::loop_bounds::keep_per_module_checks(&mut module);
     let mut runtime_checks = wgt::ShaderRuntimeChecks::checked();
     runtime_checks.force_loop_bounding = false;
     let desc = wgc::pipeline::ShaderModuleDescriptor {

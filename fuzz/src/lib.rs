@@ -12,9 +12,11 @@ use std::sync::{Mutex, OnceLock};
 
 use webgpu_shim::*;
 
-struct Session {
+pub mod wgsl;
+
+pub(crate) struct Session {
     instance: WGPUInstance,
-    device: WGPUDevice,
+    pub(crate) device: WGPUDevice,
     queue: WGPUQueue,
 }
 
@@ -22,9 +24,9 @@ struct Session {
 unsafe impl Send for Session {}
 unsafe impl Sync for Session {}
 
-static SESSION: OnceLock<Session> = OnceLock::new();
+pub(crate) static SESSION: OnceLock<Session> = OnceLock::new();
 /// One input at a time: the pools below are per input.
-static LOCK: Mutex<()> = Mutex::new(());
+pub(crate) static LOCK: Mutex<()> = Mutex::new(());
 
 unsafe extern "C" fn on_adapter(
     _s: WGPURequestAdapterStatus,
@@ -53,7 +55,7 @@ fn null_view() -> WGPUStringView {
     }
 }
 
-fn session() -> &'static Session {
+pub(crate) fn session() -> &'static Session {
     SESSION.get_or_init(|| unsafe {
         let instance = wgpuCreateInstance(std::ptr::null());
         let mut adapter = std::mem::zeroed::<WGPUAdapter>();
@@ -159,7 +161,7 @@ where
     }
 }
 
-fn view(bytes: &[u8]) -> WGPUStringView {
+pub(crate) fn view(bytes: &[u8]) -> WGPUStringView {
     WGPUStringView {
         data: bytes.as_ptr() as *const _,
         length: bytes.len(),
