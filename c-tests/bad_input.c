@@ -8,7 +8,6 @@
 #include "common.h"
 
 #include <pthread.h>
-#include <time.h>
 
 /* ---- the error-scope channel --------------------------------------------------- */
 
@@ -486,12 +485,6 @@ static Text repeated(const char *a, const char *unit, int times, const char *b) 
     put(&t, unit, times);
     put(&t, b, 1);
     return t;
-}
-
-static double seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Under valgrind everything is many times slower: time limits are not checked there. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <time.h>
 
 #include "webgpu/webgpu.h"
 #include "webgpu/webgpu_shim.h"
@@ -245,6 +246,13 @@ static WGPUBuffer make_buffer(Ctx *ctx, uint64_t size, WGPUBufferUsage usage, in
     desc.usage = usage;
     desc.mappedAtCreation = mapped ? WGPU_TRUE : WGPU_FALSE;
     return wgpuDeviceCreateBuffer(ctx->device, &desc);
+}
+
+/* Monotonic time in seconds. */
+static double seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* ---- a shader module's compilation info ---- */

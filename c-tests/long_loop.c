@@ -4,7 +4,6 @@
  * still finishes with the right value. */
 #include "common.h"
 
-#include <time.h>
 
 static const char *LOOP =
     "@group(0) @binding(0) var<storage, read_write> d: array<u32>;\n"
@@ -17,12 +16,6 @@ static const char *LOOP =
 /* Iterations of each invocation's loop: lavapipe ends an invocation's loops after
  * 65,535 iterations in all, so a long dispatch is many invocations. */
 static const uint32_t ITERATIONS = 60000;
-
-static double seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 typedef struct {
     Ctx *ctx;

@@ -196,7 +196,7 @@ unsafe extern "C" fn ignore_map(
     _: *mut c_void,
 ) {
 }
-unsafe extern "C" fn ignore_pop(
+pub(crate) unsafe extern "C" fn ignore_pop(
     _: WGPUPopErrorScopeStatus,
     _: WGPUErrorType,
     _: WGPUStringView,

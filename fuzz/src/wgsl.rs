@@ -66,15 +66,6 @@ unsafe extern "C" fn ignore_info(
 ) {
 }
 
-unsafe extern "C" fn ignore_pop(
-    _: WGPUPopErrorScopeStatus,
-    _: WGPUErrorType,
-    _: WGPUStringView,
-    _: *mut c_void,
-    _: *mut c_void,
-) {
-}
-
 /// Runs one input. Panics (a finding) if the library caught a panic or the input took
 /// longer than [`TIME_LIMIT`].
 pub fn run(data: &[u8]) {
@@ -117,7 +108,7 @@ pub fn run(data: &[u8]) {
         wgpuShaderModuleRelease(module);
         let mut cb: WGPUPopErrorScopeCallbackInfo = std::mem::zeroed();
         cb.mode = WGPUCallbackMode::AllowSpontaneous;
-        cb.callback = Some(ignore_pop);
+        cb.callback = Some(crate::ignore_pop);
         for _ in 0..3 {
             wgpuDevicePopErrorScope(d, cb);
         }
