@@ -528,10 +528,10 @@ static uint32_t run_once(WGPUShaderModule m) {
 /* A shader within the limits: made without error, quickly, and it computes `expected`. */
 static int accepted(Text code, uint32_t expected) {
     scope();
-    double start = seconds();
+    double start = now_seconds();
     WGPUShaderModule m = wgsl_module(C, code.s);
     uint32_t value = run_once(m);
-    double took = seconds() - start;
+    double took = now_seconds() - start;
     free(code.s);
     wgpuShaderModuleRelease(m);
     int ok = validation_free();
@@ -545,9 +545,9 @@ static int accepted(Text code, uint32_t expected) {
  * offending token's offset and length; then the device still computes. */
 static int rejected(Text code, const char *needle) {
     scope();
-    double start = seconds();
+    double start = now_seconds();
     WGPUShaderModule m = wgsl_module(C, code.s);
-    double took = seconds() - start;
+    double took = now_seconds() - start;
     int ok = validation(needle);
     InfoResult info = compilation_info(C, m);
     if (info.count != 1 || info.type != WGPUCompilationMessageType_Error || !strstr(info.message, needle) ||

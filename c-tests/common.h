@@ -249,7 +249,7 @@ static WGPUBuffer make_buffer(Ctx *ctx, uint64_t size, WGPUBufferUsage usage, in
 }
 
 /* Monotonic time in seconds. */
-static double seconds(void) {
+static double now_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
