@@ -402,38 +402,6 @@ fn writes(block: &Block, var: Handle<LocalVariable>, exprs: &Arena<Expression>) 
     })
 }
 
-/// Gives a module without overrides one that nothing uses, so that every backend
-/// honours the module's own runtime checks. wgpu-hal's Vulkan backend translates a
-/// module without overrides to SPIR-V once, at creation, with the adapter's options,
-/// which put wgpu's counter in every loop and would undo `bound_loops`; a module with
-/// overrides is translated per pipeline with the module's checks. The override has a
-/// name no WGSL identifier or pipeline-constant id can spell, and compaction drops it
-/// before translation.
-pub fn keep_per_module_checks(module: &mut naga::Module) {
-    if !module.overrides.is_empty() {
-        return;
-    }
-    let ty = module.types.insert(
-        Type {
-            name: None,
-            inner: TypeInner::Scalar(Scalar::U32),
-        },
-        Span::UNDEFINED,
-    );
-    let init = module
-        .global_expressions
-        .append(Expression::Literal(Literal::U32(0)), Span::UNDEFINED);
-    module.overrides.append(
-        naga::Override {
-            name: Some("webgpu-shim per-module checks".into()),
-            id: None,
-            ty,
-            init: Some(init),
-        },
-        Span::UNDEFINED,
-    );
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -583,31 +551,5 @@ mod tests {
         let mut module = module;
         assert_eq!(bound_loops(&mut module), 0);
         assert!(started.elapsed() < std::time::Duration::from_millis(100));
-    }
-
-    #[test]
-    fn a_module_without_overrides_gets_one_nothing_uses() {
-        let mut module = naga::front::wgsl::parse_str(&shader("")).unwrap();
-        let count = module.overrides.len();
-        keep_per_module_checks(&mut module);
-        assert_eq!(module.overrides.len(), count, "the shader has N already");
-        let mut module =
-            naga::front::wgsl::parse_str("@compute @workgroup_size(1) fn main() {}").unwrap();
-        keep_per_module_checks(&mut module);
-        assert_eq!(module.overrides.len(), 1);
-        let info = naga::valid::Validator::new(
-            naga::valid::ValidationFlags::all(),
-            naga::valid::Capabilities::default(),
-        )
-        .validate(&module)
-        .expect("validates");
-        let (compacted, _) = naga::back::pipeline_constants::process_overrides(
-            &module,
-            &info,
-            Some((naga::ShaderStage::Compute, "main")),
-            &Default::default(),
-        )
-        .expect("needs no constant");
-        assert!(compacted.overrides.is_empty());
     }
 }

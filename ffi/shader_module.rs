@@ -201,7 +201,6 @@ fn create_loop_bounded(
         .parse(code)
         .ok()?;
     crate::loop_bounds::bound_loops(&mut module);
-    crate::loop_bounds::keep_per_module_checks(&mut module);
     let mut runtime_checks = wgt::ShaderRuntimeChecks::checked();
     runtime_checks.force_loop_bounding = false;
     let desc = wgc::pipeline::ShaderModuleDescriptor {

@@ -1,0 +1,114 @@
+/* A Vulkan layer for tests: writes the SPIR-V of every vkCreateShaderModule, as
+ * the driver receives it, to $SPIRV_CAPTURE_DIR/NNNN.spv. Enabled with
+ * VK_LAYER_PATH=<the folder of spirv_capture_layer.json> and
+ * VK_INSTANCE_LAYERS=VK_LAYER_WEBGPU_SHIM_spirv_capture. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <vulkan/vk_layer.h>
+#include <vulkan/vulkan.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+static PFN_vkGetInstanceProcAddr next_instance_proc;
+/* The tests make few devices: a small table of each device's next functions. */
+#define DEVICES 16
+static struct {
+    VkDevice device;
+    PFN_vkGetDeviceProcAddr proc;
+    PFN_vkCreateShaderModule create_shader_module;
+} devices[DEVICES];
+static int captured;
+
+static int device_index(VkDevice device) {
+    for (int i = 0; i < DEVICES; i++)
+        if (devices[i].device == device) return i;
+    return -1;
+}
+
+static VKAPI_ATTR VkResult VKAPI_CALL capture_CreateShaderModule(VkDevice device, const VkShaderModuleCreateInfo *info,
+                                                                 const VkAllocationCallbacks *allocator,
+                                                                 VkShaderModule *module) {
+    const char *dir = getenv("SPIRV_CAPTURE_DIR");
+    if (dir) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%04d.spv", dir, captured++);
+        FILE *f = fopen(path, "wb");
+        if (f) {
+            fwrite(info->pCode, 1, info->codeSize, f);
+            fclose(f);
+        }
+    }
+    int i = device_index(device);
+    return i < 0 ? VK_ERROR_INITIALIZATION_FAILED : devices[i].create_shader_module(device, info, allocator, module);
+}
+
+static VKAPI_ATTR VkResult VKAPI_CALL capture_CreateInstance(const VkInstanceCreateInfo *info,
+                                                             const VkAllocationCallbacks *allocator,
+                                                             VkInstance *instance) {
+    VkLayerInstanceCreateInfo *link = (VkLayerInstanceCreateInfo *)info->pNext;
+    while (link && !(link->sType == VK_STRUCTURE_TYPE_LOADER_INSTANCE_CREATE_INFO && link->function == VK_LAYER_LINK_INFO))
+        link = (VkLayerInstanceCreateInfo *)link->pNext;
+    if (!link) return VK_ERROR_INITIALIZATION_FAILED;
+    PFN_vkGetInstanceProcAddr next = link->u.pLayerInfo->pfnNextGetInstanceProcAddr;
+    link->u.pLayerInfo = link->u.pLayerInfo->pNext;
+    PFN_vkCreateInstance create = (PFN_vkCreateInstance)next(VK_NULL_HANDLE, "vkCreateInstance");
+    VkResult r = create(info, allocator, instance);
+    if (r == VK_SUCCESS) next_instance_proc = next;
+    return r;
+}
+
+static VKAPI_ATTR VkResult VKAPI_CALL capture_CreateDevice(VkPhysicalDevice physical, const VkDeviceCreateInfo *info,
+                                                           const VkAllocationCallbacks *allocator, VkDevice *device) {
+    VkLayerDeviceCreateInfo *link = (VkLayerDeviceCreateInfo *)info->pNext;
+    while (link && !(link->sType == VK_STRUCTURE_TYPE_LOADER_DEVICE_CREATE_INFO && link->function == VK_LAYER_LINK_INFO))
+        link = (VkLayerDeviceCreateInfo *)link->pNext;
+    if (!link) return VK_ERROR_INITIALIZATION_FAILED;
+    PFN_vkGetInstanceProcAddr next_instance = link->u.pLayerInfo->pfnNextGetInstanceProcAddr;
+    PFN_vkGetDeviceProcAddr next_device = link->u.pLayerInfo->pfnNextGetDeviceProcAddr;
+    link->u.pLayerInfo = link->u.pLayerInfo->pNext;
+    PFN_vkCreateDevice create = (PFN_vkCreateDevice)next_instance(VK_NULL_HANDLE, "vkCreateDevice");
+    VkResult r = create(physical, info, allocator, device);
+    if (r != VK_SUCCESS) return r;
+    int i = device_index(VK_NULL_HANDLE);
+    if (i < 0) return VK_ERROR_TOO_MANY_OBJECTS;
+    devices[i].device = *device;
+    devices[i].proc = next_device;
+    devices[i].create_shader_module = (PFN_vkCreateShaderModule)next_device(*device, "vkCreateShaderModule");
+    return VK_SUCCESS;
+}
+
+static VKAPI_ATTR void VKAPI_CALL capture_DestroyDevice(VkDevice device, const VkAllocationCallbacks *allocator) {
+    int i = device_index(device);
+    if (i < 0) return;
+    PFN_vkDestroyDevice destroy = (PFN_vkDestroyDevice)devices[i].proc(device, "vkDestroyDevice");
+    devices[i].device = VK_NULL_HANDLE;
+    destroy(device, allocator);
+}
+
+static VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL capture_GetDeviceProcAddr(VkDevice device, const char *name) {
+    if (!strcmp(name, "vkCreateShaderModule")) return (PFN_vkVoidFunction)capture_CreateShaderModule;
+    if (!strcmp(name, "vkDestroyDevice")) return (PFN_vkVoidFunction)capture_DestroyDevice;
+    if (!strcmp(name, "vkGetDeviceProcAddr")) return (PFN_vkVoidFunction)capture_GetDeviceProcAddr;
+    int i = device_index(device);
+    return i < 0 ? NULL : devices[i].proc(device, name);
+}
+
+static VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL capture_GetInstanceProcAddr(VkInstance instance, const char *name) {
+    if (!strcmp(name, "vkCreateInstance")) return (PFN_vkVoidFunction)capture_CreateInstance;
+    if (!strcmp(name, "vkCreateDevice")) return (PFN_vkVoidFunction)capture_CreateDevice;
+    if (!strcmp(name, "vkGetInstanceProcAddr")) return (PFN_vkVoidFunction)capture_GetInstanceProcAddr;
+    if (!strcmp(name, "vkGetDeviceProcAddr")) return (PFN_vkVoidFunction)capture_GetDeviceProcAddr;
+    if (!strcmp(name, "vkCreateShaderModule")) return (PFN_vkVoidFunction)capture_CreateShaderModule;
+    if (!strcmp(name, "vkDestroyDevice")) return (PFN_vkVoidFunction)capture_DestroyDevice;
+    return next_instance_proc ? next_instance_proc(instance, name) : NULL;
+}
+
+EXPORT VKAPI_ATTR VkResult VKAPI_CALL vkNegotiateLoaderLayerInterfaceVersion(VkNegotiateLayerInterface *v) {
+    if (v->loaderLayerInterfaceVersion < 2) return VK_ERROR_INITIALIZATION_FAILED;
+    v->loaderLayerInterfaceVersion = 2;
+    v->pfnGetInstanceProcAddr = capture_GetInstanceProcAddr;
+    v->pfnGetDeviceProcAddr = capture_GetDeviceProcAddr;
+    v->pfnGetPhysicalDeviceProcAddr = NULL;
+    return VK_SUCCESS;
+}
