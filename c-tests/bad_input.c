@@ -590,6 +590,18 @@ static int shader_parentheses_beyond_limit(void) {
     return rejected(shader(repeated("var x = ", "(", 5000, "1u"), "0u"), "limit of 127");
 }
 
+static int shader_blocks_at_limit(void) {
+    /* The function's braces and 120 more. */
+    Text body = repeated("var x = 0u; ", "{ x += 1u; ", 120, "");
+    put(&body, "}", 120);
+    return accepted(shader(body, "x"), 120);
+}
+
+static int shader_long_function_at_limit(void) {
+    /* 7 tokens a statement: about 30,000 tokens in the function. */
+    return accepted(shader(repeated("var x = 0u; ", "x = x + 1u; ", 4200, ""), "x"), 4200);
+}
+
 static int shader_blocks_beyond_limit(void) {
     return rejected(shader(repeated("", "{", 5000, ""), "0u"), "limit of 127");
 }
@@ -1345,6 +1357,8 @@ static const Case CASES[] = {
     CASE(shader_operator_chain_beyond_limit, "WGSL: an expression of 30,000 chained operators", "validation error naming the depth limit; compilation info at its line and column"),
     CASE(shader_parentheses_at_limit, "WGSL: 120 nested parentheses", "module made, computes the value"),
     CASE(shader_parentheses_beyond_limit, "WGSL: 5,000 nested parentheses", "validation error naming the nesting limit, with its position"),
+    CASE(shader_blocks_at_limit, "WGSL: 120 nested blocks", "module made, computes the value"),
+    CASE(shader_long_function_at_limit, "WGSL: a function of about 30,000 tokens", "module made under a second, computes the value"),
     CASE(shader_blocks_beyond_limit, "WGSL: 5,000 nested blocks", "validation error naming the nesting limit, with its position"),
     CASE(shader_array_types_at_limit, "WGSL: array types nested 15 deep", "module made, computes the value"),
     CASE(shader_array_types_beyond_limit, "WGSL: array types nested 3,000 deep", "validation error naming the depth limit, with its position"),
