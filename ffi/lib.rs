@@ -51,6 +51,7 @@ mod surface;
 mod texture;
 mod texture_view;
 mod wgsl_limits;
+mod wgsl_source;
 
 pub use generated::exports::*;
 pub use generated::types::*;

@@ -104,41 +104,23 @@ struct Compiled {
     error: Option<(WGPUErrorType, String)>,
 }
 
-/// A WGSL module: rejected if it goes beyond `wgsl_limits`, else loop-bounded, or
-/// made the plain way where that does not apply.
+/// A WGSL module: rejected if it goes beyond `wgsl_limits`, rewritten where naga lags
+/// the spec (`wgsl_source`), then loop-bounded, or made the plain way where that does
+/// not apply.
 fn create_wgsl(device: &Device, label: wgc::Label<'_>, code: &str) -> Compiled {
     if let Err(e) = crate::wgsl_limits::check(code) {
-        let (line, column) = e.line_and_column(code);
-        // wgpu-core makes an invalid module from text that fails at its first
-        // character; its own error is not the one to report.
-        let desc = wgc::pipeline::ShaderModuleDescriptor {
-            label,
-            runtime_checks: wgt::ShaderRuntimeChecks::checked(),
-        };
-        let failing = wgc::pipeline::ShaderModuleSource::Wgsl(Cow::Borrowed("!"));
-        let (id, _) = device
-            .ctx
-            .global
-            .device_create_shader_module(device.id, &desc, failing, None);
-        let message = Message {
-            ty: WGPUCompilationMessageType::Error,
-            text: e.message.clone(),
-            line: line as u64,
-            column: column as u64,
-            offset: e.offset as u64,
-            length: e.length as u64,
-        };
-        let error = format!(
-            "Shader is not accepted: {} (line {line}, column {column})",
-            e.message
-        );
-        return Compiled {
-            id,
-            messages: vec![message],
-            error: Some((WGPUErrorType::Validation, error)),
-        };
+        return rejected(device, label, code, e);
     }
-    match create_loop_bounded(device, label.clone(), code) {
+    let subgroups = device
+        .ctx
+        .global
+        .device_features(device.id)
+        .contains(wgt::Features::SUBGROUP);
+    let code = match crate::wgsl_source::adjust(code, subgroups) {
+        Ok(code) => code,
+        Err(e) => return rejected(device, label, code, e),
+    };
+    match create_loop_bounded(device, label.clone(), &code) {
         Some(id) => Compiled {
             id,
             messages: Vec::new(),
@@ -147,8 +129,47 @@ fn create_wgsl(device: &Device, label: wgc::Label<'_>, code: &str) -> Compiled {
         None => create_plain(
             device,
             label,
-            wgc::pipeline::ShaderModuleSource::Wgsl(Cow::Borrowed(code)),
+            wgc::pipeline::ShaderModuleSource::Wgsl(Cow::Borrowed(&code)),
         ),
+    }
+}
+
+/// An invalid module, for a source this library does not accept: a validation error
+/// and one compilation message, at the place `e` names.
+fn rejected(
+    device: &Device,
+    label: wgc::Label<'_>,
+    code: &str,
+    e: crate::wgsl_limits::SourceError,
+) -> Compiled {
+    let (line, column) = e.line_and_column(code);
+    // wgpu-core makes an invalid module from text that fails at its first character;
+    // its own error is not the one to report.
+    let desc = wgc::pipeline::ShaderModuleDescriptor {
+        label,
+        runtime_checks: wgt::ShaderRuntimeChecks::checked(),
+    };
+    let failing = wgc::pipeline::ShaderModuleSource::Wgsl(Cow::Borrowed("!"));
+    let (id, _) = device
+        .ctx
+        .global
+        .device_create_shader_module(device.id, &desc, failing, None);
+    let error = format!(
+        "Shader is not accepted: {} (line {line}, column {column})",
+        e.message
+    );
+    let message = Message {
+        ty: WGPUCompilationMessageType::Error,
+        text: e.message,
+        line: line as u64,
+        column: column as u64,
+        offset: e.offset as u64,
+        length: e.length as u64,
+    };
+    Compiled {
+        id,
+        messages: vec![message],
+        error: Some((WGPUErrorType::Validation, error)),
     }
 }
 

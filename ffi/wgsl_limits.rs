@@ -33,15 +33,16 @@ pub const GLOBAL_TOKENS: u32 = 32768;
 /// The most tokens in a module.
 pub const MODULE_TOKENS: u32 = 131072;
 
-/// A limit the source goes beyond, and where (byte offset and length of the token).
+/// What the library does not accept in a source, and where (byte offset and length
+/// of the token).
 #[derive(Debug, PartialEq, Eq)]
-pub struct Exceeded {
+pub struct SourceError {
     pub message: String,
     pub offset: usize,
     pub length: usize,
 }
 
-impl Exceeded {
+impl SourceError {
     /// 1-based line and column (in bytes, as webgpu.h counts) of the offset.
     pub fn line_and_column(&self, source: &str) -> (usize, usize) {
         let before = &source.as_bytes()[..self.offset.min(source.len())];
@@ -88,13 +89,13 @@ impl Frame {
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum Token {
+pub(crate) enum Token {
     Word,
     Punct(u8),
 }
 
 /// Checks `source` against the limits above.
-pub fn check(source: &str) -> Result<(), Exceeded> {
+pub fn check(source: &str) -> Result<(), SourceError> {
     let bytes = source.as_bytes();
     let mut frames = vec![Frame {
         brace: true,
@@ -106,7 +107,7 @@ pub fn check(source: &str) -> Result<(), Exceeded> {
     let mut i = 0;
     while let Some((token, start, end)) = next_token(bytes, i) {
         i = end;
-        let at = |message: String| Exceeded {
+        let at = |message: String| SourceError {
             message,
             offset: start,
             length: end - start,
@@ -215,7 +216,7 @@ pub fn check(source: &str) -> Result<(), Exceeded> {
     Ok(())
 }
 
-fn too_deep(at: impl FnOnce(String) -> Exceeded) -> Exceeded {
+fn too_deep(at: impl FnOnce(String) -> SourceError) -> SourceError {
     at(format!(
         "the expression is nested deeper than this implementation's limit of \
          {EXPRESSION_DEPTH} (each operator, call and index counts)"
@@ -226,7 +227,7 @@ fn too_deep(at: impl FnOnce(String) -> Exceeded) -> Exceeded {
 /// start and end. Words are identifiers, keywords and numbers (a number ends before
 /// the sign of its exponent, which then counts as an operator: an overcount, never an
 /// undercount); every other character is a punctuation token of its own.
-fn next_token(bytes: &[u8], mut i: usize) -> Option<(Token, usize, usize)> {
+pub(crate) fn next_token(bytes: &[u8], mut i: usize) -> Option<(Token, usize, usize)> {
     loop {
         let &b = bytes.get(i)?;
         match b {
@@ -403,7 +404,7 @@ mod tests {
     #[test]
     fn positions_are_lines_and_columns_in_bytes() {
         let source = "fn f() {\n  var é = 1u;\n  var x = (((((\n";
-        let e = Exceeded {
+        let e = SourceError {
             message: String::new(),
             offset: source.find("(((").unwrap(),
             length: 1,

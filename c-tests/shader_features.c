@@ -1,0 +1,165 @@
+/* WGSL that the spec allows for the features a device has, where naga's front end
+ * lags (the library rewrites it: ffi/wgsl_source.rs), run with its values checked:
+ * - with the Subgroups feature, `enable subgroups;` is accepted and subgroupAdd and
+ *   subgroupElect work; without it, the directive is a validation error naming it;
+ * - with ShaderF16, bitcast between 32-bit values and f16 vectors has the spec's
+ *   types and values, members and indexes of its result included. */
+#include "common.h"
+
+static Ctx base;
+
+static WGPUDevice device_with(WGPUFeatureName feature, int with) {
+    WGPUDeviceDescriptor dd = WGPU_DEVICE_DESCRIPTOR_INIT;
+    dd.requiredFeatureCount = with ? 1 : 0;
+    dd.requiredFeatures = &feature;
+    WGPUDevice dev = NULL;
+    WGPURequestDeviceCallbackInfo cb = WGPU_REQUEST_DEVICE_CALLBACK_INFO_INIT;
+    cb.mode = WGPUCallbackMode_WaitAnyOnly;
+    cb.callback = on_device;
+    cb.userdata1 = &dev;
+    futures_expected++;
+    wait_for(&base, wgpuAdapterRequestDevice(base.adapter, &dd, cb));
+    return dev;
+}
+
+/* Runs `main` of `code` once as `groups` workgroups on `dev`, with d: array<u32> of
+ * `n` words (zeroed), and copies d to `out`. Returns the validation error, if any. */
+static ScopeResult run(WGPUDevice dev, const char *code, uint32_t groups, uint32_t n, uint32_t *out) {
+    Ctx c = base;
+    c.device = dev;
+    c.queue = wgpuDeviceGetQueue(dev);
+    wgpuDevicePushErrorScope(dev, WGPUErrorFilter_Validation);
+    WGPUShaderModule m = wgsl_module(&c, code);
+    WGPUComputePipelineDescriptor pd = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
+    pd.compute.module = m;
+    WGPUComputePipeline p = wgpuDeviceCreateComputePipeline(dev, &pd);
+    ScopeResult r = pop_scope(&c);
+    if (r.type == WGPUErrorType_NoError) {
+        size_t size = (size_t)n * 4;
+        WGPUBuffer storage = make_buffer(&c, size, WGPUBufferUsage_Storage | WGPUBufferUsage_CopySrc, 0);
+        WGPUBuffer readback = make_buffer(&c, size, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
+        WGPUBindGroupLayout layout = wgpuComputePipelineGetBindGroupLayout(p, 0);
+        WGPUBindGroupEntry e = WGPU_BIND_GROUP_ENTRY_INIT;
+        e.buffer = storage;
+        e.size = size;
+        WGPUBindGroupDescriptor bd = WGPU_BIND_GROUP_DESCRIPTOR_INIT;
+        bd.layout = layout;
+        bd.entryCount = 1;
+        bd.entries = &e;
+        WGPUBindGroup group = wgpuDeviceCreateBindGroup(dev, &bd);
+        WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(dev, NULL);
+        WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(enc, NULL);
+        wgpuComputePassEncoderSetPipeline(pass, p);
+        wgpuComputePassEncoderSetBindGroup(pass, 0, group, 0, NULL);
+        wgpuComputePassEncoderDispatchWorkgroups(pass, groups, 1, 1);
+        wgpuComputePassEncoderEnd(pass);
+        wgpuCommandEncoderCopyBufferToBuffer(enc, storage, 0, readback, 0, size);
+        WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
+        wgpuQueueSubmit(c.queue, 1, &cb);
+        MapResult mr;
+        memset(&mr, 0, sizeof mr);
+        wait_for(&c, map_buffer(readback, WGPUMapMode_Read, 0, size, &mr));
+        CHECK(mr.status == WGPUMapAsyncStatus_Success);
+        if (mr.status == WGPUMapAsyncStatus_Success) {
+            memcpy(out, wgpuBufferGetConstMappedRange(readback, 0, size), size);
+            wgpuBufferUnmap(readback);
+        }
+        wgpuCommandBufferRelease(cb);
+        wgpuComputePassEncoderRelease(pass);
+        wgpuCommandEncoderRelease(enc);
+        wgpuBindGroupRelease(group);
+        wgpuBindGroupLayoutRelease(layout);
+        wgpuBufferRelease(readback);
+        wgpuBufferRelease(storage);
+    }
+    wgpuComputePipelineRelease(p);
+    wgpuShaderModuleRelease(m);
+    wgpuQueueRelease(c.queue);
+    return r;
+}
+
+static const char *SUBGROUPS =
+    "enable subgroups;\n"
+    "@group(0) @binding(0) var<storage, read_write> d: array<atomic<u32>>;\n"
+    "@compute @workgroup_size(64) fn main(@builtin(subgroup_size) size: u32) {\n"
+    "    let sum = subgroupAdd(1u);\n"
+    "    if subgroupElect() { atomicAdd(&d[0], sum); atomicAdd(&d[1], 1u); }\n"
+    "    atomicMax(&d[2], size);\n"
+    "}\n";
+
+static void subgroups(void) {
+    if (!wgpuAdapterHasFeature(base.adapter, WGPUFeatureName_Subgroups)) {
+        printf("subgroups: the adapter does not have the feature; skipped\n");
+        return;
+    }
+    WGPUDevice dev = device_with(WGPUFeatureName_Subgroups, 1);
+    uint32_t d[3] = {0};
+    ScopeResult r = run(dev, SUBGROUPS, 4, 3, d);
+    CHECK(r.type == WGPUErrorType_NoError);
+    if (r.type != WGPUErrorType_NoError) printf("    %s\n", r.message);
+    /* Each subgroup adds its size once: every invocation of 4 x 64 counted. */
+    printf("subgroups: %u invocations counted by %u subgroups of %u\n", d[0], d[1], d[2]);
+    CHECK(d[0] == 256);
+    CHECK(d[2] >= 1 && (d[2] & (d[2] - 1)) == 0 && d[1] == 256 / d[2]);
+    wgpuDeviceRelease(dev);
+
+    /* Without the feature, the directive is an error that names it. */
+    dev = device_with(WGPUFeatureName_Subgroups, 0);
+    r = run(dev, SUBGROUPS, 1, 3, d);
+    CHECK(r.type == WGPUErrorType_Validation && strstr(r.message, "subgroups") && strstr(r.message, "line 1"));
+    wgpuDeviceRelease(dev);
+}
+
+static const char *F16_BITCASTS =
+    "enable f16;\n"
+    "@group(0) @binding(0) var<storage, read_write> d: array<u32>;\n"
+    "@compute @workgroup_size(1) fn main() {\n"
+    "    let word = 0x3c00c000u + d[15];\n" /* halves -2.0 (low) and 1.0 (high) */
+    "    d[0] = bitcast<u32>(f32(bitcast<vec2<f16>>(word).x));\n"
+    "    d[1] = bitcast<u32>(f32(bitcast<vec2h>(word)[1]));\n"
+    /* + d[15] (0): Mesa 22.3's lavapipe folds UnpackHalf2x16 of a constant
+     * 0x44004200 to (3.0, 0.0); read from memory, the word gives (3.0, 4.0). */
+    "    let four = bitcast<vec4<f16>>(vec2<u32>(word, 0x44004200u + d[15]));\n"
+    "    d[2] = bitcast<u32>(f32(four.z + four.w));\n"
+    "    d[3] = bitcast<u32>(vec2<f16>(1.0h, -2.0h));\n"
+    "    let two = bitcast<vec2<u32>>(vec4h(1.0h, 2.0h, 3.0h, 4.0h));\n"
+    "    d[4] = two.x;\n"
+    "    d[5] = two.y;\n"
+    "    d[6] = bitcast<u32>(f32(bitcast<vec2<f16>>(bitcast<f32>(word)).y));\n"
+    "    d[7] = bitcast<u32>(f32(four.x)); d[8] = bitcast<u32>(f32(four.y)); d[9] = bitcast<u32>(f32(four.z)); d[10] = bitcast<u32>(f32(four.w));\n"
+    "}\n";
+
+static uint32_t bits(float f) {
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    return u;
+}
+
+static void f16_bitcasts(void) {
+    if (!wgpuAdapterHasFeature(base.adapter, WGPUFeatureName_ShaderF16)) {
+        printf("f16 bitcasts: the adapter does not have ShaderF16; skipped\n");
+        return;
+    }
+    WGPUDevice dev = device_with(WGPUFeatureName_ShaderF16, 1);
+    uint32_t d[16] = {0};
+    ScopeResult r = run(dev, F16_BITCASTS, 1, 16, d);
+    CHECK(r.type == WGPUErrorType_NoError);
+    if (r.type != WGPUErrorType_NoError) printf("    %s\n", r.message);
+    CHECK(d[0] == bits(-2.0f));
+    CHECK(d[1] == bits(1.0f));
+    CHECK(d[2] == bits(7.0f));
+    CHECK(d[3] == 0xc0003c00u);
+    CHECK(d[4] == 0x40003c00u && d[5] == 0x44004200u);
+    CHECK(d[6] == bits(1.0f));
+    CHECK(d[7] == bits(-2.0f) && d[8] == bits(1.0f) && d[9] == bits(3.0f) && d[10] == bits(4.0f));
+    printf("f16 bitcasts: %08x %08x %08x %08x %08x %08x %08x; %08x %08x %08x %08x\n", d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10]);
+    wgpuDeviceRelease(dev);
+}
+
+int main(void) {
+    if (!setup(&base)) return 1;
+    subgroups();
+    f16_bitcasts();
+    teardown(&base);
+    return finish("shader_features");
+}
