@@ -2,10 +2,10 @@
  * receives for a module without pipeline-overridable constants (wgpu-hal could
  * translate such a module once, with the adapter's options, which put a counter in
  * every loop; wgpu-hal 30 translates every module per pipeline, with the module's
- * own checks). The SPIR-V is captured by spirv_capture_layer.c; naga's own counter is
+ * own checks). The SPIR-V is captured by vulkan_test_layer.c; naga's own counter is
  * a Function variable of type vec2<u32>, ours two u32 variables.
  *
- * Run with SPIRV_CAPTURE_DIR, VK_LAYER_PATH and VK_INSTANCE_LAYERS set (ctest does). */
+ * Run with WEBGPU_SHIM_TEST_SPIRV_DIR, VK_LAYER_PATH and VK_INSTANCE_LAYERS set (ctest does). */
 #include "common.h"
 
 #include <dirent.h>
@@ -83,9 +83,9 @@ static int captured_count(const char *dir) {
 }
 
 int main(void) {
-    const char *dir = getenv("SPIRV_CAPTURE_DIR");
+    const char *dir = getenv("WEBGPU_SHIM_TEST_SPIRV_DIR");
     if (!dir) {
-        fprintf(stderr, "SPIRV_CAPTURE_DIR is not set: run through ctest\n");
+        fprintf(stderr, "WEBGPU_SHIM_TEST_SPIRV_DIR is not set: run through ctest\n");
         return 1;
     }
     mkdir(dir, 0755);

@@ -81,24 +81,29 @@ pub unsafe fn prepare(
 impl crate::device::PreparedPipeline for Prepared {
     type Pipeline = ComputePipeline;
 
-    fn build(self) -> (ComputePipeline, Option<String>) {
+    fn build(self) -> (ComputePipeline, Option<(WGPUErrorType, String)>) {
         let device = self.device;
-        // The backend translates the shader here: on the compilation stack.
-        let (id, error) = crate::compiler_stack::run(|| {
-            device
-                .ctx
-                .global
-                .device_create_compute_pipeline(device.id, &self.desc, None)
-        });
-        let message = error.as_ref().map(|e| device.describe(e));
-        device.check(error);
+        let global = &device.ctx.global;
+        let (id, error) = crate::device::made_pipeline(
+            &device,
+            "compute",
+            || global.device_create_compute_pipeline(device.id, &self.desc, None),
+            || {
+                // An invalid pipeline, from an invalid module.
+                let mut desc = self.desc.clone();
+                desc.stage.module = crate::shader_module::invalid_module(&device, None);
+                let (id, _) = global.device_create_compute_pipeline(device.id, &desc, None);
+                global.shader_module_drop(desc.stage.module);
+                id
+            },
+        );
         let pipeline = ComputePipeline {
             name: self.name,
             tally: crate::accounting::Tally::new(&device, crate::accounting::Kind::ComputePipeline),
             device,
             id,
         };
-        (pipeline, message)
+        (pipeline, error)
     }
 }
 

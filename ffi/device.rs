@@ -26,6 +26,8 @@ pub struct Device {
     pub errors: Mutex<ErrorSink>,
     lost_future: WGPUFuture,
     lost: Arc<AtomicBool>,
+    /// The lost callback, for a loss this library decides (`lose_with`).
+    lost_callback: Sendable<WGPUDeviceLostCallbackInfo>,
     /// This device's C handle, passed to its callbacks (shared with the lost
     /// future's cancellation, registered before the handle exists).
     handle: Arc<AtomicUsize>,
@@ -163,6 +165,7 @@ pub unsafe fn create(
         errors: Mutex::new(ErrorSink::new(desc.uncapturedErrorCallbackInfo)),
         lost_future,
         lost: lost.clone(),
+        lost_callback: Sendable(desc.deviceLostCallbackInfo),
         handle: handle_cell.clone(),
         queue: Mutex::new(Handle::NULL),
         pending_maps: Mutex::new(Vec::new()),
@@ -225,6 +228,25 @@ impl Device {
 
     pub fn is_lost(&self) -> bool {
         self.lost.load(Ordering::Acquire)
+    }
+
+    /// Loses the device for a reason wgpu-core does not know (an unexpected driver
+    /// result): the lost callback gets reason Unknown and `message`, once; wgpu-core
+    /// then destroys the device (its own report of that finds the future complete).
+    pub fn lose_with(&self, message: String) {
+        if self.lost.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let callback = Sendable(self.lost_callback.0);
+        let raw = self.handle.load(Ordering::Acquire);
+        self.ctx.futures.complete(
+            self.lost_future,
+            Box::new(move || {
+                let callback = callback;
+                call_lost(&callback, raw, WGPUDeviceLostReason::Unknown, &message)
+            }),
+        );
+        self.ctx.global.device_destroy(self.id);
     }
 
     /// Loses the device, so the lost future completes (with reason Destroyed) if it is
@@ -680,9 +702,43 @@ pub unsafe fn set_label(device: WGPUDevice, label: WGPUStringView) {
 /// can be built on another thread.
 pub trait PreparedPipeline: Send + 'static {
     type Pipeline: Object;
-    /// Makes the pipeline (reporting wgpu-core's error, whose text is also returned;
-    /// the pipeline is then invalid).
-    fn build(self) -> (Self::Pipeline, Option<String>);
+    /// Makes the pipeline, reporting its error, which is also returned (the pipeline
+    /// is then invalid).
+    fn build(self) -> (Self::Pipeline, Option<(WGPUErrorType, String)>);
+}
+
+/// What creating a pipeline with wgpu-core came to, run by `make` on the compilation
+/// stack (the backend translates the shader there) and in a guard of its own: a
+/// driver failure is this pipeline's Internal error, its result named, and the
+/// device lives on (`invalid` makes the pipeline's id then). The error is reported.
+pub fn made_pipeline<I, E: wgt::error::WebGpuError>(
+    device: &Device,
+    kind: &str,
+    make: impl FnOnce() -> (I, Option<E>),
+    invalid: impl FnOnce() -> I,
+) -> (I, Option<(WGPUErrorType, String)>) {
+    let (id, error) = match crate::compiler_stack::run(|| crate::guard::catch(make)) {
+        Ok((id, None)) => (id, None),
+        Ok((id, Some(e))) => {
+            // A lost device's error is not reported; the async callback still gets it.
+            let reported = device.error_of(&e);
+            let ty = reported.as_ref().map_or(WGPUErrorType::Validation, |r| r.0);
+            (id, Some((ty, device.describe(&e))))
+        }
+        Err(what) => (
+            invalid(),
+            Some((
+                WGPUErrorType::Internal,
+                format!("The driver failed to create the {kind} pipeline: {what}"),
+            )),
+        ),
+    };
+    if let Some((ty, message)) = &error {
+        if !device.is_lost() {
+            device.report(*ty, message.clone());
+        }
+    }
+    (id, error)
 }
 
 /// The callback of `wgpuDeviceCreate{Compute,Render}PipelineAsync`.
@@ -752,29 +808,41 @@ pub fn create_pipeline_async<P: PreparedPipeline>(
     );
     let future = pending.future();
     let ctx = device.ctx.clone();
-    let deliver = move |outcome: Result<P::Pipeline, String>| {
-        pending.complete(
-            &ctx.futures,
-            outcome.map_err(|m| (WGPUCreatePipelineAsyncStatus::ValidationError, m)),
-        )
+    let deliver = move |outcome: Result<P::Pipeline, (WGPUCreatePipelineAsyncStatus, String)>| {
+        pending.complete(&ctx.futures, outcome)
     };
     let prepared = match prepare() {
         Ok(p) => p,
         Err(message) => {
-            deliver(Err(format!("{function}: {message}")));
+            deliver(Err((
+                WGPUCreatePipelineAsyncStatus::ValidationError,
+                format!("{function}: {message}"),
+            )));
             return future;
         }
     };
     let device = device.clone();
     let build = move || {
-        // Errors belong to the callback: a scope of this thread's own keeps them from
+        // Errors belong to the callback: scopes of this thread's own keep them from
         // the user's scopes and the uncaptured-error callback.
-        device.errors.lock().push(WGPUErrorFilter::Validation);
+        const FILTERS: [WGPUErrorFilter; 3] = [
+            WGPUErrorFilter::Validation,
+            WGPUErrorFilter::Internal,
+            WGPUErrorFilter::OutOfMemory,
+        ];
+        for filter in FILTERS {
+            device.errors.lock().push(filter);
+        }
         let built = prepared.build();
-        device.errors.lock().pop();
+        for _ in FILTERS {
+            device.errors.lock().pop();
+        }
         deliver(match built {
             (pipeline, None) => Ok(pipeline),
-            (_, Some(message)) => Err(message),
+            (_, Some((WGPUErrorType::Validation, message))) => {
+                Err((WGPUCreatePipelineAsyncStatus::ValidationError, message))
+            }
+            (_, Some((_, message))) => Err((WGPUCreatePipelineAsyncStatus::InternalError, message)),
         });
     };
     // The job is where both the worker and, should no thread start, this thread can

@@ -108,17 +108,25 @@ pub fn guard<R: Fail>(function: &'static str, target: impl Target, body: impl Fn
     match result {
         Ok(r) => r,
         Err(payload) => {
-            CAUGHT_PANICS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            let message = format!("{function}: internal error (caught panic: {what})");
+            let what = panic_message(payload.as_ref());
             // Looking up the device could itself panic; the guard must not.
             let device = catch_unwind(AssertUnwindSafe(|| target.device()))
                 .ok()
                 .flatten();
+            if driver_failure(&what) {
+                // The driver failed where wgpu-core would have lost the device: lose
+                // it, saying why.
+                let message = format!("{function}: the driver failed: {what}");
+                match device {
+                    Some(device) => {
+                        let _ = catch_unwind(AssertUnwindSafe(|| device.lose_with(message)));
+                    }
+                    None => log::error!("{message}"),
+                }
+                return R::fail();
+            }
+            CAUGHT_PANICS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let message = format!("{function}: internal error (caught panic: {what})");
             match device {
                 Some(device) => {
                     let _ = catch_unwind(AssertUnwindSafe(|| {
@@ -130,6 +138,37 @@ pub fn guard<R: Fail>(function: &'static str, target: impl Target, body: impl Fn
             R::fail()
         }
     }
+}
+
+/// A panic's message, from its payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// Whether a panic's message is wgpu-hal's for an unexpected driver result (the
+/// `internal_error_panic` feature), which names the result.
+pub fn driver_failure(what: &str) -> bool {
+    what.starts_with("Unexpected Vulkan error")
+}
+
+/// Runs `f`, which may meet an unexpected driver result, inside a guard of its own:
+/// its panic, if any, comes back as the message (quietly: the panic hook stays
+/// silent). A panic that is not a driver failure also counts as caught.
+pub fn catch<R>(f: impl FnOnce() -> R) -> Result<R, String> {
+    DEPTH.with(|d| d.set(d.get() + 1));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    DEPTH.with(|d| d.set(d.get() - 1));
+    result.map_err(|payload| {
+        let what = panic_message(payload.as_ref());
+        if !driver_failure(&what) {
+            CAUGHT_PANICS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        what
+    })
 }
 
 /// With the `panic-test` feature, a label of exactly this text makes object creation

@@ -390,17 +390,22 @@ pub unsafe fn prepare(
 impl crate::device::PreparedPipeline for Prepared {
     type Pipeline = RenderPipeline;
 
-    fn build(self) -> (RenderPipeline, Option<String>) {
+    fn build(self) -> (RenderPipeline, Option<(WGPUErrorType, String)>) {
         let device = self.device;
-        // The backend translates the shader here: on the compilation stack.
-        let (id, error) = crate::compiler_stack::run(|| {
-            device
-                .ctx
-                .global
-                .device_create_render_pipeline(device.id, &self.desc, None)
-        });
-        let message = error.as_ref().map(|e| device.describe(e));
-        device.check(error);
+        let global = &device.ctx.global;
+        let (id, error) = crate::device::made_pipeline(
+            &device,
+            "render",
+            || global.device_create_render_pipeline(device.id, &self.desc, None),
+            || {
+                // An invalid pipeline, from an invalid module.
+                let mut desc = self.desc.clone();
+                desc.vertex.stage.module = crate::shader_module::invalid_module(&device, None);
+                let (id, _) = global.device_create_render_pipeline(device.id, &desc, None);
+                global.shader_module_drop(desc.vertex.stage.module);
+                id
+            },
+        );
         let name = self.name;
         let tally = crate::accounting::Tally::new(&device, crate::accounting::Kind::RenderPipeline);
         (
@@ -410,7 +415,7 @@ impl crate::device::PreparedPipeline for Prepared {
                 id,
                 tally,
             },
-            message,
+            error,
         )
     }
 }

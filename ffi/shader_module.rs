@@ -143,17 +143,7 @@ fn rejected(
     e: crate::wgsl_limits::SourceError,
 ) -> Compiled {
     let (line, column) = e.line_and_column(code);
-    // wgpu-core makes an invalid module from text that fails at its first character;
-    // its own error is not the one to report.
-    let desc = wgc::pipeline::ShaderModuleDescriptor {
-        label,
-        runtime_checks: wgt::ShaderRuntimeChecks::checked(),
-    };
-    let failing = wgc::pipeline::ShaderModuleSource::Wgsl(Cow::Borrowed("!"));
-    let (id, _) = device
-        .ctx
-        .global
-        .device_create_shader_module(device.id, &desc, failing, None);
+    let id = invalid_module(device, label);
     let error = format!(
         "Shader is not accepted: {} (line {line}, column {column})",
         e.message
@@ -171,6 +161,21 @@ fn rejected(
         messages: vec![message],
         error: Some((WGPUErrorType::Validation, error)),
     }
+}
+
+/// An invalid module, made by wgpu-core from text that fails at its first character
+/// (wgpu-core's error for it is not the one to report).
+pub fn invalid_module(device: &Device, label: wgc::Label<'_>) -> wgc::id::ShaderModuleId {
+    let desc = wgc::pipeline::ShaderModuleDescriptor {
+        label,
+        runtime_checks: wgt::ShaderRuntimeChecks::checked(),
+    };
+    let failing = wgc::pipeline::ShaderModuleSource::Wgsl(Cow::Borrowed("!"));
+    device
+        .ctx
+        .global
+        .device_create_shader_module(device.id, &desc, failing, None)
+        .0
 }
 
 /// The module with wgpu's own runtime checks, and its error (for compilation info

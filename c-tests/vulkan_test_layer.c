@@ -1,7 +1,13 @@
-/* A Vulkan layer for tests: writes the SPIR-V of every vkCreateShaderModule, as
- * the driver receives it, to $SPIRV_CAPTURE_DIR/NNNN.spv. Enabled with
- * VK_LAYER_PATH=<the folder of spirv_capture_layer.json> and
- * VK_INSTANCE_LAYERS=VK_LAYER_WEBGPU_SHIM_spirv_capture. */
+/* A Vulkan layer for tests, between wgpu-hal and the driver. Enabled with
+ * VK_LAYER_PATH=<the folder of vulkan_test_layer.json> and
+ * VK_INSTANCE_LAYERS=VK_LAYER_WEBGPU_SHIM_test; then, by environment variable:
+ * - WEBGPU_SHIM_TEST_SPIRV_DIR: the SPIR-V of every vkCreateShaderModule, as the
+ *   driver receives it, is written there as NNNN.spv;
+ * - WEBGPU_SHIM_TEST_FAIL_ENTRY_POINT: creating a compute or graphics pipeline with
+ *   a stage of that entry point name fails with VK_ERROR_UNKNOWN, as a driver's
+ *   compiler can;
+ * - WEBGPU_SHIM_TEST_FAIL_BUFFER_SIZE: creating a buffer of that size fails with
+ *   VK_ERROR_UNKNOWN. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +23,9 @@ static struct {
     VkDevice device;
     PFN_vkGetDeviceProcAddr proc;
     PFN_vkCreateShaderModule create_shader_module;
+    PFN_vkCreateComputePipelines create_compute_pipelines;
+    PFN_vkCreateGraphicsPipelines create_graphics_pipelines;
+    PFN_vkCreateBuffer create_buffer;
 } devices[DEVICES];
 static int captured;
 
@@ -29,7 +38,7 @@ static int device_index(VkDevice device) {
 static VKAPI_ATTR VkResult VKAPI_CALL capture_CreateShaderModule(VkDevice device, const VkShaderModuleCreateInfo *info,
                                                                  const VkAllocationCallbacks *allocator,
                                                                  VkShaderModule *module) {
-    const char *dir = getenv("SPIRV_CAPTURE_DIR");
+    const char *dir = getenv("WEBGPU_SHIM_TEST_SPIRV_DIR");
     if (dir) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%04d.spv", dir, captured++);
@@ -41,6 +50,54 @@ static VKAPI_ATTR VkResult VKAPI_CALL capture_CreateShaderModule(VkDevice device
     }
     int i = device_index(device);
     return i < 0 ? VK_ERROR_INITIALIZATION_FAILED : devices[i].create_shader_module(device, info, allocator, module);
+}
+
+/* Whether a stage is to fail. */
+static int failing(const VkPipelineShaderStageCreateInfo *stage) {
+    const char *name = getenv("WEBGPU_SHIM_TEST_FAIL_ENTRY_POINT");
+    return name && stage->pName && !strcmp(stage->pName, name);
+}
+
+static VKAPI_ATTR VkResult VKAPI_CALL capture_CreateComputePipelines(VkDevice device, VkPipelineCache cache,
+                                                                     uint32_t count,
+                                                                     const VkComputePipelineCreateInfo *infos,
+                                                                     const VkAllocationCallbacks *allocator,
+                                                                     VkPipeline *pipelines) {
+    for (uint32_t i = 0; i < count; i++) {
+        if (failing(&infos[i].stage)) {
+            for (uint32_t j = 0; j < count; j++) pipelines[j] = VK_NULL_HANDLE;
+            return VK_ERROR_UNKNOWN;
+        }
+    }
+    int i = device_index(device);
+    return i < 0 ? VK_ERROR_INITIALIZATION_FAILED
+                 : devices[i].create_compute_pipelines(device, cache, count, infos, allocator, pipelines);
+}
+
+static VKAPI_ATTR VkResult VKAPI_CALL capture_CreateGraphicsPipelines(VkDevice device, VkPipelineCache cache,
+                                                                      uint32_t count,
+                                                                      const VkGraphicsPipelineCreateInfo *infos,
+                                                                      const VkAllocationCallbacks *allocator,
+                                                                      VkPipeline *pipelines) {
+    for (uint32_t i = 0; i < count; i++) {
+        for (uint32_t s = 0; s < infos[i].stageCount; s++) {
+            if (failing(&infos[i].pStages[s])) {
+                for (uint32_t j = 0; j < count; j++) pipelines[j] = VK_NULL_HANDLE;
+                return VK_ERROR_UNKNOWN;
+            }
+        }
+    }
+    int i = device_index(device);
+    return i < 0 ? VK_ERROR_INITIALIZATION_FAILED
+                 : devices[i].create_graphics_pipelines(device, cache, count, infos, allocator, pipelines);
+}
+
+static VKAPI_ATTR VkResult VKAPI_CALL capture_CreateBuffer(VkDevice device, const VkBufferCreateInfo *info,
+                                                           const VkAllocationCallbacks *allocator, VkBuffer *buffer) {
+    const char *size = getenv("WEBGPU_SHIM_TEST_FAIL_BUFFER_SIZE");
+    if (size && info->size == (VkDeviceSize)strtoull(size, NULL, 10)) return VK_ERROR_UNKNOWN;
+    int i = device_index(device);
+    return i < 0 ? VK_ERROR_INITIALIZATION_FAILED : devices[i].create_buffer(device, info, allocator, buffer);
 }
 
 static VKAPI_ATTR VkResult VKAPI_CALL capture_CreateInstance(const VkInstanceCreateInfo *info,
@@ -75,6 +132,11 @@ static VKAPI_ATTR VkResult VKAPI_CALL capture_CreateDevice(VkPhysicalDevice phys
     devices[i].device = *device;
     devices[i].proc = next_device;
     devices[i].create_shader_module = (PFN_vkCreateShaderModule)next_device(*device, "vkCreateShaderModule");
+    devices[i].create_compute_pipelines =
+        (PFN_vkCreateComputePipelines)next_device(*device, "vkCreateComputePipelines");
+    devices[i].create_graphics_pipelines =
+        (PFN_vkCreateGraphicsPipelines)next_device(*device, "vkCreateGraphicsPipelines");
+    devices[i].create_buffer = (PFN_vkCreateBuffer)next_device(*device, "vkCreateBuffer");
     return VK_SUCCESS;
 }
 
@@ -90,6 +152,9 @@ static VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL capture_GetDeviceProcAddr(VkDevi
     if (!strcmp(name, "vkCreateShaderModule")) return (PFN_vkVoidFunction)capture_CreateShaderModule;
     if (!strcmp(name, "vkDestroyDevice")) return (PFN_vkVoidFunction)capture_DestroyDevice;
     if (!strcmp(name, "vkGetDeviceProcAddr")) return (PFN_vkVoidFunction)capture_GetDeviceProcAddr;
+    if (!strcmp(name, "vkCreateComputePipelines")) return (PFN_vkVoidFunction)capture_CreateComputePipelines;
+    if (!strcmp(name, "vkCreateGraphicsPipelines")) return (PFN_vkVoidFunction)capture_CreateGraphicsPipelines;
+    if (!strcmp(name, "vkCreateBuffer")) return (PFN_vkVoidFunction)capture_CreateBuffer;
     int i = device_index(device);
     return i < 0 ? NULL : devices[i].proc(device, name);
 }
@@ -101,6 +166,9 @@ static VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL capture_GetInstanceProcAddr(VkIn
     if (!strcmp(name, "vkGetDeviceProcAddr")) return (PFN_vkVoidFunction)capture_GetDeviceProcAddr;
     if (!strcmp(name, "vkCreateShaderModule")) return (PFN_vkVoidFunction)capture_CreateShaderModule;
     if (!strcmp(name, "vkDestroyDevice")) return (PFN_vkVoidFunction)capture_DestroyDevice;
+    if (!strcmp(name, "vkCreateComputePipelines")) return (PFN_vkVoidFunction)capture_CreateComputePipelines;
+    if (!strcmp(name, "vkCreateGraphicsPipelines")) return (PFN_vkVoidFunction)capture_CreateGraphicsPipelines;
+    if (!strcmp(name, "vkCreateBuffer")) return (PFN_vkVoidFunction)capture_CreateBuffer;
     return next_instance_proc ? next_instance_proc(instance, name) : NULL;
 }
 
