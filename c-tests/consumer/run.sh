@@ -23,6 +23,8 @@ lib=$prefix/lib
 for f in include/webgpu/webgpu.h include/webgpu/webgpu_cpp.h include/webgpu/webgpu_shim.h \
          lib/libwebgpu_shim.so lib/libwebgpu_shim.so.0.1 lib/libwebgpu_shim.a \
          lib/cmake/WebGPUShim/WebGPUShimConfig.cmake lib/cmake/WebGPUShim/WebGPUShimConfigVersion.cmake \
+         lib/cmake/Dawn/DawnConfig.cmake lib/cmake/Dawn/DawnConfigVersion.cmake \
+         include/dawn/webgpu.h include/dawn/webgpu_cpp.h \
          lib/pkgconfig/webgpu-shim.pc lib/pkgconfig/webgpu-shim-static.pc; do
     [ -e "$prefix/$f" ] || { echo "missing: $f"; exit 1; }
 done
@@ -41,6 +43,14 @@ echo "-- find_package(WebGPUShim): C and C++, shared and static"
 cmake -S "$root/c-tests/consumer" -B "$work/consumer" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$work/consumer" -j"$(nproc)" >/dev/null
 ctest --test-dir "$work/consumer" --output-on-failure | tail -3
+
+echo "-- find_package(Dawn): a Dawn-based project, changed in CMAKE_PREFIX_PATH only"
+cmake -S "$root/c-tests/consumer/dawn" -B "$work/dawn" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build "$work/dawn" -j"$(nproc)" >/dev/null
+out=$("$work/dawn/hello_dawn" 2>/dev/null)
+[ "$out" = "[0, 1, 2, 3]" ] || { echo "hello_dawn printed '$out'"; exit 1; }
+readelf -d "$work/dawn/hello_dawn" | grep -q 'NEEDED.*libwebgpu_shim.so.0.1' || { echo "hello_dawn: no NEEDED soname"; exit 1; }
+echo "   hello_dawn: $out"
 
 echo "-- add_subdirectory: the same four"
 cmake -S "$root/c-tests/consumer" -B "$work/subdirectory" -DCMAKE_BUILD_TYPE=Debug \
