@@ -3,7 +3,9 @@
  * - with the Subgroups feature, `enable subgroups;` is accepted and subgroupAdd and
  *   subgroupElect work; without it, the directive is a validation error naming it;
  * - with ShaderF16, bitcast between 32-bit values and f16 vectors has the spec's
- *   types and values, members and indexes of its result included. */
+ *   types and values, members and indexes of its result included;
+ * - members and indexes of other call results (constructors, built-ins, bitcast)
+ *   have their values. */
 #include "common.h"
 
 static Ctx base;
@@ -156,10 +158,35 @@ static void f16_bitcasts(void) {
     wgpuDeviceRelease(dev);
 }
 
+static const char *POSTFIX =
+    "struct S { a: u32, b: u32 }\n"
+    "@group(0) @binding(0) var<storage, read_write> d: array<u32>;\n"
+    "@compute @workgroup_size(1) fn main() {\n"
+    "    let k = d[7];\n" /* 0, from memory */
+    "    d[0] = vec2<u32>(3u + k, 4u).y;\n"
+    "    d[1] = array<u32, 3>(5u, 6u, 7u + k)[2];\n"
+    "    d[2] = max(vec2<u32>(1u, 9u + k), vec2<u32>(2u, 3u)).y;\n"
+    "    d[3] = bitcast<vec2<u32>>(vec2<f32>(1.0, f32(k) + 2.0)).x;\n"
+    "    d[4] = S(8u, 9u + k).b;\n"
+    "    d[5] = vec4<u32>(1u, 2u, 3u, 4u + k).wzyx.x;\n"
+    "}\n";
+
+static void postfix_on_call_results(void) {
+    WGPUDevice dev = device_with(WGPUFeatureName_ShaderF16, 0);
+    uint32_t d[8] = {0};
+    ScopeResult r = run(dev, POSTFIX, 1, 8, d);
+    CHECK(r.type == WGPUErrorType_NoError);
+    if (r.type != WGPUErrorType_NoError) printf("    %s\n", r.message);
+    CHECK(d[0] == 4 && d[1] == 7 && d[2] == 9 && d[3] == bits(1.0f) && d[4] == 9 && d[5] == 4);
+    printf("postfix forms: %u %u %u %08x %u %u\n", d[0], d[1], d[2], d[3], d[4], d[5]);
+    wgpuDeviceRelease(dev);
+}
+
 int main(void) {
     if (!setup(&base)) return 1;
     subgroups();
     f16_bitcasts();
+    postfix_on_call_results();
     teardown(&base);
     return finish("shader_features");
 }
