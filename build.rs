@@ -17,9 +17,15 @@ fn main() {
     println!("cargo:rerun-if-changed=api/webgpu.yml");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=ffi/extensions.rs");
-    let text = std::fs::read_to_string("api/webgpu.yml").expect("api/webgpu.yml");
-    let doc = &YamlLoader::load_from_str(&text).expect("valid YAML")[0];
-    let api = Api::parse(doc);
+    println!("cargo:rerun-if-changed=api/dawn.yml");
+    let load = |path: &str| {
+        let text = std::fs::read_to_string(path).expect(path);
+        YamlLoader::load_from_str(&text)
+            .expect("valid YAML")
+            .remove(0)
+    };
+    let mut api = Api::parse(&load("api/webgpu.yml"));
+    api.extend(&load("api/dawn.yml"));
     write_if_changed("include/webgpu/webgpu.h", &api.c_header());
     write_if_changed("ffi/generated/types.rs", &api.rust_types());
     write_if_changed("ffi/generated/exports.rs", &api.rust_exports());
@@ -107,6 +113,8 @@ enum Ty {
     F32,
     F64,
     String,
+    /// A NUL-terminated C string, `char const *` (Dawn's toggles).
+    CString,
     Void(String),
     Enum(String),
     Bitflag(String),
@@ -218,6 +226,7 @@ fn parse_ty(t: &str) -> Ty {
         "float32" | "nullable_float32" => Ty::F32,
         "float64" | "float64_supertype" => Ty::F64,
         "out_string" | "string_with_default_empty" | "nullable_string" => Ty::String,
+        "cstring" => Ty::CString,
         "enum" => Ty::Enum(name.into()),
         "bitflag" => Ty::Bitflag(name.into()),
         "struct" => Ty::Struct(name.into()),
@@ -225,6 +234,36 @@ fn parse_ty(t: &str) -> Ty {
         "callback" => Ty::Callback(name.into()),
         v if v.starts_with("c_void") => Ty::Void(v.into()),
         other => panic!("unknown type {other}"),
+    }
+}
+
+/// An enum; an entry's value is its `value`, else its index, under `prefix`.
+fn parse_enum(e: &Yaml, prefix: u32) -> Enum {
+    Enum {
+        name: s(&e["name"]),
+        entries: list(&e["entries"])
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(i, v)| {
+                let offset = v["value"].as_i64().map_or(i as u32, |v| v as u32);
+                (s(&v["name"]), (prefix << 16) | offset)
+            })
+            .collect(),
+    }
+}
+
+fn parse_struct(st: &Yaml) -> Struct {
+    Struct {
+        name: s(&st["name"]),
+        kind: match st["type"].as_str().unwrap() {
+            "extensible" | "extensible_callback_arg" => StructKind::Extensible,
+            "extension" => StructKind::Extension,
+            "standalone" => StructKind::Standalone,
+            k => panic!("struct kind {k}"),
+        },
+        free_members: st["free_members"].as_bool().unwrap_or(false),
+        members: list(&st["members"]).iter().map(parse_param).collect(),
     }
 }
 
@@ -271,15 +310,7 @@ impl Api {
             .collect();
         let enums = list(&doc["enums"])
             .iter()
-            .map(|e| Enum {
-                name: s(&e["name"]),
-                entries: list(&e["entries"])
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, v)| !v.is_null())
-                    .map(|(i, v)| (s(&v["name"]), (prefix << 16) | i as u32))
-                    .collect(),
-            })
+            .map(|e| parse_enum(e, prefix))
             .collect();
         let bitflags = list(&doc["bitflags"])
             .iter()
@@ -304,17 +335,7 @@ impl Api {
             .collect();
         let structs = list(&doc["structs"])
             .iter()
-            .map(|st| Struct {
-                name: s(&st["name"]),
-                kind: match st["type"].as_str().unwrap() {
-                    "extensible" | "extensible_callback_arg" => StructKind::Extensible,
-                    "extension" => StructKind::Extension,
-                    "standalone" => StructKind::Standalone,
-                    k => panic!("struct kind {k}"),
-                },
-                free_members: st["free_members"].as_bool().unwrap_or(false),
-                members: list(&st["members"]).iter().map(parse_param).collect(),
-            })
+            .map(parse_struct)
             .collect::<Vec<_>>();
         let callbacks = list(&doc["callbacks"])
             .iter()
@@ -433,6 +454,28 @@ impl Api {
             objects,
             functions,
         }
+    }
+
+    /// Merges an extension document (api/dawn.yml): entries of its `extended` enums
+    /// join the enums of the same name, under its enum prefix; its other enums and
+    /// its structs are added.
+    fn extend(&mut self, doc: &Yaml) {
+        let prefix = doc["enum_prefix"].as_i64().unwrap_or(0) as u32;
+        for e in list(&doc["enums"]) {
+            let parsed = parse_enum(e, prefix);
+            if e["extended"].as_bool() == Some(true) {
+                let target = self
+                    .enums
+                    .iter_mut()
+                    .find(|t| t.name == parsed.name)
+                    .unwrap_or_else(|| panic!("no enum {} to extend", parsed.name));
+                target.entries.extend(parsed.entries);
+            } else {
+                self.enums.push(parsed);
+            }
+        }
+        self.structs
+            .extend(list(&doc["structs"]).iter().map(parse_struct));
     }
 
     fn enum_(&self, name: &str) -> &Enum {
@@ -561,6 +604,7 @@ impl Api {
             Ty::F32 => "float".into(),
             Ty::F64 => "double".into(),
             Ty::String => "WGPUStringView".into(),
+            Ty::CString => "char const *".into(),
             Ty::Void(v) if v == "proc" => "WGPUProc".into(),
             Ty::Void(_) => "void".into(),
             Ty::Enum(n) | Ty::Bitflag(n) | Ty::Struct(n) | Ty::Object(n) => {
@@ -955,6 +999,7 @@ impl Api {
             Ty::F64 => "f64".into(),
             Ty::Void(v) if v == "proc" => "WGPUProc".into(),
             Ty::Void(_) => "c_void".into(),
+            Ty::CString => "*const std::ffi::c_char".into(),
             _ => self.c_base(ty),
         }
     }

@@ -32,7 +32,13 @@ pub unsafe fn request(
     let mut desc = wgc::instance::RequestAdapterOptions::default();
     let mut backends = wgt::Backends::all();
     if let Some(o) = unsafe { options.as_ref() } {
-        for (s_type, _) in unsafe { conv::Chain::new(o.nextInChain) } {
+        for (s_type, link) in unsafe { conv::Chain::new(o.nextInChain) } {
+            if s_type == WGPUSType::DawnTogglesDescriptor {
+                // SAFETY: the sType says the link is a WGPUDawnTogglesDescriptor.
+                unsafe { crate::toggles::read(link, "WGPURequestAdapterOptions", None) }
+                    .map_err(error)?;
+                continue;
+            }
             if s_type != WGPUSType::RequestAdapterWebXROptions {
                 return Err(error(conv::unexpected_s_type(
                     s_type,

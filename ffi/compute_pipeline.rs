@@ -69,7 +69,7 @@ pub unsafe fn prepare(
                 module: module.id,
                 entry_point: entry_point.map(|e| Cow::Owned(e.to_string())),
                 constants: constants.into_iter().collect(),
-                zero_initialize_workgroup_memory: true,
+                zero_initialize_workgroup_memory: device.toggles.zero_initialize_workgroup_memory,
             },
             cache: None,
         },

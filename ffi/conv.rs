@@ -336,6 +336,13 @@ macro_rules! features {
             use wgt::Features as F;
             Ok(match f {
                 WGPUFeatureName::CoreFeaturesAndLimits => F::empty(),
+                // Dawn's: every device of this library may be used from any thread.
+                WGPUFeatureName::ImplicitDeviceSynchronization => F::empty(),
+                WGPUFeatureName::ChromiumExperimentalSubgroupMatrix => {
+                    return Err("WGPUFeatureName_ChromiumExperimentalSubgroupMatrix: no adapter of \
+                                this library has subgroup matrices"
+                        .into())
+                }
                 $(WGPUFeatureName::$c => $w,)*
                 other => return unknown(other.0, "WGPUFeatureName"),
             })
@@ -343,7 +350,10 @@ macro_rules! features {
         pub fn features_to_c(f: wgt::Features) -> Vec<WGPUFeatureName> {
             use wgt::Features as F;
             // wgpu-core devices always provide the full WebGPU core feature set.
-            let mut out = vec![WGPUFeatureName::CoreFeaturesAndLimits];
+            let mut out = vec![
+                WGPUFeatureName::CoreFeaturesAndLimits,
+                WGPUFeatureName::ImplicitDeviceSynchronization,
+            ];
             $(if f.contains($w) { out.push(WGPUFeatureName::$c); })*
             out
         }

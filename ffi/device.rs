@@ -24,6 +24,8 @@ pub struct Device {
     pub features: wgt::Features,
     pub limits: wgt::Limits,
     pub errors: Mutex<ErrorSink>,
+    /// What Dawn's toggles chained at creation turn (`toggles.rs`).
+    pub toggles: crate::toggles::Toggles,
     lost_future: WGPUFuture,
     lost: Arc<AtomicBool>,
     /// The lost callback, for a loss this library decides (`lose_with`).
@@ -83,7 +85,14 @@ pub unsafe fn create(
         },
     };
     let desc = unsafe { descriptor.as_ref() }.unwrap_or(&default);
-    unsafe { conv::no_chain(desc.nextInChain, "WGPUDeviceDescriptor") }?;
+    let mut toggles = crate::toggles::Toggles::default();
+    for (s_type, link) in unsafe { conv::Chain::new(desc.nextInChain) } {
+        if s_type != WGPUSType::DawnTogglesDescriptor {
+            return Err(conv::unexpected_s_type(s_type, "WGPUDeviceDescriptor"));
+        }
+        // SAFETY: the sType says the link is a WGPUDawnTogglesDescriptor.
+        unsafe { crate::toggles::read(link, "WGPUDeviceDescriptor", Some(&mut toggles)) }?;
+    }
     let label = unsafe { conv::label(desc.label) }?;
     let mut features = wgt::Features::empty();
     for f in unsafe {
@@ -163,6 +172,7 @@ pub unsafe fn create(
         features: ctx.global.device_features(id),
         limits: ctx.global.device_limits(id),
         errors: Mutex::new(ErrorSink::new(desc.uncapturedErrorCallbackInfo)),
+        toggles,
         lost_future,
         lost: lost.clone(),
         lost_callback: Sendable(desc.deviceLostCallbackInfo),

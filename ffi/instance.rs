@@ -144,6 +144,11 @@ unsafe fn instance_options(
         return Ok(options);
     };
     for (s_type, link) in unsafe { conv::Chain::new(desc.nextInChain) } {
+        if s_type == WGPUSType::DawnTogglesDescriptor {
+            // SAFETY: the sType says the link is a WGPUDawnTogglesDescriptor.
+            unsafe { crate::toggles::read(link, "WGPUInstanceDescriptor", None) }?;
+            continue;
+        }
         if s_type.0 != crate::extensions::WGPUShimSType_InstanceBackends {
             return Err(conv::unexpected_s_type(s_type, "WGPUInstanceDescriptor"));
         }

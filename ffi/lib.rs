@@ -50,6 +50,7 @@ mod shader_module;
 mod surface;
 mod texture;
 mod texture_view;
+mod toggles;
 mod wgsl_limits;
 mod wgsl_source;
 

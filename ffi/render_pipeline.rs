@@ -330,7 +330,9 @@ pub unsafe fn prepare(
                     constants: unsafe { conv::constants(f.constants, f.constantCount) }?
                         .into_iter()
                         .collect(),
-                    zero_initialize_workgroup_memory: true,
+                    zero_initialize_workgroup_memory: device
+                        .toggles
+                        .zero_initialize_workgroup_memory,
                 },
                 targets: Cow::Owned(targets),
             };
@@ -355,7 +357,7 @@ pub unsafe fn prepare(
                 }?
                 .into_iter()
                 .collect(),
-                zero_initialize_workgroup_memory: true,
+                zero_initialize_workgroup_memory: device.toggles.zero_initialize_workgroup_memory,
             },
             buffers: Cow::Owned(vertex_buffers),
         },

@@ -187,7 +187,7 @@ fn create_plain(
 ) -> Compiled {
     let desc = wgc::pipeline::ShaderModuleDescriptor {
         label,
-        runtime_checks: wgt::ShaderRuntimeChecks::checked(),
+        runtime_checks: device.toggles.runtime_checks(),
     };
     let (id, error) = device
         .ctx
@@ -227,7 +227,7 @@ fn create_loop_bounded(
         .parse(code)
         .ok()?;
     crate::loop_bounds::bound_loops(&mut module);
-    let mut runtime_checks = wgt::ShaderRuntimeChecks::checked();
+    let mut runtime_checks = device.toggles.runtime_checks();
     runtime_checks.force_loop_bounding = false;
     let desc = wgc::pipeline::ShaderModuleDescriptor {
         label,

@@ -507,6 +507,8 @@ impl WGPUFeatureName {
     pub const PrimitiveIndex: Self = Self(0x00000015);
     pub const TextureComponentSwizzle: Self = Self(0x00000016);
     pub const SubgroupSizeControl: Self = Self(0x00000017);
+    pub const ImplicitDeviceSynchronization: Self = Self(0x00050004);
+    pub const ChromiumExperimentalSubgroupMatrix: Self = Self(0x00050034);
     /// The entry's name in webgpu.h, for error messages.
     pub fn name(self) -> Option<&'static str> {
         match self.0 {
@@ -533,6 +535,8 @@ impl WGPUFeatureName {
             0x00000015 => Some("WGPUFeatureName_PrimitiveIndex"),
             0x00000016 => Some("WGPUFeatureName_TextureComponentSwizzle"),
             0x00000017 => Some("WGPUFeatureName_SubgroupSizeControl"),
+            0x00050004 => Some("WGPUFeatureName_ImplicitDeviceSynchronization"),
+            0x00050034 => Some("WGPUFeatureName_ChromiumExperimentalSubgroupMatrix"),
             _ => None,
         }
     }
@@ -874,6 +878,7 @@ impl WGPUSType {
     pub const ExternalTextureBindingEntry: Self = Self(0x0000000E);
     pub const CompatibilityModeLimits: Self = Self(0x0000000F);
     pub const TextureBindingViewDimension: Self = Self(0x00000010);
+    pub const DawnTogglesDescriptor: Self = Self(0x0005000A);
     /// The entry's name in webgpu.h, for error messages.
     pub fn name(self) -> Option<&'static str> {
         match self.0 {
@@ -893,6 +898,7 @@ impl WGPUSType {
             0x0000000E => Some("WGPUSType_ExternalTextureBindingEntry"),
             0x0000000F => Some("WGPUSType_CompatibilityModeLimits"),
             0x00000010 => Some("WGPUSType_TextureBindingViewDimension"),
+            0x0005000A => Some("WGPUSType_DawnTogglesDescriptor"),
             _ => None,
         }
     }
@@ -2472,6 +2478,16 @@ pub struct WGPUTextureViewDescriptor {
     pub arrayLayerCount: u32,
     pub aspect: WGPUTextureAspect,
     pub usage: WGPUTextureUsage,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct WGPUDawnTogglesDescriptor {
+    pub chain: WGPUChainedStruct,
+    pub enabledToggleCount: usize,
+    pub enabledToggles: *const *const std::ffi::c_char,
+    pub disabledToggleCount: usize,
+    pub disabledToggles: *const *const std::ffi::c_char,
 }
 
 // What a function returns when it fails before it can do better.

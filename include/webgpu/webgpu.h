@@ -200,6 +200,7 @@ struct WGPUTextureViewDescriptor;
 struct WGPUVertexAttribute;
 struct WGPUVertexBufferLayout;
 struct WGPUVertexState;
+struct WGPUDawnTogglesDescriptor;
 
 /** Nullable value defining a pointer+length view into a UTF-8 encoded string. */
 typedef struct WGPUStringView {
@@ -413,6 +414,8 @@ typedef enum WGPUFeatureName {
     WGPUFeatureName_PrimitiveIndex = 0x00000015,
     WGPUFeatureName_TextureComponentSwizzle = 0x00000016,
     WGPUFeatureName_SubgroupSizeControl = 0x00000017,
+    WGPUFeatureName_ImplicitDeviceSynchronization = 0x00050004,
+    WGPUFeatureName_ChromiumExperimentalSubgroupMatrix = 0x00050034,
     WGPUFeatureName_Force32 = 0x7FFFFFFF
 } WGPUFeatureName WGPU_ENUM_ATTRIBUTE;
 
@@ -557,6 +560,7 @@ typedef enum WGPUSType {
     WGPUSType_ExternalTextureBindingEntry = 0x0000000E,
     WGPUSType_CompatibilityModeLimits = 0x0000000F,
     WGPUSType_TextureBindingViewDimension = 0x00000010,
+    WGPUSType_DawnTogglesDescriptor = 0x0005000A,
     WGPUSType_Force32 = 0x7FFFFFFF
 } WGPUSType WGPU_ENUM_ATTRIBUTE;
 
@@ -2339,6 +2343,25 @@ typedef struct WGPUTextureViewDescriptor {
     /*.arrayLayerCount=*/WGPU_ARRAY_LAYER_COUNT_UNDEFINED _wgpu_COMMA \
     /*.aspect=*/WGPUTextureAspect_Undefined _wgpu_COMMA \
     /*.usage=*/WGPUTextureUsage_None _wgpu_COMMA \
+})
+
+typedef struct WGPUDawnTogglesDescriptor {
+    WGPUChainedStruct chain;
+    size_t enabledToggleCount;
+    char const * const * enabledToggles;
+    size_t disabledToggleCount;
+    char const * const * disabledToggles;
+} WGPUDawnTogglesDescriptor WGPU_STRUCTURE_ATTRIBUTE;
+
+#define WGPU_DAWN_TOGGLES_DESCRIPTOR_INIT _wgpu_MAKE_INIT_STRUCT(WGPUDawnTogglesDescriptor, { \
+    /*.chain=*/_wgpu_MAKE_INIT_STRUCT(WGPUChainedStruct, { \
+        /*.next=*/NULL _wgpu_COMMA \
+        /*.sType=*/WGPUSType_DawnTogglesDescriptor _wgpu_COMMA \
+    }) _wgpu_COMMA \
+    /*.enabledToggleCount=*/0 _wgpu_COMMA \
+    /*.enabledToggles=*/NULL _wgpu_COMMA \
+    /*.disabledToggleCount=*/0 _wgpu_COMMA \
+    /*.disabledToggles=*/NULL _wgpu_COMMA \
 })
 
 #ifdef __cplusplus

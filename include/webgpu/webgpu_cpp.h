@@ -230,6 +230,8 @@ enum class FeatureName : uint32_t {
     PrimitiveIndex = WGPUFeatureName_PrimitiveIndex,
     TextureComponentSwizzle = WGPUFeatureName_TextureComponentSwizzle,
     SubgroupSizeControl = WGPUFeatureName_SubgroupSizeControl,
+    ImplicitDeviceSynchronization = WGPUFeatureName_ImplicitDeviceSynchronization,
+    ChromiumExperimentalSubgroupMatrix = WGPUFeatureName_ChromiumExperimentalSubgroupMatrix,
 };
 
 enum class FilterMode : uint32_t {
@@ -356,6 +358,7 @@ enum class SType : uint32_t {
     ExternalTextureBindingEntry = WGPUSType_ExternalTextureBindingEntry,
     CompatibilityModeLimits = WGPUSType_CompatibilityModeLimits,
     TextureBindingViewDimension = WGPUSType_TextureBindingViewDimension,
+    DawnTogglesDescriptor = WGPUSType_DawnTogglesDescriptor,
 };
 
 enum class SamplerBindingType : uint32_t {
@@ -931,6 +934,7 @@ struct TextureViewDescriptor;
 struct VertexAttribute;
 struct VertexBufferLayout;
 struct VertexState;
+struct DawnTogglesDescriptor;
 
 class Adapter : public detail::ObjectBase<Adapter, WGPUAdapter> {
   public:
@@ -2234,6 +2238,15 @@ struct TextureViewDescriptor {
     TextureUsage usage = TextureUsage::None;
 };
 
+struct DawnTogglesDescriptor : ChainedStruct {
+    DawnTogglesDescriptor() : ChainedStruct{nullptr, SType::DawnTogglesDescriptor} {}
+    static constexpr size_t kFirstMemberAlignment = detail::ConstexprMax(alignof(ChainedStruct), alignof(size_t));
+    alignas(kFirstMemberAlignment) size_t enabledToggleCount = 0;
+    char const * const * enabledToggles = nullptr;
+    size_t disabledToggleCount = 0;
+    char const * const * disabledToggles = nullptr;
+};
+
 // Layout: every C++ struct is its C struct.
 #if defined(__GNUC__)
 #pragma GCC diagnostic push
@@ -2796,6 +2809,13 @@ static_assert(offsetof(TextureViewDescriptor, baseArrayLayer) == offsetof(WGPUTe
 static_assert(offsetof(TextureViewDescriptor, arrayLayerCount) == offsetof(WGPUTextureViewDescriptor, arrayLayerCount), "TextureViewDescriptor::arrayLayerCount");
 static_assert(offsetof(TextureViewDescriptor, aspect) == offsetof(WGPUTextureViewDescriptor, aspect), "TextureViewDescriptor::aspect");
 static_assert(offsetof(TextureViewDescriptor, usage) == offsetof(WGPUTextureViewDescriptor, usage), "TextureViewDescriptor::usage");
+static_assert(sizeof(DawnTogglesDescriptor) == sizeof(WGPUDawnTogglesDescriptor) && alignof(DawnTogglesDescriptor) == alignof(WGPUDawnTogglesDescriptor), "DawnTogglesDescriptor");
+static_assert(offsetof(DawnTogglesDescriptor, nextInChain) == offsetof(WGPUDawnTogglesDescriptor, chain.next), "DawnTogglesDescriptor::nextInChain");
+static_assert(offsetof(DawnTogglesDescriptor, sType) == offsetof(WGPUDawnTogglesDescriptor, chain.sType), "DawnTogglesDescriptor::sType");
+static_assert(offsetof(DawnTogglesDescriptor, enabledToggleCount) == offsetof(WGPUDawnTogglesDescriptor, enabledToggleCount), "DawnTogglesDescriptor::enabledToggleCount");
+static_assert(offsetof(DawnTogglesDescriptor, enabledToggles) == offsetof(WGPUDawnTogglesDescriptor, enabledToggles), "DawnTogglesDescriptor::enabledToggles");
+static_assert(offsetof(DawnTogglesDescriptor, disabledToggleCount) == offsetof(WGPUDawnTogglesDescriptor, disabledToggleCount), "DawnTogglesDescriptor::disabledToggleCount");
+static_assert(offsetof(DawnTogglesDescriptor, disabledToggles) == offsetof(WGPUDawnTogglesDescriptor, disabledToggles), "DawnTogglesDescriptor::disabledToggles");
 #if defined(__GNUC__)
 #pragma GCC diagnostic pop
 #endif
