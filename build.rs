@@ -1408,10 +1408,7 @@ impl Api {
                 format!("{} const *", pascal(n)),
                 format!("reinterpret_cast<{} const *>({x})", pascal(n)),
             ),
-            (Ty::String, _) => (
-                "StringView".into(),
-                format!("StringView{{{x}.data, {x}.length}}"),
-            ),
+            (Ty::String, _) => ("StringView".into(), format!("detail::CallbackMessage{{{x}}}")),
             (Ty::Enum(n) | Ty::Bitflag(n), _) => {
                 (pascal(n), format!("static_cast<{}>({x})", pascal(n)))
             }
@@ -1862,6 +1859,7 @@ const CPP_PROLOGUE: &str = r#"/**
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -1960,6 +1958,21 @@ namespace detail {
 constexpr size_t ConstexprMax(size_t a, size_t b) {
     return a > b ? a : b;
 }
+
+/// A callback's message: a StringView, which the callback may also take as a
+/// std::string_view or, as callbacks written for Dawn may, as a NUL-terminated
+/// char const * (copied on first use: the library's messages are not NUL-terminated).
+class CallbackMessage : public StringView {
+  public:
+    explicit CallbackMessage(WGPUStringView m) : StringView(m) {}
+    operator char const *() const {
+        if (!mCopy) mCopy = std::make_unique<std::string>(std::string_view(*this));
+        return mCopy->c_str();
+    }
+
+  private:
+    mutable std::unique_ptr<std::string> mCopy;
+};
 
 /// The base of every object class: one C handle, one reference.
 template <typename Derived, typename CType>

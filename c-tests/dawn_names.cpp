@@ -1,13 +1,14 @@
 // A program written only against Dawn's names, as Dawn's clients write them: toggles
 // chained on the instance, the adapter options and the device (wgpu::DawnTogglesDescriptor),
-// ImplicitDeviceSynchronization requested, the subgroup-matrix feature asked about, and
-// Dawn's include path. It runs a compute job and a subgroup reduction and checks the
+// ImplicitDeviceSynchronization requested, the subgroup-matrix feature asked about,
+// callbacks taking their message as char const *, and Dawn's include path. It runs a compute job and a subgroup reduction and checks the
 // values.
 #include <dawn/webgpu_cpp.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
 
 static int failures = 0;
@@ -83,14 +84,28 @@ int main() {
     adapterTogglesDesc.enabledToggles = adapterToggles;
     wgpu::RequestAdapterOptions adapterOptions;
     adapterOptions.nextInChain = &adapterTogglesDesc;
+    // Callbacks written for Dawn may take the message as a NUL-terminated char const *.
     wgpu::Adapter adapter;
     instance.WaitAny(instance.RequestAdapter(&adapterOptions, wgpu::CallbackMode::WaitAnyOnly,
                                              [&](wgpu::RequestAdapterStatus status, wgpu::Adapter a,
-                                                 wgpu::StringView) {
+                                                 char const* message) {
+                                                 CHECK(message != nullptr);
                                                  if (status == wgpu::RequestAdapterStatus::Success)
                                                      adapter = std::move(a);
                                              }),
                      UINT64_MAX);
+    wgpu::RequestAdapterOptions badOptions;
+    badOptions.backendType = static_cast<wgpu::BackendType>(0x999);
+    std::string badMessage;
+    instance.WaitAny(instance.RequestAdapter(&badOptions, wgpu::CallbackMode::WaitAnyOnly,
+                                             [&](wgpu::RequestAdapterStatus status, wgpu::Adapter,
+                                                 char const* message) {
+                                                 CHECK(status == wgpu::RequestAdapterStatus::Error);
+                                                 badMessage = message;
+                                             }),
+                     UINT64_MAX);
+    std::printf("dawn_names: a bad adapter request says: %s\n", badMessage.c_str());
+    CHECK(badMessage.find("0x999") != std::string::npos);
     if (!adapter) {
         std::fprintf(stderr, "no adapter\n");
         return 1;

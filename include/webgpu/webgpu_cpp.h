@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -759,6 +760,21 @@ namespace detail {
 constexpr size_t ConstexprMax(size_t a, size_t b) {
     return a > b ? a : b;
 }
+
+/// A callback's message: a StringView, which the callback may also take as a
+/// std::string_view or, as callbacks written for Dawn may, as a NUL-terminated
+/// char const * (copied on first use: the library's messages are not NUL-terminated).
+class CallbackMessage : public StringView {
+  public:
+    explicit CallbackMessage(WGPUStringView m) : StringView(m) {}
+    operator char const *() const {
+        if (!mCopy) mCopy = std::make_unique<std::string>(std::string_view(*this));
+        return mCopy->c_str();
+    }
+
+  private:
+    mutable std::unique_ptr<std::string> mCopy;
+};
 
 /// The base of every object class: one C handle, one reference.
 template <typename Derived, typename CType>
@@ -2852,7 +2868,7 @@ Future Adapter::RequestDevice(DeviceDescriptor const * descriptor, CallbackMode 
     info.callback = [](WGPURequestDeviceStatus status, WGPUDevice device, WGPUStringView message, void * userdata1, void * userdata2) {
         std::unique_ptr<L> lambda(static_cast<L *>(userdata1));
         (void)userdata2;
-        (*lambda)(static_cast<RequestDeviceStatus>(status), Device::Acquire(device), StringView{message.data, message.length});
+        (*lambda)(static_cast<RequestDeviceStatus>(status), Device::Acquire(device), detail::CallbackMessage{message});
     };
     info.userdata1 = new L(std::move(callback));
     auto result = wgpuAdapterRequestDevice(Get(), reinterpret_cast<WGPUDeviceDescriptor const *>(descriptor), info);
@@ -2867,7 +2883,7 @@ Future Adapter::RequestDevice(DeviceDescriptor const * descriptor, CallbackMode 
     info.mode = static_cast<WGPUCallbackMode>(callbackMode);
     info.callback = [](WGPURequestDeviceStatus status, WGPUDevice device, WGPUStringView message, void * userdata1, void * userdata2) {
         auto cb = reinterpret_cast<Cb *>(userdata1);
-        cb(static_cast<RequestDeviceStatus>(status), Device::Acquire(device), StringView{message.data, message.length}, static_cast<T>(userdata2));
+        cb(static_cast<RequestDeviceStatus>(status), Device::Acquire(device), detail::CallbackMessage{message}, static_cast<T>(userdata2));
     };
     info.userdata1 = reinterpret_cast<void *>(+static_cast<Cb *>(callback));
     info.userdata2 = reinterpret_cast<void *>(userdata);
@@ -2899,7 +2915,7 @@ Future Buffer::MapAsync(MapMode mode, size_t offset, size_t size, CallbackMode c
     info.callback = [](WGPUMapAsyncStatus status, WGPUStringView message, void * userdata1, void * userdata2) {
         std::unique_ptr<L> lambda(static_cast<L *>(userdata1));
         (void)userdata2;
-        (*lambda)(static_cast<MapAsyncStatus>(status), StringView{message.data, message.length});
+        (*lambda)(static_cast<MapAsyncStatus>(status), detail::CallbackMessage{message});
     };
     info.userdata1 = new L(std::move(callback));
     auto result = wgpuBufferMapAsync(Get(), static_cast<WGPUMapMode>(mode), offset, size, info);
@@ -2914,7 +2930,7 @@ Future Buffer::MapAsync(MapMode mode, size_t offset, size_t size, CallbackMode c
     info.mode = static_cast<WGPUCallbackMode>(callbackMode);
     info.callback = [](WGPUMapAsyncStatus status, WGPUStringView message, void * userdata1, void * userdata2) {
         auto cb = reinterpret_cast<Cb *>(userdata1);
-        cb(static_cast<MapAsyncStatus>(status), StringView{message.data, message.length}, static_cast<T>(userdata2));
+        cb(static_cast<MapAsyncStatus>(status), detail::CallbackMessage{message}, static_cast<T>(userdata2));
     };
     info.userdata1 = reinterpret_cast<void *>(+static_cast<Cb *>(callback));
     info.userdata2 = reinterpret_cast<void *>(userdata);
@@ -3106,7 +3122,7 @@ Future Device::CreateComputePipelineAsync(ComputePipelineDescriptor const * desc
     info.callback = [](WGPUCreatePipelineAsyncStatus status, WGPUComputePipeline pipeline, WGPUStringView message, void * userdata1, void * userdata2) {
         std::unique_ptr<L> lambda(static_cast<L *>(userdata1));
         (void)userdata2;
-        (*lambda)(static_cast<CreatePipelineAsyncStatus>(status), ComputePipeline::Acquire(pipeline), StringView{message.data, message.length});
+        (*lambda)(static_cast<CreatePipelineAsyncStatus>(status), ComputePipeline::Acquire(pipeline), detail::CallbackMessage{message});
     };
     info.userdata1 = new L(std::move(callback));
     auto result = wgpuDeviceCreateComputePipelineAsync(Get(), reinterpret_cast<WGPUComputePipelineDescriptor const *>(descriptor), info);
@@ -3121,7 +3137,7 @@ Future Device::CreateComputePipelineAsync(ComputePipelineDescriptor const * desc
     info.mode = static_cast<WGPUCallbackMode>(callbackMode);
     info.callback = [](WGPUCreatePipelineAsyncStatus status, WGPUComputePipeline pipeline, WGPUStringView message, void * userdata1, void * userdata2) {
         auto cb = reinterpret_cast<Cb *>(userdata1);
-        cb(static_cast<CreatePipelineAsyncStatus>(status), ComputePipeline::Acquire(pipeline), StringView{message.data, message.length}, static_cast<T>(userdata2));
+        cb(static_cast<CreatePipelineAsyncStatus>(status), ComputePipeline::Acquire(pipeline), detail::CallbackMessage{message}, static_cast<T>(userdata2));
     };
     info.userdata1 = reinterpret_cast<void *>(+static_cast<Cb *>(callback));
     info.userdata2 = reinterpret_cast<void *>(userdata);
@@ -3153,7 +3169,7 @@ Future Device::CreateRenderPipelineAsync(RenderPipelineDescriptor const * descri
     info.callback = [](WGPUCreatePipelineAsyncStatus status, WGPURenderPipeline pipeline, WGPUStringView message, void * userdata1, void * userdata2) {
         std::unique_ptr<L> lambda(static_cast<L *>(userdata1));
         (void)userdata2;
-        (*lambda)(static_cast<CreatePipelineAsyncStatus>(status), RenderPipeline::Acquire(pipeline), StringView{message.data, message.length});
+        (*lambda)(static_cast<CreatePipelineAsyncStatus>(status), RenderPipeline::Acquire(pipeline), detail::CallbackMessage{message});
     };
     info.userdata1 = new L(std::move(callback));
     auto result = wgpuDeviceCreateRenderPipelineAsync(Get(), reinterpret_cast<WGPURenderPipelineDescriptor const *>(descriptor), info);
@@ -3168,7 +3184,7 @@ Future Device::CreateRenderPipelineAsync(RenderPipelineDescriptor const * descri
     info.mode = static_cast<WGPUCallbackMode>(callbackMode);
     info.callback = [](WGPUCreatePipelineAsyncStatus status, WGPURenderPipeline pipeline, WGPUStringView message, void * userdata1, void * userdata2) {
         auto cb = reinterpret_cast<Cb *>(userdata1);
-        cb(static_cast<CreatePipelineAsyncStatus>(status), RenderPipeline::Acquire(pipeline), StringView{message.data, message.length}, static_cast<T>(userdata2));
+        cb(static_cast<CreatePipelineAsyncStatus>(status), RenderPipeline::Acquire(pipeline), detail::CallbackMessage{message}, static_cast<T>(userdata2));
     };
     info.userdata1 = reinterpret_cast<void *>(+static_cast<Cb *>(callback));
     info.userdata2 = reinterpret_cast<void *>(userdata);
@@ -3249,7 +3265,7 @@ Future Device::PopErrorScope(CallbackMode callbackMode, L callback) const {
     info.callback = [](WGPUPopErrorScopeStatus status, WGPUErrorType type, WGPUStringView message, void * userdata1, void * userdata2) {
         std::unique_ptr<L> lambda(static_cast<L *>(userdata1));
         (void)userdata2;
-        (*lambda)(static_cast<PopErrorScopeStatus>(status), static_cast<ErrorType>(type), StringView{message.data, message.length});
+        (*lambda)(static_cast<PopErrorScopeStatus>(status), static_cast<ErrorType>(type), detail::CallbackMessage{message});
     };
     info.userdata1 = new L(std::move(callback));
     auto result = wgpuDevicePopErrorScope(Get(), info);
@@ -3264,7 +3280,7 @@ Future Device::PopErrorScope(CallbackMode callbackMode, F callback, T userdata) 
     info.mode = static_cast<WGPUCallbackMode>(callbackMode);
     info.callback = [](WGPUPopErrorScopeStatus status, WGPUErrorType type, WGPUStringView message, void * userdata1, void * userdata2) {
         auto cb = reinterpret_cast<Cb *>(userdata1);
-        cb(static_cast<PopErrorScopeStatus>(status), static_cast<ErrorType>(type), StringView{message.data, message.length}, static_cast<T>(userdata2));
+        cb(static_cast<PopErrorScopeStatus>(status), static_cast<ErrorType>(type), detail::CallbackMessage{message}, static_cast<T>(userdata2));
     };
     info.userdata1 = reinterpret_cast<void *>(+static_cast<Cb *>(callback));
     info.userdata2 = reinterpret_cast<void *>(userdata);
@@ -3313,7 +3329,7 @@ Future Instance::RequestAdapter(RequestAdapterOptions const * options, CallbackM
     info.callback = [](WGPURequestAdapterStatus status, WGPUAdapter adapter, WGPUStringView message, void * userdata1, void * userdata2) {
         std::unique_ptr<L> lambda(static_cast<L *>(userdata1));
         (void)userdata2;
-        (*lambda)(static_cast<RequestAdapterStatus>(status), Adapter::Acquire(adapter), StringView{message.data, message.length});
+        (*lambda)(static_cast<RequestAdapterStatus>(status), Adapter::Acquire(adapter), detail::CallbackMessage{message});
     };
     info.userdata1 = new L(std::move(callback));
     auto result = wgpuInstanceRequestAdapter(Get(), reinterpret_cast<WGPURequestAdapterOptions const *>(options), info);
@@ -3328,7 +3344,7 @@ Future Instance::RequestAdapter(RequestAdapterOptions const * options, CallbackM
     info.mode = static_cast<WGPUCallbackMode>(callbackMode);
     info.callback = [](WGPURequestAdapterStatus status, WGPUAdapter adapter, WGPUStringView message, void * userdata1, void * userdata2) {
         auto cb = reinterpret_cast<Cb *>(userdata1);
-        cb(static_cast<RequestAdapterStatus>(status), Adapter::Acquire(adapter), StringView{message.data, message.length}, static_cast<T>(userdata2));
+        cb(static_cast<RequestAdapterStatus>(status), Adapter::Acquire(adapter), detail::CallbackMessage{message}, static_cast<T>(userdata2));
     };
     info.userdata1 = reinterpret_cast<void *>(+static_cast<Cb *>(callback));
     info.userdata2 = reinterpret_cast<void *>(userdata);
@@ -3385,7 +3401,7 @@ Future Queue::OnSubmittedWorkDone(CallbackMode callbackMode, L callback) const {
     info.callback = [](WGPUQueueWorkDoneStatus status, WGPUStringView message, void * userdata1, void * userdata2) {
         std::unique_ptr<L> lambda(static_cast<L *>(userdata1));
         (void)userdata2;
-        (*lambda)(static_cast<QueueWorkDoneStatus>(status), StringView{message.data, message.length});
+        (*lambda)(static_cast<QueueWorkDoneStatus>(status), detail::CallbackMessage{message});
     };
     info.userdata1 = new L(std::move(callback));
     auto result = wgpuQueueOnSubmittedWorkDone(Get(), info);
@@ -3400,7 +3416,7 @@ Future Queue::OnSubmittedWorkDone(CallbackMode callbackMode, F callback, T userd
     info.mode = static_cast<WGPUCallbackMode>(callbackMode);
     info.callback = [](WGPUQueueWorkDoneStatus status, WGPUStringView message, void * userdata1, void * userdata2) {
         auto cb = reinterpret_cast<Cb *>(userdata1);
-        cb(static_cast<QueueWorkDoneStatus>(status), StringView{message.data, message.length}, static_cast<T>(userdata2));
+        cb(static_cast<QueueWorkDoneStatus>(status), detail::CallbackMessage{message}, static_cast<T>(userdata2));
     };
     info.userdata1 = reinterpret_cast<void *>(+static_cast<Cb *>(callback));
     info.userdata2 = reinterpret_cast<void *>(userdata);
@@ -3724,7 +3740,7 @@ void DeviceDescriptor::SetDeviceLostCallback(CallbackMode callbackMode, F callba
     deviceLostCallbackInfo.mode = callbackMode;
     deviceLostCallbackInfo.callback = [](WGPUDevice const * device, WGPUDeviceLostReason reason, WGPUStringView message, void * userdata1, void * userdata2) {
         (void)userdata2;
-        reinterpret_cast<Cb *>(userdata1)(*reinterpret_cast<Device const *>(device), static_cast<DeviceLostReason>(reason), StringView{message.data, message.length});
+        reinterpret_cast<Cb *>(userdata1)(*reinterpret_cast<Device const *>(device), static_cast<DeviceLostReason>(reason), detail::CallbackMessage{message});
     };
     deviceLostCallbackInfo.userdata1 = reinterpret_cast<void *>(+static_cast<Cb *>(callback));
     deviceLostCallbackInfo.userdata2 = nullptr;
@@ -3734,7 +3750,7 @@ template <typename F, typename T, typename Cb, typename>
 void DeviceDescriptor::SetDeviceLostCallback(CallbackMode callbackMode, F callback, T userdata) {
     deviceLostCallbackInfo.mode = callbackMode;
     deviceLostCallbackInfo.callback = [](WGPUDevice const * device, WGPUDeviceLostReason reason, WGPUStringView message, void * userdata1, void * userdata2) {
-        reinterpret_cast<Cb *>(userdata1)(*reinterpret_cast<Device const *>(device), static_cast<DeviceLostReason>(reason), StringView{message.data, message.length}, static_cast<T>(userdata2));
+        reinterpret_cast<Cb *>(userdata1)(*reinterpret_cast<Device const *>(device), static_cast<DeviceLostReason>(reason), detail::CallbackMessage{message}, static_cast<T>(userdata2));
     };
     deviceLostCallbackInfo.userdata1 = reinterpret_cast<void *>(+static_cast<Cb *>(callback));
     deviceLostCallbackInfo.userdata2 = reinterpret_cast<void *>(userdata);
@@ -3744,7 +3760,7 @@ template <typename F, typename Cb, typename>
 void DeviceDescriptor::SetUncapturedErrorCallback(F callback) {
     uncapturedErrorCallbackInfo.callback = [](WGPUDevice const * device, WGPUErrorType type, WGPUStringView message, void * userdata1, void * userdata2) {
         (void)userdata2;
-        reinterpret_cast<Cb *>(userdata1)(*reinterpret_cast<Device const *>(device), static_cast<ErrorType>(type), StringView{message.data, message.length});
+        reinterpret_cast<Cb *>(userdata1)(*reinterpret_cast<Device const *>(device), static_cast<ErrorType>(type), detail::CallbackMessage{message});
     };
     uncapturedErrorCallbackInfo.userdata1 = reinterpret_cast<void *>(+static_cast<Cb *>(callback));
     uncapturedErrorCallbackInfo.userdata2 = nullptr;
@@ -3753,7 +3769,7 @@ void DeviceDescriptor::SetUncapturedErrorCallback(F callback) {
 template <typename F, typename T, typename Cb, typename>
 void DeviceDescriptor::SetUncapturedErrorCallback(F callback, T userdata) {
     uncapturedErrorCallbackInfo.callback = [](WGPUDevice const * device, WGPUErrorType type, WGPUStringView message, void * userdata1, void * userdata2) {
-        reinterpret_cast<Cb *>(userdata1)(*reinterpret_cast<Device const *>(device), static_cast<ErrorType>(type), StringView{message.data, message.length}, static_cast<T>(userdata2));
+        reinterpret_cast<Cb *>(userdata1)(*reinterpret_cast<Device const *>(device), static_cast<ErrorType>(type), detail::CallbackMessage{message}, static_cast<T>(userdata2));
     };
     uncapturedErrorCallbackInfo.userdata1 = reinterpret_cast<void *>(+static_cast<Cb *>(callback));
     uncapturedErrorCallbackInfo.userdata2 = reinterpret_cast<void *>(userdata);
