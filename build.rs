@@ -267,6 +267,25 @@ fn parse_struct(st: &Yaml) -> Struct {
     }
 }
 
+/// `wgpu<Struct>FreeMembers`, for a struct whose members the library allocates.
+fn free_members_function(st: &Struct) -> Function {
+    Function {
+        c_name: format!("wgpu{}FreeMembers", pascal(&st.name)),
+        proc_name: format!("WGPUProc{}FreeMembers", pascal(&st.name)),
+        ret: None,
+        args: vec![Param {
+            name: st.name.clone(),
+            ty: Ty::Struct(st.name.clone()),
+            ptr: Ptr::None,
+            optional: false,
+            default: None,
+        }],
+        implementation: format!("crate::free_members::{}", st.name),
+        on_object: false,
+        cpp: None,
+    }
+}
+
 fn parse_param(y: &Yaml) -> Param {
     let ptr = match y["pointer"].as_str() {
         None => Ptr::None,
@@ -375,21 +394,7 @@ impl Api {
             cpp: Some((None, "get_proc_address".into())),
         });
         for st in structs.iter().filter(|st| st.free_members) {
-            functions.push(Function {
-                c_name: format!("wgpu{}FreeMembers", pascal(&st.name)),
-                proc_name: format!("WGPUProc{}FreeMembers", pascal(&st.name)),
-                ret: None,
-                args: vec![Param {
-                    name: st.name.clone(),
-                    ty: Ty::Struct(st.name.clone()),
-                    ptr: Ptr::None,
-                    optional: false,
-                    default: None,
-                }],
-                implementation: format!("crate::free_members::{}", st.name),
-                on_object: false,
-                cpp: None,
-            });
+            functions.push(free_members_function(st));
         }
         let mut objects = Vec::new();
         for o in list(&doc["objects"]) {
@@ -457,13 +462,14 @@ impl Api {
     }
 
     /// Merges an extension document (api/dawn.yml): entries of its `extended` enums
-    /// join the enums of the same name, under its enum prefix; its other enums and
-    /// its structs are added.
+    /// join the enums of the same name, under its enum prefix; its other enums
+    /// (numbered from 0) and its structs are added, with their FreeMembers functions.
     fn extend(&mut self, doc: &Yaml) {
         let prefix = doc["enum_prefix"].as_i64().unwrap_or(0) as u32;
         for e in list(&doc["enums"]) {
-            let parsed = parse_enum(e, prefix);
-            if e["extended"].as_bool() == Some(true) {
+            let extended = e["extended"].as_bool() == Some(true);
+            let parsed = parse_enum(e, if extended { prefix } else { 0 });
+            if extended {
                 let target = self
                     .enums
                     .iter_mut()
@@ -474,8 +480,12 @@ impl Api {
                 self.enums.push(parsed);
             }
         }
-        self.structs
-            .extend(list(&doc["structs"]).iter().map(parse_struct));
+        for st in list(&doc["structs"]).iter().map(parse_struct) {
+            if st.free_members {
+                self.functions.push(free_members_function(&st));
+            }
+            self.structs.push(st);
+        }
     }
 
     fn enum_(&self, name: &str) -> &Enum {
@@ -537,8 +547,11 @@ fn pascal(name: &str) -> String {
     out
 }
 
-/// `vendor_ID` -> `vendorID`.
+/// `vendor_ID` -> `vendorID`; a name in capitals alone stays (Dawn's `M`, `N`, `K`).
 fn camel(name: &str) -> String {
+    if name.chars().all(|c| c.is_ascii_uppercase()) {
+        return name.into();
+    }
     let p = pascal(name);
     let mut c = p.chars();
     match c.next() {
@@ -1408,7 +1421,10 @@ impl Api {
                 format!("{} const *", pascal(n)),
                 format!("reinterpret_cast<{} const *>({x})", pascal(n)),
             ),
-            (Ty::String, _) => ("StringView".into(), format!("detail::CallbackMessage{{{x}}}")),
+            (Ty::String, _) => (
+                "StringView".into(),
+                format!("detail::CallbackMessage{{{x}}}"),
+            ),
             (Ty::Enum(n) | Ty::Bitflag(n), _) => {
                 (pascal(n), format!("static_cast<{}>({x})", pascal(n)))
             }
@@ -1594,7 +1610,13 @@ impl Api {
                 }
             }
             if st.free_members {
-                writeln!(h, "\n    // Owns what the library wrote into it: freed by wgpu{n}FreeMembers.\n    {n}() = default;\n    ~{n}() {{ FreeMembers(); }}\n    {n}(const {n}&) = delete;\n    {n}& operator=(const {n}&) = delete;\n    {n}({n}&& other) noexcept {{ Swap(other); }}\n    // The moved-from struct takes this one's old members, and frees them.\n    {n}& operator=({n}&& other) noexcept {{\n        if (this != &other) Swap(other);\n        return *this;\n    }}\n\n  private:\n    void FreeMembers() {{ wgpu{n}FreeMembers(*reinterpret_cast<WGPU{n} *>(this)); }}\n    void Swap({n}& other) noexcept {{\n        alignas({n}) unsigned char tmp[sizeof({n})];\n        std::memcpy(tmp, static_cast<void *>(this), sizeof({n}));\n        std::memcpy(static_cast<void *>(this), static_cast<void *>(&other), sizeof({n}));\n        std::memcpy(static_cast<void *>(&other), tmp, sizeof({n}));\n    }}").unwrap();
+                // A chained struct's constructor is written above (it sets the sType).
+                let default_ctor = if st.kind == StructKind::Extension {
+                    String::new()
+                } else {
+                    format!("\n    {n}() = default;")
+                };
+                writeln!(h, "\n    // Owns what the library wrote into it: freed by wgpu{n}FreeMembers.{default_ctor}\n    ~{n}() {{ FreeMembers(); }}\n    {n}(const {n}&) = delete;\n    {n}& operator=(const {n}&) = delete;\n    {n}({n}&& other) noexcept {{ Swap(other); }}\n    // The moved-from struct takes this one's old members, and frees them.\n    {n}& operator=({n}&& other) noexcept {{\n        if (this != &other) Swap(other);\n        return *this;\n    }}\n\n  private:\n    void FreeMembers() {{ wgpu{n}FreeMembers(*reinterpret_cast<WGPU{n} *>(this)); }}\n    void Swap({n}& other) noexcept {{\n        alignas({n}) unsigned char tmp[sizeof({n})];\n        std::memcpy(tmp, static_cast<void *>(this), sizeof({n}));\n        std::memcpy(static_cast<void *>(this), static_cast<void *>(&other), sizeof({n}));\n        std::memcpy(static_cast<void *>(&other), tmp, sizeof({n}));\n    }}").unwrap();
             }
             h.push_str("};\n\n");
             let fields: Vec<&str> = fields.iter().map(String::as_str).collect();

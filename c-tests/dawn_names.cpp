@@ -114,6 +114,18 @@ int main() {
     CHECK(adapter.HasFeature(wgpu::FeatureName::ImplicitDeviceSynchronization));
     CHECK(!adapter.HasFeature(wgpu::FeatureName::ChromiumExperimentalSubgroupMatrix));
     bool subgroups = adapter.HasFeature(wgpu::FeatureName::Subgroups);
+    // The subgroup matrix configurations, chained on the adapter info: none here.
+    {
+        wgpu::AdapterPropertiesSubgroupMatrixConfigs matrices;
+        wgpu::AdapterInfo info;
+        info.nextInChain = &matrices;
+        CHECK(adapter.GetInfo(&info) == wgpu::Status::Success);
+        CHECK(matrices.configCount == 0);
+        wgpu::SubgroupMatrixConfig config;
+        config.componentType = wgpu::SubgroupMatrixComponentType::F16;
+        config.M = config.N = config.K = 8;
+        CHECK(config.M * config.N * config.K == 512 && info.vendorID == info.vendorID);
+    }
 
     std::vector<wgpu::FeatureName> required = {wgpu::FeatureName::ImplicitDeviceSynchronization};
     if (subgroups) required.push_back(wgpu::FeatureName::Subgroups);

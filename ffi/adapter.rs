@@ -119,8 +119,18 @@ pub unsafe fn get_info(adapter: WGPUAdapter, info: *mut WGPUAdapterInfo) -> WGPU
 }
 
 pub fn fill_info(info: &wgt::AdapterInfo, out: &mut WGPUAdapterInfo) -> WGPUStatus {
-    if !out.nextInChain.is_null() {
-        return WGPUStatus::Error;
+    // Chained output structs: Dawn's subgroup matrix configurations (none: wgpu-core
+    // has no subgroup matrices); any other is an error.
+    // SAFETY: the caller's chain, each link's sType naming its type.
+    for (s_type, link) in unsafe { conv::Chain::new(out.nextInChain) } {
+        if s_type != WGPUSType::AdapterPropertiesSubgroupMatrixConfigs {
+            return WGPUStatus::Error;
+        }
+        // SAFETY: the sType says the link is a WGPUAdapterPropertiesSubgroupMatrixConfigs,
+        // which the caller lets us write.
+        let configs = unsafe { &mut *(link as *mut WGPUAdapterPropertiesSubgroupMatrixConfigs) };
+        configs.configCount = 0;
+        configs.configs = std::ptr::null();
     }
     out.vendor = leak_string(&info.driver);
     out.architecture = leak_string("");

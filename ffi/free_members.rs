@@ -51,6 +51,12 @@ pub unsafe fn adapter_info(info: WGPUAdapterInfo) {
     }
 }
 
+pub unsafe fn adapter_properties_subgroup_matrix_configs(
+    p: WGPUAdapterPropertiesSubgroupMatrixConfigs,
+) {
+    unsafe { free_array(p.configs, p.configCount) }
+}
+
 pub unsafe fn supported_features(f: WGPUSupportedFeatures) {
     unsafe { free_array(f.features, f.featureCount) }
 }

@@ -37,7 +37,7 @@ echo "   $real, soname $soname"
 
 echo "-- exported symbols"
 python3 "$root/c-tests/exported_symbols.py" "$lib/$real" "$root/api/abi-x86_64-linux.json" \
-    "$prefix/include/webgpu/webgpu_shim.h"
+    "$prefix/include/webgpu/webgpu_shim.h" "$prefix/include/webgpu/webgpu.h"
 
 echo "-- find_package(WebGPUShim): C and C++, shared and static"
 cmake -S "$root/c-tests/consumer" -B "$work/consumer" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null

@@ -1018,8 +1018,13 @@ pub unsafe extern "C" fn wgpuTextureViewRelease(texture_view: WGPUTextureView) {
     crate::guard::guard("wgpuTextureViewRelease", texture_view, || unsafe { crate::handle::release::<crate::texture_view::TextureView>(texture_view) })
 }
 
+#[no_mangle]
+pub unsafe extern "C" fn wgpuAdapterPropertiesSubgroupMatrixConfigsFreeMembers(adapter_properties_subgroup_matrix_configs: WGPUAdapterPropertiesSubgroupMatrixConfigs) {
+    crate::guard::guard("wgpuAdapterPropertiesSubgroupMatrixConfigsFreeMembers", crate::guard::NoTarget, || unsafe { crate::free_members::adapter_properties_subgroup_matrix_configs(adapter_properties_subgroup_matrix_configs) })
+}
+
 /// The number of functions webgpu.h declares.
-pub const FUNCTION_COUNT: usize = 202;
+pub const FUNCTION_COUNT: usize = 203;
 
 /// `wgpuGetProcAddress`: every exported function by its C name; None for others.
 pub(crate) fn proc_address(name: &[u8]) -> WGPUProc {
@@ -1030,6 +1035,7 @@ pub(crate) fn proc_address(name: &[u8]) -> WGPUProc {
         b"wgpuAdapterGetLimits" => wgpuAdapterGetLimits as *const (),
         b"wgpuAdapterHasFeature" => wgpuAdapterHasFeature as *const (),
         b"wgpuAdapterInfoFreeMembers" => wgpuAdapterInfoFreeMembers as *const (),
+        b"wgpuAdapterPropertiesSubgroupMatrixConfigsFreeMembers" => wgpuAdapterPropertiesSubgroupMatrixConfigsFreeMembers as *const (),
         b"wgpuAdapterRelease" => wgpuAdapterRelease as *const (),
         b"wgpuAdapterRequestDevice" => wgpuAdapterRequestDevice as *const (),
         b"wgpuBindGroupAddRef" => wgpuBindGroupAddRef as *const (),
@@ -1241,6 +1247,7 @@ pub const FUNCTION_NAMES: [&str; FUNCTION_COUNT] = [
     "wgpuAdapterGetLimits",
     "wgpuAdapterHasFeature",
     "wgpuAdapterInfoFreeMembers",
+    "wgpuAdapterPropertiesSubgroupMatrixConfigsFreeMembers",
     "wgpuAdapterRelease",
     "wgpuAdapterRequestDevice",
     "wgpuBindGroupAddRef",

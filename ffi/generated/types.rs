@@ -879,6 +879,7 @@ impl WGPUSType {
     pub const CompatibilityModeLimits: Self = Self(0x0000000F);
     pub const TextureBindingViewDimension: Self = Self(0x00000010);
     pub const DawnTogglesDescriptor: Self = Self(0x0005000A);
+    pub const AdapterPropertiesSubgroupMatrixConfigs: Self = Self(0x0005003B);
     /// The entry's name in webgpu.h, for error messages.
     pub fn name(self) -> Option<&'static str> {
         match self.0 {
@@ -899,6 +900,7 @@ impl WGPUSType {
             0x0000000F => Some("WGPUSType_CompatibilityModeLimits"),
             0x00000010 => Some("WGPUSType_TextureBindingViewDimension"),
             0x0005000A => Some("WGPUSType_DawnTogglesDescriptor"),
+            0x0005003B => Some("WGPUSType_AdapterPropertiesSubgroupMatrixConfigs"),
             _ => None,
         }
     }
@@ -1519,6 +1521,30 @@ impl WGPUWGSLLanguageFeatureName {
             0x00000009 => Some("WGPUWGSLLanguageFeatureName_TextureFormatsTier1"),
             0x0000000A => Some("WGPUWGSLLanguageFeatureName_LinearIndexing"),
             0x0000000B => Some("WGPUWGSLLanguageFeatureName_ImmediateAddressSpace"),
+            _ => None,
+        }
+    }
+}
+
+#[repr(transparent)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub struct WGPUSubgroupMatrixComponentType(pub u32);
+impl WGPUSubgroupMatrixComponentType {
+    pub const F32: Self = Self(0x00000001);
+    pub const F16: Self = Self(0x00000002);
+    pub const U32: Self = Self(0x00000003);
+    pub const I32: Self = Self(0x00000004);
+    pub const U8: Self = Self(0x00000005);
+    pub const I8: Self = Self(0x00000006);
+    /// The entry's name in webgpu.h, for error messages.
+    pub fn name(self) -> Option<&'static str> {
+        match self.0 {
+            0x00000001 => Some("WGPUSubgroupMatrixComponentType_F32"),
+            0x00000002 => Some("WGPUSubgroupMatrixComponentType_F16"),
+            0x00000003 => Some("WGPUSubgroupMatrixComponentType_U32"),
+            0x00000004 => Some("WGPUSubgroupMatrixComponentType_I32"),
+            0x00000005 => Some("WGPUSubgroupMatrixComponentType_U8"),
+            0x00000006 => Some("WGPUSubgroupMatrixComponentType_I8"),
             _ => None,
         }
     }
@@ -2490,6 +2516,24 @@ pub struct WGPUDawnTogglesDescriptor {
     pub disabledToggles: *const *const std::ffi::c_char,
 }
 
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct WGPUSubgroupMatrixConfig {
+    pub componentType: WGPUSubgroupMatrixComponentType,
+    pub resultComponentType: WGPUSubgroupMatrixComponentType,
+    pub M: u32,
+    pub N: u32,
+    pub K: u32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct WGPUAdapterPropertiesSubgroupMatrixConfigs {
+    pub chain: WGPUChainedStruct,
+    pub configCount: usize,
+    pub configs: *const WGPUSubgroupMatrixConfig,
+}
+
 // What a function returns when it fails before it can do better.
 impl crate::guard::Fail for WGPUAdapterType {
     fn fail() -> Self {
@@ -2757,6 +2801,11 @@ impl crate::guard::Fail for WGPUWaitStatus {
     }
 }
 impl crate::guard::Fail for WGPUWGSLLanguageFeatureName {
+    fn fail() -> Self {
+        Self(0)
+    }
+}
+impl crate::guard::Fail for WGPUSubgroupMatrixComponentType {
     fn fail() -> Self {
         Self(0)
     }

@@ -360,6 +360,7 @@ enum class SType : uint32_t {
     CompatibilityModeLimits = WGPUSType_CompatibilityModeLimits,
     TextureBindingViewDimension = WGPUSType_TextureBindingViewDimension,
     DawnTogglesDescriptor = WGPUSType_DawnTogglesDescriptor,
+    AdapterPropertiesSubgroupMatrixConfigs = WGPUSType_AdapterPropertiesSubgroupMatrixConfigs,
 };
 
 enum class SamplerBindingType : uint32_t {
@@ -622,6 +623,15 @@ enum class WGSLLanguageFeatureName : uint32_t {
     TextureFormatsTier1 = WGPUWGSLLanguageFeatureName_TextureFormatsTier1,
     LinearIndexing = WGPUWGSLLanguageFeatureName_LinearIndexing,
     ImmediateAddressSpace = WGPUWGSLLanguageFeatureName_ImmediateAddressSpace,
+};
+
+enum class SubgroupMatrixComponentType : uint32_t {
+    F32 = WGPUSubgroupMatrixComponentType_F32,
+    F16 = WGPUSubgroupMatrixComponentType_F16,
+    U32 = WGPUSubgroupMatrixComponentType_U32,
+    I32 = WGPUSubgroupMatrixComponentType_I32,
+    U8 = WGPUSubgroupMatrixComponentType_U8,
+    I8 = WGPUSubgroupMatrixComponentType_I8,
 };
 
 enum class BufferUsage : uint64_t {
@@ -951,6 +961,8 @@ struct VertexAttribute;
 struct VertexBufferLayout;
 struct VertexState;
 struct DawnTogglesDescriptor;
+struct SubgroupMatrixConfig;
+struct AdapterPropertiesSubgroupMatrixConfigs;
 
 class Adapter : public detail::ObjectBase<Adapter, WGPUAdapter> {
   public:
@@ -2263,6 +2275,41 @@ struct DawnTogglesDescriptor : ChainedStruct {
     char const * const * disabledToggles = nullptr;
 };
 
+struct SubgroupMatrixConfig {
+    SubgroupMatrixComponentType componentType = {};
+    SubgroupMatrixComponentType resultComponentType = {};
+    uint32_t M = 0;
+    uint32_t N = 0;
+    uint32_t K = 0;
+};
+
+struct AdapterPropertiesSubgroupMatrixConfigs : ChainedStruct {
+    AdapterPropertiesSubgroupMatrixConfigs() : ChainedStruct{nullptr, SType::AdapterPropertiesSubgroupMatrixConfigs} {}
+    static constexpr size_t kFirstMemberAlignment = detail::ConstexprMax(alignof(ChainedStruct), alignof(size_t));
+    alignas(kFirstMemberAlignment) size_t configCount = 0;
+    SubgroupMatrixConfig const * configs = nullptr;
+
+    // Owns what the library wrote into it: freed by wgpuAdapterPropertiesSubgroupMatrixConfigsFreeMembers.
+    ~AdapterPropertiesSubgroupMatrixConfigs() { FreeMembers(); }
+    AdapterPropertiesSubgroupMatrixConfigs(const AdapterPropertiesSubgroupMatrixConfigs&) = delete;
+    AdapterPropertiesSubgroupMatrixConfigs& operator=(const AdapterPropertiesSubgroupMatrixConfigs&) = delete;
+    AdapterPropertiesSubgroupMatrixConfigs(AdapterPropertiesSubgroupMatrixConfigs&& other) noexcept { Swap(other); }
+    // The moved-from struct takes this one's old members, and frees them.
+    AdapterPropertiesSubgroupMatrixConfigs& operator=(AdapterPropertiesSubgroupMatrixConfigs&& other) noexcept {
+        if (this != &other) Swap(other);
+        return *this;
+    }
+
+  private:
+    void FreeMembers() { wgpuAdapterPropertiesSubgroupMatrixConfigsFreeMembers(*reinterpret_cast<WGPUAdapterPropertiesSubgroupMatrixConfigs *>(this)); }
+    void Swap(AdapterPropertiesSubgroupMatrixConfigs& other) noexcept {
+        alignas(AdapterPropertiesSubgroupMatrixConfigs) unsigned char tmp[sizeof(AdapterPropertiesSubgroupMatrixConfigs)];
+        std::memcpy(tmp, static_cast<void *>(this), sizeof(AdapterPropertiesSubgroupMatrixConfigs));
+        std::memcpy(static_cast<void *>(this), static_cast<void *>(&other), sizeof(AdapterPropertiesSubgroupMatrixConfigs));
+        std::memcpy(static_cast<void *>(&other), tmp, sizeof(AdapterPropertiesSubgroupMatrixConfigs));
+    }
+};
+
 // Layout: every C++ struct is its C struct.
 #if defined(__GNUC__)
 #pragma GCC diagnostic push
@@ -2832,6 +2879,17 @@ static_assert(offsetof(DawnTogglesDescriptor, enabledToggleCount) == offsetof(WG
 static_assert(offsetof(DawnTogglesDescriptor, enabledToggles) == offsetof(WGPUDawnTogglesDescriptor, enabledToggles), "DawnTogglesDescriptor::enabledToggles");
 static_assert(offsetof(DawnTogglesDescriptor, disabledToggleCount) == offsetof(WGPUDawnTogglesDescriptor, disabledToggleCount), "DawnTogglesDescriptor::disabledToggleCount");
 static_assert(offsetof(DawnTogglesDescriptor, disabledToggles) == offsetof(WGPUDawnTogglesDescriptor, disabledToggles), "DawnTogglesDescriptor::disabledToggles");
+static_assert(sizeof(SubgroupMatrixConfig) == sizeof(WGPUSubgroupMatrixConfig) && alignof(SubgroupMatrixConfig) == alignof(WGPUSubgroupMatrixConfig), "SubgroupMatrixConfig");
+static_assert(offsetof(SubgroupMatrixConfig, componentType) == offsetof(WGPUSubgroupMatrixConfig, componentType), "SubgroupMatrixConfig::componentType");
+static_assert(offsetof(SubgroupMatrixConfig, resultComponentType) == offsetof(WGPUSubgroupMatrixConfig, resultComponentType), "SubgroupMatrixConfig::resultComponentType");
+static_assert(offsetof(SubgroupMatrixConfig, M) == offsetof(WGPUSubgroupMatrixConfig, M), "SubgroupMatrixConfig::M");
+static_assert(offsetof(SubgroupMatrixConfig, N) == offsetof(WGPUSubgroupMatrixConfig, N), "SubgroupMatrixConfig::N");
+static_assert(offsetof(SubgroupMatrixConfig, K) == offsetof(WGPUSubgroupMatrixConfig, K), "SubgroupMatrixConfig::K");
+static_assert(sizeof(AdapterPropertiesSubgroupMatrixConfigs) == sizeof(WGPUAdapterPropertiesSubgroupMatrixConfigs) && alignof(AdapterPropertiesSubgroupMatrixConfigs) == alignof(WGPUAdapterPropertiesSubgroupMatrixConfigs), "AdapterPropertiesSubgroupMatrixConfigs");
+static_assert(offsetof(AdapterPropertiesSubgroupMatrixConfigs, nextInChain) == offsetof(WGPUAdapterPropertiesSubgroupMatrixConfigs, chain.next), "AdapterPropertiesSubgroupMatrixConfigs::nextInChain");
+static_assert(offsetof(AdapterPropertiesSubgroupMatrixConfigs, sType) == offsetof(WGPUAdapterPropertiesSubgroupMatrixConfigs, chain.sType), "AdapterPropertiesSubgroupMatrixConfigs::sType");
+static_assert(offsetof(AdapterPropertiesSubgroupMatrixConfigs, configCount) == offsetof(WGPUAdapterPropertiesSubgroupMatrixConfigs, configCount), "AdapterPropertiesSubgroupMatrixConfigs::configCount");
+static_assert(offsetof(AdapterPropertiesSubgroupMatrixConfigs, configs) == offsetof(WGPUAdapterPropertiesSubgroupMatrixConfigs, configs), "AdapterPropertiesSubgroupMatrixConfigs::configs");
 #if defined(__GNUC__)
 #pragma GCC diagnostic pop
 #endif
