@@ -24,7 +24,8 @@ for f in include/webgpu/webgpu.h include/webgpu/webgpu_cpp.h include/webgpu/webg
          lib/libwebgpu_shim.so lib/libwebgpu_shim.so.0.1 lib/libwebgpu_shim.a \
          lib/cmake/WebGPUShim/WebGPUShimConfig.cmake lib/cmake/WebGPUShim/WebGPUShimConfigVersion.cmake \
          lib/cmake/Dawn/DawnConfig.cmake lib/cmake/Dawn/DawnConfigVersion.cmake \
-         include/dawn/webgpu.h include/dawn/webgpu_cpp.h \
+         include/dawn/webgpu.h include/dawn/webgpu_cpp.h include/dawn/dawn_proc.h \
+         include/dawn/dawn_proc_table.h include/dawn/native/DawnNative.h \
          lib/pkgconfig/webgpu-shim.pc lib/pkgconfig/webgpu-shim-static.pc; do
     [ -e "$prefix/$f" ] || { echo "missing: $f"; exit 1; }
 done
