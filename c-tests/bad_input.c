@@ -499,28 +499,8 @@ static uint32_t run_once(WGPUShaderModule m) {
     pd.compute.module = m;
     pd.compute.entryPoint = sv("main");
     WGPUComputePipeline p = wgpuDeviceCreateComputePipeline(C->device, &pd);
-    WGPUBindGroupLayout layout = wgpuComputePipelineGetBindGroupLayout(p, 0);
-    WGPUBuffer storage = buffer(4, WGPUBufferUsage_Storage | WGPUBufferUsage_CopySrc);
-    WGPUBuffer readback = buffer(4, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst);
-    WGPUBindGroup group = bind_buffer(layout, storage);
-    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
-    WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(enc, NULL);
-    wgpuComputePassEncoderSetPipeline(pass, p);
-    wgpuComputePassEncoderSetBindGroup(pass, 0, group, 0, NULL);
-    wgpuComputePassEncoderDispatchWorkgroups(pass, 1, 1, 1);
-    wgpuComputePassEncoderEnd(pass);
-    wgpuComputePassEncoderRelease(pass);
-    wgpuCommandEncoderCopyBufferToBuffer(enc, storage, 0, readback, 0, 4);
-    submit_encoder(enc);
     uint32_t value = 0xffffffffu;
-    if (map_and_wait(readback, WGPUMapMode_Read, 0, 4).status == WGPUMapAsyncStatus_Success) {
-        value = *(const uint32_t *)wgpuBufferGetConstMappedRange(readback, 0, 4);
-        wgpuBufferUnmap(readback);
-    }
-    wgpuBindGroupRelease(group);
-    wgpuBufferRelease(readback);
-    wgpuBufferRelease(storage);
-    wgpuBindGroupLayoutRelease(layout);
+    if (dispatch_and_read(C, p, 1, NULL, 1, &value) != WGPUMapAsyncStatus_Success) value = 0xffffffffu;
     wgpuComputePipelineRelease(p);
     return value;
 }

@@ -248,6 +248,50 @@ static WGPUBuffer make_buffer(Ctx *ctx, uint64_t size, WGPUBufferUsage usage, in
     return wgpuDeviceCreateBuffer(ctx->device, &desc);
 }
 
+/* Runs `pipeline` once as `groups` workgroups, its group 0 binding 0 a storage buffer
+ * of `words` u32 (first written from `init` where not NULL, zero otherwise), and
+ * copies the buffer to `out`. Returns the readback's map status. */
+static WGPUMapAsyncStatus dispatch_and_read(Ctx *c, WGPUComputePipeline pipeline, uint32_t groups,
+                                            const uint32_t *init, uint32_t words, uint32_t *out) {
+    size_t size = (size_t)words * 4;
+    WGPUBuffer storage = make_buffer(c, size, WGPUBufferUsage_Storage | WGPUBufferUsage_CopySrc | WGPUBufferUsage_CopyDst, 0);
+    WGPUBuffer readback = make_buffer(c, size, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
+    if (init) wgpuQueueWriteBuffer(c->queue, storage, 0, init, size);
+    WGPUBindGroupLayout layout = wgpuComputePipelineGetBindGroupLayout(pipeline, 0);
+    WGPUBindGroupEntry entry = WGPU_BIND_GROUP_ENTRY_INIT;
+    entry.buffer = storage;
+    entry.size = size;
+    WGPUBindGroupDescriptor bd = WGPU_BIND_GROUP_DESCRIPTOR_INIT;
+    bd.layout = layout;
+    bd.entryCount = 1;
+    bd.entries = &entry;
+    WGPUBindGroup group = wgpuDeviceCreateBindGroup(c->device, &bd);
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(c->device, NULL);
+    WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(enc, NULL);
+    wgpuComputePassEncoderSetPipeline(pass, pipeline);
+    wgpuComputePassEncoderSetBindGroup(pass, 0, group, 0, NULL);
+    wgpuComputePassEncoderDispatchWorkgroups(pass, groups, 1, 1);
+    wgpuComputePassEncoderEnd(pass);
+    wgpuCommandEncoderCopyBufferToBuffer(enc, storage, 0, readback, 0, size);
+    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
+    wgpuQueueSubmit(c->queue, 1, &cb);
+    MapResult r;
+    memset(&r, 0, sizeof r);
+    wait_for(c, map_buffer(readback, WGPUMapMode_Read, 0, size, &r));
+    if (r.status == WGPUMapAsyncStatus_Success) {
+        memcpy(out, wgpuBufferGetConstMappedRange(readback, 0, size), size);
+        wgpuBufferUnmap(readback);
+    }
+    wgpuCommandBufferRelease(cb);
+    wgpuComputePassEncoderRelease(pass);
+    wgpuCommandEncoderRelease(enc);
+    wgpuBindGroupRelease(group);
+    wgpuBindGroupLayoutRelease(layout);
+    wgpuBufferRelease(readback);
+    wgpuBufferRelease(storage);
+    return r.status;
+}
+
 /* Monotonic time in seconds. */
 static double now_seconds(void) {
     struct timespec ts;

@@ -37,41 +37,8 @@ static void on_pipeline(WGPUCreatePipelineAsyncStatus status, WGPUComputePipelin
 
 /* Runs `p` once and returns d[0]. */
 static uint32_t run(Ctx *c, WGPUComputePipeline p) {
-    WGPUBuffer storage = make_buffer(c, 4, WGPUBufferUsage_Storage | WGPUBufferUsage_CopySrc, 0);
-    WGPUBuffer readback = make_buffer(c, 4, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
-    WGPUBindGroupLayout layout = wgpuComputePipelineGetBindGroupLayout(p, 0);
-    WGPUBindGroupEntry e = WGPU_BIND_GROUP_ENTRY_INIT;
-    e.buffer = storage;
-    e.size = 4;
-    WGPUBindGroupDescriptor bd = WGPU_BIND_GROUP_DESCRIPTOR_INIT;
-    bd.layout = layout;
-    bd.entryCount = 1;
-    bd.entries = &e;
-    WGPUBindGroup group = wgpuDeviceCreateBindGroup(c->device, &bd);
-    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(c->device, NULL);
-    WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(enc, NULL);
-    wgpuComputePassEncoderSetPipeline(pass, p);
-    wgpuComputePassEncoderSetBindGroup(pass, 0, group, 0, NULL);
-    wgpuComputePassEncoderDispatchWorkgroups(pass, 1, 1, 1);
-    wgpuComputePassEncoderEnd(pass);
-    wgpuCommandEncoderCopyBufferToBuffer(enc, storage, 0, readback, 0, 4);
-    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
-    wgpuQueueSubmit(c->queue, 1, &cb);
-    MapResult r;
-    memset(&r, 0, sizeof r);
-    wait_for(c, map_buffer(readback, WGPUMapMode_Read, 0, 4, &r));
     uint32_t value = 0;
-    if (r.status == WGPUMapAsyncStatus_Success) {
-        value = *(const uint32_t *)wgpuBufferGetConstMappedRange(readback, 0, 4);
-        wgpuBufferUnmap(readback);
-    }
-    wgpuCommandBufferRelease(cb);
-    wgpuComputePassEncoderRelease(pass);
-    wgpuCommandEncoderRelease(enc);
-    wgpuBindGroupRelease(group);
-    wgpuBindGroupLayoutRelease(layout);
-    wgpuBufferRelease(readback);
-    wgpuBufferRelease(storage);
+    dispatch_and_read(c, p, 1, NULL, 1, &value);
     return value;
 }
 

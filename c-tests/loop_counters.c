@@ -131,42 +131,9 @@ int main(void) {
     CHECK(c.u32_vars == 5);
 
     /* And it computes: 0 + 1 + ... + 15 = 120, then 10 halvings of 1000. */
-    WGPUBuffer storage = make_buffer(&ctx, 8, WGPUBufferUsage_Storage | WGPUBufferUsage_CopySrc | WGPUBufferUsage_CopyDst, 0);
-    WGPUBuffer readback = make_buffer(&ctx, 8, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
-    uint32_t init[2] = {0, 1000};
-    wgpuQueueWriteBuffer(ctx.queue, storage, 0, init, sizeof init);
-    WGPUBindGroupLayout layout = wgpuComputePipelineGetBindGroupLayout(p, 0);
-    WGPUBindGroupEntry e = WGPU_BIND_GROUP_ENTRY_INIT;
-    e.buffer = storage;
-    e.size = 8;
-    WGPUBindGroupDescriptor bd = WGPU_BIND_GROUP_DESCRIPTOR_INIT;
-    bd.layout = layout;
-    bd.entryCount = 1;
-    bd.entries = &e;
-    WGPUBindGroup group = wgpuDeviceCreateBindGroup(ctx.device, &bd);
-    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(ctx.device, NULL);
-    WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(enc, NULL);
-    wgpuComputePassEncoderSetPipeline(pass, p);
-    wgpuComputePassEncoderSetBindGroup(pass, 0, group, 0, NULL);
-    wgpuComputePassEncoderDispatchWorkgroups(pass, 1, 1, 1);
-    wgpuComputePassEncoderEnd(pass);
-    wgpuCommandEncoderCopyBufferToBuffer(enc, storage, 0, readback, 0, 8);
-    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
-    wgpuQueueSubmit(ctx.queue, 1, &cb);
-    MapResult r;
-    memset(&r, 0, sizeof r);
-    wait_for(&ctx, map_buffer(readback, WGPUMapMode_Read, 0, 8, &r));
-    CHECK(r.status == WGPUMapAsyncStatus_Success);
-    CHECK(*(const uint32_t *)wgpuBufferGetConstMappedRange(readback, 0, 8) == 130);
-    wgpuBufferUnmap(readback);
-
-    wgpuCommandBufferRelease(cb);
-    wgpuComputePassEncoderRelease(pass);
-    wgpuCommandEncoderRelease(enc);
-    wgpuBindGroupRelease(group);
-    wgpuBindGroupLayoutRelease(layout);
-    wgpuBufferRelease(readback);
-    wgpuBufferRelease(storage);
+    uint32_t d[2] = {0, 1000};
+    CHECK(dispatch_and_read(&ctx, p, 1, d, 2, d) == WGPUMapAsyncStatus_Success);
+    CHECK(d[0] == 130);
     wgpuComputePipelineRelease(p);
     wgpuShaderModuleRelease(m);
     teardown(&ctx);

@@ -36,44 +36,7 @@ static ScopeResult run(WGPUDevice dev, const char *code, uint32_t groups, uint32
     pd.compute.module = m;
     WGPUComputePipeline p = wgpuDeviceCreateComputePipeline(dev, &pd);
     ScopeResult r = pop_scope(&c);
-    if (r.type == WGPUErrorType_NoError) {
-        size_t size = (size_t)n * 4;
-        WGPUBuffer storage = make_buffer(&c, size, WGPUBufferUsage_Storage | WGPUBufferUsage_CopySrc, 0);
-        WGPUBuffer readback = make_buffer(&c, size, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
-        WGPUBindGroupLayout layout = wgpuComputePipelineGetBindGroupLayout(p, 0);
-        WGPUBindGroupEntry e = WGPU_BIND_GROUP_ENTRY_INIT;
-        e.buffer = storage;
-        e.size = size;
-        WGPUBindGroupDescriptor bd = WGPU_BIND_GROUP_DESCRIPTOR_INIT;
-        bd.layout = layout;
-        bd.entryCount = 1;
-        bd.entries = &e;
-        WGPUBindGroup group = wgpuDeviceCreateBindGroup(dev, &bd);
-        WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(dev, NULL);
-        WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(enc, NULL);
-        wgpuComputePassEncoderSetPipeline(pass, p);
-        wgpuComputePassEncoderSetBindGroup(pass, 0, group, 0, NULL);
-        wgpuComputePassEncoderDispatchWorkgroups(pass, groups, 1, 1);
-        wgpuComputePassEncoderEnd(pass);
-        wgpuCommandEncoderCopyBufferToBuffer(enc, storage, 0, readback, 0, size);
-        WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
-        wgpuQueueSubmit(c.queue, 1, &cb);
-        MapResult mr;
-        memset(&mr, 0, sizeof mr);
-        wait_for(&c, map_buffer(readback, WGPUMapMode_Read, 0, size, &mr));
-        CHECK(mr.status == WGPUMapAsyncStatus_Success);
-        if (mr.status == WGPUMapAsyncStatus_Success) {
-            memcpy(out, wgpuBufferGetConstMappedRange(readback, 0, size), size);
-            wgpuBufferUnmap(readback);
-        }
-        wgpuCommandBufferRelease(cb);
-        wgpuComputePassEncoderRelease(pass);
-        wgpuCommandEncoderRelease(enc);
-        wgpuBindGroupRelease(group);
-        wgpuBindGroupLayoutRelease(layout);
-        wgpuBufferRelease(readback);
-        wgpuBufferRelease(storage);
-    }
+    if (r.type == WGPUErrorType_NoError) CHECK(dispatch_and_read(&c, p, groups, NULL, n, out) == WGPUMapAsyncStatus_Success);
     wgpuComputePipelineRelease(p);
     wgpuShaderModuleRelease(m);
     wgpuQueueRelease(c.queue);
