@@ -9,10 +9,12 @@
 
 static Ctx base;
 
-static WGPUDevice device_with(WGPUFeatureName feature) {
+/* A device with `feature`, and `also` where it is not 0 (a feature that needs another). */
+static WGPUDevice device_with(WGPUFeatureName feature, WGPUFeatureName also) {
+    WGPUFeatureName features[2] = {feature, also};
     WGPUDeviceDescriptor dd = WGPU_DEVICE_DESCRIPTOR_INIT;
-    dd.requiredFeatureCount = 1;
-    dd.requiredFeatures = &feature;
+    dd.requiredFeatureCount = also ? 2 : 1;
+    dd.requiredFeatures = features;
     WGPUDevice dev = NULL;
     WGPURequestDeviceCallbackInfo cb = WGPU_REQUEST_DEVICE_CALLBACK_INFO_INIT;
     cb.mode = WGPUCallbackMode_WaitAnyOnly;
@@ -174,12 +176,53 @@ static int depth_clip_control(Ctx *c) {
     return ok;
 }
 
-/* A depth32float-stencil8 attachment keeps both aspects: cleared to 0.25 and 7. */
-static int depth32float_stencil8(Ctx *c) {
-    WGPUTexture t = texture(c, WGPUTextureFormat_Depth32FloatStencil8, WGPUTextureUsage_RenderAttachment);
-    WGPUTextureView v = wgpuTextureCreateView(t, NULL);
+/* A depth32float-stencil8 attachment holds both aspects, as the depth and stencil
+ * tests see them (a check that needs no depth copy, which GL's downlevel path lacks):
+ * cleared to depth 0.25 and stencil 7, a triangle at z = 0.5 fails `less`, one at
+ * z = 0.1 passes it, and passes `stencil == 7` too. */
+static WGPURenderPipeline depth_stencil_pipeline(Ctx *c, const char *z) {
+    char code[1024];
+    snprintf(code, sizeof code,
+             "@vertex fn vs(@builtin(vertex_index) i: u32) -> @builtin(position) vec4f {\n"
+             "    let p = array(vec2f(-1.0, -1.0), vec2f(3.0, -1.0), vec2f(-1.0, 3.0));\n"
+             "    return vec4f(p[i %% 3u], %s, 1.0);\n"
+             "}\n"
+             "@fragment fn fs() -> @location(0) vec4f { return vec4f(1.0); }\n",
+             z);
+    WGPUShaderModule m = wgsl_module(c, code);
+    WGPUColorTargetState target = WGPU_COLOR_TARGET_STATE_INIT;
+    target.format = WGPUTextureFormat_RGBA8Unorm;
+    WGPUFragmentState fs = WGPU_FRAGMENT_STATE_INIT;
+    fs.module = m;
+    fs.targetCount = 1;
+    fs.targets = &target;
+    WGPUDepthStencilState ds = WGPU_DEPTH_STENCIL_STATE_INIT;
+    ds.format = WGPUTextureFormat_Depth32FloatStencil8;
+    ds.depthWriteEnabled = WGPUOptionalBool_False;
+    ds.depthCompare = WGPUCompareFunction_Less;
+    ds.stencilFront.compare = WGPUCompareFunction_Equal;
+    ds.stencilBack.compare = WGPUCompareFunction_Equal;
+    WGPURenderPipelineDescriptor d = WGPU_RENDER_PIPELINE_DESCRIPTOR_INIT;
+    d.vertex.module = m;
+    d.fragment = &fs;
+    d.depthStencil = &ds;
+    WGPURenderPipeline p = wgpuDeviceCreateRenderPipeline(c->device, &d);
+    wgpuShaderModuleRelease(m);
+    return p;
+}
+
+/* Draws with `p` over a cleared color target and a depth/stencil cleared to 0.25 and
+ * 7, stencil reference `ref`; returns the red byte of texel (0, 0). */
+static int depth_stencil_draw(Ctx *c, WGPURenderPipeline p, uint32_t ref) {
+    WGPUTexture color = texture(c, WGPUTextureFormat_RGBA8Unorm, WGPUTextureUsage_RenderAttachment);
+    WGPUTexture depth = texture(c, WGPUTextureFormat_Depth32FloatStencil8, WGPUTextureUsage_RenderAttachment);
+    WGPUTextureView cv = wgpuTextureCreateView(color, NULL), dv = wgpuTextureCreateView(depth, NULL);
+    WGPURenderPassColorAttachment ca = WGPU_RENDER_PASS_COLOR_ATTACHMENT_INIT;
+    ca.view = cv;
+    ca.loadOp = WGPULoadOp_Clear;
+    ca.storeOp = WGPUStoreOp_Store;
     WGPURenderPassDepthStencilAttachment da = WGPU_RENDER_PASS_DEPTH_STENCIL_ATTACHMENT_INIT;
-    da.view = v;
+    da.view = dv;
     da.depthLoadOp = WGPULoadOp_Clear;
     da.depthStoreOp = WGPUStoreOp_Store;
     da.depthClearValue = 0.25f;
@@ -187,23 +230,39 @@ static int depth32float_stencil8(Ctx *c) {
     da.stencilStoreOp = WGPUStoreOp_Store;
     da.stencilClearValue = 7;
     WGPURenderPassDescriptor rp = WGPU_RENDER_PASS_DESCRIPTOR_INIT;
+    rp.colorAttachmentCount = 1;
+    rp.colorAttachments = &ca;
     rp.depthStencilAttachment = &da;
     WGPUCommandEncoder e = wgpuDeviceCreateCommandEncoder(c->device, NULL);
     WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(e, &rp);
+    wgpuRenderPassEncoderSetPipeline(pass, p);
+    wgpuRenderPassEncoderSetStencilReference(pass, ref);
+    wgpuRenderPassEncoderDraw(pass, 3, 1, 0, 0);
     wgpuRenderPassEncoderEnd(pass);
     WGPUCommandBuffer cb = wgpuCommandEncoderFinish(e, NULL);
     wgpuQueueSubmit(c->queue, 1, &cb);
-    float depth = 0;
-    uint8_t stencil = 0;
-    int ok = read_texel(c, t, WGPUTextureAspect_DepthOnly, &depth, 4) &&
-             read_texel(c, t, WGPUTextureAspect_StencilOnly, &stencil, 1) && depth == 0.25f && stencil == 7;
-    printf("    depth %g stencil %u\n", depth, stencil);
+    uint8_t px[4] = {0};
+    int red = read_texel(c, color, WGPUTextureAspect_All, px, 4) ? px[0] : -1;
     wgpuCommandBufferRelease(cb);
     wgpuRenderPassEncoderRelease(pass);
     wgpuCommandEncoderRelease(e);
-    wgpuTextureViewRelease(v);
-    wgpuTextureRelease(t);
-    return ok;
+    wgpuTextureViewRelease(dv);
+    wgpuTextureViewRelease(cv);
+    wgpuTextureRelease(depth);
+    wgpuTextureRelease(color);
+    return red;
+}
+
+static int depth32float_stencil8(Ctx *c) {
+    WGPURenderPipeline behind = depth_stencil_pipeline(c, "0.5"), in_front = depth_stencil_pipeline(c, "0.1");
+    int behind_red = depth_stencil_draw(c, behind, 7);
+    int front_red = depth_stencil_draw(c, in_front, 7);
+    int wrong_stencil_red = depth_stencil_draw(c, in_front, 6);
+    printf("    z 0.5: %d, z 0.1: %d, z 0.1 with stencil reference 6: %d\n", behind_red, front_red,
+           wrong_stencil_red);
+    wgpuRenderPipelineRelease(in_front);
+    wgpuRenderPipelineRelease(behind);
+    return behind_red == 0 && front_red == 255 && wrong_stencil_red == 0;
 }
 
 /* An rg11b10ufloat attachment renders: cleared to (1.0, 0.5, 2.0), packed exactly. */
@@ -375,20 +434,20 @@ static int clip_distances(Ctx *c) {
                          "    return o;\n"
                          "}\n"
                          "@fragment fn fs() -> @location(0) vec4f { return vec4f(1.0); }\n";
-    WGPURenderPipeline p = render_pipeline(c, shader, WGPUTextureFormat_R32Float, NULL, NULL);
-    WGPUTexture t = texture(c, WGPUTextureFormat_R32Float, WGPUTextureUsage_RenderAttachment);
-    float kept = 0, clipped = 1;
+    WGPURenderPipeline p = render_pipeline(c, shader, WGPUTextureFormat_RGBA8Unorm, NULL, NULL);
+    WGPUTexture t = texture(c, WGPUTextureFormat_RGBA8Unorm, WGPUTextureUsage_RenderAttachment);
+    uint8_t kept[4] = {0}, clipped[4] = {1};
     /* Vertices 0-2 have distance +1; 3-5 (the same triangle, drawn from first vertex
      * 3) have -1. */
     draw(c, p, t, (WGPUColor){0, 0, 0, 0}, 3, NULL, NULL);
-    int ok = read_texel(c, t, WGPUTextureAspect_All, &kept, 4);
+    int ok = read_texel(c, t, WGPUTextureAspect_All, kept, 4);
     uint32_t args[4] = {3, 1, 3, 0}; /* vertices 3-5: distance -1 */
     draw(c, p, t, (WGPUColor){0, 0, 0, 0}, 0, args, NULL);
-    ok = ok && read_texel(c, t, WGPUTextureAspect_All, &clipped, 4);
-    printf("    kept %g clipped %g\n", kept, clipped);
+    ok = ok && read_texel(c, t, WGPUTextureAspect_All, clipped, 4);
+    printf("    kept %u clipped %u\n", kept[0], clipped[0]);
     wgpuTextureRelease(t);
     wgpuRenderPipelineRelease(p);
-    return ok && kept == 1.0f && clipped == 0.0f;
+    return ok && kept[0] == 255 && clipped[0] == 0;
 }
 
 /* The second blend source multiplies the first: (1, 1, 1, 1) × (0.5, 0.25, 1, 1). */
@@ -422,13 +481,15 @@ static int primitive_index(Ctx *c) {
     WGPURenderPipeline p = render_pipeline(
         c,
         "enable primitive_index;\n" FULLSCREEN_VS("0.5")
-        "@fragment fn fs(@builtin(primitive_index) i: u32) -> @location(0) vec4f { return vec4f(f32(i) + 1.0); }\n",
-        WGPUTextureFormat_R32Float, NULL, NULL);
-    WGPUTexture t = texture(c, WGPUTextureFormat_R32Float, WGPUTextureUsage_RenderAttachment);
+        "@fragment fn fs(@builtin(primitive_index) i: u32) -> @location(0) vec4f {\n"
+        "    return vec4f(f32(i + 1u) / 255.0);\n"
+        "}\n",
+        WGPUTextureFormat_RGBA8Unorm, NULL, NULL);
+    WGPUTexture t = texture(c, WGPUTextureFormat_RGBA8Unorm, WGPUTextureUsage_RenderAttachment);
     draw(c, p, t, (WGPUColor){0, 0, 0, 0}, 6, NULL, NULL);
-    float value = 0;
-    int ok = read_texel(c, t, WGPUTextureAspect_All, &value, 4) && value == 2.0f;
-    printf("    primitive %g\n", value - 1.0f);
+    uint8_t px[4] = {0};
+    int ok = read_texel(c, t, WGPUTextureAspect_All, px, 4) && px[0] == 2;
+    printf("    primitive %d\n", px[0] - 1);
     wgpuTextureRelease(t);
     wgpuRenderPipelineRelease(p);
     return ok;
@@ -443,17 +504,92 @@ static int indirect_first_instance(Ctx *c) {
         "    let p = array(vec2f(-1.0, -1.0), vec2f(3.0, -1.0), vec2f(-1.0, 3.0));\n"
         "    return V(vec4f(p[v], 0.5, 1.0), i);\n"
         "}\n"
-        "@fragment fn fs(in: V) -> @location(0) vec4f { return vec4f(f32(in.i)); }\n",
-        WGPUTextureFormat_R32Float, NULL, NULL);
-    WGPUTexture t = texture(c, WGPUTextureFormat_R32Float, WGPUTextureUsage_RenderAttachment);
+        "@fragment fn fs(in: V) -> @location(0) vec4f { return vec4f(f32(in.i) / 255.0); }\n",
+        WGPUTextureFormat_RGBA8Unorm, NULL, NULL);
+    WGPUTexture t = texture(c, WGPUTextureFormat_RGBA8Unorm, WGPUTextureUsage_RenderAttachment);
     uint32_t args[4] = {3, 1, 0, 5};
     draw(c, p, t, (WGPUColor){0, 0, 0, 0}, 0, args, NULL);
-    float value = 0;
-    int ok = read_texel(c, t, WGPUTextureAspect_All, &value, 4) && value == 5.0f;
-    printf("    instance %g\n", value);
+    uint8_t px[4] = {0};
+    int ok = read_texel(c, t, WGPUTextureAspect_All, px, 4) && px[0] == 5;
+    printf("    instance %u\n", px[0]);
     wgpuTextureRelease(t);
     wgpuRenderPipelineRelease(p);
     return ok;
+}
+
+/* A 3D texture in a BC format decodes slice by slice: slice 0 is one black BC1 block,
+ * slice 1 one white block, and a compute shader loads texels of each (sampling, not
+ * copying back: GL's downlevel path keeps compressed textures decompressed). */
+static int texture_compression_bc_sliced_3d(Ctx *c) {
+    WGPUTextureDescriptor d = WGPU_TEXTURE_DESCRIPTOR_INIT;
+    d.dimension = WGPUTextureDimension_3D;
+    d.size = (WGPUExtent3D){4, 4, 2};
+    d.format = WGPUTextureFormat_BC1RGBAUnorm;
+    d.usage = WGPUTextureUsage_TextureBinding | WGPUTextureUsage_CopyDst;
+    WGPUTexture t = wgpuDeviceCreateTexture(c->device, &d);
+    /* BC1: color0, color1 (RGB565), then 2-bit indices; index 0 is color0. */
+    const uint8_t blocks[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0, 0, 0};
+    WGPUTexelCopyTextureInfo tex = WGPU_TEXEL_COPY_TEXTURE_INFO_INIT;
+    tex.texture = t;
+    /* Rows are of blocks: each 4x4 slice is one row of one 8-byte block. */
+    WGPUTexelCopyBufferLayout layout = WGPU_TEXEL_COPY_BUFFER_LAYOUT_INIT;
+    layout.bytesPerRow = 8;
+    layout.rowsPerImage = 1;
+    wgpuQueueWriteTexture(c->queue, &tex, blocks, sizeof blocks, &layout, &d.size);
+    WGPUShaderModule m = wgsl_module(c, "@group(0) @binding(0) var t: texture_3d<f32>;\n"
+                                        "@group(0) @binding(1) var<storage, read_write> d: array<f32>;\n"
+                                        "@compute @workgroup_size(1) fn main() {\n"
+                                        "    d[0] = textureLoad(t, vec3i(1, 1, 0), 0).r;\n"
+                                        "    d[1] = textureLoad(t, vec3i(2, 2, 1), 0).g;\n"
+                                        "    d[2] = textureLoad(t, vec3i(0, 3, 1), 0).a;\n"
+                                        "}\n");
+    WGPUComputePipelineDescriptor pd = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
+    pd.compute.module = m;
+    WGPUComputePipeline p = wgpuDeviceCreateComputePipeline(c->device, &pd);
+    WGPUTextureView v = wgpuTextureCreateView(t, NULL);
+    WGPUBuffer out = make_buffer(c, 12, WGPUBufferUsage_Storage | WGPUBufferUsage_CopySrc, 0);
+    WGPUBuffer rb = make_buffer(c, 12, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
+    WGPUBindGroupLayout bgl = wgpuComputePipelineGetBindGroupLayout(p, 0);
+    WGPUBindGroupEntry entries[2] = {WGPU_BIND_GROUP_ENTRY_INIT, WGPU_BIND_GROUP_ENTRY_INIT};
+    entries[0].textureView = v;
+    entries[1].binding = 1;
+    entries[1].buffer = out;
+    entries[1].size = 12;
+    WGPUBindGroupDescriptor bd = WGPU_BIND_GROUP_DESCRIPTOR_INIT;
+    bd.layout = bgl;
+    bd.entryCount = 2;
+    bd.entries = entries;
+    WGPUBindGroup g = wgpuDeviceCreateBindGroup(c->device, &bd);
+    WGPUCommandEncoder e = wgpuDeviceCreateCommandEncoder(c->device, NULL);
+    WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(e, NULL);
+    wgpuComputePassEncoderSetPipeline(pass, p);
+    wgpuComputePassEncoderSetBindGroup(pass, 0, g, 0, NULL);
+    wgpuComputePassEncoderDispatchWorkgroups(pass, 1, 1, 1);
+    wgpuComputePassEncoderEnd(pass);
+    wgpuCommandEncoderCopyBufferToBuffer(e, out, 0, rb, 0, 12);
+    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(e, NULL);
+    wgpuQueueSubmit(c->queue, 1, &cb);
+    MapResult r;
+    memset(&r, 0, sizeof r);
+    wait_for(c, map_buffer(rb, WGPUMapMode_Read, 0, 12, &r));
+    float values[3] = {-1, -1, -1};
+    if (r.status == WGPUMapAsyncStatus_Success) {
+        memcpy(values, wgpuBufferGetConstMappedRange(rb, 0, 12), 12);
+        wgpuBufferUnmap(rb);
+    }
+    printf("    slice 0 red %g, slice 1 green %g, alpha %g\n", values[0], values[1], values[2]);
+    wgpuCommandBufferRelease(cb);
+    wgpuComputePassEncoderRelease(pass);
+    wgpuCommandEncoderRelease(e);
+    wgpuBindGroupRelease(g);
+    wgpuBindGroupLayoutRelease(bgl);
+    wgpuBufferRelease(rb);
+    wgpuBufferRelease(out);
+    wgpuTextureViewRelease(v);
+    wgpuComputePipelineRelease(p);
+    wgpuShaderModuleRelease(m);
+    wgpuTextureRelease(t);
+    return values[0] == 0.0f && values[1] == 1.0f && values[2] == 1.0f;
 }
 
 /* ---- the table ----------------------------------------------------------------------- */
@@ -464,27 +600,30 @@ typedef struct {
     const char *checks;
     int (*run)(Ctx *);
     const char *elsewhere;
+    /* A feature this one is used with (the spec's BC sliced 3D needs BC). */
+    WGPUFeatureName also;
 } Feature;
 
 static const Feature FEATURES[] = {
-    {WGPUFeatureName_CoreFeaturesAndLimits, "CoreFeaturesAndLimits", "every device is a core device", NULL, "futures.c"},
-    {WGPUFeatureName_ImplicitDeviceSynchronization, "ImplicitDeviceSynchronization", "requested and reported", NULL, "dawn_names.cpp"},
-    {WGPUFeatureName_DepthClipControl, "DepthClipControl", "a triangle at z = 1.5 draws with unclippedDepth, is clipped without", depth_clip_control, NULL},
-    {WGPUFeatureName_Depth32FloatStencil8, "Depth32FloatStencil8", "both aspects cleared and read back (0.25, 7)", depth32float_stencil8, NULL},
-    {WGPUFeatureName_TextureCompressionBC, "TextureCompressionBC", "every BC format round-trips byte for byte", NULL, "formats.c"},
-    {WGPUFeatureName_TextureCompressionETC2, "TextureCompressionETC2", "every ETC2 format round-trips byte for byte", NULL, "formats.c"},
-    {WGPUFeatureName_TextureCompressionASTC, "TextureCompressionASTC", "every ASTC format round-trips byte for byte", NULL, "formats.c"},
-    {WGPUFeatureName_TimestampQuery, "TimestampQuery", "timestamps around a dispatch increase", NULL, "objects.c"},
-    {WGPUFeatureName_IndirectFirstInstance, "IndirectFirstInstance", "an indirect draw's first instance reaches the shader (5)", indirect_first_instance, NULL},
-    {WGPUFeatureName_ShaderF16, "ShaderF16", "f16 arithmetic and bitcasts, values checked", NULL, "shader_features.c"},
-    {WGPUFeatureName_RG11B10UfloatRenderable, "RG11B10UfloatRenderable", "a draw to rg11b10ufloat packs (1, 0.5, 2) exactly", rg11b10ufloat_renderable, NULL},
-    {WGPUFeatureName_BGRA8UnormStorage, "BGRA8UnormStorage", "a compute shader stores to bgra8unorm, blue first in memory", bgra8unorm_storage, NULL},
-    {WGPUFeatureName_Float32Filterable, "Float32Filterable", "r32float sampled linearly halfway between 0 and 1 gives 0.5", float32_filterable, NULL},
-    {WGPUFeatureName_Float32Blendable, "Float32Blendable", "additive blending on r32float: 1 + 2 = 3", float32_blendable, NULL},
-    {WGPUFeatureName_ClipDistances, "ClipDistances", "a negative clip distance clips the triangle, a positive one keeps it", clip_distances, NULL},
-    {WGPUFeatureName_DualSourceBlending, "DualSourceBlending", "the second blend source scales the first", dual_source_blending, NULL},
-    {WGPUFeatureName_Subgroups, "Subgroups", "enable subgroups; subgroupAdd over 256 invocations", NULL, "shader_features.c"},
-    {WGPUFeatureName_PrimitiveIndex, "PrimitiveIndex", "the fragment shader sees the second primitive's index", primitive_index, NULL},
+    {WGPUFeatureName_CoreFeaturesAndLimits, "CoreFeaturesAndLimits", "every device is a core device", NULL, "futures.c", 0},
+    {WGPUFeatureName_ImplicitDeviceSynchronization, "ImplicitDeviceSynchronization", "requested and reported", NULL, "dawn_names.cpp", 0},
+    {WGPUFeatureName_DepthClipControl, "DepthClipControl", "a triangle at z = 1.5 draws with unclippedDepth, is clipped without", depth_clip_control, NULL, 0},
+    {WGPUFeatureName_Depth32FloatStencil8, "Depth32FloatStencil8", "depth 0.25 and stencil 7 as the depth and stencil tests see them", depth32float_stencil8, NULL, 0},
+    {WGPUFeatureName_TextureCompressionBC, "TextureCompressionBC", "every BC format round-trips byte for byte", NULL, "formats.c", 0},
+    {WGPUFeatureName_TextureCompressionBCSliced3D, "TextureCompressionBCSliced3D", "a two-slice 3D BC1 texture decodes each slice in a shader (with TextureCompressionBC)", texture_compression_bc_sliced_3d, NULL, WGPUFeatureName_TextureCompressionBC},
+    {WGPUFeatureName_TextureCompressionETC2, "TextureCompressionETC2", "every ETC2 format round-trips byte for byte", NULL, "formats.c", 0},
+    {WGPUFeatureName_TextureCompressionASTC, "TextureCompressionASTC", "every ASTC format round-trips byte for byte", NULL, "formats.c", 0},
+    {WGPUFeatureName_TimestampQuery, "TimestampQuery", "timestamps around a dispatch increase", NULL, "objects.c", 0},
+    {WGPUFeatureName_IndirectFirstInstance, "IndirectFirstInstance", "an indirect draw's first instance reaches the shader (5)", indirect_first_instance, NULL, 0},
+    {WGPUFeatureName_ShaderF16, "ShaderF16", "f16 arithmetic and bitcasts, values checked", NULL, "shader_features.c", 0},
+    {WGPUFeatureName_RG11B10UfloatRenderable, "RG11B10UfloatRenderable", "a draw to rg11b10ufloat packs (1, 0.5, 2) exactly", rg11b10ufloat_renderable, NULL, 0},
+    {WGPUFeatureName_BGRA8UnormStorage, "BGRA8UnormStorage", "a compute shader stores to bgra8unorm, blue first in memory", bgra8unorm_storage, NULL, 0},
+    {WGPUFeatureName_Float32Filterable, "Float32Filterable", "r32float sampled linearly halfway between 0 and 1 gives 0.5", float32_filterable, NULL, 0},
+    {WGPUFeatureName_Float32Blendable, "Float32Blendable", "additive blending on r32float: 1 + 2 = 3", float32_blendable, NULL, 0},
+    {WGPUFeatureName_ClipDistances, "ClipDistances", "a negative clip distance clips the triangle, a positive one keeps it", clip_distances, NULL, 0},
+    {WGPUFeatureName_DualSourceBlending, "DualSourceBlending", "the second blend source scales the first", dual_source_blending, NULL, 0},
+    {WGPUFeatureName_Subgroups, "Subgroups", "enable subgroups; subgroupAdd over 256 invocations", NULL, "shader_features.c", 0},
+    {WGPUFeatureName_PrimitiveIndex, "PrimitiveIndex", "the fragment shader sees the second primitive's index", primitive_index, NULL, 0},
 };
 
 int main(int argc, char **argv) {
@@ -511,7 +650,7 @@ int main(int argc, char **argv) {
             skipped++;
             continue;
         }
-        WGPUDevice dev = device_with(f->feature);
+        WGPUDevice dev = device_with(f->feature, f->also);
         Ctx c = with(dev);
         wgpuDevicePushErrorScope(dev, WGPUErrorFilter_Validation);
         int ok = f->run(&c);

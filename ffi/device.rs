@@ -119,7 +119,14 @@ pub unsafe fn create(
     }
     // webgpu.h has immediates in core, sized by maxImmediateSize; wgpu-core wants its
     // feature for them.
-    let adapter_features = adapter.ctx.global.adapter_features(adapter.id);
+    let adapter_features = crate::adapter::usable_features(adapter);
+    if let Some(missing) = conv::features_to_c(features - adapter_features).get(2) {
+        // (The first two entries are the ones every device has.)
+        return Err(format!(
+            "{} is not supported by the adapter",
+            missing.name().unwrap_or("a requested feature")
+        ));
+    }
     if limits.max_immediate_size > 0 && adapter_features.contains(wgt::Features::IMMEDIATES) {
         features |= wgt::Features::IMMEDIATES;
     }
