@@ -151,6 +151,63 @@ static float as_float(uint32_t u) {
     return f;
 }
 
+/* Runs `main` of `code` once with group 0 bound to `entries` (`count` of them) and,
+ * where `words` is not 0, a storage buffer of `words` floats at binding `count`, which
+ * is copied to `out`. Returns whether the readback (if any) mapped. */
+static int compute(Ctx *c, const char *code, WGPUBindGroupEntry *entries, size_t count, uint32_t words, float *out) {
+    WGPUShaderModule m = wgsl_module(c, code);
+    WGPUComputePipelineDescriptor pd = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
+    pd.compute.module = m;
+    WGPUComputePipeline p = wgpuDeviceCreateComputePipeline(c->device, &pd);
+    size_t size = (size_t)words * 4;
+    WGPUBuffer storage = words ? make_buffer(c, size, WGPUBufferUsage_Storage | WGPUBufferUsage_CopySrc, 0) : NULL;
+    WGPUBuffer rb = words ? make_buffer(c, size, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0) : NULL;
+    WGPUBindGroupEntry all[4];
+    memcpy(all, entries, count * sizeof *entries);
+    if (words) {
+        all[count] = (WGPUBindGroupEntry)WGPU_BIND_GROUP_ENTRY_INIT;
+        all[count].binding = (uint32_t)count;
+        all[count].buffer = storage;
+        all[count].size = size;
+    }
+    WGPUBindGroupLayout layout = wgpuComputePipelineGetBindGroupLayout(p, 0);
+    WGPUBindGroupDescriptor bd = WGPU_BIND_GROUP_DESCRIPTOR_INIT;
+    bd.layout = layout;
+    bd.entryCount = count + (words ? 1 : 0);
+    bd.entries = all;
+    WGPUBindGroup g = wgpuDeviceCreateBindGroup(c->device, &bd);
+    WGPUCommandEncoder e = wgpuDeviceCreateCommandEncoder(c->device, NULL);
+    WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(e, NULL);
+    wgpuComputePassEncoderSetPipeline(pass, p);
+    wgpuComputePassEncoderSetBindGroup(pass, 0, g, 0, NULL);
+    wgpuComputePassEncoderDispatchWorkgroups(pass, 1, 1, 1);
+    wgpuComputePassEncoderEnd(pass);
+    if (words) wgpuCommandEncoderCopyBufferToBuffer(e, storage, 0, rb, 0, size);
+    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(e, NULL);
+    wgpuQueueSubmit(c->queue, 1, &cb);
+    int ok = 1;
+    if (words) {
+        MapResult r;
+        memset(&r, 0, sizeof r);
+        wait_for(c, map_buffer(rb, WGPUMapMode_Read, 0, size, &r));
+        ok = r.status == WGPUMapAsyncStatus_Success;
+        if (ok) {
+            memcpy(out, wgpuBufferGetConstMappedRange(rb, 0, size), size);
+            wgpuBufferUnmap(rb);
+        }
+        wgpuBufferRelease(rb);
+        wgpuBufferRelease(storage);
+    }
+    wgpuCommandBufferRelease(cb);
+    wgpuComputePassEncoderRelease(pass);
+    wgpuCommandEncoderRelease(e);
+    wgpuBindGroupRelease(g);
+    wgpuBindGroupLayoutRelease(layout);
+    wgpuComputePipelineRelease(p);
+    wgpuShaderModuleRelease(m);
+    return ok;
+}
+
 /* ---- the features ----------------------------------------------------------------- */
 
 /* Depth is kept outside [0, 1] rather than clipped: a triangle at z = 1.5 draws with
@@ -284,120 +341,57 @@ static int rg11b10ufloat_renderable(Ctx *c) {
 
 /* A compute shader stores to a bgra8unorm storage texture, blue first in memory. */
 static int bgra8unorm_storage(Ctx *c) {
-    WGPUShaderModule m = wgsl_module(c, "@group(0) @binding(0) var t: texture_storage_2d<bgra8unorm, write>;\n"
-                                        "@compute @workgroup_size(1) fn main() {\n"
-                                        "    textureStore(t, vec2i(0, 0), vec4f(1.0, 0.0, 0.2, 1.0));\n"
-                                        "}\n");
-    WGPUComputePipelineDescriptor pd = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
-    pd.compute.module = m;
-    WGPUComputePipeline p = wgpuDeviceCreateComputePipeline(c->device, &pd);
     WGPUTexture t = texture(c, WGPUTextureFormat_BGRA8Unorm, WGPUTextureUsage_StorageBinding);
-    WGPUTextureView v = wgpuTextureCreateView(t, NULL);
-    WGPUBindGroupLayout layout = wgpuComputePipelineGetBindGroupLayout(p, 0);
     WGPUBindGroupEntry entry = WGPU_BIND_GROUP_ENTRY_INIT;
-    entry.textureView = v;
-    WGPUBindGroupDescriptor bd = WGPU_BIND_GROUP_DESCRIPTOR_INIT;
-    bd.layout = layout;
-    bd.entryCount = 1;
-    bd.entries = &entry;
-    WGPUBindGroup g = wgpuDeviceCreateBindGroup(c->device, &bd);
-    WGPUCommandEncoder e = wgpuDeviceCreateCommandEncoder(c->device, NULL);
-    WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(e, NULL);
-    wgpuComputePassEncoderSetPipeline(pass, p);
-    wgpuComputePassEncoderSetBindGroup(pass, 0, g, 0, NULL);
-    wgpuComputePassEncoderDispatchWorkgroups(pass, 1, 1, 1);
-    wgpuComputePassEncoderEnd(pass);
-    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(e, NULL);
-    wgpuQueueSubmit(c->queue, 1, &cb);
+    entry.textureView = wgpuTextureCreateView(t, NULL);
+    compute(c,
+            "@group(0) @binding(0) var t: texture_storage_2d<bgra8unorm, write>;\n"
+            "@compute @workgroup_size(1) fn main() {\n"
+            "    textureStore(t, vec2i(0, 0), vec4f(1.0, 0.0, 0.2, 1.0));\n"
+            "}\n",
+            &entry, 1, 0, NULL);
     uint8_t px[4] = {0};
     int ok = read_texel(c, t, WGPUTextureAspect_All, px, 4) && px[0] == 51 && px[1] == 0 && px[2] == 255 &&
              px[3] == 255;
     printf("    bytes %u %u %u %u\n", px[0], px[1], px[2], px[3]);
-    wgpuCommandBufferRelease(cb);
-    wgpuComputePassEncoderRelease(pass);
-    wgpuCommandEncoderRelease(e);
-    wgpuBindGroupRelease(g);
-    wgpuBindGroupLayoutRelease(layout);
-    wgpuTextureViewRelease(v);
+    wgpuTextureViewRelease(entry.textureView);
     wgpuTextureRelease(t);
-    wgpuComputePipelineRelease(p);
-    wgpuShaderModuleRelease(m);
     return ok;
 }
 
 /* An r32float texture filters linearly: halfway between 0 and 1 samples 0.5. */
 static int float32_filterable(Ctx *c) {
-    WGPUShaderModule m = wgsl_module(c, "@group(0) @binding(0) var t: texture_2d<f32>;\n"
-                                        "@group(0) @binding(1) var s: sampler;\n"
-                                        "@group(0) @binding(2) var<storage, read_write> d: array<f32>;\n"
-                                        "@compute @workgroup_size(1) fn main() {\n"
-                                        "    d[0] = textureSampleLevel(t, s, vec2f(0.25, 0.125), 0.0).r;\n"
-                                        "}\n");
-    WGPUComputePipelineDescriptor pd = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
-    pd.compute.module = m;
-    WGPUComputePipeline p = wgpuDeviceCreateComputePipeline(c->device, &pd);
     WGPUTexture t = texture(c, WGPUTextureFormat_R32Float, WGPUTextureUsage_TextureBinding | WGPUTextureUsage_CopyDst);
     /* Texel x = 0 holds 0.0, x = 1 holds 1.0 in every row; u = 0.25 is halfway. */
     float texels[16];
     for (int i = 0; i < 16; i++) texels[i] = (i % 4) == 1 ? 1.0f : 0.0f;
     WGPUTexelCopyTextureInfo dst = WGPU_TEXEL_COPY_TEXTURE_INFO_INIT;
     dst.texture = t;
-    WGPUTexelCopyBufferLayout layout_in = WGPU_TEXEL_COPY_BUFFER_LAYOUT_INIT;
-    layout_in.bytesPerRow = 16;
-    layout_in.rowsPerImage = 4;
+    WGPUTexelCopyBufferLayout layout = WGPU_TEXEL_COPY_BUFFER_LAYOUT_INIT;
+    layout.bytesPerRow = 16;
+    layout.rowsPerImage = 4;
     WGPUExtent3D size = {4, 4, 1};
-    wgpuQueueWriteTexture(c->queue, &dst, texels, sizeof texels, &layout_in, &size);
-    WGPUTextureView v = wgpuTextureCreateView(t, NULL);
+    wgpuQueueWriteTexture(c->queue, &dst, texels, sizeof texels, &layout, &size);
     WGPUSamplerDescriptor sd = WGPU_SAMPLER_DESCRIPTOR_INIT;
     sd.magFilter = WGPUFilterMode_Linear;
     sd.minFilter = WGPUFilterMode_Linear;
-    WGPUSampler s = wgpuDeviceCreateSampler(c->device, &sd);
-    WGPUBuffer out = make_buffer(c, 4, WGPUBufferUsage_Storage | WGPUBufferUsage_CopySrc, 0);
-    WGPUBuffer rb = make_buffer(c, 4, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
-    WGPUBindGroupLayout layout = wgpuComputePipelineGetBindGroupLayout(p, 0);
-    WGPUBindGroupEntry entries[3] = {WGPU_BIND_GROUP_ENTRY_INIT, WGPU_BIND_GROUP_ENTRY_INIT,
-                                     WGPU_BIND_GROUP_ENTRY_INIT};
-    entries[0].textureView = v;
+    WGPUBindGroupEntry entries[2] = {WGPU_BIND_GROUP_ENTRY_INIT, WGPU_BIND_GROUP_ENTRY_INIT};
+    entries[0].textureView = wgpuTextureCreateView(t, NULL);
     entries[1].binding = 1;
-    entries[1].sampler = s;
-    entries[2].binding = 2;
-    entries[2].buffer = out;
-    entries[2].size = 4;
-    WGPUBindGroupDescriptor bd = WGPU_BIND_GROUP_DESCRIPTOR_INIT;
-    bd.layout = layout;
-    bd.entryCount = 3;
-    bd.entries = entries;
-    WGPUBindGroup g = wgpuDeviceCreateBindGroup(c->device, &bd);
-    WGPUCommandEncoder e = wgpuDeviceCreateCommandEncoder(c->device, NULL);
-    WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(e, NULL);
-    wgpuComputePassEncoderSetPipeline(pass, p);
-    wgpuComputePassEncoderSetBindGroup(pass, 0, g, 0, NULL);
-    wgpuComputePassEncoderDispatchWorkgroups(pass, 1, 1, 1);
-    wgpuComputePassEncoderEnd(pass);
-    wgpuCommandEncoderCopyBufferToBuffer(e, out, 0, rb, 0, 4);
-    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(e, NULL);
-    wgpuQueueSubmit(c->queue, 1, &cb);
-    MapResult r;
-    memset(&r, 0, sizeof r);
-    wait_for(c, map_buffer(rb, WGPUMapMode_Read, 0, 4, &r));
+    entries[1].sampler = wgpuDeviceCreateSampler(c->device, &sd);
     float value = -1;
-    if (r.status == WGPUMapAsyncStatus_Success) {
-        value = *(const float *)wgpuBufferGetConstMappedRange(rb, 0, 4);
-        wgpuBufferUnmap(rb);
-    }
+    compute(c,
+            "@group(0) @binding(0) var t: texture_2d<f32>;\n"
+            "@group(0) @binding(1) var s: sampler;\n"
+            "@group(0) @binding(2) var<storage, read_write> d: array<f32>;\n"
+            "@compute @workgroup_size(1) fn main() {\n"
+            "    d[0] = textureSampleLevel(t, s, vec2f(0.25, 0.125), 0.0).r;\n"
+            "}\n",
+            entries, 2, 1, &value);
     printf("    sampled %g\n", value);
-    wgpuCommandBufferRelease(cb);
-    wgpuComputePassEncoderRelease(pass);
-    wgpuCommandEncoderRelease(e);
-    wgpuBindGroupRelease(g);
-    wgpuBindGroupLayoutRelease(layout);
-    wgpuBufferRelease(rb);
-    wgpuBufferRelease(out);
-    wgpuSamplerRelease(s);
-    wgpuTextureViewRelease(v);
+    wgpuSamplerRelease(entries[1].sampler);
+    wgpuTextureViewRelease(entries[0].textureView);
     wgpuTextureRelease(t);
-    wgpuComputePipelineRelease(p);
-    wgpuShaderModuleRelease(m);
     return fabsf(value - 0.5f) < 0.01f;
 }
 
@@ -536,58 +530,20 @@ static int texture_compression_bc_sliced_3d(Ctx *c) {
     layout.bytesPerRow = 8;
     layout.rowsPerImage = 1;
     wgpuQueueWriteTexture(c->queue, &tex, blocks, sizeof blocks, &layout, &d.size);
-    WGPUShaderModule m = wgsl_module(c, "@group(0) @binding(0) var t: texture_3d<f32>;\n"
-                                        "@group(0) @binding(1) var<storage, read_write> d: array<f32>;\n"
-                                        "@compute @workgroup_size(1) fn main() {\n"
-                                        "    d[0] = textureLoad(t, vec3i(1, 1, 0), 0).r;\n"
-                                        "    d[1] = textureLoad(t, vec3i(2, 2, 1), 0).g;\n"
-                                        "    d[2] = textureLoad(t, vec3i(0, 3, 1), 0).a;\n"
-                                        "}\n");
-    WGPUComputePipelineDescriptor pd = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
-    pd.compute.module = m;
-    WGPUComputePipeline p = wgpuDeviceCreateComputePipeline(c->device, &pd);
-    WGPUTextureView v = wgpuTextureCreateView(t, NULL);
-    WGPUBuffer out = make_buffer(c, 12, WGPUBufferUsage_Storage | WGPUBufferUsage_CopySrc, 0);
-    WGPUBuffer rb = make_buffer(c, 12, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
-    WGPUBindGroupLayout bgl = wgpuComputePipelineGetBindGroupLayout(p, 0);
-    WGPUBindGroupEntry entries[2] = {WGPU_BIND_GROUP_ENTRY_INIT, WGPU_BIND_GROUP_ENTRY_INIT};
-    entries[0].textureView = v;
-    entries[1].binding = 1;
-    entries[1].buffer = out;
-    entries[1].size = 12;
-    WGPUBindGroupDescriptor bd = WGPU_BIND_GROUP_DESCRIPTOR_INIT;
-    bd.layout = bgl;
-    bd.entryCount = 2;
-    bd.entries = entries;
-    WGPUBindGroup g = wgpuDeviceCreateBindGroup(c->device, &bd);
-    WGPUCommandEncoder e = wgpuDeviceCreateCommandEncoder(c->device, NULL);
-    WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(e, NULL);
-    wgpuComputePassEncoderSetPipeline(pass, p);
-    wgpuComputePassEncoderSetBindGroup(pass, 0, g, 0, NULL);
-    wgpuComputePassEncoderDispatchWorkgroups(pass, 1, 1, 1);
-    wgpuComputePassEncoderEnd(pass);
-    wgpuCommandEncoderCopyBufferToBuffer(e, out, 0, rb, 0, 12);
-    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(e, NULL);
-    wgpuQueueSubmit(c->queue, 1, &cb);
-    MapResult r;
-    memset(&r, 0, sizeof r);
-    wait_for(c, map_buffer(rb, WGPUMapMode_Read, 0, 12, &r));
+    WGPUBindGroupEntry entry = WGPU_BIND_GROUP_ENTRY_INIT;
+    entry.textureView = wgpuTextureCreateView(t, NULL);
     float values[3] = {-1, -1, -1};
-    if (r.status == WGPUMapAsyncStatus_Success) {
-        memcpy(values, wgpuBufferGetConstMappedRange(rb, 0, 12), 12);
-        wgpuBufferUnmap(rb);
-    }
+    compute(c,
+            "@group(0) @binding(0) var t: texture_3d<f32>;\n"
+            "@group(0) @binding(1) var<storage, read_write> d: array<f32>;\n"
+            "@compute @workgroup_size(1) fn main() {\n"
+            "    d[0] = textureLoad(t, vec3i(1, 1, 0), 0).r;\n"
+            "    d[1] = textureLoad(t, vec3i(2, 2, 1), 0).g;\n"
+            "    d[2] = textureLoad(t, vec3i(0, 3, 1), 0).a;\n"
+            "}\n",
+            &entry, 1, 3, values);
     printf("    slice 0 red %g, slice 1 green %g, alpha %g\n", values[0], values[1], values[2]);
-    wgpuCommandBufferRelease(cb);
-    wgpuComputePassEncoderRelease(pass);
-    wgpuCommandEncoderRelease(e);
-    wgpuBindGroupRelease(g);
-    wgpuBindGroupLayoutRelease(bgl);
-    wgpuBufferRelease(rb);
-    wgpuBufferRelease(out);
-    wgpuTextureViewRelease(v);
-    wgpuComputePipelineRelease(p);
-    wgpuShaderModuleRelease(m);
+    wgpuTextureViewRelease(entry.textureView);
     wgpuTextureRelease(t);
     return values[0] == 0.0f && values[1] == 1.0f && values[2] == 1.0f;
 }
