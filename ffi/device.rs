@@ -736,12 +736,15 @@ pub fn made_pipeline<I, E: wgt::error::WebGpuError>(
 ) -> (I, Option<(WGPUErrorType, String)>) {
     let (id, error) = match crate::compiler_stack::run(|| crate::guard::catch(make)) {
         Ok((id, None)) => (id, None),
-        Ok((id, Some(e))) => {
-            // A lost device's error is not reported; the async callback still gets it.
-            let reported = device.error_of(&e);
-            let ty = reported.as_ref().map_or(WGPUErrorType::Validation, |r| r.0);
-            (id, Some((ty, device.describe(&e))))
-        }
+        // A lost device's error (no type to report) still reaches the async callback.
+        Ok((id, Some(e))) => (
+            id,
+            Some(
+                device
+                    .error_of(&e)
+                    .unwrap_or_else(|| (WGPUErrorType::Validation, device.describe(&e))),
+            ),
+        ),
         Err(what) => (
             invalid(),
             Some((
@@ -750,10 +753,9 @@ pub fn made_pipeline<I, E: wgt::error::WebGpuError>(
             )),
         ),
     };
+    // `report` says nothing on a lost device.
     if let Some((ty, message)) = &error {
-        if !device.is_lost() {
-            device.report(*ty, message.clone());
-        }
+        device.report(*ty, message.clone());
     }
     (id, error)
 }
