@@ -7,7 +7,11 @@
  *   a stage of that entry point name fails with VK_ERROR_UNKNOWN, as a driver's
  *   compiler can;
  * - WEBGPU_SHIM_TEST_FAIL_BUFFER_SIZE: creating a buffer of that size fails with
- *   VK_ERROR_UNKNOWN. */
+ *   VK_ERROR_UNKNOWN;
+ * - WEBGPU_SHIM_TEST_LOG_RESULTS: every compute pipeline creation and queue submission
+ *   that does not succeed is printed to stderr with its VkResult (and the pipeline's
+ *   entry point and the number of the SPIR-V capture it was made from), to find which
+ *   driver call a program's device loss comes from. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +32,18 @@ static struct {
     PFN_vkCreateBuffer create_buffer;
 } devices[DEVICES];
 static int captured;
+/* Queue and semaphore calls are found by the first device's next functions: the tests
+ * and the programs diagnosed with this layer use one driver. */
+static PFN_vkQueueSubmit queue_submit;
+static PFN_vkWaitSemaphores wait_semaphores;
+static PFN_vkGetSemaphoreCounterValue semaphore_counter_value;
+
+/* Reports a driver call that did not succeed, when WEBGPU_SHIM_TEST_LOG_RESULTS is set. */
+static VkResult logged(const char *call, VkResult r) {
+    if (r != VK_SUCCESS && r != VK_TIMEOUT && getenv("WEBGPU_SHIM_TEST_LOG_RESULTS"))
+        fprintf(stderr, "vulkan_test_layer: %s = %d\n", call, (int)r);
+    return r;
+}
 
 static int device_index(VkDevice device) {
     for (int i = 0; i < DEVICES; i++)
@@ -70,8 +86,27 @@ static VKAPI_ATTR VkResult VKAPI_CALL capture_CreateComputePipelines(VkDevice de
         }
     }
     int i = device_index(device);
-    return i < 0 ? VK_ERROR_INITIALIZATION_FAILED
-                 : devices[i].create_compute_pipelines(device, cache, count, infos, allocator, pipelines);
+    if (i < 0) return VK_ERROR_INITIALIZATION_FAILED;
+    VkResult r = devices[i].create_compute_pipelines(device, cache, count, infos, allocator, pipelines);
+    if (r != VK_SUCCESS && getenv("WEBGPU_SHIM_TEST_LOG_RESULTS"))
+        fprintf(stderr, "vulkan_test_layer: vkCreateComputePipelines(%s) = %d (last SPIR-V capture %04d)\n",
+                infos[0].stage.pName, (int)r, captured - 1);
+    return r;
+}
+
+static VKAPI_ATTR VkResult VKAPI_CALL capture_QueueSubmit(VkQueue queue, uint32_t count, const VkSubmitInfo *submits,
+                                                          VkFence fence) {
+    return logged("vkQueueSubmit", queue_submit(queue, count, submits, fence));
+}
+
+static VKAPI_ATTR VkResult VKAPI_CALL capture_WaitSemaphores(VkDevice device, const VkSemaphoreWaitInfo *info,
+                                                             uint64_t timeout) {
+    return logged("vkWaitSemaphores", wait_semaphores(device, info, timeout));
+}
+
+static VKAPI_ATTR VkResult VKAPI_CALL capture_GetSemaphoreCounterValue(VkDevice device, VkSemaphore semaphore,
+                                                                       uint64_t *value) {
+    return logged("vkGetSemaphoreCounterValue", semaphore_counter_value(device, semaphore, value));
 }
 
 static VKAPI_ATTR VkResult VKAPI_CALL capture_CreateGraphicsPipelines(VkDevice device, VkPipelineCache cache,
@@ -137,6 +172,15 @@ static VKAPI_ATTR VkResult VKAPI_CALL capture_CreateDevice(VkPhysicalDevice phys
     devices[i].create_graphics_pipelines =
         (PFN_vkCreateGraphicsPipelines)next_device(*device, "vkCreateGraphicsPipelines");
     devices[i].create_buffer = (PFN_vkCreateBuffer)next_device(*device, "vkCreateBuffer");
+    if (!queue_submit) {
+        queue_submit = (PFN_vkQueueSubmit)next_device(*device, "vkQueueSubmit");
+        wait_semaphores = (PFN_vkWaitSemaphores)next_device(*device, "vkWaitSemaphores");
+        if (!wait_semaphores) wait_semaphores = (PFN_vkWaitSemaphores)next_device(*device, "vkWaitSemaphoresKHR");
+        semaphore_counter_value = (PFN_vkGetSemaphoreCounterValue)next_device(*device, "vkGetSemaphoreCounterValue");
+        if (!semaphore_counter_value)
+            semaphore_counter_value =
+                (PFN_vkGetSemaphoreCounterValue)next_device(*device, "vkGetSemaphoreCounterValueKHR");
+    }
     return VK_SUCCESS;
 }
 
@@ -149,6 +193,12 @@ static VKAPI_ATTR void VKAPI_CALL capture_DestroyDevice(VkDevice device, const V
 }
 
 static VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL capture_GetDeviceProcAddr(VkDevice device, const char *name) {
+    if (!strcmp(name, "vkQueueSubmit") && queue_submit) return (PFN_vkVoidFunction)capture_QueueSubmit;
+    if ((!strcmp(name, "vkWaitSemaphores") || !strcmp(name, "vkWaitSemaphoresKHR")) && wait_semaphores)
+        return (PFN_vkVoidFunction)capture_WaitSemaphores;
+    if ((!strcmp(name, "vkGetSemaphoreCounterValue") || !strcmp(name, "vkGetSemaphoreCounterValueKHR")) &&
+        semaphore_counter_value)
+        return (PFN_vkVoidFunction)capture_GetSemaphoreCounterValue;
     if (!strcmp(name, "vkCreateShaderModule")) return (PFN_vkVoidFunction)capture_CreateShaderModule;
     if (!strcmp(name, "vkDestroyDevice")) return (PFN_vkVoidFunction)capture_DestroyDevice;
     if (!strcmp(name, "vkGetDeviceProcAddr")) return (PFN_vkVoidFunction)capture_GetDeviceProcAddr;
@@ -160,6 +210,12 @@ static VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL capture_GetDeviceProcAddr(VkDevi
 }
 
 static VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL capture_GetInstanceProcAddr(VkInstance instance, const char *name) {
+    if (!strcmp(name, "vkQueueSubmit") && queue_submit) return (PFN_vkVoidFunction)capture_QueueSubmit;
+    if ((!strcmp(name, "vkWaitSemaphores") || !strcmp(name, "vkWaitSemaphoresKHR")) && wait_semaphores)
+        return (PFN_vkVoidFunction)capture_WaitSemaphores;
+    if ((!strcmp(name, "vkGetSemaphoreCounterValue") || !strcmp(name, "vkGetSemaphoreCounterValueKHR")) &&
+        semaphore_counter_value)
+        return (PFN_vkVoidFunction)capture_GetSemaphoreCounterValue;
     if (!strcmp(name, "vkCreateInstance")) return (PFN_vkVoidFunction)capture_CreateInstance;
     if (!strcmp(name, "vkCreateDevice")) return (PFN_vkVoidFunction)capture_CreateDevice;
     if (!strcmp(name, "vkGetInstanceProcAddr")) return (PFN_vkVoidFunction)capture_GetInstanceProcAddr;
