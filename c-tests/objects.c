@@ -84,7 +84,7 @@ static void immediates(void) {
     if (!dev) return;
     WGPULimits got = WGPU_LIMITS_INIT;
     wgpuDeviceGetLimits(dev, &got);
-    CHECK(got.maxImmediateSize >= 16);
+    CHECK(got.maxImmediateSize == 16);
     WGPUQueue q = wgpuDeviceGetQueue(dev);
     Ctx c = ctx;
     c.device = dev;
@@ -412,6 +412,75 @@ static void loops(void) {
     wgpuShaderModuleRelease(m);
 }
 
+/* Limits, as WebGPU's "request a device" sets them: the defaults, raised (or, for an
+ * alignment, lowered) only where the request is better; never the adapter's own. */
+static void device_limits(void) {
+    WGPULimits al = WGPU_LIMITS_INIT, got = WGPU_LIMITS_INIT;
+    wgpuAdapterGetLimits(ctx.adapter, &al);
+
+    /* A device made without requiredLimits has exactly the defaults. */
+    wgpuDeviceGetLimits(ctx.device, &got);
+    CHECK(got.maxBindGroups == 4 && got.maxComputeWorkgroupStorageSize == 16384);
+    CHECK(got.minUniformBufferOffsetAlignment == 256 && got.maxBufferSize == 268435456);
+
+    /* A request worse than the default gets the default; a better one, exactly it. */
+    WGPULimits req = WGPU_LIMITS_INIT;
+    req.maxBindGroups = 3;
+    req.minStorageBufferOffsetAlignment = 512;
+    req.maxComputeWorkgroupStorageSize = al.maxComputeWorkgroupStorageSize;
+    WGPUDeviceDescriptor dd = WGPU_DEVICE_DESCRIPTOR_INIT;
+    dd.requiredLimits = &req;
+    WGPUDevice dev = second_device(&dd);
+    CHECK(dev != NULL);
+    if (dev) {
+        wgpuDeviceGetLimits(dev, &got);
+        CHECK(got.maxBindGroups == 4 && got.minStorageBufferOffsetAlignment == 256);
+        CHECK(got.maxComputeWorkgroupStorageSize == al.maxComputeWorkgroupStorageSize);
+        wgpuDeviceRelease(dev);
+    }
+
+    /* A request beyond the adapter's limit, or an alignment that is not a power of
+     * two, makes no device. */
+    req = (WGPULimits)WGPU_LIMITS_INIT;
+    req.maxBindGroups = al.maxBindGroups + 1;
+    CHECK(second_device(&dd) == NULL);
+    req = (WGPULimits)WGPU_LIMITS_INIT;
+    req.minUniformBufferOffsetAlignment = 384;
+    CHECK(second_device(&dd) == NULL);
+
+    /* Creating a compute pipeline whose entry point uses more workgroup storage than
+     * the device's maxComputeWorkgroupStorageSize (each variable rounded up to 16
+     * bytes) is a validation error; within it, the pipeline is valid. */
+    static const char *over = "var<workgroup> a: array<u32, 4096>; var<workgroup> b: u32;\n"
+                              "@compute @workgroup_size(1) fn main() { a[0] = 1u; b = a[0]; }\n";
+    WGPUShaderModule m = wgsl_module(&ctx, over);
+    WGPUComputePipelineDescriptor cpd = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
+    cpd.compute.module = m;
+    wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+    WGPUComputePipeline p = wgpuDeviceCreateComputePipeline(ctx.device, &cpd);
+    ScopeResult r = pop_scope(&ctx);
+    CHECK(r.type == WGPUErrorType_Validation);
+    CHECK(strstr(r.message, "16400 bytes of workgroup storage") && strstr(r.message, "(16384)"));
+    wgpuComputePipelineRelease(p);
+    wgpuShaderModuleRelease(m);
+    if (al.maxComputeWorkgroupStorageSize >= 16400) {
+        req = (WGPULimits)WGPU_LIMITS_INIT;
+        req.maxComputeWorkgroupStorageSize = 16400;
+        dev = second_device(&dd);
+        CHECK(dev != NULL);
+        Ctx c = ctx;
+        c.device = dev;
+        m = wgsl_module(&c, over);
+        cpd.compute.module = m;
+        wgpuDevicePushErrorScope(dev, WGPUErrorFilter_Validation);
+        p = wgpuDeviceCreateComputePipeline(dev, &cpd);
+        CHECK(pop_scope(&c).type == WGPUErrorType_NoError);
+        wgpuComputePipelineRelease(p);
+        wgpuShaderModuleRelease(m);
+        wgpuDeviceRelease(dev);
+    }
+}
+
 int main(void) {
     wgpuShimSetLogCallback(on_log, WGPUShimLogLevel_Error, NULL);
     if (!setup(&ctx)) return 1;
@@ -431,6 +500,7 @@ int main(void) {
     CHECK(wgpuAdapterGetLimits(ctx.adapter, &al) == WGPUStatus_Success);
     CHECK(wgpuDeviceGetLimits(ctx.device, &dl) == WGPUStatus_Success);
     CHECK(dl.maxBufferSize <= al.maxBufferSize && dl.maxBindGroups <= al.maxBindGroups);
+    device_limits();
 
     /* WGSL language features: listed ones are had, and shaders using one compile. */
     WGPUSupportedWGSLLanguageFeatures wf = WGPU_SUPPORTED_WGSL_LANGUAGE_FEATURES_INIT;

@@ -41,7 +41,7 @@ pub struct Prepared {
     /// What the descriptor names by id, held until the pipeline is built (on
     /// another thread, for the async entry point); wgpu-core holds them after.
     _layout: Option<Arc<crate::pipeline_layout::PipelineLayout>>,
-    _module: Arc<crate::shader_module::ShaderModule>,
+    module: Arc<crate::shader_module::ShaderModule>,
 }
 
 pub unsafe fn prepare(
@@ -74,28 +74,47 @@ pub unsafe fn prepare(
             cache: None,
         },
         _layout: layout,
-        _module: module,
+        module,
     })
+}
+
+impl Prepared {
+    /// WebGPU's workgroup storage limit, which wgpu-core does not check: the named
+    /// entry point, or the module's only compute entry point where none is named.
+    fn workgroup_storage_error(&self, device: &Device) -> Option<String> {
+        let usage = &self.module.workgroup_storage;
+        let entry_point = match &self.desc.stage.entry_point {
+            Some(name) => name.as_ref(),
+            None if usage.len() == 1 => usage[0].0.as_str(),
+            None => return None,
+        };
+        let limit = device.limits.max_compute_workgroup_storage_size;
+        crate::workgroup_storage::over_limit(entry_point, usage, limit)
+            .map(|m| format!("Error creating compute pipeline: {m}"))
+    }
 }
 
 impl crate::device::PreparedPipeline for Prepared {
     type Pipeline = ComputePipeline;
 
     fn build(self) -> (ComputePipeline, Option<(WGPUErrorType, String)>) {
+        let over_limit = self.workgroup_storage_error(&self.device);
         let device = self.device;
         let global = &device.ctx.global;
+        let invalid = || {
+            // An invalid pipeline, from an invalid module.
+            let mut desc = self.desc.clone();
+            desc.stage.module = crate::shader_module::invalid_module(&device, None);
+            let (id, _) = global.device_create_compute_pipeline(device.id, &desc, None);
+            global.shader_module_drop(desc.stage.module);
+            id
+        };
         let (id, error) = crate::device::made_pipeline(
             &device,
             "compute",
+            over_limit,
             || global.device_create_compute_pipeline(device.id, &self.desc, None),
-            || {
-                // An invalid pipeline, from an invalid module.
-                let mut desc = self.desc.clone();
-                desc.stage.module = crate::shader_module::invalid_module(&device, None);
-                let (id, _) = global.device_create_compute_pipeline(device.id, &desc, None);
-                global.shader_module_drop(desc.stage.module);
-                id
-            },
+            invalid,
         );
         let pipeline = ComputePipeline {
             name: self.name,

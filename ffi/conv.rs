@@ -387,13 +387,31 @@ macro_rules! limits {
         pub fn limits_to_c(l: &wgt::Limits, out: &mut WGPULimits) {
             $(out.$c = l.$w as _;)*
         }
-        /// Applies the defined fields of a request to `base`.
-        pub fn limits_from_c(c: &WGPULimits, base: &mut wgt::Limits) {
+        /// Applies a device request to `base` (the defaults), as WebGPU's "request a
+        /// device" does: a defined value replaces the default only where it is better
+        /// (higher for a `max*` limit, lower for a `min*` alignment); a worse one is
+        /// ignored. An alignment that is not a power of two is an error.
+        pub fn limits_from_c(c: &WGPULimits, base: &mut wgt::Limits) -> Result<()> {
             $(
                 if c.$c as u64 != crate::conv::undefined_of(&c.$c) {
-                    base.$w = c.$c as _;
+                    let value = c.$c as u64;
+                    let current = base.$w as u64;
+                    if stringify!($c).starts_with("min") {
+                        if !value.is_power_of_two() {
+                            return Err(format!(
+                                "requiredLimits.{} ({value}) is not a power of two",
+                                stringify!($c)
+                            ));
+                        }
+                        if value < current {
+                            base.$w = value as _;
+                        }
+                    } else if value > current {
+                        base.$w = value as _;
+                    }
                 }
             )*
+            Ok(())
         }
     };
 }

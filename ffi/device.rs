@@ -115,7 +115,7 @@ pub unsafe fn create(
                 return Err(conv::unexpected_s_type(s_type, "WGPULimits"));
             }
         }
-        conv::limits_from_c(l, &mut limits);
+        conv::limits_from_c(l, &mut limits)?;
     }
     // webgpu.h has immediates in core, sized by maxImmediateSize; wgpu-core wants its
     // feature for them.
@@ -727,31 +727,37 @@ pub trait PreparedPipeline: Send + 'static {
 /// What creating a pipeline with wgpu-core came to, run by `make` on the compilation
 /// stack (the backend translates the shader there) and in a guard of its own: a
 /// driver failure is this pipeline's Internal error, its result named, and the
-/// device lives on (`invalid` makes the pipeline's id then). The error is reported.
+/// device lives on (`invalid` makes the pipeline's id then). `refused` is a
+/// validation error this library found before asking wgpu-core (one wgpu-core does
+/// not check); the pipeline is then invalid too. The error is reported.
 pub fn made_pipeline<I, E: wgt::error::WebGpuError>(
     device: &Device,
     kind: &str,
+    refused: Option<String>,
     make: impl FnOnce() -> (I, Option<E>),
     invalid: impl FnOnce() -> I,
 ) -> (I, Option<(WGPUErrorType, String)>) {
-    let (id, error) = match crate::compiler_stack::run(|| crate::guard::catch(make)) {
-        Ok((id, None)) => (id, None),
-        // A lost device's error (no type to report) still reaches the async callback.
-        Ok((id, Some(e))) => (
-            id,
-            Some(
-                device
-                    .error_of(&e)
-                    .unwrap_or_else(|| (WGPUErrorType::Validation, device.describe(&e))),
+    let (id, error) = match refused {
+        Some(message) => (invalid(), Some((WGPUErrorType::Validation, message))),
+        None => match crate::compiler_stack::run(|| crate::guard::catch(make)) {
+            Ok((id, None)) => (id, None),
+            // A lost device's error (no type to report) still reaches the async callback.
+            Ok((id, Some(e))) => (
+                id,
+                Some(
+                    device
+                        .error_of(&e)
+                        .unwrap_or_else(|| (WGPUErrorType::Validation, device.describe(&e))),
+                ),
             ),
-        ),
-        Err(what) => (
-            invalid(),
-            Some((
-                WGPUErrorType::Internal,
-                format!("The driver failed to create the {kind} pipeline: {what}"),
-            )),
-        ),
+            Err(what) => (
+                invalid(),
+                Some((
+                    WGPUErrorType::Internal,
+                    format!("The driver failed to create the {kind} pipeline: {what}"),
+                )),
+            ),
+        },
     };
     // `report` says nothing on a lost device.
     if let Some((ty, message)) = &error {

@@ -53,6 +53,7 @@ mod texture_view;
 mod toggles;
 mod wgsl_limits;
 mod wgsl_source;
+mod workgroup_storage;
 
 pub use generated::exports::*;
 pub use generated::types::*;

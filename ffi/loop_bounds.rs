@@ -348,7 +348,7 @@ fn top_emits<'a>(statements: impl Iterator<Item = &'a Statement>) -> HashSet<Han
 }
 
 /// The blocks a statement holds.
-fn nested(statement: &Statement) -> impl Iterator<Item = &Block> {
+pub(crate) fn nested(statement: &Statement) -> impl Iterator<Item = &Block> {
     let (first, second, cases): (Option<&Block>, Option<&Block>, &[naga::SwitchCase]) =
         match statement {
             Statement::Block(b) => (Some(b), None, &[]),

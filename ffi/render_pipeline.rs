@@ -398,6 +398,7 @@ impl crate::device::PreparedPipeline for Prepared {
         let (id, error) = crate::device::made_pipeline(
             &device,
             "render",
+            None,
             || global.device_create_render_pipeline(device.id, &self.desc, None),
             || {
                 // An invalid pipeline, from an invalid module.

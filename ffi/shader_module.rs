@@ -25,6 +25,9 @@ pub struct ShaderModule {
     pub name: crate::label::Name,
     pub id: wgc::id::ShaderModuleId,
     messages: Vec<Message>,
+    /// What each compute entry point uses of workgroup storage, where this library
+    /// parsed the module (WGSL); checked when a pipeline is made.
+    pub workgroup_storage: Vec<crate::workgroup_storage::Usage>,
     pub tally: crate::accounting::Tally,
 }
 
@@ -93,6 +96,7 @@ pub unsafe fn create(
         tally: crate::accounting::Tally::new(device, crate::accounting::Kind::ShaderModule),
         id: compiled.id,
         messages: compiled.messages,
+        workgroup_storage: compiled.workgroup_storage,
     })
 }
 
@@ -102,6 +106,7 @@ struct Compiled {
     id: wgc::id::ShaderModuleId,
     messages: Vec<Message>,
     error: Option<(WGPUErrorType, String)>,
+    workgroup_storage: Vec<crate::workgroup_storage::Usage>,
 }
 
 /// A WGSL module: rejected if it goes beyond `wgsl_limits`, rewritten where naga lags
@@ -121,10 +126,11 @@ fn create_wgsl(device: &Device, label: wgc::Label<'_>, code: &str) -> Compiled {
         Err(e) => return rejected(device, label, code, e),
     };
     match create_loop_bounded(device, label.clone(), &code) {
-        Some(id) => Compiled {
+        Some((id, workgroup_storage)) => Compiled {
             id,
             messages: Vec::new(),
             error: None,
+            workgroup_storage,
         },
         None => create_plain(
             device,
@@ -160,6 +166,7 @@ fn rejected(
         id,
         messages: vec![message],
         error: Some((WGPUErrorType::Validation, error)),
+        workgroup_storage: Vec::new(),
     }
 }
 
@@ -198,11 +205,13 @@ fn create_plain(
             id,
             messages: Vec::new(),
             error: None,
+            workgroup_storage: Vec::new(),
         },
         Some(e) => Compiled {
             id,
             messages: vec![message_of(device, &e)],
             error: device.error_of(&e),
+            workgroup_storage: Vec::new(),
         },
     }
 }
@@ -215,7 +224,10 @@ fn create_loop_bounded(
     device: &Device,
     label: wgc::Label<'_>,
     code: &str,
-) -> Option<wgc::id::ShaderModuleId> {
+) -> Option<(
+    wgc::id::ShaderModuleId,
+    Vec<crate::workgroup_storage::Usage>,
+)> {
     let global = &device.ctx.global;
     // Parsed as wgpu-core would parse it, for this device's features.
     let mut options = naga::front::wgsl::Options::new();
@@ -227,6 +239,7 @@ fn create_loop_bounded(
         .parse(code)
         .ok()?;
     crate::loop_bounds::bound_loops(&mut module);
+    let workgroup_storage = crate::workgroup_storage::of_compute_entry_points(&module);
     let mut runtime_checks = device.toggles.runtime_checks();
     runtime_checks.force_loop_bounding = false;
     let desc = wgc::pipeline::ShaderModuleDescriptor {
@@ -235,7 +248,7 @@ fn create_loop_bounded(
     };
     let source = wgc::pipeline::ShaderModuleSource::Naga(Cow::Owned(module));
     match global.device_create_shader_module(device.id, &desc, source, None) {
-        (id, None) => Some(id),
+        (id, None) => Some((id, workgroup_storage)),
         (id, Some(e)) => {
             log::debug!("loop-bounded module not made ({e}); taking the plain path");
             global.shader_module_drop(id);
