@@ -463,6 +463,23 @@ static void device_limits(void) {
     CHECK(strstr(r.message, "16400 bytes of workgroup storage") && strstr(r.message, "(16384)"));
     wgpuComputePipelineRelease(p);
     wgpuShaderModuleRelease(m);
+    /* A binding in a group at or over maxBindGroups makes no error when the module is
+     * created (its compilation info is clean), but every pipeline made from it
+     * fails validation. */
+    wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+    m = wgsl_module(&ctx, "@group(4) @binding(0) var<storage, read_write> b: array<u32>;\n"
+                          "@compute @workgroup_size(1) fn main() { b[0] = 1u; }\n");
+    CHECK(pop_scope(&ctx).type == WGPUErrorType_NoError);
+    InfoResult info = compilation_info(&ctx, m);
+    CHECK(info.status == WGPUCompilationInfoRequestStatus_Success && info.count == 0);
+    cpd.compute.module = m;
+    wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+    p = wgpuDeviceCreateComputePipeline(ctx.device, &cpd);
+    r = pop_scope(&ctx);
+    CHECK(r.type == WGPUErrorType_Validation && strstr(r.message, "group index 4") &&
+          strstr(r.message, "max_bind_groups limit of 4"));
+    wgpuComputePipelineRelease(p);
+    wgpuShaderModuleRelease(m);
     if (al.maxComputeWorkgroupStorageSize >= 16400) {
         req = (WGPULimits)WGPU_LIMITS_INIT;
         req.maxComputeWorkgroupStorageSize = 16400;

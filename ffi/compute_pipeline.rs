@@ -41,7 +41,9 @@ pub struct Prepared {
     /// What the descriptor names by id, held until the pipeline is built (on
     /// another thread, for the async entry point); wgpu-core holds them after.
     _layout: Option<Arc<crate::pipeline_layout::PipelineLayout>>,
-    module: Arc<crate::shader_module::ShaderModule>,
+    _module: Arc<crate::shader_module::ShaderModule>,
+    /// A validation error found here, before wgpu-core is asked.
+    refused: Option<String>,
 }
 
 pub unsafe fn prepare(
@@ -59,6 +61,10 @@ pub unsafe fn prepare(
     let label = tag.owned_label();
     let entry_point = unsafe { conv::string_view(desc.compute.entryPoint) }?;
     let constants = unsafe { conv::constants(desc.compute.constants, desc.compute.constantCount) }?;
+    let refused = module
+        .pipeline_error
+        .clone()
+        .or_else(|| workgroup_storage_error(device, &module, entry_point));
     Ok(Prepared {
         device: device.clone(),
         name,
@@ -74,31 +80,33 @@ pub unsafe fn prepare(
             cache: None,
         },
         _layout: layout,
-        module,
+        _module: module,
+        refused,
     })
 }
 
-impl Prepared {
-    /// WebGPU's workgroup storage limit, which wgpu-core does not check: the named
-    /// entry point, or the module's only compute entry point where none is named.
-    fn workgroup_storage_error(&self, device: &Device) -> Option<String> {
-        let usage = &self.module.workgroup_storage;
-        let entry_point = match &self.desc.stage.entry_point {
-            Some(name) => name.as_ref(),
-            None if usage.len() == 1 => usage[0].0.as_str(),
-            None => return None,
-        };
-        let limit = device.limits.max_compute_workgroup_storage_size;
-        crate::workgroup_storage::over_limit(entry_point, usage, limit)
-            .map(|m| format!("Error creating compute pipeline: {m}"))
-    }
+/// WebGPU's workgroup storage limit, which wgpu-core does not check: the named entry
+/// point, or the module's only compute entry point where none is named.
+fn workgroup_storage_error(
+    device: &Device,
+    module: &crate::shader_module::ShaderModule,
+    entry_point: Option<&str>,
+) -> Option<String> {
+    let usage = &module.workgroup_storage;
+    let entry_point = match entry_point {
+        Some(name) => name,
+        None if usage.len() == 1 => usage[0].0.as_str(),
+        None => return None,
+    };
+    let limit = device.limits.max_compute_workgroup_storage_size;
+    crate::workgroup_storage::over_limit(entry_point, usage, limit)
+        .map(|m| format!("Error creating compute pipeline: {m}"))
 }
 
 impl crate::device::PreparedPipeline for Prepared {
     type Pipeline = ComputePipeline;
 
     fn build(self) -> (ComputePipeline, Option<(WGPUErrorType, String)>) {
-        let over_limit = self.workgroup_storage_error(&self.device);
         let device = self.device;
         let global = &device.ctx.global;
         let invalid = || {
@@ -112,7 +120,7 @@ impl crate::device::PreparedPipeline for Prepared {
         let (id, error) = crate::device::made_pipeline(
             &device,
             "compute",
-            over_limit,
+            self.refused,
             || global.device_create_compute_pipeline(device.id, &self.desc, None),
             invalid,
         );

@@ -256,6 +256,8 @@ pub struct Prepared {
     desc: wgc::pipeline::RenderPipelineDescriptor<'static>,
     /// What the descriptor names by id, held until the pipeline is built.
     _held: Vec<Arc<dyn std::any::Any + Send + Sync>>,
+    /// A validation error found here, before wgpu-core is asked.
+    refused: Option<String>,
 }
 
 pub unsafe fn prepare(
@@ -378,6 +380,10 @@ pub unsafe fn prepare(
         multiview_mask: None,
         cache: None,
     };
+    // A module's error that WebGPU makes at pipeline creation (shader_module).
+    let refused = std::iter::once(&vertex_module)
+        .chain(&fragment_module)
+        .find_map(|m| m.pipeline_error.clone());
     let mut held: Vec<Arc<dyn std::any::Any + Send + Sync>> = vec![vertex_module];
     held.extend(fragment_module.map(|m| m as Arc<dyn std::any::Any + Send + Sync>));
     held.extend(layout.map(|l| l as Arc<dyn std::any::Any + Send + Sync>));
@@ -386,6 +392,7 @@ pub unsafe fn prepare(
         name,
         desc: wgc_desc,
         _held: held,
+        refused,
     })
 }
 
@@ -398,7 +405,7 @@ impl crate::device::PreparedPipeline for Prepared {
         let (id, error) = crate::device::made_pipeline(
             &device,
             "render",
-            None,
+            self.refused,
             || global.device_create_render_pipeline(device.id, &self.desc, None),
             || {
                 // An invalid pipeline, from an invalid module.

@@ -28,6 +28,10 @@ pub struct ShaderModule {
     /// What each compute entry point uses of workgroup storage, where this library
     /// parsed the module (WGSL); checked when a pipeline is made.
     pub workgroup_storage: Vec<crate::workgroup_storage::Usage>,
+    /// An error WebGPU makes when a pipeline is created from this module and
+    /// wgpu-core makes when the module is: a binding's group index at or over the
+    /// device's maxBindGroups. The module is valid; every pipeline made from it fails.
+    pub pipeline_error: Option<String>,
     pub tally: crate::accounting::Tally,
 }
 
@@ -97,6 +101,7 @@ pub unsafe fn create(
         id: compiled.id,
         messages: compiled.messages,
         workgroup_storage: compiled.workgroup_storage,
+        pipeline_error: compiled.pipeline_error,
     })
 }
 
@@ -107,6 +112,7 @@ struct Compiled {
     messages: Vec<Message>,
     error: Option<(WGPUErrorType, String)>,
     workgroup_storage: Vec<crate::workgroup_storage::Usage>,
+    pipeline_error: Option<String>,
 }
 
 /// A WGSL module: rejected if it goes beyond `wgsl_limits`, rewritten where naga lags
@@ -131,6 +137,7 @@ fn create_wgsl(device: &Device, label: wgc::Label<'_>, code: &str) -> Compiled {
             messages: Vec::new(),
             error: None,
             workgroup_storage,
+            pipeline_error: None,
         },
         None => create_plain(
             device,
@@ -167,6 +174,7 @@ fn rejected(
         messages: vec![message],
         error: Some((WGPUErrorType::Validation, error)),
         workgroup_storage: Vec::new(),
+        pipeline_error: None,
     }
 }
 
@@ -206,12 +214,21 @@ fn create_plain(
             messages: Vec::new(),
             error: None,
             workgroup_storage: Vec::new(),
+            pipeline_error: None,
+        },
+        Some(e @ wgc::pipeline::CreateShaderModuleError::InvalidGroupIndex { .. }) => Compiled {
+            id,
+            messages: Vec::new(),
+            error: None,
+            workgroup_storage: Vec::new(),
+            pipeline_error: Some(device.describe(&e)),
         },
         Some(e) => Compiled {
             id,
             messages: vec![message_of(device, &e)],
             error: device.error_of(&e),
             workgroup_storage: Vec::new(),
+            pipeline_error: None,
         },
     }
 }
