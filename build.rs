@@ -268,6 +268,66 @@ fn parse_struct(st: &Yaml) -> Struct {
     }
 }
 
+/// The functions of an object's methods (`wgpu<Object><Method>`, the object first),
+/// implemented by `crate::<object>::<method>`; with `add_ref` and `release` for an
+/// object of the standard's own (`with_refcount`).
+fn object_functions(obj: &str, methods_yaml: &[Yaml], with_refcount: bool) -> Vec<Function> {
+    let this = Param {
+        name: obj.to_string(),
+        ty: Ty::Object(obj.to_string()),
+        ptr: Ptr::None,
+        optional: false,
+        default: None,
+    };
+    // (name, return type, arguments, implementation path)
+    type Method = (String, Option<(Ty, Ptr)>, Vec<Param>, String);
+    let mut methods: Vec<Method> = Vec::new();
+    for m in methods_yaml {
+        let name = s(&m["name"]);
+        let mut args: Vec<Param> = list(&m["args"]).iter().map(parse_param).collect();
+        let mut ret = parse_ret(&m["returns"]);
+        if let Some(cb) = m["callback"].as_str() {
+            let cb = cb.strip_prefix("callback.").unwrap();
+            args.push(Param {
+                name: "callback_info".into(),
+                ty: Ty::Callback(cb.into()),
+                ptr: Ptr::None,
+                optional: false,
+                default: None,
+            });
+            ret = Some((Ty::Struct("future".into()), Ptr::None));
+        }
+        methods.push((name.clone(), ret, args, format!("crate::{obj}::{name}")));
+    }
+    if with_refcount {
+        for (m, generic) in [("add_ref", "add_ref"), ("release", "release")] {
+            methods.push((
+                m.into(),
+                None,
+                vec![],
+                format!("crate::handle::{generic}::<crate::{obj}::{}>", pascal(obj)),
+            ));
+        }
+    }
+    methods
+        .into_iter()
+        .map(|(name, ret, args, implementation)| {
+            let mut all = vec![this.clone()];
+            all.extend(args);
+            Function {
+                c_name: format!("wgpu{}{}", pascal(obj), pascal(&name)),
+                proc_name: format!("WGPUProc{}{}", pascal(obj), pascal(&name)),
+                ret,
+                args: all,
+                cpp: (!implementation.starts_with("crate::handle::"))
+                    .then(|| (Some(obj.to_string()), name.clone())),
+                implementation,
+                on_object: true,
+            }
+        })
+        .collect()
+}
+
 /// `wgpu<Struct>FreeMembers`, for a struct whose members the library allocates.
 fn free_members_function(st: &Struct) -> Function {
     Function {
@@ -401,55 +461,7 @@ impl Api {
         for o in list(&doc["objects"]) {
             let obj = s(&o["name"]);
             objects.push(obj.clone());
-            let this = Param {
-                name: obj.clone(),
-                ty: Ty::Object(obj.clone()),
-                ptr: Ptr::None,
-                optional: false,
-                default: None,
-            };
-            // (name, return type, arguments, implementation path)
-            type Method = (String, Option<(Ty, Ptr)>, Vec<Param>, String);
-            let mut methods: Vec<Method> = Vec::new();
-            for m in list(&o["methods"]) {
-                let name = s(&m["name"]);
-                let mut args: Vec<Param> = list(&m["args"]).iter().map(parse_param).collect();
-                let mut ret = parse_ret(&m["returns"]);
-                if let Some(cb) = m["callback"].as_str() {
-                    let cb = cb.strip_prefix("callback.").unwrap();
-                    args.push(Param {
-                        name: "callback_info".into(),
-                        ty: Ty::Callback(cb.into()),
-                        ptr: Ptr::None,
-                        optional: false,
-                        default: None,
-                    });
-                    ret = Some((Ty::Struct("future".into()), Ptr::None));
-                }
-                methods.push((name.clone(), ret, args, format!("crate::{obj}::{name}")));
-            }
-            for (m, generic) in [("add_ref", "add_ref"), ("release", "release")] {
-                methods.push((
-                    m.into(),
-                    None,
-                    vec![],
-                    format!("crate::handle::{generic}::<crate::{obj}::{}>", pascal(&obj)),
-                ));
-            }
-            for (name, ret, args, implementation) in methods {
-                let mut all = vec![this.clone()];
-                all.extend(args);
-                functions.push(Function {
-                    c_name: format!("wgpu{}{}", pascal(&obj), pascal(&name)),
-                    proc_name: format!("WGPUProc{}{}", pascal(&obj), pascal(&name)),
-                    ret,
-                    args: all,
-                    cpp: (!implementation.starts_with("crate::handle::"))
-                        .then(|| (Some(obj.clone()), name.clone())),
-                    implementation,
-                    on_object: true,
-                });
-            }
+            functions.extend(object_functions(&obj, list(&o["methods"]), true));
         }
         Api {
             constants,
@@ -486,6 +498,13 @@ impl Api {
                 self.functions.push(free_members_function(&st));
             }
             self.structs.push(st);
+        }
+        // Methods added to objects of the standard.
+        for o in list(&doc["objects"]) {
+            let obj = s(&o["name"]);
+            assert!(self.objects.contains(&obj), "no object {obj} to extend");
+            let added = object_functions(&obj, list(&o["methods"]), false);
+            self.functions.extend(added);
         }
     }
 

@@ -1,7 +1,8 @@
 // A program written only against Dawn's names, as Dawn's clients write them: toggles
 // chained on the instance, the adapter options and the device (wgpu::DawnTogglesDescriptor),
 // ImplicitDeviceSynchronization requested, the subgroup-matrix feature asked about,
-// callbacks taking their message as char const *, and Dawn's include path. It runs a compute job and a subgroup reduction and checks the
+// callbacks taking their message as char const *, callbacks driven by device.Tick(),
+// and Dawn's include path. It runs a compute job and a subgroup reduction and checks the
 // values.
 #include <dawn/webgpu_cpp.h>
 
@@ -10,6 +11,8 @@
 #include <cstring>
 #include <string>
 #include <vector>
+#include <chrono>
+#include <thread>
 
 static int failures = 0;
 #define CHECK(cond)                                                         \
@@ -166,6 +169,29 @@ int main() {
                                         4, 4);
     CHECK(squares == (std::vector<uint32_t>{0, 1, 4, 9}));
     std::printf("dawn_names: squares %u %u %u %u\n", squares[0], squares[1], squares[2], squares[3]);
+
+    // Dawn's polling loop: a callback that may fire in ProcessEvents fires when the
+    // program ticks the device, and not before.
+    {
+        wgpu::BufferDescriptor desc;
+        desc.size = 4;
+        desc.usage = wgpu::BufferUsage::MapWrite | wgpu::BufferUsage::CopySrc;
+        wgpu::Buffer buffer = device.CreateBuffer(&desc);
+        bool mapped = false;
+        buffer.MapAsync(wgpu::MapMode::Write, 0, 4, wgpu::CallbackMode::AllowProcessEvents,
+                        [&](wgpu::MapAsyncStatus status, wgpu::StringView) {
+                            mapped = status == wgpu::MapAsyncStatus::Success;
+                        });
+        CHECK(!mapped);
+        int ticks = 0;
+        while (!mapped && ticks < 5000) {
+            device.Tick();
+            ticks++;
+            if (!mapped) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        CHECK(mapped);
+        std::printf("dawn_names: mapped after %d device.Tick()\n", ticks);
+    }
 
     if (subgroups) {
         std::vector<uint32_t> sums = Run(instance, device,

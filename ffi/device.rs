@@ -595,6 +595,15 @@ pub unsafe fn get_limits(device: WGPUDevice, limits: *mut WGPULimits) -> WGPUSta
     WGPUStatus::Success
 }
 
+/// Dawn's `wgpuDeviceTick`: what `wgpuInstanceProcessEvents` does for the device's
+/// instance, so a program that drives its callbacks with `device.Tick()` sees them
+/// fire, whatever their mode allows.
+pub fn tick(device: WGPUDevice) {
+    if let Some(device) = device.get_or_log("wgpuDeviceTick") {
+        device.ctx.process_events();
+    }
+}
+
 pub fn has_feature(device: WGPUDevice, feature: WGPUFeatureName) -> WGPUBool {
     device
         .get_or_log("wgpuDeviceHasFeature")

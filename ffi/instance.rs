@@ -39,6 +39,15 @@ impl Context {
             .filter_map(Weak::upgrade)
             .collect()
     }
+
+    /// `wgpuInstanceProcessEvents` (and Dawn's `wgpuDeviceTick`): every device's
+    /// finished work is collected, then the callbacks that may fire here fire.
+    pub fn process_events(&self) {
+        for device in self.devices() {
+            device.poll(Some(Duration::ZERO));
+        }
+        self.futures.process_events();
+    }
 }
 
 pub struct Instance {
@@ -263,13 +272,9 @@ pub fn has_WGSL_language_feature(
 }
 
 pub fn process_events(instance: WGPUInstance) {
-    let Some(instance) = instance.get_or_log("wgpuInstanceProcessEvents") else {
-        return;
-    };
-    for device in instance.ctx.devices() {
-        device.poll(Some(Duration::ZERO));
+    if let Some(instance) = instance.get_or_log("wgpuInstanceProcessEvents") {
+        instance.ctx.process_events();
     }
-    instance.ctx.futures.process_events();
 }
 
 pub unsafe fn request_adapter(

@@ -1023,8 +1023,13 @@ pub unsafe extern "C" fn wgpuAdapterPropertiesSubgroupMatrixConfigsFreeMembers(a
     crate::guard::guard("wgpuAdapterPropertiesSubgroupMatrixConfigsFreeMembers", crate::guard::NoTarget, || unsafe { crate::free_members::adapter_properties_subgroup_matrix_configs(adapter_properties_subgroup_matrix_configs) })
 }
 
+#[no_mangle]
+pub unsafe extern "C" fn wgpuDeviceTick(device: WGPUDevice) {
+    crate::guard::guard("wgpuDeviceTick", device, || unsafe { crate::device::tick(device) })
+}
+
 /// The number of functions webgpu.h declares.
-pub const FUNCTION_COUNT: usize = 203;
+pub const FUNCTION_COUNT: usize = 204;
 
 /// `wgpuGetProcAddress`: every exported function by its C name; None for others.
 pub(crate) fn proc_address(name: &[u8]) -> WGPUProc {
@@ -1119,6 +1124,7 @@ pub(crate) fn proc_address(name: &[u8]) -> WGPUProc {
         b"wgpuDevicePushErrorScope" => wgpuDevicePushErrorScope as *const (),
         b"wgpuDeviceRelease" => wgpuDeviceRelease as *const (),
         b"wgpuDeviceSetLabel" => wgpuDeviceSetLabel as *const (),
+        b"wgpuDeviceTick" => wgpuDeviceTick as *const (),
         b"wgpuExternalTextureAddRef" => wgpuExternalTextureAddRef as *const (),
         b"wgpuExternalTextureRelease" => wgpuExternalTextureRelease as *const (),
         b"wgpuExternalTextureSetLabel" => wgpuExternalTextureSetLabel as *const (),
@@ -1331,6 +1337,7 @@ pub const FUNCTION_NAMES: [&str; FUNCTION_COUNT] = [
     "wgpuDevicePushErrorScope",
     "wgpuDeviceRelease",
     "wgpuDeviceSetLabel",
+    "wgpuDeviceTick",
     "wgpuExternalTextureAddRef",
     "wgpuExternalTextureRelease",
     "wgpuExternalTextureSetLabel",

@@ -214,6 +214,7 @@ typedef struct DawnProcTable {
     WGPUProcTextureViewAddRef textureViewAddRef;
     WGPUProcTextureViewRelease textureViewRelease;
     WGPUProcAdapterPropertiesSubgroupMatrixConfigsFreeMembers adapterPropertiesSubgroupMatrixConfigsFreeMembers;
+    WGPUProcDeviceTick deviceTick;
 } DawnProcTable;
 
 /* This library's functions, in the table's order: an initializer for a
@@ -422,6 +423,7 @@ typedef struct DawnProcTable {
     wgpuTextureViewAddRef, \
     wgpuTextureViewRelease, \
     wgpuAdapterPropertiesSubgroupMatrixConfigsFreeMembers, \
+    wgpuDeviceTick, \
 }
 
 #endif  // DAWN_DAWN_PROC_TABLE_H_

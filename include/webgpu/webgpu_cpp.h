@@ -1159,6 +1159,7 @@ class Device : public detail::ObjectBase<Device, WGPUDevice> {
     template <typename F, typename T, typename Cb = void(PopErrorScopeStatus, ErrorType, StringView, T), typename = std::enable_if_t<std::is_convertible_v<F, Cb *>>>
     Future PopErrorScope(CallbackMode callbackMode, F callback, T userdata) const;
     void SetLabel(StringView const& label) const;
+    void Tick() const;
 
   private:
     friend ObjectBase<Device, WGPUDevice>;
@@ -3350,6 +3351,10 @@ Future Device::PopErrorScope(CallbackMode callbackMode, F callback, T userdata) 
 
 inline void Device::SetLabel(StringView const& label) const {
     wgpuDeviceSetLabel(Get(), *reinterpret_cast<WGPUStringView const *>(&label));
+}
+
+inline void Device::Tick() const {
+    wgpuDeviceTick(Get());
 }
 
 inline void ExternalTexture::SetLabel(StringView const& label) const {
