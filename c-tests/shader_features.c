@@ -5,7 +5,11 @@
  * - with ShaderF16, bitcast between 32-bit values and f16 vectors has the spec's
  *   types and values, members and indexes of its result included;
  * - members and indexes of other call results (constructors, built-ins, bitcast)
- *   have their values. */
+ *   have their values;
+ * - a large `const` table indexed at run time (as quantized ML kernels do) reads its
+ *   values, and its pipeline is made in seconds (ffi/const_tables.rs: naga would copy
+ *   the table at every access, which takes lavapipe minutes to compile); a table that
+ *   is also used as a constant (left as it is) reads its values too. */
 #include "common.h"
 
 static Ctx base;
@@ -145,11 +149,66 @@ static void postfix_on_call_results(void) {
     wgpuDeviceRelease(dev);
 }
 
+/* A table of `words` words, as `const t = array<u32, words>(...)`, its words TABLE(i),
+ * read four at a time by a helper called in nested loops; with `also_constant`, the
+ * table is used in a constant expression as well. */
+#define TABLE(i) ((uint32_t)(i) * 2654435761u)
+static char *table_shader(uint32_t words, int also_constant) {
+    size_t cap = (size_t)words * 16 + 4096;
+    char *code = malloc(cap);
+    size_t n = (size_t)snprintf(code, cap, "const t = array<u32, %u>(", words);
+    for (uint32_t i = 0; i < words; i++)
+        n += (size_t)snprintf(code + n, cap - n, "%uu%s", TABLE(i), i + 1 < words ? ", " : ");\n");
+    snprintf(code + n, cap - n,
+             "%s"
+             "@group(0) @binding(0) var<storage, read_write> d: array<u32>;\n"
+             "fn four(i: u32) -> u32 { return t[i] ^ t[(i + 1u) %% %uu] ^ t[(i + 2u) %% %uu] ^ t[(i + 3u) %% %uu]; }\n"
+             "@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3u) {\n"
+             "    var acc = 0u;\n"
+             "    for (var j = 0u; j < 8u; j++) { for (var k = 0u; k < 4u; k++) { acc += four((g.x * 31u + j * 7u + k) %% %uu); } }\n"
+             "    d[g.x] = acc%s;\n"
+             "}\n",
+             also_constant ? "const first = t[1];\n" : "", words, words, words, words, also_constant ? " + first" : "");
+    return code;
+}
+
+static void const_table(WGPUDevice dev, uint32_t words, int also_constant) {
+    char *code = table_shader(words, also_constant);
+    uint32_t d[128] = {0};
+    double start = now_seconds();
+    ScopeResult r = run(dev, code, 2, 128, d);
+    double seconds = now_seconds() - start;
+    CHECK(r.type == WGPUErrorType_NoError);
+    int right = 0;
+    for (uint32_t x = 0; x < 128; x++) {
+        uint32_t acc = 0;
+        for (uint32_t j = 0; j < 8; j++)
+            for (uint32_t k = 0; k < 4; k++) {
+                uint32_t i = (x * 31 + j * 7 + k) % words;
+                acc += TABLE(i) ^ TABLE((i + 1) % words) ^ TABLE((i + 2) % words) ^ TABLE((i + 3) % words);
+            }
+        right += d[x] == acc + (also_constant ? TABLE(1) : 0);
+    }
+    CHECK(right == 128);
+    printf("const table of %u words indexed at run time%s: %d of 128 values right, %.2f s\n", words,
+           also_constant ? ", also used as a constant" : "", right, seconds);
+    free(code);
+    if (!also_constant) CHECK(seconds < 30.0);
+}
+
+static void const_tables(void) {
+    WGPUDevice dev = device_with(WGPUFeatureName_ShaderF16, 0);
+    const_table(dev, 2048, 0);
+    const_table(dev, 16, 1);
+    wgpuDeviceRelease(dev);
+}
+
 int main(void) {
     if (!setup(&base)) return 1;
     subgroups();
     f16_bitcasts();
     postfix_on_call_results();
+    const_tables();
     teardown(&base);
     return finish("shader_features");
 }

@@ -25,6 +25,7 @@ mod command_encoder;
 mod compiler_stack;
 mod compute_pass_encoder;
 mod compute_pipeline;
+mod const_tables;
 mod conv;
 mod device;
 mod error;

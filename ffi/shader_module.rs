@@ -247,14 +247,22 @@ fn create_loop_bounded(
 )> {
     let global = &device.ctx.global;
     // Parsed as wgpu-core would parse it, for this device's features.
-    let mut options = naga::front::wgsl::Options::new();
-    options.capabilities = wgc::device::features_to_naga_capabilities(
+    let capabilities = wgc::device::features_to_naga_capabilities(
         global.device_features(device.id),
         global.device_downlevel_properties(device.id).flags,
     );
-    let mut module = naga::front::wgsl::Frontend::new_with_options(options)
-        .parse(code)
-        .ok()?;
+    let parse = |code: &str| {
+        let mut options = naga::front::wgsl::Options::new();
+        options.capabilities = capabilities;
+        naga::front::wgsl::Frontend::new_with_options(options).parse(code)
+    };
+    let mut module = parse(code).ok()?;
+    if let Some(hoisted) = crate::const_tables::hoist(code, &module) {
+        match parse(&hoisted) {
+            Ok(m) => module = m,
+            Err(e) => log::debug!("constant tables left as they are ({e})"),
+        }
+    }
     crate::loop_bounds::bound_loops(&mut module);
     let workgroup_storage = crate::workgroup_storage::of_compute_entry_points(&module);
     let mut runtime_checks = device.toggles.runtime_checks();
