@@ -192,7 +192,10 @@ static VKAPI_ATTR void VKAPI_CALL capture_DestroyDevice(VkDevice device, const V
     destroy(device, allocator);
 }
 
-static VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL capture_GetDeviceProcAddr(VkDevice device, const char *name) {
+static VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL capture_GetDeviceProcAddr(VkDevice device, const char *name);
+
+/* This layer's function of a device-level name, or NULL where the layer has none. */
+static PFN_vkVoidFunction device_function(const char *name) {
     if (!strcmp(name, "vkQueueSubmit") && queue_submit) return (PFN_vkVoidFunction)capture_QueueSubmit;
     if ((!strcmp(name, "vkWaitSemaphores") || !strcmp(name, "vkWaitSemaphoresKHR")) && wait_semaphores)
         return (PFN_vkVoidFunction)capture_WaitSemaphores;
@@ -205,26 +208,22 @@ static VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL capture_GetDeviceProcAddr(VkDevi
     if (!strcmp(name, "vkCreateComputePipelines")) return (PFN_vkVoidFunction)capture_CreateComputePipelines;
     if (!strcmp(name, "vkCreateGraphicsPipelines")) return (PFN_vkVoidFunction)capture_CreateGraphicsPipelines;
     if (!strcmp(name, "vkCreateBuffer")) return (PFN_vkVoidFunction)capture_CreateBuffer;
+    return NULL;
+}
+
+static VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL capture_GetDeviceProcAddr(VkDevice device, const char *name) {
+    PFN_vkVoidFunction mine = device_function(name);
+    if (mine) return mine;
     int i = device_index(device);
     return i < 0 ? NULL : devices[i].proc(device, name);
 }
 
 static VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL capture_GetInstanceProcAddr(VkInstance instance, const char *name) {
-    if (!strcmp(name, "vkQueueSubmit") && queue_submit) return (PFN_vkVoidFunction)capture_QueueSubmit;
-    if ((!strcmp(name, "vkWaitSemaphores") || !strcmp(name, "vkWaitSemaphoresKHR")) && wait_semaphores)
-        return (PFN_vkVoidFunction)capture_WaitSemaphores;
-    if ((!strcmp(name, "vkGetSemaphoreCounterValue") || !strcmp(name, "vkGetSemaphoreCounterValueKHR")) &&
-        semaphore_counter_value)
-        return (PFN_vkVoidFunction)capture_GetSemaphoreCounterValue;
     if (!strcmp(name, "vkCreateInstance")) return (PFN_vkVoidFunction)capture_CreateInstance;
     if (!strcmp(name, "vkCreateDevice")) return (PFN_vkVoidFunction)capture_CreateDevice;
     if (!strcmp(name, "vkGetInstanceProcAddr")) return (PFN_vkVoidFunction)capture_GetInstanceProcAddr;
-    if (!strcmp(name, "vkGetDeviceProcAddr")) return (PFN_vkVoidFunction)capture_GetDeviceProcAddr;
-    if (!strcmp(name, "vkCreateShaderModule")) return (PFN_vkVoidFunction)capture_CreateShaderModule;
-    if (!strcmp(name, "vkDestroyDevice")) return (PFN_vkVoidFunction)capture_DestroyDevice;
-    if (!strcmp(name, "vkCreateComputePipelines")) return (PFN_vkVoidFunction)capture_CreateComputePipelines;
-    if (!strcmp(name, "vkCreateGraphicsPipelines")) return (PFN_vkVoidFunction)capture_CreateGraphicsPipelines;
-    if (!strcmp(name, "vkCreateBuffer")) return (PFN_vkVoidFunction)capture_CreateBuffer;
+    PFN_vkVoidFunction mine = device_function(name);
+    if (mine) return mine;
     return next_instance_proc ? next_instance_proc(instance, name) : NULL;
 }
 
