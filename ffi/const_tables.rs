@@ -102,7 +102,10 @@ mod tests {
                 out[g.x] = table[g.x % 4u] + other[1];
             }";
         let result = hoisted(source).unwrap();
-        assert!(result.starts_with("var<private> table = array<u32, 4>"), "{result}");
+        assert!(
+            result.starts_with("var<private> table = array<u32, 4>"),
+            "{result}"
+        );
         // Indexed only with a constant: left alone.
         assert!(result.contains("const other"), "{result}");
         naga::front::wgsl::parse_str(&result).unwrap();
