@@ -487,12 +487,6 @@ static Text repeated(const char *a, const char *unit, int times, const char *b) 
     return t;
 }
 
-/* Under valgrind everything is many times slower: time limits are not checked there. */
-static int timed(void) {
-    const char *preload = getenv("LD_PRELOAD");
-    return !(preload && strstr(preload, "vgpreload"));
-}
-
 /* Runs the entry point of `m` once and returns d[0] (0xffffffff if it could not). */
 static uint32_t run_once(WGPUShaderModule m) {
     WGPUComputePipelineDescriptor pd = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
@@ -516,8 +510,8 @@ static int accepted(Text code, uint32_t expected) {
     wgpuShaderModuleRelease(m);
     int ok = validation_free();
     if (value != expected) printf("    computed %u, expected %u\n", value, expected);
-    if (timed() && took > 1.0) printf("    took %.2f s\n", took);
-    return ok && value == expected && (!timed() || took < 1.0);
+    if (!under_valgrind() && took > 1.0) printf("    took %.2f s\n", took);
+    return ok && value == expected && (under_valgrind() || took < 1.0);
 }
 
 /* A shader beyond a limit: rejected quickly with a validation error containing
@@ -540,7 +534,7 @@ static int rejected(Text code, const char *needle) {
     }
     free(code.s);
     wgpuShaderModuleRelease(m);
-    if (timed() && took > 1.0) {
+    if (!under_valgrind() && took > 1.0) {
         printf("    took %.2f s\n", took);
         ok = 0;
     }

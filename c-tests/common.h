@@ -292,6 +292,13 @@ static WGPUMapAsyncStatus dispatch_and_read(Ctx *c, WGPUComputePipeline pipeline
     return r.status;
 }
 
+/* Whether this runs under valgrind, where everything is many times slower (time limits
+ * are not checked there, and large inputs are made smaller). */
+static int under_valgrind(void) {
+    const char *preload = getenv("LD_PRELOAD");
+    return preload && strstr(preload, "vgpreload");
+}
+
 /* Monotonic time in seconds. */
 static double now_seconds(void) {
     struct timespec ts;

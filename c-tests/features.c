@@ -548,6 +548,88 @@ static int texture_compression_bc_sliced_3d(Ctx *c) {
     return values[0] == 0.0f && values[1] == 1.0f && values[2] == 1.0f;
 }
 
+/* Dawn's ChromiumExperimentalTimestampQueryInsidePasses: timestamps written between
+ * the commands of a compute pass (around a dispatch) and of a render pass, resolved in
+ * order: each no earlier than the one before. */
+static int timestamp_query_inside_passes(Ctx *c) {
+    WGPUQuerySetDescriptor qd = WGPU_QUERY_SET_DESCRIPTOR_INIT;
+    qd.type = WGPUQueryType_Timestamp;
+    qd.count = 4;
+    WGPUQuerySet qs = wgpuDeviceCreateQuerySet(c->device, &qd);
+    WGPUBuffer resolved = make_buffer(c, 32, WGPUBufferUsage_QueryResolve | WGPUBufferUsage_CopySrc, 0);
+    WGPUBuffer readback = make_buffer(c, 32, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
+    WGPUShaderModule m = wgsl_module(c,
+        "@group(0) @binding(0) var<storage, read_write> d: array<u32>;\n"
+        "@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3u) {\n"
+        "    var x = g.x;\n"
+        "    for (var i = 0u; i < 256u; i++) { x = x * 1664525u + 1013904223u; }\n"
+        "    d[g.x] = x;\n"
+        "}\n");
+    WGPUComputePipelineDescriptor pd = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
+    pd.compute.module = m;
+    WGPUComputePipeline p = wgpuDeviceCreateComputePipeline(c->device, &pd);
+    WGPUBuffer storage = make_buffer(c, 64 * 16 * 4, WGPUBufferUsage_Storage, 0);
+    WGPUBindGroupLayout layout = wgpuComputePipelineGetBindGroupLayout(p, 0);
+    WGPUBindGroupEntry entry = WGPU_BIND_GROUP_ENTRY_INIT;
+    entry.buffer = storage;
+    WGPUBindGroupDescriptor bd = WGPU_BIND_GROUP_DESCRIPTOR_INIT;
+    bd.layout = layout;
+    bd.entryCount = 1;
+    bd.entries = &entry;
+    WGPUBindGroup group = wgpuDeviceCreateBindGroup(c->device, &bd);
+    WGPUTexture target = texture(c, WGPUTextureFormat_RGBA8Unorm, WGPUTextureUsage_RenderAttachment);
+    WGPUTextureView view = wgpuTextureCreateView(target, NULL);
+    WGPURenderPassColorAttachment ca = WGPU_RENDER_PASS_COLOR_ATTACHMENT_INIT;
+    ca.view = view;
+    ca.loadOp = WGPULoadOp_Clear;
+    ca.storeOp = WGPUStoreOp_Store;
+    WGPURenderPassDescriptor rp = WGPU_RENDER_PASS_DESCRIPTOR_INIT;
+    rp.colorAttachmentCount = 1;
+    rp.colorAttachments = &ca;
+
+    WGPUCommandEncoder e = wgpuDeviceCreateCommandEncoder(c->device, NULL);
+    WGPUComputePassEncoder cp = wgpuCommandEncoderBeginComputePass(e, NULL);
+    wgpuComputePassEncoderWriteTimestamp(cp, qs, 0);
+    wgpuComputePassEncoderSetPipeline(cp, p);
+    wgpuComputePassEncoderSetBindGroup(cp, 0, group, 0, NULL);
+    wgpuComputePassEncoderDispatchWorkgroups(cp, 16, 1, 1);
+    wgpuComputePassEncoderWriteTimestamp(cp, qs, 1);
+    wgpuComputePassEncoderEnd(cp);
+    WGPURenderPassEncoder rpe = wgpuCommandEncoderBeginRenderPass(e, &rp);
+    wgpuRenderPassEncoderWriteTimestamp(rpe, qs, 2);
+    wgpuRenderPassEncoderWriteTimestamp(rpe, qs, 3);
+    wgpuRenderPassEncoderEnd(rpe);
+    wgpuCommandEncoderResolveQuerySet(e, qs, 0, 4, resolved, 0);
+    wgpuCommandEncoderCopyBufferToBuffer(e, resolved, 0, readback, 0, 32);
+    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(e, NULL);
+    wgpuQueueSubmit(c->queue, 1, &cb);
+    MapResult r;
+    memset(&r, 0, sizeof r);
+    wait_for(c, map_buffer(readback, WGPUMapMode_Read, 0, 32, &r));
+    uint64_t t[4] = {0};
+    if (r.status == WGPUMapAsyncStatus_Success) {
+        memcpy(t, wgpuBufferGetConstMappedRange(readback, 0, 32), 32);
+        wgpuBufferUnmap(readback);
+    }
+    printf("    compute pass %llu -> %llu, render pass %llu -> %llu\n", (unsigned long long)t[0],
+           (unsigned long long)t[1], (unsigned long long)t[2], (unsigned long long)t[3]);
+    wgpuCommandBufferRelease(cb);
+    wgpuRenderPassEncoderRelease(rpe);
+    wgpuComputePassEncoderRelease(cp);
+    wgpuCommandEncoderRelease(e);
+    wgpuTextureViewRelease(view);
+    wgpuTextureRelease(target);
+    wgpuBindGroupRelease(group);
+    wgpuBindGroupLayoutRelease(layout);
+    wgpuBufferRelease(storage);
+    wgpuComputePipelineRelease(p);
+    wgpuShaderModuleRelease(m);
+    wgpuBufferRelease(readback);
+    wgpuBufferRelease(resolved);
+    wgpuQuerySetRelease(qs);
+    return r.status == WGPUMapAsyncStatus_Success && t[0] != 0 && t[1] >= t[0] && t[2] >= t[1] && t[3] >= t[2];
+}
+
 /* ---- the table ----------------------------------------------------------------------- */
 
 typedef struct {
@@ -570,6 +652,7 @@ static const Feature FEATURES[] = {
     {WGPUFeatureName_TextureCompressionETC2, "TextureCompressionETC2", "every ETC2 format round-trips byte for byte", NULL, "formats.c", 0},
     {WGPUFeatureName_TextureCompressionASTC, "TextureCompressionASTC", "every ASTC format round-trips byte for byte", NULL, "formats.c", 0},
     {WGPUFeatureName_TimestampQuery, "TimestampQuery", "timestamps around a dispatch increase", NULL, "objects.c", 0},
+    {WGPUFeatureName_ChromiumExperimentalTimestampQueryInsidePasses, "ChromiumExperimentalTimestampQueryInsidePasses (Dawn's)", "timestamps written inside a compute pass (around a dispatch) and a render pass come back in order", timestamp_query_inside_passes, NULL, 0},
     {WGPUFeatureName_IndirectFirstInstance, "IndirectFirstInstance", "an indirect draw's first instance reaches the shader (5)", indirect_first_instance, NULL, 0},
     {WGPUFeatureName_ShaderF16, "ShaderF16", "f16 arithmetic and bitcasts, values checked", NULL, "shader_features.c", 0},
     {WGPUFeatureName_RG11B10UfloatRenderable, "RG11B10UfloatRenderable", "a draw to rg11b10ufloat packs (1, 0.5, 2) exactly", rg11b10ufloat_renderable, NULL, 0},

@@ -193,12 +193,13 @@ static void const_table(WGPUDevice dev, uint32_t words, int also_constant) {
     printf("const table of %u words indexed at run time%s: %d of 128 values right, %.2f s\n", words,
            also_constant ? ", also used as a constant" : "", right, seconds);
     free(code);
-    if (!also_constant) CHECK(seconds < 30.0);
+    if (!also_constant && !under_valgrind()) CHECK(seconds < 30.0);
 }
 
 static void const_tables(void) {
     WGPUDevice dev = device_with(WGPUFeatureName_ShaderF16, 0);
-    const_table(dev, 2048, 0);
+    /* ggml's size; smaller under valgrind, which makes everything many times slower. */
+    const_table(dev, under_valgrind() ? 256 : 2048, 0);
     const_table(dev, 16, 1);
     wgpuDeviceRelease(dev);
 }

@@ -82,6 +82,14 @@ pub unsafe fn insert_debug_marker(pass: WGPUComputePassEncoder, marker_label: WG
     )
 }
 
+/// Dawn's, with ChromiumExperimentalTimestampQueryInsidePasses.
+pub fn write_timestamp(pass: WGPUComputePassEncoder, query_set: WGPUQuerySet, query_index: u32) {
+    with(pass, "wgpuComputePassEncoderWriteTimestamp", |_, g, p| {
+        let q = query_set.id_or_message("querySet")?;
+        Ok(g.compute_pass_write_timestamp(p, q, query_index))
+    })
+}
+
 pub fn pop_debug_group(pass: WGPUComputePassEncoder) {
     with(pass, "wgpuComputePassEncoderPopDebugGroup", |_, g, p| {
         Ok(g.compute_pass_pop_debug_group(p))

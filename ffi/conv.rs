@@ -369,6 +369,9 @@ features! {
     TextureCompressionASTC => F::TEXTURE_COMPRESSION_ASTC,
     TextureCompressionASTCSliced3D => F::TEXTURE_COMPRESSION_ASTC_SLICED_3D,
     TimestampQuery => F::TIMESTAMP_QUERY,
+    // Dawn's, with its pass encoders' WriteTimestamp.
+    ChromiumExperimentalTimestampQueryInsidePasses =>
+        F::TIMESTAMP_QUERY.union(F::TIMESTAMP_QUERY_INSIDE_PASSES),
     IndirectFirstInstance => F::INDIRECT_FIRST_INSTANCE,
     ShaderF16 => F::SHADER_F16,
     RG11B10UfloatRenderable => F::RG11B10UFLOAT_RENDERABLE,

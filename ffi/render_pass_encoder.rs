@@ -272,6 +272,14 @@ pub unsafe fn insert_debug_marker(pass: WGPURenderPassEncoder, marker_label: WGP
     })
 }
 
+/// Dawn's, with ChromiumExperimentalTimestampQueryInsidePasses.
+pub fn write_timestamp(pass: WGPURenderPassEncoder, query_set: WGPUQuerySet, query_index: u32) {
+    with(pass, "wgpuRenderPassEncoderWriteTimestamp", |g, p| {
+        let q = query_set.id_or_message("querySet")?;
+        Ok(g.render_pass_write_timestamp(p, q, query_index))
+    })
+}
+
 pub fn pop_debug_group(pass: WGPURenderPassEncoder) {
     with(pass, "wgpuRenderPassEncoderPopDebugGroup", |g, p| {
         Ok(g.render_pass_pop_debug_group(p))

@@ -1028,8 +1028,18 @@ pub unsafe extern "C" fn wgpuDeviceTick(device: WGPUDevice) {
     crate::guard::guard("wgpuDeviceTick", device, || unsafe { crate::device::tick(device) })
 }
 
+#[no_mangle]
+pub unsafe extern "C" fn wgpuComputePassEncoderWriteTimestamp(compute_pass_encoder: WGPUComputePassEncoder, query_set: WGPUQuerySet, query_index: u32) {
+    crate::guard::guard("wgpuComputePassEncoderWriteTimestamp", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::write_timestamp(compute_pass_encoder, query_set, query_index) })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wgpuRenderPassEncoderWriteTimestamp(render_pass_encoder: WGPURenderPassEncoder, query_set: WGPUQuerySet, query_index: u32) {
+    crate::guard::guard("wgpuRenderPassEncoderWriteTimestamp", render_pass_encoder, || unsafe { crate::render_pass_encoder::write_timestamp(render_pass_encoder, query_set, query_index) })
+}
+
 /// The number of functions webgpu.h declares.
-pub const FUNCTION_COUNT: usize = 204;
+pub const FUNCTION_COUNT: usize = 206;
 
 /// `wgpuGetProcAddress`: every exported function by its C name; None for others.
 pub(crate) fn proc_address(name: &[u8]) -> WGPUProc {
@@ -1093,6 +1103,7 @@ pub(crate) fn proc_address(name: &[u8]) -> WGPUProc {
         b"wgpuComputePassEncoderSetImmediates" => wgpuComputePassEncoderSetImmediates as *const (),
         b"wgpuComputePassEncoderSetLabel" => wgpuComputePassEncoderSetLabel as *const (),
         b"wgpuComputePassEncoderSetPipeline" => wgpuComputePassEncoderSetPipeline as *const (),
+        b"wgpuComputePassEncoderWriteTimestamp" => wgpuComputePassEncoderWriteTimestamp as *const (),
         b"wgpuComputePipelineAddRef" => wgpuComputePipelineAddRef as *const (),
         b"wgpuComputePipelineGetBindGroupLayout" => wgpuComputePipelineGetBindGroupLayout as *const (),
         b"wgpuComputePipelineRelease" => wgpuComputePipelineRelease as *const (),
@@ -1198,6 +1209,7 @@ pub(crate) fn proc_address(name: &[u8]) -> WGPUProc {
         b"wgpuRenderPassEncoderSetStencilReference" => wgpuRenderPassEncoderSetStencilReference as *const (),
         b"wgpuRenderPassEncoderSetVertexBuffer" => wgpuRenderPassEncoderSetVertexBuffer as *const (),
         b"wgpuRenderPassEncoderSetViewport" => wgpuRenderPassEncoderSetViewport as *const (),
+        b"wgpuRenderPassEncoderWriteTimestamp" => wgpuRenderPassEncoderWriteTimestamp as *const (),
         b"wgpuRenderPipelineAddRef" => wgpuRenderPipelineAddRef as *const (),
         b"wgpuRenderPipelineGetBindGroupLayout" => wgpuRenderPipelineGetBindGroupLayout as *const (),
         b"wgpuRenderPipelineRelease" => wgpuRenderPipelineRelease as *const (),
@@ -1306,6 +1318,7 @@ pub const FUNCTION_NAMES: [&str; FUNCTION_COUNT] = [
     "wgpuComputePassEncoderSetImmediates",
     "wgpuComputePassEncoderSetLabel",
     "wgpuComputePassEncoderSetPipeline",
+    "wgpuComputePassEncoderWriteTimestamp",
     "wgpuComputePipelineAddRef",
     "wgpuComputePipelineGetBindGroupLayout",
     "wgpuComputePipelineRelease",
@@ -1411,6 +1424,7 @@ pub const FUNCTION_NAMES: [&str; FUNCTION_COUNT] = [
     "wgpuRenderPassEncoderSetStencilReference",
     "wgpuRenderPassEncoderSetVertexBuffer",
     "wgpuRenderPassEncoderSetViewport",
+    "wgpuRenderPassEncoderWriteTimestamp",
     "wgpuRenderPipelineAddRef",
     "wgpuRenderPipelineGetBindGroupLayout",
     "wgpuRenderPipelineRelease",

@@ -507,6 +507,7 @@ impl WGPUFeatureName {
     pub const PrimitiveIndex: Self = Self(0x00000015);
     pub const TextureComponentSwizzle: Self = Self(0x00000016);
     pub const SubgroupSizeControl: Self = Self(0x00000017);
+    pub const ChromiumExperimentalTimestampQueryInsidePasses: Self = Self(0x00050003);
     pub const ImplicitDeviceSynchronization: Self = Self(0x00050004);
     pub const ChromiumExperimentalSubgroupMatrix: Self = Self(0x00050034);
     /// The entry's name in webgpu.h, for error messages.
@@ -535,6 +536,7 @@ impl WGPUFeatureName {
             0x00000015 => Some("WGPUFeatureName_PrimitiveIndex"),
             0x00000016 => Some("WGPUFeatureName_TextureComponentSwizzle"),
             0x00000017 => Some("WGPUFeatureName_SubgroupSizeControl"),
+            0x00050003 => Some("WGPUFeatureName_ChromiumExperimentalTimestampQueryInsidePasses"),
             0x00050004 => Some("WGPUFeatureName_ImplicitDeviceSynchronization"),
             0x00050034 => Some("WGPUFeatureName_ChromiumExperimentalSubgroupMatrix"),
             _ => None,

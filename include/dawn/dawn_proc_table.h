@@ -215,6 +215,8 @@ typedef struct DawnProcTable {
     WGPUProcTextureViewRelease textureViewRelease;
     WGPUProcAdapterPropertiesSubgroupMatrixConfigsFreeMembers adapterPropertiesSubgroupMatrixConfigsFreeMembers;
     WGPUProcDeviceTick deviceTick;
+    WGPUProcComputePassEncoderWriteTimestamp computePassEncoderWriteTimestamp;
+    WGPUProcRenderPassEncoderWriteTimestamp renderPassEncoderWriteTimestamp;
 } DawnProcTable;
 
 /* This library's functions, in the table's order: an initializer for a
@@ -424,6 +426,8 @@ typedef struct DawnProcTable {
     wgpuTextureViewRelease, \
     wgpuAdapterPropertiesSubgroupMatrixConfigsFreeMembers, \
     wgpuDeviceTick, \
+    wgpuComputePassEncoderWriteTimestamp, \
+    wgpuRenderPassEncoderWriteTimestamp, \
 }
 
 #endif  // DAWN_DAWN_PROC_TABLE_H_

@@ -231,6 +231,7 @@ enum class FeatureName : uint32_t {
     PrimitiveIndex = WGPUFeatureName_PrimitiveIndex,
     TextureComponentSwizzle = WGPUFeatureName_TextureComponentSwizzle,
     SubgroupSizeControl = WGPUFeatureName_SubgroupSizeControl,
+    ChromiumExperimentalTimestampQueryInsidePasses = WGPUFeatureName_ChromiumExperimentalTimestampQueryInsidePasses,
     ImplicitDeviceSynchronization = WGPUFeatureName_ImplicitDeviceSynchronization,
     ChromiumExperimentalSubgroupMatrix = WGPUFeatureName_ChromiumExperimentalSubgroupMatrix,
 };
@@ -1094,6 +1095,7 @@ class ComputePassEncoder : public detail::ObjectBase<ComputePassEncoder, WGPUCom
     void DispatchWorkgroupsIndirect(Buffer const& indirectBuffer, uint64_t indirectOffset) const;
     void End() const;
     void SetLabel(StringView const& label) const;
+    void WriteTimestamp(QuerySet const& querySet, uint32_t queryIndex) const;
 
   private:
     friend ObjectBase<ComputePassEncoder, WGPUComputePassEncoder>;
@@ -1321,6 +1323,7 @@ class RenderPassEncoder : public detail::ObjectBase<RenderPassEncoder, WGPURende
     void EndOcclusionQuery() const;
     void End() const;
     void SetLabel(StringView const& label) const;
+    void WriteTimestamp(QuerySet const& querySet, uint32_t queryIndex) const;
 
   private:
     friend ObjectBase<RenderPassEncoder, WGPURenderPassEncoder>;
@@ -3139,6 +3142,10 @@ inline void ComputePassEncoder::SetLabel(StringView const& label) const {
     wgpuComputePassEncoderSetLabel(Get(), *reinterpret_cast<WGPUStringView const *>(&label));
 }
 
+inline void ComputePassEncoder::WriteTimestamp(QuerySet const& querySet, uint32_t queryIndex) const {
+    wgpuComputePassEncoderWriteTimestamp(Get(), querySet.Get(), queryIndex);
+}
+
 inline BindGroupLayout ComputePipeline::GetBindGroupLayout(uint32_t groupIndex) const {
     return BindGroupLayout::Acquire(wgpuComputePipelineGetBindGroupLayout(Get(), groupIndex));
 }
@@ -3643,6 +3650,10 @@ inline void RenderPassEncoder::End() const {
 
 inline void RenderPassEncoder::SetLabel(StringView const& label) const {
     wgpuRenderPassEncoderSetLabel(Get(), *reinterpret_cast<WGPUStringView const *>(&label));
+}
+
+inline void RenderPassEncoder::WriteTimestamp(QuerySet const& querySet, uint32_t queryIndex) const {
+    wgpuRenderPassEncoderWriteTimestamp(Get(), querySet.Get(), queryIndex);
 }
 
 inline BindGroupLayout RenderPipeline::GetBindGroupLayout(uint32_t groupIndex) const {
