@@ -115,6 +115,32 @@ struct Compiled {
     pipeline_error: Option<String>,
 }
 
+impl Compiled {
+    /// A module made without error, nothing known of its entry points.
+    fn valid(id: wgc::id::ShaderModuleId) -> Self {
+        Compiled {
+            id,
+            messages: Vec::new(),
+            error: None,
+            workgroup_storage: Vec::new(),
+            pipeline_error: None,
+        }
+    }
+
+    /// An invalid module: its compilation message and the error to report.
+    fn invalid(
+        id: wgc::id::ShaderModuleId,
+        message: Message,
+        error: Option<(WGPUErrorType, String)>,
+    ) -> Self {
+        Compiled {
+            messages: vec![message],
+            error,
+            ..Compiled::valid(id)
+        }
+    }
+}
+
 /// A WGSL module: rejected if it goes beyond `wgsl_limits`, rewritten where naga lags
 /// the spec (`wgsl_source`), then loop-bounded, or made the plain way where that does
 /// not apply.
@@ -133,11 +159,8 @@ fn create_wgsl(device: &Device, label: wgc::Label<'_>, code: &str) -> Compiled {
     };
     match create_loop_bounded(device, label.clone(), &code) {
         Some((id, workgroup_storage)) => Compiled {
-            id,
-            messages: Vec::new(),
-            error: None,
             workgroup_storage,
-            pipeline_error: None,
+            ..Compiled::valid(id)
         },
         None => create_plain(
             device,
@@ -169,13 +192,7 @@ fn rejected(
         offset: e.offset as u64,
         length: e.length as u64,
     };
-    Compiled {
-        id,
-        messages: vec![message],
-        error: Some((WGPUErrorType::Validation, error)),
-        workgroup_storage: Vec::new(),
-        pipeline_error: None,
-    }
+    Compiled::invalid(id, message, Some((WGPUErrorType::Validation, error)))
 }
 
 /// An invalid module, made by wgpu-core from text that fails at its first character
@@ -209,27 +226,12 @@ fn create_plain(
         .global
         .device_create_shader_module(device.id, &desc, source, None);
     match error {
-        None => Compiled {
-            id,
-            messages: Vec::new(),
-            error: None,
-            workgroup_storage: Vec::new(),
-            pipeline_error: None,
-        },
+        None => Compiled::valid(id),
         Some(e @ wgc::pipeline::CreateShaderModuleError::InvalidGroupIndex { .. }) => Compiled {
-            id,
-            messages: Vec::new(),
-            error: None,
-            workgroup_storage: Vec::new(),
             pipeline_error: Some(device.describe(&e)),
+            ..Compiled::valid(id)
         },
-        Some(e) => Compiled {
-            id,
-            messages: vec![message_of(device, &e)],
-            error: device.error_of(&e),
-            workgroup_storage: Vec::new(),
-            pipeline_error: None,
-        },
+        Some(e) => Compiled::invalid(id, message_of(device, &e), device.error_of(&e)),
     }
 }
 
