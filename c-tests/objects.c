@@ -498,6 +498,29 @@ static void device_limits(void) {
     }
 }
 
+/* A device has the features it was created with and no more: TimestampQuery does not
+ * bring Dawn's timestamps inside passes along (though wgpu-core's device needs some of
+ * their bits to write timestamps from the encoder). */
+static void device_features(void) {
+    if (!wgpuAdapterHasFeature(ctx.adapter, WGPUFeatureName_TimestampQuery)) return;
+    WGPUFeatureName ts = WGPUFeatureName_TimestampQuery;
+    WGPUDeviceDescriptor dd = WGPU_DEVICE_DESCRIPTOR_INIT;
+    dd.requiredFeatureCount = 1;
+    dd.requiredFeatures = &ts;
+    WGPUDevice dev = second_device(&dd);
+    CHECK(dev != NULL);
+    if (!dev) return;
+    CHECK(wgpuDeviceHasFeature(dev, WGPUFeatureName_TimestampQuery));
+    CHECK(!wgpuDeviceHasFeature(dev, WGPUFeatureName_ChromiumExperimentalTimestampQueryInsidePasses));
+    WGPUSupportedFeatures f = WGPU_SUPPORTED_FEATURES_INIT;
+    wgpuDeviceGetFeatures(dev, &f);
+    /* CoreFeaturesAndLimits and Dawn's ImplicitDeviceSynchronization, which every
+     * device of this library has, and TimestampQuery. */
+    CHECK(f.featureCount == 3);
+    wgpuSupportedFeaturesFreeMembers(f);
+    wgpuDeviceRelease(dev);
+}
+
 int main(void) {
     wgpuShimSetLogCallback(on_log, WGPUShimLogLevel_Error, NULL);
     if (!setup(&ctx)) return 1;
@@ -518,6 +541,7 @@ int main(void) {
     CHECK(wgpuDeviceGetLimits(ctx.device, &dl) == WGPUStatus_Success);
     CHECK(dl.maxBufferSize <= al.maxBufferSize && dl.maxBindGroups <= al.maxBindGroups);
     device_limits();
+    device_features();
 
     /* WGSL language features: listed ones are had, and shaders using one compile. */
     WGPUSupportedWGSLLanguageFeatures wf = WGPU_SUPPORTED_WGSL_LANGUAGE_FEATURES_INIT;

@@ -21,6 +21,8 @@ pub struct Device {
     pub ctx: Arc<Context>,
     pub id: wgc::id::DeviceId,
     pub queue_id: wgc::id::QueueId,
+    /// The features requested, which the device reports (wgpu-core's device may have
+    /// more: bits a reported feature needs there, e.g. timestamps inside encoders).
     pub features: wgt::Features,
     pub limits: wgt::Limits,
     pub errors: Mutex<ErrorSink>,
@@ -104,6 +106,7 @@ pub unsafe fn create(
     }? {
         features |= conv::feature(*f)?;
     }
+    let requested = features;
     let adapter_limits = adapter.ctx.global.adapter_limits(adapter.id);
     let mut limits = wgt::Limits::default();
     if !limits.check_limits(&adapter_limits) {
@@ -176,7 +179,7 @@ pub unsafe fn create(
         ctx: ctx.clone(),
         id,
         queue_id,
-        features: ctx.global.device_features(id),
+        features: requested,
         limits: ctx.global.device_limits(id),
         errors: Mutex::new(ErrorSink::new(desc.uncapturedErrorCallbackInfo)),
         toggles,
