@@ -1836,7 +1836,7 @@ impl Api {
         fn_params.push("F callback".into());
         fn_params.push("T userdata".into());
         writeln!(h, "{indent}/// Calls `callback({})` once, when the operation completes.\n{indent}template <typename L>\n{indent}{stat}{ret} {method}({}){konst};", cpp_types.join(", "), lambda_params.join(", ")).unwrap();
-        writeln!(h, "{indent}template <typename F, typename T, typename Cb = void({}, T), typename = std::enable_if_t<std::is_convertible_v<F, Cb *>>>\n{indent}{stat}{ret} {method}({}){konst};", cpp_types.join(", "), fn_params.join(", ")).unwrap();
+        writeln!(h, "{indent}template <typename F, typename T, typename Cb = {}, typename = std::enable_if_t<!std::is_void_v<Cb>>>\n{indent}{stat}{ret} {method}({}){konst};", callback_fn(&cpp_types, ", T"), fn_params.join(", ")).unwrap();
         let trampoline_params = self.cpp_trampoline_params(cb);
         let mut call_info = head_call.to_vec();
         call_info.push("info".into());
@@ -1894,11 +1894,31 @@ impl Api {
         } else {
             String::new()
         };
-        writeln!(h, "\n    /// `callback({})`, a function or captureless lambda.\n    template <typename F, typename Cb = void({}), typename = std::enable_if_t<std::is_convertible_v<F, Cb *>>>\n    void {setter}({mode}F callback);\n    /// `callback({}, userdata)`.\n    template <typename F, typename T, typename Cb = void({}, T), typename = std::enable_if_t<std::is_convertible_v<F, Cb *>>>\n    void {setter}({mode}F callback, T userdata);", cpp_types.join(", "), cpp_types.join(", "), cpp_types.join(", "), cpp_types.join(", ")).unwrap();
+        writeln!(h, "\n    /// `callback({})`, a function or captureless lambda.\n    template <typename F, typename Cb = {}, typename = std::enable_if_t<!std::is_void_v<Cb>>>\n    void {setter}({mode}F callback);\n    /// `callback({}, userdata)`.\n    template <typename F, typename T, typename Cb = {}, typename = std::enable_if_t<!std::is_void_v<Cb>>>\n    void {setter}({mode}F callback, T userdata);", cpp_types.join(", "), callback_fn(&cpp_types, ""), cpp_types.join(", "), callback_fn(&cpp_types, ", T")).unwrap();
         let params = self.cpp_trampoline_params(cb);
         writeln!(defs, "template <typename F, typename Cb, typename>\nvoid {st}::{setter}({mode}F callback) {{\n{set_mode}    {member}.callback = []({params}) {{\n        (void)userdata2;\n        reinterpret_cast<Cb *>(userdata1)({});\n    }};\n    {member}.userdata1 = reinterpret_cast<void *>(+static_cast<Cb *>(callback));\n    {member}.userdata2 = nullptr;\n}}\n", conversions.join(", ")).unwrap();
         writeln!(defs, "template <typename F, typename T, typename Cb, typename>\nvoid {st}::{setter}({mode}F callback, T userdata) {{\n{set_mode}    {member}.callback = []({params}) {{\n        reinterpret_cast<Cb *>(userdata1)({}, static_cast<T>(userdata2));\n    }};\n    {member}.userdata1 = reinterpret_cast<void *>(+static_cast<Cb *>(callback));\n    {member}.userdata2 = reinterpret_cast<void *>(userdata);\n}}\n", conversions.join(", ")).unwrap();
     }
+}
+
+/// `detail::CallbackFn<F, void(types), void(types with char const * messages)>`: the
+/// function forms of callbacks accept Dawn's older `char const *` message as well.
+fn callback_fn(cpp_types: &[String], tail: &str) -> String {
+    let char_types: Vec<String> = cpp_types
+        .iter()
+        .map(|t| {
+            if t == "StringView" {
+                "char const *".into()
+            } else {
+                t.clone()
+            }
+        })
+        .collect();
+    format!(
+        "detail::CallbackFn<F, void({}{tail}), void({}{tail})>",
+        cpp_types.join(", "),
+        char_types.join(", ")
+    )
 }
 
 /// Default arguments of Dawn's C++ API, which the API data does not carry:
@@ -2067,6 +2087,13 @@ class CallbackMessage : public StringView {
   private:
     mutable std::unique_ptr<std::string> mCopy;
 };
+
+/// The function type a callback function (or captureless lambda) F converts to:
+/// `Sig`, whose message is a StringView, or `CharSig`, the same with the message as
+/// char const * (Dawn's older form); void when it converts to neither.
+template <typename F, typename Sig, typename CharSig>
+using CallbackFn = std::conditional_t<std::is_convertible_v<F, Sig *>, Sig,
+                                      std::conditional_t<std::is_convertible_v<F, CharSig *>, CharSig, void>>;
 
 /// The base of every object class: one C handle, one reference.
 template <typename Derived, typename CType>

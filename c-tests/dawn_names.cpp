@@ -148,12 +148,23 @@ int main() {
         std::fprintf(stderr, "uncaptured error %d: %.*s\n", int(type), int(m.size()), m.data());
         failures++;
     });
+    // The function forms take the char const * message too: on the descriptor, and with
+    // a userdata pointer.
+    static wgpu::DeviceLostReason lostReason = wgpu::DeviceLostReason::Unknown;
+    static std::string lostMessage;
+    deviceDesc.SetDeviceLostCallback(wgpu::CallbackMode::AllowSpontaneous,
+                                     [](const wgpu::Device&, wgpu::DeviceLostReason reason, char const* message) {
+                                         lostReason = reason;
+                                         lostMessage = message;
+                                     });
     wgpu::Device device;
-    instance.WaitAny(adapter.RequestDevice(&deviceDesc, wgpu::CallbackMode::WaitAnyOnly,
-                                           [&](wgpu::RequestDeviceStatus status, wgpu::Device d, wgpu::StringView) {
-                                               if (status == wgpu::RequestDeviceStatus::Success)
-                                                   device = std::move(d);
-                                           }),
+    instance.WaitAny(adapter.RequestDevice(
+                         &deviceDesc, wgpu::CallbackMode::WaitAnyOnly,
+                         [](wgpu::RequestDeviceStatus status, wgpu::Device d, char const* message, wgpu::Device* out) {
+                             CHECK(message != nullptr);
+                             if (status == wgpu::RequestDeviceStatus::Success) *out = std::move(d);
+                         },
+                         &device),
                      UINT64_MAX);
     if (!device) {
         std::fprintf(stderr, "no device\n");
@@ -208,6 +219,10 @@ int main() {
     } else {
         std::printf("dawn_names: the adapter has no subgroups; reduction skipped\n");
     }
+    device.Destroy();
+    instance.ProcessEvents();
+    CHECK(lostReason == wgpu::DeviceLostReason::Destroyed && !lostMessage.empty());
+    std::printf("dawn_names: destroyed, the lost callback says: %s\n", lostMessage.c_str());
     std::printf("dawn_names: %s\n", failures ? "FAILED" : "ok");
     return failures ? 1 : 0;
 }

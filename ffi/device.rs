@@ -202,9 +202,19 @@ pub unsafe fn create(
         id,
         Box::new(move |reason, message| {
             lost_flag.store(true, Ordering::Release);
-            let reason = match reason {
-                wgt::DeviceLostReason::Destroyed => WGPUDeviceLostReason::Destroyed,
-                wgt::DeviceLostReason::Unknown => WGPUDeviceLostReason::Unknown,
+            let (reason, what) = match reason {
+                wgt::DeviceLostReason::Destroyed => {
+                    (WGPUDeviceLostReason::Destroyed, "the device was destroyed")
+                }
+                wgt::DeviceLostReason::Unknown => {
+                    (WGPUDeviceLostReason::Unknown, "the device was lost")
+                }
+            };
+            // wgpu-core says nothing on Destroy; a callback always gets a message.
+            let message = if message.is_empty() {
+                what.to_string()
+            } else {
+                message
             };
             lost_ctx.futures.complete(
                 lost_future,

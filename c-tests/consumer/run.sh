@@ -21,6 +21,7 @@ cmake --install "$work/build" --prefix "$prefix" >/dev/null
 echo "-- installed layout"
 lib=$prefix/lib
 for f in include/webgpu/webgpu.h include/webgpu/webgpu_cpp.h include/webgpu/webgpu_shim.h \
+         include/webgpu/webgpu_glfw.h \
          lib/libwebgpu_shim.so lib/libwebgpu_shim.so.0.1 lib/libwebgpu_shim.a \
          lib/cmake/WebGPUShim/WebGPUShimConfig.cmake lib/cmake/WebGPUShim/WebGPUShimConfigVersion.cmake \
          lib/cmake/Dawn/DawnConfig.cmake lib/cmake/Dawn/DawnConfigVersion.cmake \
@@ -52,6 +53,10 @@ out=$("$work/dawn/hello_dawn" 2>/dev/null)
 [ "$out" = "[0, 1, 2, 3]" ] || { echo "hello_dawn printed '$out'"; exit 1; }
 readelf -d "$work/dawn/hello_dawn" | grep -q 'NEEDED.*libwebgpu_shim.so.0.1' || { echo "hello_dawn: no NEEDED soname"; exit 1; }
 echo "   hello_dawn: $out"
+if [ -x "$work/dawn/glfw_dawn" ] && command -v xvfb-run >/dev/null; then
+    xvfb-run -a -s "-screen 0 640x480x24" "$work/dawn/glfw_dawn" >/dev/null || { echo "glfw_dawn failed"; exit 1; }
+    echo "   glfw_dawn: a GLFW window's surface through dawn::dawn_glfw, frames shown"
+fi
 
 echo "-- add_subdirectory: the same four"
 cmake -S "$root/c-tests/consumer" -B "$work/subdirectory" -DCMAKE_BUILD_TYPE=Debug \

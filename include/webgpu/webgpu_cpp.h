@@ -787,6 +787,13 @@ class CallbackMessage : public StringView {
     mutable std::unique_ptr<std::string> mCopy;
 };
 
+/// The function type a callback function (or captureless lambda) F converts to:
+/// `Sig`, whose message is a StringView, or `CharSig`, the same with the message as
+/// char const * (Dawn's older form); void when it converts to neither.
+template <typename F, typename Sig, typename CharSig>
+using CallbackFn = std::conditional_t<std::is_convertible_v<F, Sig *>, Sig,
+                                      std::conditional_t<std::is_convertible_v<F, CharSig *>, CharSig, void>>;
+
 /// The base of every object class: one C handle, one reference.
 template <typename Derived, typename CType>
 class ObjectBase {
@@ -978,7 +985,7 @@ class Adapter : public detail::ObjectBase<Adapter, WGPUAdapter> {
     /// Calls `callback(RequestDeviceStatus, Device, StringView)` once, when the operation completes.
     template <typename L>
     Future RequestDevice(DeviceDescriptor const * descriptor, CallbackMode callbackMode, L callback) const;
-    template <typename F, typename T, typename Cb = void(RequestDeviceStatus, Device, StringView, T), typename = std::enable_if_t<std::is_convertible_v<F, Cb *>>>
+    template <typename F, typename T, typename Cb = detail::CallbackFn<F, void(RequestDeviceStatus, Device, StringView, T), void(RequestDeviceStatus, Device, char const *, T)>, typename = std::enable_if_t<!std::is_void_v<Cb>>>
     Future RequestDevice(DeviceDescriptor const * descriptor, CallbackMode callbackMode, F callback, T userdata) const;
 
   private:
@@ -1022,7 +1029,7 @@ class Buffer : public detail::ObjectBase<Buffer, WGPUBuffer> {
     /// Calls `callback(MapAsyncStatus, StringView)` once, when the operation completes.
     template <typename L>
     Future MapAsync(MapMode mode, size_t offset, size_t size, CallbackMode callbackMode, L callback) const;
-    template <typename F, typename T, typename Cb = void(MapAsyncStatus, StringView, T), typename = std::enable_if_t<std::is_convertible_v<F, Cb *>>>
+    template <typename F, typename T, typename Cb = detail::CallbackFn<F, void(MapAsyncStatus, StringView, T), void(MapAsyncStatus, char const *, T)>, typename = std::enable_if_t<!std::is_void_v<Cb>>>
     Future MapAsync(MapMode mode, size_t offset, size_t size, CallbackMode callbackMode, F callback, T userdata) const;
     void * GetMappedRange(size_t offset = 0, size_t size = WGPU_WHOLE_MAP_SIZE) const;
     void const * GetConstMappedRange(size_t offset = 0, size_t size = WGPU_WHOLE_MAP_SIZE) const;
@@ -1131,7 +1138,7 @@ class Device : public detail::ObjectBase<Device, WGPUDevice> {
     /// Calls `callback(CreatePipelineAsyncStatus, ComputePipeline, StringView)` once, when the operation completes.
     template <typename L>
     Future CreateComputePipelineAsync(ComputePipelineDescriptor const * descriptor, CallbackMode callbackMode, L callback) const;
-    template <typename F, typename T, typename Cb = void(CreatePipelineAsyncStatus, ComputePipeline, StringView, T), typename = std::enable_if_t<std::is_convertible_v<F, Cb *>>>
+    template <typename F, typename T, typename Cb = detail::CallbackFn<F, void(CreatePipelineAsyncStatus, ComputePipeline, StringView, T), void(CreatePipelineAsyncStatus, ComputePipeline, char const *, T)>, typename = std::enable_if_t<!std::is_void_v<Cb>>>
     Future CreateComputePipelineAsync(ComputePipelineDescriptor const * descriptor, CallbackMode callbackMode, F callback, T userdata) const;
     PipelineLayout CreatePipelineLayout(PipelineLayoutDescriptor const * descriptor) const;
     QuerySet CreateQuerySet(QuerySetDescriptor const * descriptor) const;
@@ -1139,7 +1146,7 @@ class Device : public detail::ObjectBase<Device, WGPUDevice> {
     /// Calls `callback(CreatePipelineAsyncStatus, RenderPipeline, StringView)` once, when the operation completes.
     template <typename L>
     Future CreateRenderPipelineAsync(RenderPipelineDescriptor const * descriptor, CallbackMode callbackMode, L callback) const;
-    template <typename F, typename T, typename Cb = void(CreatePipelineAsyncStatus, RenderPipeline, StringView, T), typename = std::enable_if_t<std::is_convertible_v<F, Cb *>>>
+    template <typename F, typename T, typename Cb = detail::CallbackFn<F, void(CreatePipelineAsyncStatus, RenderPipeline, StringView, T), void(CreatePipelineAsyncStatus, RenderPipeline, char const *, T)>, typename = std::enable_if_t<!std::is_void_v<Cb>>>
     Future CreateRenderPipelineAsync(RenderPipelineDescriptor const * descriptor, CallbackMode callbackMode, F callback, T userdata) const;
     RenderBundleEncoder CreateRenderBundleEncoder(RenderBundleEncoderDescriptor const * descriptor) const;
     RenderPipeline CreateRenderPipeline(RenderPipelineDescriptor const * descriptor) const;
@@ -1158,7 +1165,7 @@ class Device : public detail::ObjectBase<Device, WGPUDevice> {
     /// Calls `callback(PopErrorScopeStatus, ErrorType, StringView)` once, when the operation completes.
     template <typename L>
     Future PopErrorScope(CallbackMode callbackMode, L callback) const;
-    template <typename F, typename T, typename Cb = void(PopErrorScopeStatus, ErrorType, StringView, T), typename = std::enable_if_t<std::is_convertible_v<F, Cb *>>>
+    template <typename F, typename T, typename Cb = detail::CallbackFn<F, void(PopErrorScopeStatus, ErrorType, StringView, T), void(PopErrorScopeStatus, ErrorType, char const *, T)>, typename = std::enable_if_t<!std::is_void_v<Cb>>>
     Future PopErrorScope(CallbackMode callbackMode, F callback, T userdata) const;
     void SetLabel(StringView const& label) const;
     void Tick() const;
@@ -1195,7 +1202,7 @@ class Instance : public detail::ObjectBase<Instance, WGPUInstance> {
     /// Calls `callback(RequestAdapterStatus, Adapter, StringView)` once, when the operation completes.
     template <typename L>
     Future RequestAdapter(RequestAdapterOptions const * options, CallbackMode callbackMode, L callback) const;
-    template <typename F, typename T, typename Cb = void(RequestAdapterStatus, Adapter, StringView, T), typename = std::enable_if_t<std::is_convertible_v<F, Cb *>>>
+    template <typename F, typename T, typename Cb = detail::CallbackFn<F, void(RequestAdapterStatus, Adapter, StringView, T), void(RequestAdapterStatus, Adapter, char const *, T)>, typename = std::enable_if_t<!std::is_void_v<Cb>>>
     Future RequestAdapter(RequestAdapterOptions const * options, CallbackMode callbackMode, F callback, T userdata) const;
     WaitStatus WaitAny(size_t futureCount, FutureWaitInfo * futures, uint64_t timeoutNS) const;
     /// Dawn's one-future form of WaitAny.
@@ -1246,7 +1253,7 @@ class Queue : public detail::ObjectBase<Queue, WGPUQueue> {
     /// Calls `callback(QueueWorkDoneStatus, StringView)` once, when the operation completes.
     template <typename L>
     Future OnSubmittedWorkDone(CallbackMode callbackMode, L callback) const;
-    template <typename F, typename T, typename Cb = void(QueueWorkDoneStatus, StringView, T), typename = std::enable_if_t<std::is_convertible_v<F, Cb *>>>
+    template <typename F, typename T, typename Cb = detail::CallbackFn<F, void(QueueWorkDoneStatus, StringView, T), void(QueueWorkDoneStatus, char const *, T)>, typename = std::enable_if_t<!std::is_void_v<Cb>>>
     Future OnSubmittedWorkDone(CallbackMode callbackMode, F callback, T userdata) const;
     void WriteBuffer(Buffer const& buffer, uint64_t bufferOffset, void const * data, size_t size) const;
     void WriteTexture(TexelCopyTextureInfo const * destination, void const * data, size_t dataSize, TexelCopyBufferLayout const * dataLayout, Extent3D const * writeSize) const;
@@ -1367,7 +1374,7 @@ class ShaderModule : public detail::ObjectBase<ShaderModule, WGPUShaderModule> {
     /// Calls `callback(CompilationInfoRequestStatus, CompilationInfo const *)` once, when the operation completes.
     template <typename L>
     Future GetCompilationInfo(CallbackMode callbackMode, L callback) const;
-    template <typename F, typename T, typename Cb = void(CompilationInfoRequestStatus, CompilationInfo const *, T), typename = std::enable_if_t<std::is_convertible_v<F, Cb *>>>
+    template <typename F, typename T, typename Cb = detail::CallbackFn<F, void(CompilationInfoRequestStatus, CompilationInfo const *, T), void(CompilationInfoRequestStatus, CompilationInfo const *, T)>, typename = std::enable_if_t<!std::is_void_v<Cb>>>
     Future GetCompilationInfo(CallbackMode callbackMode, F callback, T userdata) const;
     void SetLabel(StringView const& label) const;
 
@@ -1789,17 +1796,17 @@ struct DeviceDescriptor {
     UncapturedErrorCallbackInfo uncapturedErrorCallbackInfo = {};
 
     /// `callback(Device const&, DeviceLostReason, StringView)`, a function or captureless lambda.
-    template <typename F, typename Cb = void(Device const&, DeviceLostReason, StringView), typename = std::enable_if_t<std::is_convertible_v<F, Cb *>>>
+    template <typename F, typename Cb = detail::CallbackFn<F, void(Device const&, DeviceLostReason, StringView), void(Device const&, DeviceLostReason, char const *)>, typename = std::enable_if_t<!std::is_void_v<Cb>>>
     void SetDeviceLostCallback(CallbackMode callbackMode, F callback);
     /// `callback(Device const&, DeviceLostReason, StringView, userdata)`.
-    template <typename F, typename T, typename Cb = void(Device const&, DeviceLostReason, StringView, T), typename = std::enable_if_t<std::is_convertible_v<F, Cb *>>>
+    template <typename F, typename T, typename Cb = detail::CallbackFn<F, void(Device const&, DeviceLostReason, StringView, T), void(Device const&, DeviceLostReason, char const *, T)>, typename = std::enable_if_t<!std::is_void_v<Cb>>>
     void SetDeviceLostCallback(CallbackMode callbackMode, F callback, T userdata);
 
     /// `callback(Device const&, ErrorType, StringView)`, a function or captureless lambda.
-    template <typename F, typename Cb = void(Device const&, ErrorType, StringView), typename = std::enable_if_t<std::is_convertible_v<F, Cb *>>>
+    template <typename F, typename Cb = detail::CallbackFn<F, void(Device const&, ErrorType, StringView), void(Device const&, ErrorType, char const *)>, typename = std::enable_if_t<!std::is_void_v<Cb>>>
     void SetUncapturedErrorCallback(F callback);
     /// `callback(Device const&, ErrorType, StringView, userdata)`.
-    template <typename F, typename T, typename Cb = void(Device const&, ErrorType, StringView, T), typename = std::enable_if_t<std::is_convertible_v<F, Cb *>>>
+    template <typename F, typename T, typename Cb = detail::CallbackFn<F, void(Device const&, ErrorType, StringView, T), void(Device const&, ErrorType, char const *, T)>, typename = std::enable_if_t<!std::is_void_v<Cb>>>
     void SetUncapturedErrorCallback(F callback, T userdata);
 };
 
