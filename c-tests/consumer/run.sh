@@ -53,6 +53,10 @@ out=$("$work/dawn/hello_dawn" 2>/dev/null)
 [ "$out" = "[0, 1, 2, 3]" ] || { echo "hello_dawn printed '$out'"; exit 1; }
 readelf -d "$work/dawn/hello_dawn" | grep -q 'NEEDED.*libwebgpu_shim.so.0.1' || { echo "hello_dawn: no NEEDED soname"; exit 1; }
 echo "   hello_dawn: $out"
+for t in dawn_names dawn_native_host; do
+    "$work/dawn/$t" >"$work/dawn/$t.log" 2>&1 || { cat "$work/dawn/$t.log"; echo "$t failed"; exit 1; }
+    echo "   $(tail -1 "$work/dawn/$t.log")"
+done
 if [ -x "$work/dawn/glfw_dawn" ] && command -v xvfb-run >/dev/null; then
     xvfb-run -a -s "-screen 0 640x480x24" "$work/dawn/glfw_dawn" >/dev/null || { echo "glfw_dawn failed"; exit 1; }
     echo "   glfw_dawn: a GLFW window's surface through dawn::dawn_glfw, frames shown"
