@@ -448,6 +448,33 @@ static void device_limits(void) {
     req.minUniformBufferOffsetAlignment = 384;
     CHECK(second_device(&dd) == NULL);
 
+    /* The per-stage storage limits (WGPUCompatibilityModeLimits, chained): on a core
+     * device each equals its per-shader-stage limit, and requesting one raises that
+     * limit to it; one above the adapter's limit makes no device. */
+    WGPUCompatibilityModeLimits stage = WGPU_COMPATIBILITY_MODE_LIMITS_INIT;
+    got = (WGPULimits)WGPU_LIMITS_INIT;
+    got.nextInChain = &stage.chain;
+    CHECK(wgpuAdapterGetLimits(ctx.adapter, &got) == WGPUStatus_Success);
+    CHECK(stage.maxStorageBuffersInFragmentStage == al.maxStorageBuffersPerShaderStage &&
+          stage.maxStorageTexturesInVertexStage == al.maxStorageTexturesPerShaderStage);
+    WGPUCompatibilityModeLimits want = WGPU_COMPATIBILITY_MODE_LIMITS_INIT;
+    want.maxStorageBuffersInFragmentStage = 9;
+    req = (WGPULimits)WGPU_LIMITS_INIT;
+    req.nextInChain = &want.chain;
+    dev = al.maxStorageBuffersPerShaderStage >= 9 ? second_device(&dd) : NULL;
+    CHECK(dev != NULL);
+    if (dev) {
+        stage = (WGPUCompatibilityModeLimits)WGPU_COMPATIBILITY_MODE_LIMITS_INIT;
+        got = (WGPULimits)WGPU_LIMITS_INIT;
+        got.nextInChain = &stage.chain;
+        CHECK(wgpuDeviceGetLimits(dev, &got) == WGPUStatus_Success);
+        CHECK(got.maxStorageBuffersPerShaderStage == 9 && stage.maxStorageBuffersInFragmentStage == 9);
+        CHECK(stage.maxStorageBuffersInVertexStage == 9 && stage.maxStorageTexturesInFragmentStage == 4);
+        wgpuDeviceRelease(dev);
+    }
+    want.maxStorageBuffersInFragmentStage = al.maxStorageBuffersPerShaderStage + 1;
+    CHECK(second_device(&dd) == NULL);
+
     /* Creating a compute pipeline whose entry point uses more workgroup storage than
      * the device's maxComputeWorkgroupStorageSize (each variable rounded up to 16
      * bytes) is a validation error; within it, the pipeline is valid. */

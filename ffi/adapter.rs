@@ -85,8 +85,13 @@ pub unsafe fn get_limits(adapter: WGPUAdapter, limits: *mut WGPULimits) -> WGPUS
     let Some(out) = (unsafe { limits.as_mut() }) else {
         return WGPUStatus::Error;
     };
-    conv::limits_to_c(&adapter.ctx.global.adapter_limits(adapter.id), out);
-    WGPUStatus::Success
+    let limits = adapter.ctx.global.adapter_limits(adapter.id);
+    conv::limits_to_c(&limits, out);
+    // SAFETY: the caller's chain, each link's sType naming its type.
+    match unsafe { conv::stage_limits_to_c(&limits, out.nextInChain) } {
+        Ok(()) => WGPUStatus::Success,
+        Err(_) => WGPUStatus::Error,
+    }
 }
 
 /// The features the adapter reports: wgpu-core's, less those that do not work end to

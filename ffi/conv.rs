@@ -463,6 +463,90 @@ limits! {
     maxImmediateSize => max_immediate_size,
 }
 
+/// WebGPU's per-stage storage limits, which webgpu.h chains on `WGPULimits` as
+/// `WGPUCompatibilityModeLimits`: (name, whether it counts textures).
+const STAGE_LIMITS: [(&str, bool); 4] = [
+    ("maxStorageBuffersInVertexStage", false),
+    ("maxStorageTexturesInVertexStage", true),
+    ("maxStorageBuffersInFragmentStage", false),
+    ("maxStorageTexturesInFragmentStage", true),
+];
+
+fn stage_limit_fields(c: &mut WGPUCompatibilityModeLimits) -> [&mut u32; 4] {
+    [
+        &mut c.maxStorageBuffersInVertexStage,
+        &mut c.maxStorageTexturesInVertexStage,
+        &mut c.maxStorageBuffersInFragmentStage,
+        &mut c.maxStorageTexturesInFragmentStage,
+    ]
+}
+
+fn per_stage_limit(l: &mut wgt::Limits, textures: bool) -> &mut u32 {
+    if textures {
+        &mut l.max_storage_textures_per_shader_stage
+    } else {
+        &mut l.max_storage_buffers_per_shader_stage
+    }
+}
+
+/// Fills the per-stage storage limits chained on a `GetLimits` output. Every device of
+/// this library is a core device, where each equals its per-shader-stage limit
+/// (wgpu-core keeps no value of its own for them).
+///
+/// # Safety
+/// As [`Chain::new`]; the links are the caller's to write.
+pub unsafe fn stage_limits_to_c(l: &wgt::Limits, chain: *mut WGPUChainedStruct) -> Result<()> {
+    let mut l = l.clone();
+    for (s_type, link) in unsafe { Chain::new(chain) } {
+        if s_type != WGPUSType::CompatibilityModeLimits {
+            return Err(unexpected_s_type(s_type, "WGPULimits"));
+        }
+        // SAFETY: the sType says the link is a WGPUCompatibilityModeLimits, which the
+        // caller lets us write.
+        let c = unsafe { &mut *(link as *mut WGPUCompatibilityModeLimits) };
+        for ((_, textures), field) in STAGE_LIMITS.iter().zip(stage_limit_fields(c)) {
+            *field = *per_stage_limit(&mut l, *textures);
+        }
+    }
+    Ok(())
+}
+
+/// Applies per-stage storage limits chained on a device request: on a core device a
+/// request for one raises its per-shader-stage limit to it (WebGPU's "request a device"
+/// upgrades it); one above the adapter's limit fails the request.
+///
+/// # Safety
+/// As [`Chain::new`].
+pub unsafe fn stage_limits_from_c(
+    chain: *const WGPUChainedStruct,
+    adapter: &wgt::Limits,
+    base: &mut wgt::Limits,
+) -> Result<()> {
+    let mut adapter = adapter.clone();
+    for (s_type, link) in unsafe { Chain::new(chain) } {
+        if s_type != WGPUSType::CompatibilityModeLimits {
+            return Err(unexpected_s_type(s_type, "WGPULimits"));
+        }
+        // SAFETY: the sType says the link is a WGPUCompatibilityModeLimits.
+        let mut c = unsafe { *(link as *const WGPUCompatibilityModeLimits) };
+        for ((name, textures), value) in STAGE_LIMITS.iter().zip(stage_limit_fields(&mut c)) {
+            let value = *value;
+            if value == WGPU_LIMIT_U32_UNDEFINED {
+                continue;
+            }
+            let most = *per_stage_limit(&mut adapter, *textures);
+            if value > most {
+                return Err(format!(
+                    "requiredLimits.{name} ({value}) is above the adapter's limit ({most})"
+                ));
+            }
+            let limit = per_stage_limit(base, *textures);
+            *limit = (*limit).max(value);
+        }
+    }
+    Ok(())
+}
+
 pub fn backend_to_c(b: wgt::Backend) -> WGPUBackendType {
     match b {
         wgt::Backend::Noop => WGPUBackendType::Null,

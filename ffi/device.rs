@@ -113,13 +113,14 @@ pub unsafe fn create(
         limits = wgt::Limits::downlevel_defaults();
     }
     if let Some(l) = unsafe { desc.requiredLimits.as_ref() } {
-        for (s_type, _) in unsafe { conv::Chain::new(l.nextInChain) } {
-            if s_type != WGPUSType::CompatibilityModeLimits {
-                return Err(conv::unexpected_s_type(s_type, "WGPULimits"));
-            }
-        }
         conv::limits_from_c(l, &mut limits)?;
+        // SAFETY: the caller's chain, each link's sType naming its type.
+        unsafe { conv::stage_limits_from_c(l.nextInChain, &adapter_limits, &mut limits) }?;
     }
+    // Not a WebGPU limit: wgpu-core's count of all buffers a stage binds. WebGPU bounds
+    // each kind on its own, so the device takes the adapter's.
+    limits.max_buffers_and_acceleration_structures_per_shader_stage =
+        adapter_limits.max_buffers_and_acceleration_structures_per_shader_stage;
     // webgpu.h has immediates in core, sized by maxImmediateSize; wgpu-core wants its
     // feature for them.
     let adapter_features = crate::adapter::usable_features(adapter);
@@ -605,7 +606,11 @@ pub unsafe fn get_limits(device: WGPUDevice, limits: *mut WGPULimits) -> WGPUSta
         return WGPUStatus::Error;
     };
     conv::limits_to_c(&device.limits, out);
-    WGPUStatus::Success
+    // SAFETY: the caller's chain, each link's sType naming its type.
+    match unsafe { conv::stage_limits_to_c(&device.limits, out.nextInChain) } {
+        Ok(()) => WGPUStatus::Success,
+        Err(_) => WGPUStatus::Error,
+    }
 }
 
 /// Dawn's `wgpuDeviceTick`: what `wgpuInstanceProcessEvents` does for the device's
