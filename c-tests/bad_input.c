@@ -305,10 +305,20 @@ static int buffer_null_descriptor(void) {
     return b == NULL && validation("descriptor is NULL");
 }
 
+/* A descriptor WebGPU rejects still makes an object, an invalid one, whose getters
+ * report the descriptor and whose use is an error. */
 static int buffer_unknown_usage(void) {
     scope();
     WGPUBuffer b = buffer(16, (WGPUBufferUsage)1 << 40);
-    return b == NULL && validation("is not a valid WGPUBufferUsage");
+    int ok = validation("is not a valid WGPUBufferUsage") && b != NULL;
+    ok = ok && wgpuBufferGetSize(b) == 16 && wgpuBufferGetUsage(b) == (WGPUBufferUsage)1 << 40;
+    if (b) {
+        scope();
+        MapResult m = map_and_wait(b, WGPUMapMode_Read, 0, 16);
+        ok = ok && m.status == WGPUMapAsyncStatus_Error && validation("");
+        wgpuBufferRelease(b);
+    }
+    return ok;
 }
 
 static int buffer_huge(void) {
@@ -771,15 +781,29 @@ static int compute_bind_group_layout_out_of_range(void) {
     return ok;
 }
 
+/* An invalid texture: made, with the error; a view of it is an error too. */
+static int invalid_texture(WGPUTexture t, const char *message) {
+    int ok = validation(message) && t != NULL;
+    if (t) {
+        scope();
+        WGPUTextureView v = wgpuTextureCreateView(t, NULL);
+        ok = ok && validation("");
+        wgpuTextureViewRelease(v);
+        ok = ok && wgpuTextureGetWidth(t) == 4;
+        wgpuTextureRelease(t);
+    }
+    return ok;
+}
+
 static int texture_unknown_format(void) {
     scope();
-    return texture2d((WGPUTextureFormat)0x5555, 4, 4, WGPUTextureUsage_CopyDst) == NULL &&
-           validation("0x5555 is not a valid WGPUTextureFormat");
+    return invalid_texture(texture2d((WGPUTextureFormat)0x5555, 4, 4, WGPUTextureUsage_CopyDst),
+                           "0x5555 is not a valid WGPUTextureFormat");
 }
 
 static int texture_undefined_format(void) {
     scope();
-    return texture2d(WGPUTextureFormat_Undefined, 4, 4, WGPUTextureUsage_CopyDst) == NULL && validation("Undefined");
+    return invalid_texture(texture2d(WGPUTextureFormat_Undefined, 4, 4, WGPUTextureUsage_CopyDst), "Undefined");
 }
 
 static int texture_zero_size(void) {
@@ -792,7 +816,7 @@ static int texture_zero_size(void) {
 
 static int texture_unknown_usage(void) {
     scope();
-    return texture2d(WGPUTextureFormat_RGBA8Unorm, 4, 4, 0x10000) == NULL && validation("WGPUTextureUsage");
+    return invalid_texture(texture2d(WGPUTextureFormat_RGBA8Unorm, 4, 4, 0x10000), "WGPUTextureUsage");
 }
 
 static int texture_view_unknown_aspect(void) {
@@ -1312,7 +1336,7 @@ static const Case CASES[] = {
     CASE(wrong_type_handle, "a queue handle passed as a device", "NULL; logged: not a live WGPUDevice"),
     CASE(proc_address_bad_view, "`wgpuGetProcAddress` with a length and NULL data, or empty", "NULL"),
     CASE(buffer_null_descriptor, "`CreateBuffer(device, NULL)`", "NULL; validation error: descriptor is NULL"),
-    CASE(buffer_unknown_usage, "unknown WGPUBufferUsage bits", "NULL; validation error naming the bits"),
+    CASE(buffer_unknown_usage, "unknown WGPUBufferUsage bits", "an invalid buffer (size and usage as given; mapping it fails); validation error naming the bits"),
     CASE(buffer_huge, "a buffer of 9007199254740991 bytes", "validation error containing the number"),
     CASE(buffer_map_read_storage, "MapRead together with Storage usage", "validation error (wgpu-core's)"),
     CASE(buffer_mapped_unaligned, "mappedAtCreation with a size not a multiple of 4", "validation error"),
@@ -1355,10 +1379,10 @@ static const Case CASES[] = {
     CASE(compute_missing_entry_point, "an entry point the module lacks", "validation error naming it"),
     CASE(compute_null_module, "a compute pipeline with a NULL module", "NULL; validation error"),
     CASE(compute_bind_group_layout_out_of_range, "`GetBindGroupLayout(7)` past the layout", "NULL; validation error"),
-    CASE(texture_unknown_format, "unknown WGPUTextureFormat", "NULL; validation error naming the value"),
-    CASE(texture_undefined_format, "texture format Undefined", "NULL; validation error"),
+    CASE(texture_unknown_format, "unknown WGPUTextureFormat", "an invalid texture; validation error naming the value"),
+    CASE(texture_undefined_format, "texture format Undefined", "an invalid texture (a view of it is an error); validation error"),
     CASE(texture_zero_size, "a texture of width 0", "validation error"),
-    CASE(texture_unknown_usage, "unknown WGPUTextureUsage bits", "NULL; validation error"),
+    CASE(texture_unknown_usage, "unknown WGPUTextureUsage bits", "an invalid texture; validation error"),
     CASE(texture_view_unknown_aspect, "unknown WGPUTextureAspect", "NULL; validation error"),
     CASE(texture_use_after_destroy, "a destroyed texture copied", "validation error at submit: destroyed"),
     CASE(sampler_unknown_address_mode, "unknown WGPUAddressMode", "NULL; validation error"),

@@ -65,10 +65,17 @@ pub unsafe fn create(
     let (name, tag) = crate::label::Name::new(label);
     let label = tag.label();
     let mapped = conv::bool(desc.mappedAtCreation, "mappedAtCreation")?;
+    // A usage with bits webgpu.h does not define is a validation error that still makes
+    // a buffer, an invalid one (as any other invalid descriptor does): wgpu-core makes
+    // it from an empty usage, and the error says which bits.
+    let (usage, usage_error) = match conv::buffer_usage(desc.usage) {
+        Ok(usage) => (usage, None),
+        Err(e) => (wgt::BufferUsages::empty(), Some(e)),
+    };
     let wgc_desc = wgt::BufferDescriptor {
         label,
         size: desc.size,
-        usage: conv::buffer_usage(desc.usage)?,
+        usage,
         mapped_at_creation: mapped,
     };
     let (id, error) = device
@@ -76,7 +83,10 @@ pub unsafe fn create(
         .global
         .device_create_buffer(device.id, &wgc_desc, None);
     let valid = error.is_none();
-    device.check(error);
+    match usage_error {
+        Some(e) => device.validation(format!("wgpuDeviceCreateBuffer: {e}")),
+        None => device.check(error),
+    }
     Ok(Buffer {
         name,
         device: device.clone(),

@@ -125,23 +125,50 @@ pub unsafe fn create(
             .map(|f| {
                 conv::texture_format(*f)?.ok_or_else(|| "a view format is Undefined".to_string())
             })
-            .collect::<conv::Result<Vec<_>>>()?;
+            .collect::<conv::Result<Vec<_>>>();
+    let dimension = conv::texture_dimension(desc.dimension);
+    let format = conv::texture_format(desc.format)
+        .and_then(|f| f.ok_or_else(|| "the format is Undefined".to_string()));
+    let usage = conv::texture_usage(desc.usage);
+    // A value webgpu.h does not define (a usage bit, a format, a dimension) is a
+    // validation error that still makes a texture, an invalid one, as wgpu-core's own
+    // errors do; its descriptor keeps the values that were valid.
+    let invalid = [
+        view_formats.as_ref().err(),
+        dimension.as_ref().err(),
+        format.as_ref().err(),
+        usage.as_ref().err(),
+    ]
+    .into_iter()
+    .flatten()
+    .next()
+    .cloned();
     let wgc_desc = wgt::TextureDescriptor {
         label,
         size: extent(&desc.size),
         mip_level_count: desc.mipLevelCount,
         sample_count: desc.sampleCount,
-        dimension: conv::texture_dimension(desc.dimension)?,
-        format: conv::texture_format(desc.format)?.ok_or("the format is Undefined")?,
-        usage: conv::texture_usage(desc.usage)?,
-        view_formats,
+        dimension: dimension.unwrap_or(wgt::TextureDimension::D2),
+        format: format.unwrap_or(wgt::TextureFormat::Rgba8Unorm),
+        usage: usage.unwrap_or(wgt::TextureUsages::empty()),
+        view_formats: view_formats.unwrap_or_default(),
     };
-    let (id, error) = device
-        .ctx
-        .global
-        .device_create_texture(device.id, &wgc_desc, None);
+    let (id, error) = match &invalid {
+        Some(e) => {
+            device.validation(format!("wgpuDeviceCreateTexture: {e}"));
+            let id = device
+                .ctx
+                .global
+                .create_texture_error(device.id, None, &wgc_desc);
+            (id, None)
+        }
+        None => device
+            .ctx
+            .global
+            .device_create_texture(device.id, &wgc_desc, None),
+    };
     // An invalid texture holds no memory.
-    let bytes = if error.is_none() {
+    let bytes = if error.is_none() && invalid.is_none() {
         estimated_bytes(&wgc_desc)
     } else {
         0
