@@ -321,6 +321,30 @@ static int buffer_unknown_usage(void) {
     return ok;
 }
 
+/* An invalid buffer created mappedAtCreation is mapped all the same, so a program
+ * that writes its contents before it learns of the error writes to memory (as on
+ * Dawn), which Unmap drops. */
+static int buffer_invalid_mapped_at_creation(void) {
+    scope();
+    WGPUBuffer b = make_buffer(C, 64, WGPUBufferUsage_MapRead | WGPUBufferUsage_Storage, 1);
+    int ok = validation("") && b != NULL;
+    if (!b) return 0;
+    uint32_t *p = wgpuBufferGetMappedRange(b, 0, 64);
+    ok = ok && p != NULL && wgpuBufferGetMapState(b) == WGPUBufferMapState_Mapped;
+    if (p) {
+        for (int i = 0; i < 16; i++) p[i] = 0xabcd0000u + i;
+    }
+    uint32_t back[2] = {0, 0};
+    ok = ok && wgpuBufferReadMappedRange(b, 56, back, 8) == WGPUStatus_Success && back[0] == 0xabcd000eu &&
+         back[1] == 0xabcd000fu;
+    scope();
+    wgpuBufferUnmap(b);
+    ok = ok && validation_free() && wgpuBufferGetMapState(b) == WGPUBufferMapState_Unmapped &&
+         wgpuBufferGetMappedRange(b, 0, 64) == NULL;
+    wgpuBufferRelease(b);
+    return ok;
+}
+
 static int buffer_huge(void) {
     scope();
     WGPUBuffer b = buffer(9007199254740991ull, WGPUBufferUsage_Storage);
@@ -976,11 +1000,16 @@ static int map_bad_callback_mode(void) {
     return ok;
 }
 
+/* WebGPU: unmapping a buffer that is not mapped (never mapped, unmapped already,
+ * destroyed) is valid and does nothing. */
 static int unmap_unmapped(void) {
     WGPUBuffer b = buffer(16, WGPUBufferUsage_MapRead);
     scope();
     wgpuBufferUnmap(b);
-    int ok = validation("not mapped");
+    wgpuBufferUnmap(b);
+    wgpuBufferDestroy(b);
+    wgpuBufferUnmap(b);
+    int ok = validation_free() && wgpuBufferGetMapState(b) == WGPUBufferMapState_Unmapped;
     wgpuBufferRelease(b);
     return ok;
 }
@@ -1336,6 +1365,7 @@ static const Case CASES[] = {
     CASE(wrong_type_handle, "a queue handle passed as a device", "NULL; logged: not a live WGPUDevice"),
     CASE(proc_address_bad_view, "`wgpuGetProcAddress` with a length and NULL data, or empty", "NULL"),
     CASE(buffer_null_descriptor, "`CreateBuffer(device, NULL)`", "NULL; validation error: descriptor is NULL"),
+    CASE(buffer_invalid_mapped_at_creation, "an invalid buffer (MapRead with Storage) created mappedAtCreation", "validation error; mapped all the same: GetMappedRange gives 64 writable bytes until Unmap"),
     CASE(buffer_unknown_usage, "unknown WGPUBufferUsage bits", "an invalid buffer (size and usage as given; mapping it fails); validation error naming the bits"),
     CASE(buffer_huge, "a buffer of 9007199254740991 bytes", "validation error containing the number"),
     CASE(buffer_map_read_storage, "MapRead together with Storage usage", "validation error (wgpu-core's)"),
@@ -1398,7 +1428,7 @@ static const Case CASES[] = {
     CASE(map_out_of_range, "`MapAsync` past the end of the buffer", "callback status Error; validation error"),
     CASE(map_without_map_usage, "`MapAsync` on a buffer without MAP usage", "callback status Error; validation error"),
     CASE(map_bad_callback_mode, "unknown WGPUCallbackMode", "future id 0; validation error"),
-    CASE(unmap_unmapped, "`Unmap` of an unmapped buffer", "validation error: not mapped"),
+    CASE(unmap_unmapped, "`Unmap` of an unmapped or destroyed buffer", "nothing: no error (WebGPU makes it valid)"),
     CASE(mapped_range_of_unmapped, "`GetMappedRange` of an unmapped buffer", "NULL, and no error"),
     CASE(write_mapped_out_of_range, "`Write/ReadMappedRange` out of range, NULL data, overflowing offset", "WGPUStatus_Error"),
     CASE(write_buffer_null_data, "`WriteBuffer` with a size and NULL data", "validation error"),

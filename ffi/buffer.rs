@@ -35,7 +35,25 @@ pub struct Buffer {
     size: u64,
     usage: WGPUBufferUsage,
     map: Arc<Mutex<MapState>>,
+    /// The mapping of an invalid buffer created mapped (see [`shadow_mapping`]).
+    shadow: Mutex<Option<Box<[u8]>>>,
     pub tally: crate::accounting::Tally,
+}
+
+/// Host memory standing in for the mapping of a buffer created `mappedAtCreation`
+/// that is invalid. WebGPU maps such a buffer all the same (the error reaches the
+/// program later, through the error scopes), so a program writes its contents through
+/// `GetMappedRange` before it can know; Dawn gives it memory too, where NULL would
+/// crash it. Unmap drops the bytes. None where the size is not a multiple of 4 (no
+/// mapping then either) or cannot be allocated (bounded at 1 GiB).
+fn shadow_mapping(size: u64) -> Option<Box<[u8]>> {
+    if !size.is_multiple_of(4) || size > 1 << 30 {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(size as usize).ok()?;
+    bytes.resize(size as usize, 0);
+    Some(bytes.into_boxed_slice())
 }
 
 object!(
@@ -83,6 +101,11 @@ pub unsafe fn create(
         .global
         .device_create_buffer(device.id, &wgc_desc, None);
     let valid = error.is_none();
+    let shadow = if mapped && !valid {
+        shadow_mapping(desc.size)
+    } else {
+        None
+    };
     match usage_error {
         Some(e) => device.validation(format!("wgpuDeviceCreateBuffer: {e}")),
         None => device.check(error),
@@ -100,7 +123,7 @@ pub unsafe fn create(
         size: desc.size,
         usage: desc.usage,
         map: Arc::new(Mutex::new(MapState {
-            state: if mapped && valid {
+            state: if mapped && (valid || shadow.is_some()) {
                 WGPUBufferMapState::Mapped
             } else {
                 WGPUBufferMapState::Unmapped
@@ -109,6 +132,7 @@ pub unsafe fn create(
             offset: 0,
             size: desc.size,
         })),
+        shadow: Mutex::new(shadow),
     })
 }
 
@@ -279,6 +303,10 @@ fn mapped_range(buffer: &Buffer, offset: usize, size: usize, write: bool) -> Opt
     {
         return None;
     }
+    if let Some(shadow) = buffer.shadow.lock().as_mut() {
+        // In range: the checks above bound it by the mapping, which is all of it.
+        return Some(shadow[offset as usize..].as_mut_ptr());
+    }
     let (ptr, _) = buffer
         .device
         .ctx
@@ -389,6 +417,15 @@ pub fn unmap(buffer: WGPUBuffer) {
     let Some(buffer) = buffer.get_or_log("wgpuBufferUnmap") else {
         return;
     };
+    // Unmapping a buffer that is neither mapped nor being mapped (never mapped,
+    // unmapped already, destroyed, or invalid) does nothing: WebGPU makes it no error.
+    if buffer.map.lock().state == WGPUBufferMapState::Unmapped {
+        return;
+    }
+    if buffer.shadow.lock().take().is_some() {
+        buffer.map.lock().state = WGPUBufferMapState::Unmapped;
+        return;
+    }
     // A pending map is aborted by wgpu-core, whose callback then runs.
     let result = buffer.device.ctx.global.buffer_unmap(buffer.id);
     buffer.map.lock().state = WGPUBufferMapState::Unmapped;
@@ -403,5 +440,6 @@ pub fn destroy(buffer: WGPUBuffer) {
     };
     buffer.device.ctx.global.buffer_destroy(buffer.id);
     buffer.tally.free_bytes();
+    buffer.shadow.lock().take();
     buffer.map.lock().state = WGPUBufferMapState::Unmapped;
 }
