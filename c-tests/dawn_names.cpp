@@ -14,14 +14,7 @@
 #include <chrono>
 #include <thread>
 
-static int failures = 0;
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                     \
-        }                                                                   \
-    } while (0)
+#include "check.hpp"
 
 // Runs `main` of `code` as `groups` workgroups over a zeroed array<u32> of `n` words and
 // returns the words.

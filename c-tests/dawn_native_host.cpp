@@ -12,14 +12,7 @@
 #include <string_view>
 #include <thread>
 
-static int failures = 0;
-#define CHECK(cond)                                                                      \
-    do {                                                                                 \
-        if (!(cond)) {                                                                   \
-            std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                                  \
-        }                                                                                \
-    } while (0)
+#include "check.hpp"
 
 int main() {
     const DawnProcTable& procs = dawn::native::GetProcs();

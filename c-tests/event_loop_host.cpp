@@ -12,14 +12,7 @@
 #include <thread>
 #include <vector>
 
-static int failures = 0;
-#define CHECK(cond)                                                                     \
-    do {                                                                                \
-        if (!(cond)) {                                                                  \
-            std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                                 \
-        }                                                                               \
-    } while (0)
+#include "check.hpp"
 
 static bool in_process_events = false;
 static int callbacks = 0;

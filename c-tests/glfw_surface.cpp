@@ -10,14 +10,7 @@
 #include <cstdio>
 #include <string>
 
-static int failures = 0;
-#define CHECK(cond)                                                                      \
-    do {                                                                                 \
-        if (!(cond)) {                                                                   \
-            std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                                  \
-        }                                                                                \
-    } while (0)
+#include "check.hpp"
 
 constexpr int kWidth = 64, kHeight = 48;
 
