@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Writes the CTS expectations file of one query from a run.sh output folder.
+
+  expectations.py OUT_DIR QUERY [DAWN_OUT_DIR] > conformance/expectations/<name>.tsv
+
+The file records what the CTS says of this library, case by case where it matters:
+  - a header: the query, the run's date and library, and the counts;
+  - every case that failed: its name, the cause it is filed under (see CAUSES), whether
+    it fails on Dawn in the same harness (when DAWN_OUT_DIR is given: "dawn fails",
+    "dawn passes", "dawn skips", or "-"), and its first message;
+  - the skipped cases, grouped by test and reason (a skip is a case the CTS did not run
+    here: a feature or format the adapter lacks, and the like).
+Passing cases are counted, not listed. A later run compared with this file shows what
+changed (diff), and each failure group names where its fix belongs.
+"""
+import collections
+import json
+import os
+import re
+import sys
+
+# (cause, pattern of the first message). First match wins; "ours" is the default: a
+# failure not explained by the binding, the driver or naga is this library's to fix.
+CAUSES = [
+    # bun-webgpu (the JavaScript binding) decides these itself, before our library is
+    # called, or cannot express them: they fail on Dawn in the same harness too.
+    ("binding", r"Invalid BufferUsage: MAP_(READ|WRITE) can only be combined"),
+    ("binding", r"RangeError: Buffer size must be less than or equal to"),
+    ("binding", r"expected early mapAsync rejection, got deferred"),
+    ("binding", r"unexpectedly did not throw"),
+    ("binding", r"THREW GPUPipelineError, instead of TypeError"),
+    ("binding", r"descriptor\.code is missing|dataLayout\.bytesPerRow is required"),
+    ("binding", r"WGPUDeviceDescriptor: WGPUSType_Surface\w+ cannot be chained here"),  # a freed chain
+    # wgpu-core checks more than WebGPU does: a pipeline's sample count against each
+    # target format (WebGPU checks it for textures and render passes only).
+    ("wgpu-core", r"Sample count \d+ is not supported by format .*The WebGPU spec guarantees"),
+    # naga's WGSL front end (wgpu 30): its messages.
+    ("naga", r"Not implemented as constant expression"),
+    ("naga", r"Expression \[\d+\] is invalid: Accessing (index|\[\d+\])"),
+    ("naga", r"the `\w+` language extension is not yet supported|enable-extension is not yet supported"),
+    ("naga", r"expected template args end"),
+]
+
+
+def cause_of(msg):
+    for cause, pattern in CAUSES:
+        if re.search(pattern, msg):
+            return cause
+    return "ours"
+
+
+def load(out, query):
+    slug = re.sub(r"[^A-Za-z0-9_.=-]", "_", query)[:150]
+    res = {}
+    path = os.path.join(out, slug + ".jsonl")
+    if os.path.exists(path):
+        for line in open(path):
+            try:
+                o = json.loads(line)
+            except ValueError:
+                continue
+            res[o["name"]] = o
+    return res
+
+
+def clean(msg):
+    return re.sub(r"\s+", " ", msg or "(no message)").strip()[:300]
+
+
+def main():
+    if len(sys.argv) not in (3, 4):
+        sys.exit(__doc__)
+    out, query = sys.argv[1], sys.argv[2]
+    ours = load(out, query)
+    dawn = load(sys.argv[3], query) if len(sys.argv) == 4 else None
+    header = open(os.path.join(out, "header.txt")).read().splitlines()[0] if os.path.exists(
+        os.path.join(out, "header.txt")) else ""
+    counts = collections.Counter("pass" if o["status"] in ("pass", "warn") else o["status"] for o in ours.values())
+    failed = sorted(n for n, o in ours.items() if o["status"] not in ("pass", "warn", "skip"))
+    by_cause = collections.Counter(cause_of(ours[n].get("msg") or "") for n in failed)
+    print("# CTS expectations: %s" % query)
+    print("# run: %s" % header.lstrip("# "))
+    print("# %d passed, %d failed, %d skipped; failures by cause: %s" % (
+        counts["pass"], len(failed), counts["skip"],
+        ", ".join("%s %d" % kv for kv in by_cause.most_common()) or "none"))
+    print("# causes: ours (this library's to fix), naga (its WGSL front end), wgpu-core (stricter"
+          " than WebGPU), binding (bun-webgpu; fails on Dawn too), driver (lavapipe lacks it)")
+    print("case\tstatus\tcause\tdawn\tmessage")
+    for n in failed:
+        o = ours[n]
+        d = "-"
+        if dawn is not None and n in dawn:
+            st = dawn[n]["status"]
+            d = "dawn passes" if st in ("pass", "warn") else "dawn skips" if st == "skip" else "dawn fails"
+        print("%s\t%s\t%s\t%s\t%s" % (n, o["status"], cause_of(o.get("msg") or ""), d, clean(o.get("msg"))))
+    skips = collections.Counter()
+    for n, o in ours.items():
+        if o["status"] == "skip":
+            test = n.split(":")[0] + ":" + n.split(":")[1] + ":" + n.split(":")[2] if n.count(":") >= 2 else n
+            reason = re.sub(r"\d+", "N", clean(o.get("msg")))[:160]
+            skips[(test, reason)] += 1
+    print("# skipped, by test and reason")
+    print("test\tcases\treason")
+    for (test, reason), k in sorted(skips.items()):
+        print("%s\t%d\t%s" % (test, k, reason))
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except BrokenPipeError:
+        pass
