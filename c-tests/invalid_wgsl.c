@@ -50,6 +50,37 @@ int main(void) {
     CHECK(ok.status == WGPUCompilationInfoRequestStatus_Success);
     CHECK(ok.count == 0);
 
+    /* Rules of the shader stages (the CTS's decl,var:shader_stage): a vertex shader
+     * that uses a read_write storage buffer, or a fragment shader that uses workgroup
+     * memory, is an invalid module, its message at the variable; a read-only buffer in
+     * the same vertex shader is fine. */
+    static const struct {
+        const char *wgsl, *variable;
+        int valid;
+    } stages[] = {
+        {"@group(0) @binding(0) var<storage, read_write> v: u32;\n"
+         "@vertex fn main() -> @builtin(position) vec4f { _ = v; return vec4f(); }\n",
+         "v: u32", 0},
+        {"var<workgroup> w: u32;\n@fragment fn main() { _ = w; }\n", "w: u32", 0},
+        {"@group(0) @binding(0) var<storage> v: u32;\n"
+         "@vertex fn main() -> @builtin(position) vec4f { _ = v; return vec4f(); }\n",
+         NULL, 1},
+    };
+    for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
+        wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+        WGPUShaderModule m = wgsl_module(&ctx, stages[i].wgsl);
+        ScopeResult sr = pop_scope(&ctx);
+        InfoResult si = compilation_info(&ctx, m);
+        if (stages[i].valid) {
+            CHECK(sr.type == WGPUErrorType_NoError && si.count == 0);
+        } else {
+            CHECK(sr.type == WGPUErrorType_Validation && si.count == 1 && si.line == 1);
+            CHECK(si.offset <= (uint64_t)(strstr(stages[i].wgsl, stages[i].variable) - stages[i].wgsl));
+            printf("stage rule: %s\n", si.message);
+        }
+        wgpuShaderModuleRelease(m);
+    }
+
     /* Popping an empty stack fails through the callback status. */
     ScopeResult empty = pop_scope(&ctx);
     CHECK(empty.status == WGPUPopErrorScopeStatus_Error);

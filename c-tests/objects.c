@@ -570,13 +570,48 @@ int main(void) {
     device_limits();
     device_features();
 
-    /* WGSL language features: listed ones are had, and shaders using one compile. */
+    /* WGSL language features: each one reported is had, and a shader that requires it
+     * and uses it compiles; one that is not (pointers to storage as arguments) is not
+     * reported, and requiring it is an error. */
+    static const struct {
+        WGPUWGSLLanguageFeatureName name;
+        const char *wgsl;
+    } uses[] = {
+        {WGPUWGSLLanguageFeatureName_ReadonlyAndReadwriteStorageTextures,
+         "requires readonly_and_readwrite_storage_textures;\n"
+         "@group(0) @binding(0) var t: texture_storage_2d<r32float, read_write>;\n"
+         "@compute @workgroup_size(1) fn main() { textureStore(t, vec2i(0), textureLoad(t, vec2i(1)) + 1.0); }"},
+        {WGPUWGSLLanguageFeatureName_Packed4x8IntegerDotProduct,
+         "requires packed_4x8_integer_dot_product;\n"
+         "@compute @workgroup_size(1) fn main() { let x = dot4U8Packed(1u, 2u); }"},
+        {WGPUWGSLLanguageFeatureName_PointerCompositeAccess,
+         "requires pointer_composite_access;\n"
+         "fn first(p: ptr<function, vec2f>) -> f32 { return p.x; }\n"
+         "@compute @workgroup_size(1) fn main() { var v = vec2f(1, 2); let x = first(&v); }"},
+    };
     WGPUSupportedWGSLLanguageFeatures wf = WGPU_SUPPORTED_WGSL_LANGUAGE_FEATURES_INIT;
     wgpuInstanceGetWGSLLanguageFeatures(ctx.instance, &wf);
-    CHECK(wf.featureCount > 0);
-    for (size_t i = 0; i < wf.featureCount; i++) CHECK(wgpuInstanceHasWGSLLanguageFeature(ctx.instance, wf.features[i]));
-    CHECK(wgpuInstanceHasWGSLLanguageFeature(ctx.instance, WGPUWGSLLanguageFeatureName_Packed4x8IntegerDotProduct));
+    CHECK(wf.featureCount == sizeof uses / sizeof uses[0]);
+    for (size_t i = 0; i < wf.featureCount; i++) {
+        CHECK(wgpuInstanceHasWGSLLanguageFeature(ctx.instance, wf.features[i]));
+        int tested = 0;
+        for (size_t k = 0; k < sizeof uses / sizeof uses[0]; k++) {
+            if (uses[k].name != wf.features[i]) continue;
+            tested = 1;
+            wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+            wgpuShaderModuleRelease(wgsl_module(&ctx, uses[k].wgsl));
+            ScopeResult r = pop_scope(&ctx);
+            CHECK(r.type == WGPUErrorType_NoError);
+            if (r.type != WGPUErrorType_NoError) fprintf(stderr, "language feature %#x: %s\n", uses[k].name, r.message);
+        }
+        CHECK(tested);
+    }
     wgpuSupportedWGSLLanguageFeaturesFreeMembers(wf);
+    CHECK(!wgpuInstanceHasWGSLLanguageFeature(ctx.instance, WGPUWGSLLanguageFeatureName_UnrestrictedPointerParameters));
+    wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+    wgpuShaderModuleRelease(wgsl_module(&ctx, "requires unrestricted_pointer_parameters;\n"
+                                              "@compute @workgroup_size(1) fn main() {}"));
+    CHECK(pop_scope(&ctx).type == WGPUErrorType_Validation);
     wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
     WGPUShaderModule dot = wgsl_module(&ctx, "@compute @workgroup_size(1) fn main() { let x = dot4U8Packed(1u, 2u); }");
     CHECK(pop_scope(&ctx).type == WGPUErrorType_NoError);

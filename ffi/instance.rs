@@ -234,13 +234,15 @@ pub unsafe fn create_surface(
     }
 }
 
-/// WGSL language extensions naga accepts.
-const WGSL_FEATURES: [WGPUWGSLLanguageFeatureName; 5] = [
+/// WGSL language extensions naga 30 implements (its `ImplementedLanguageExtension`):
+/// `requires` accepts them and shaders using them compile. Not the others: naga knows
+/// `unrestricted_pointer_parameters` but rejects it, and pointers to storage or
+/// workgroup memory as arguments with it; `uniform_buffer_standard_layout` it does not
+/// know. A program (or the CTS) that sees a feature here relies on it.
+const WGSL_FEATURES: [WGPUWGSLLanguageFeatureName; 3] = [
     WGPUWGSLLanguageFeatureName::ReadonlyAndReadwriteStorageTextures,
     WGPUWGSLLanguageFeatureName::Packed4x8IntegerDotProduct,
-    WGPUWGSLLanguageFeatureName::UnrestrictedPointerParameters,
     WGPUWGSLLanguageFeatureName::PointerCompositeAccess,
-    WGPUWGSLLanguageFeatureName::UniformBufferStandardLayout,
 ];
 
 pub unsafe fn get_WGSL_language_features(

@@ -48,6 +48,7 @@ mod render_pass_encoder;
 mod render_pipeline;
 mod sampler;
 mod shader_module;
+mod stage_rules;
 mod surface;
 mod texture;
 mod texture_view;

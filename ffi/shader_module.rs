@@ -158,11 +158,12 @@ fn create_wgsl(device: &Device, label: wgc::Label<'_>, code: &str) -> Compiled {
         Err(e) => return rejected(device, label, code, e),
     };
     match create_loop_bounded(device, label.clone(), &code) {
-        Some((id, workgroup_storage)) => Compiled {
+        Err(e) => rejected(device, label, &code, e),
+        Ok(Some((id, workgroup_storage))) => Compiled {
             workgroup_storage,
             ..Compiled::valid(id)
         },
-        None => create_plain(
+        Ok(None) => create_plain(
             device,
             label,
             wgc::pipeline::ShaderModuleSource::Wgsl(Cow::Borrowed(&code)),
@@ -238,15 +239,19 @@ fn create_plain(
 /// A WGSL module whose loops that may not end each carry their own counter
 /// (`loop_bounds`), so that wgpu's counter on every loop can go. None where that
 /// does not apply: a module that does not parse or validate takes the plain path,
-/// which reports wgpu-core's own errors for it.
+/// which reports wgpu-core's own errors for it. An error where the module breaks a
+/// rule naga does not check (`stage_rules`).
 fn create_loop_bounded(
     device: &Device,
     label: wgc::Label<'_>,
     code: &str,
-) -> Option<(
-    wgc::id::ShaderModuleId,
-    Vec<crate::workgroup_storage::Usage>,
-)> {
+) -> Result<
+    Option<(
+        wgc::id::ShaderModuleId,
+        Vec<crate::workgroup_storage::Usage>,
+    )>,
+    crate::wgsl_limits::SourceError,
+> {
     let global = &device.ctx.global;
     // Parsed as wgpu-core would parse it, for this device's features.
     let capabilities = wgc::device::features_to_naga_capabilities(
@@ -258,7 +263,10 @@ fn create_loop_bounded(
         options.capabilities = capabilities;
         naga::front::wgsl::Frontend::new_with_options(options).parse(code)
     };
-    let mut module = parse(code).ok()?;
+    let Ok(mut module) = parse(code) else {
+        return Ok(None);
+    };
+    crate::stage_rules::check(&module)?;
     if let Some(hoisted) = crate::const_tables::hoist(code, &module) {
         match parse(&hoisted) {
             Ok(m) => module = m,
@@ -275,11 +283,11 @@ fn create_loop_bounded(
     };
     let source = wgc::pipeline::ShaderModuleSource::Naga(Cow::Owned(module));
     match global.device_create_shader_module(device.id, &desc, source, None) {
-        (id, None) => Some((id, workgroup_storage)),
+        (id, None) => Ok(Some((id, workgroup_storage))),
         (id, Some(e)) => {
             log::debug!("loop-bounded module not made ({e}); taking the plain path");
             global.shader_module_drop(id);
-            None
+            Ok(None)
         }
     }
 }

@@ -57,7 +57,10 @@ pub fn over_limit(entry_point: &str, usage: &[Usage], limit: u32) -> Option<Stri
 }
 
 /// The global variables a function uses, with those of every function it calls.
-fn used_globals(module: &Module, entry: &naga::Function) -> HashSet<Handle<naga::GlobalVariable>> {
+pub fn used_globals(
+    module: &Module,
+    entry: &naga::Function,
+) -> HashSet<Handle<naga::GlobalVariable>> {
     let mut globals = HashSet::new();
     let mut seen = HashSet::new();
     let mut pending = vec![entry];

@@ -208,6 +208,10 @@ def main():
     src = must_sub(r'^(    return )(new GPUShaderModuleImpl\(modulePtr, this\.lib, descriptor\.label \|\| "no-label"\));',
                    r"\1Object.assign(\2, { _ctsDevice: this });", src)
     src = must_sub(r"^(export \{\n  setupGlobals,)", COMPILATION_INFO.replace("\\", "\\\\") + r"\1", src)
+    # an empty string is a string, not an absent one (bun-webgpu packed "" as the null
+    # view, so an entry point "" named no entry point instead of a missing one)
+    src = must_sub(r"^(var WGPUStringView = defineStruct\(\[\n  \[\"data\", \"char\*\", \{ optional: true \}\],\n  \[\"length\", \"u64\"\]\n\], \{\n  mapValue: \(v\) => \{\n    if \()!v(\) \{)",
+                   r"\1v === undefined || v === null\2", src)
     # a hole in vertex.buffers is an unused slot, not a missing one (bun-webgpu drops
     # holes, which shifts the later layouts to lower slots): an unused slot is a layout
     # with no step mode and no attributes
