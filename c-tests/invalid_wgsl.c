@@ -81,6 +81,31 @@ int main(void) {
         wgpuShaderModuleRelease(m);
     }
 
+    /* Diagnostic attributes (naga parses the directive only): accepted where WGSL
+     * allows them, with their severity checked; a derivative of an integer literal
+     * takes the f32 it converts to. */
+    static const struct {
+        const char *wgsl, *error;
+    } diagnostics[] = {
+        {"@diagnostic(off, derivative_uniformity) @fragment fn main() { let x = dpdx(0); }\n", NULL},
+        {"@fragment fn main() { @diagnostic(warning, derivative_uniformity) if true { let x = fwidth(1); } }\n",
+         NULL},
+        {"@diagnostic(sometimes, derivative_uniformity) @fragment fn main() {}\n", "unknown diagnostic severity"},
+        {"@diagnostic(off, derivative_uniformity) var<private> x: u32;\n", "applies to a function or a statement"},
+    };
+    for (size_t i = 0; i < sizeof diagnostics / sizeof diagnostics[0]; i++) {
+        wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+        WGPUShaderModule m = wgsl_module(&ctx, diagnostics[i].wgsl);
+        ScopeResult dr = pop_scope(&ctx);
+        if (diagnostics[i].error) {
+            CHECK(dr.type == WGPUErrorType_Validation && strstr(dr.message, diagnostics[i].error));
+        } else {
+            CHECK(dr.type == WGPUErrorType_NoError);
+            if (dr.type != WGPUErrorType_NoError) printf("    %s\n", dr.message);
+        }
+        wgpuShaderModuleRelease(m);
+    }
+
     /* Popping an empty stack fails through the callback status. */
     ScopeResult empty = pop_scope(&ctx);
     CHECK(empty.status == WGPUPopErrorScopeStatus_Error);

@@ -1,7 +1,9 @@
 /* WGSL that the spec allows for the features a device has, where naga's front end
  * lags (the library rewrites it: ffi/wgsl_source.rs), run with its values checked:
  * - with the Subgroups feature, `enable subgroups;` is accepted and subgroupAdd and
- *   subgroupElect work; without it, the directive is a validation error naming it;
+ *   subgroupElect work, and lane indexes may be i32s or literals; without the
+ *   feature, the directive is a validation error naming it, and a subgroup built-in
+ *   without the directive is one too;
  * - with ShaderF16, bitcast between 32-bit values and f16 vectors has the spec's
  *   types and values, members and indexes of its result included;
  * - members and indexes of other call results (constructors, built-ins, bitcast)
@@ -70,6 +72,33 @@ static void subgroups(void) {
     printf("subgroups: %u invocations counted by %u subgroups of %u\n", d[0], d[1], d[2]);
     CHECK(d[0] == 256);
     CHECK(d[2] >= 1 && (d[2] & (d[2] - 1)) == 0 && d[1] == 256 / d[2]);
+
+    /* A lane index may be an i32 or an abstract int (naga takes u32 only): each
+     * invocation reads its neighbour's id through subgroupShuffle with an i32 index,
+     * and lane 0's value through subgroupBroadcast with a literal. */
+    uint32_t lanes[64] = {0};
+    r = run(dev,
+            "enable subgroups;\n"
+            "@group(0) @binding(0) var<storage, read_write> d: array<u32>;\n"
+            "@compute @workgroup_size(64) fn main(@builtin(subgroup_invocation_id) lane: u32,\n"
+            "    @builtin(subgroup_size) size: u32, @builtin(local_invocation_index) i: u32) {\n"
+            "    let next = i32((lane + 1u) % size);\n"
+            "    let theirs = subgroupShuffle(lane * 10u, next);\n"
+            "    d[i] = theirs + 1000u * subgroupBroadcast(lane + 7u, 0);\n"
+            "}\n",
+            1, 64, lanes);
+    CHECK(r.type == WGPUErrorType_NoError);
+    if (r.type != WGPUErrorType_NoError) printf("    %s\n", r.message);
+    uint32_t size = d[2], wrong = 0;
+    for (uint32_t i = 0; i < 64 && size; i++) wrong += lanes[i] != ((i % size + 1) % size) * 10 + 7000;
+    CHECK(wrong == 0);
+    printf("subgroups: subgroupShuffle by an i32 lane and subgroupBroadcast by a literal: %u of 64 wrong\n", wrong);
+    /* A subgroup built-in without `enable subgroups;` is an error that names it. */
+    r = run(dev,
+            "@group(0) @binding(0) var<storage, read_write> d: array<u32>;\n"
+            "@compute @workgroup_size(64) fn main() { d[0] = subgroupAdd(1u); }\n",
+            1, 1, lanes);
+    CHECK(r.type == WGPUErrorType_Validation && strstr(r.message, "subgroupAdd") && strstr(r.message, "enable subgroups"));
     wgpuDeviceRelease(dev);
 
     /* Without the feature, the directive is an error that names it. */

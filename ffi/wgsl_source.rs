@@ -17,8 +17,24 @@
 //!   argument is written as a constructor. A 32-bit bitcast of an f16 vector held in
 //!   a variable is left to naga, which rejects it (its type is not known here).
 //!
+//! - A subgroup built-in used without `enable subgroups;` is rejected (naga parses
+//!   them whenever the device has the feature).
+//! - The lane argument of `subgroupShuffle`, `subgroupBroadcast` and `quadBroadcast`
+//!   (i32 or u32 in WGSL, u32 only in naga, which also concretizes an abstract int to
+//!   i32): an integer literal gets a `u` suffix, anything else becomes
+//!   `u32(~(~(e)))`, which only integers pass; the u32-only delta or mask of
+//!   `subgroupShuffleUp/Down/Xor` gets the suffix where it is an integer literal.
+//! - A derivative built-in of an integer literal (`dpdx(0)`): the literal is written as
+//!   the f32 the abstract int converts to.
+//! - `@diagnostic(severity, rule)` attributes, which naga does not parse: checked
+//!   (severity, form, and that a function or a block-opening statement follows) and
+//!   blanked; a uniformity rule one turns off or down is turned off for the module by
+//!   a directive (unless the module sets the rule itself), more lenient than the spec
+//!   where it applies, never stricter.
+//!
 //! Rewritten text keeps its line breaks, so compilation messages keep their lines;
-//! columns after a rewritten `bitcast` on the same line shift.
+//! columns after a rewritten `bitcast` or lane argument on the same line shift, and
+//! a directive added for a relaxed rule shifts the columns of line 1.
 
 use std::borrow::Cow;
 
@@ -34,7 +50,10 @@ const ELECT: &str = "(subgroupExclusiveAdd(1u) == 0u)";
 /// `source` with the rewrites above, or why it is rejected. `subgroups`: whether the
 /// device has the Subgroups feature.
 pub fn adjust(source: &str, subgroups: bool) -> Result<Cow<'_, str>, SourceError> {
-    if !source.contains("subgroup") && !source.contains("bitcast") {
+    if !["subgroup", "bitcast", "quad", "diagnostic", "dpd", "fwidth"]
+        .iter()
+        .any(|w| source.contains(w))
+    {
         return Ok(Cow::Borrowed(source));
     }
     let bytes = source.as_bytes();
@@ -47,11 +66,71 @@ pub fn adjust(source: &str, subgroups: bool) -> Result<Cow<'_, str>, SourceError
     let mut out = String::with_capacity(source.len());
     let mut helpers = Helpers::default();
     let mut copied = 0;
+    // Text to insert before the source position it names, in position order.
+    let mut inserts: Vec<(usize, &str)> = Vec::new();
+    // Uniformity rules an attribute relaxed, for a directive of the module's.
+    let mut relaxed: Vec<&str> = Vec::new();
+    // The first subgroup built-in the module uses, and whether it enables subgroups.
+    let mut subgroup_use: Option<Tok> = None;
+    let mut subgroups_enabled = false;
     let mut k = 0;
     while k < tokens.len() {
         let (_, start, _) = tokens[k];
+        while let Some(&(at, text)) = inserts.first().filter(|(at, _)| *at <= start) {
+            out.push_str(&source[copied..at]);
+            out.push_str(text);
+            copied = at;
+            inserts.remove(0);
+        }
+        if is(tokens.get(k), b'@')
+            && tokens.get(k + 1).and_then(|t| word(source, t)) == Some("diagnostic")
+        {
+            let (end, rule) = diagnostic_attribute(source, &tokens, k)?;
+            if let Some(rule) = rule {
+                relaxed.push(rule);
+            }
+            out.push_str(&source[copied..start]);
+            out.push_str(&blank(&source[start..tokens[end - 1].2]));
+            copied = tokens[end - 1].2;
+            k = end;
+            continue;
+        }
+        if let Some((second, end, signed)) = index_argument(source, &tokens, k) {
+            // naga takes a u32 lane argument only, and concretizes an abstract int to
+            // i32 first. An integer literal becomes a u32 one; any other argument of a
+            // call that WGSL lets take an i32 too is converted, through `~~`, which
+            // only integers have, so that a float or bool stays the error it is.
+            let literal = end == second + 1
+                && word(source, &tokens[second])
+                    .is_some_and(|w| w.bytes().all(|b| b.is_ascii_digit()));
+            let added: &[(usize, &str)] = if literal {
+                &[(tokens[second].2, "u")]
+            } else if signed {
+                &[(tokens[second].1, "u32(~(~("), (tokens[end].1, ")))")]
+            } else {
+                &[]
+            };
+            for &insert in added {
+                let at = inserts.partition_point(|(p, _)| *p <= insert.0);
+                inserts.insert(at, insert);
+            }
+        }
+        if subgroup_use.is_none() && is_subgroup_builtin(source, &tokens, k) {
+            subgroup_use = Some(tokens[k]);
+        }
+        if let Some(literal) = derivative_of_int_literal(source, &tokens, k) {
+            // An abstract integer converts to f32 here; naga does not convert it.
+            out.push_str(&source[copied..tokens[literal].2]);
+            out.push_str(".0");
+            copied = tokens[literal].2;
+            k = literal + 1;
+            continue;
+        }
         if word(source, &tokens[k]) == Some("enable") && depth_zero(&tokens[..k]) {
             let end = directive_end(&tokens, k);
+            subgroups_enabled |= tokens[k..end]
+                .iter()
+                .any(|t| word(source, t) == Some("subgroups"));
             let (text, changed) = enable_directive(source, &tokens[k..end], subgroups)?;
             if changed {
                 out.push_str(&source[copied..start]);
@@ -80,12 +159,244 @@ pub fn adjust(source: &str, subgroups: bool) -> Result<Cow<'_, str>, SourceError
         }
         k += 1;
     }
+    if let (Some(used), false) = (subgroup_use, subgroups_enabled) {
+        return Err(SourceError {
+            message: format!(
+                "'{}' is a subgroup built-in, which needs `enable subgroups;`",
+                &source[used.1..used.2]
+            ),
+            offset: used.1,
+            length: used.2 - used.1,
+        });
+    }
+    for (at, text) in inserts {
+        out.push_str(&source[copied..at]);
+        out.push_str(text);
+        copied = at;
+    }
     if copied == 0 {
         return Ok(Cow::Borrowed(source));
     }
     out.push_str(&source[copied..]);
     helpers.append(&mut out);
-    Ok(Cow::Owned(out))
+    // A rule an attribute turned off (or down to a warning) for a function or statement
+    // is turned off for the module, which naga can say, where the module does not set
+    // it itself: more lenient than the spec where it applies, never stricter.
+    relaxed.sort_unstable();
+    relaxed.dedup();
+    let directives: String = relaxed
+        .iter()
+        .filter(|rule| !has_directive(source, &tokens, rule))
+        .map(|rule| format!("diagnostic(off, {rule}); "))
+        .collect();
+    Ok(Cow::Owned(directives + &out))
+}
+
+/// Spaces for `text`, keeping its line breaks.
+fn blank(text: &str) -> String {
+    text.chars()
+        .map(|c| if c == '\n' { '\n' } else { ' ' })
+        .collect()
+}
+
+/// A `@diagnostic(severity, rule)` attribute at `k`, which naga 30 does not parse
+/// (its directive form it does): its end, and the uniformity rule it relaxes, if it is
+/// one naga checks. An unknown severity is an error, as the spec says.
+fn diagnostic_attribute<'s>(
+    source: &'s str,
+    tokens: &[Tok],
+    k: usize,
+) -> Result<(usize, Option<&'s str>), SourceError> {
+    let bad = |at: &Tok, what: &str| SourceError {
+        message: format!("malformed @diagnostic attribute: {what}"),
+        offset: at.1,
+        length: at.2 - at.1,
+    };
+    if !is(tokens.get(k + 2), b'(') {
+        return Err(bad(&tokens[k + 1], "expected `(`"));
+    }
+    let close =
+        matching(tokens, k + 2, b'(', b')').ok_or_else(|| bad(&tokens[k + 1], "no closing `)`"))?;
+    let inner = &tokens[k + 3..close];
+    let severity = inner
+        .first()
+        .and_then(|t| word(source, t))
+        .ok_or_else(|| bad(&tokens[k + 2], "expected a severity"))?;
+    if !matches!(severity, "error" | "warning" | "info" | "off") {
+        return Err(SourceError {
+            message: format!("unknown diagnostic severity '{severity}'"),
+            offset: inner[0].1,
+            length: inner[0].2 - inner[0].1,
+        });
+    }
+    // severity , name [. name] [,]
+    let rule_ok = match inner.len() {
+        3 | 4 => {
+            is(inner.get(1), b',')
+                && word(source, &inner[2]).is_some()
+                && (inner.len() == 3 || is(inner.get(3), b','))
+        }
+        5 | 6 => {
+            is(inner.get(1), b',')
+                && word(source, &inner[2]).is_some()
+                && is(inner.get(3), b'.')
+                && word(source, &inner[4]).is_some()
+                && (inner.len() == 5 || is(inner.get(5), b','))
+        }
+        _ => false,
+    };
+    if !rule_ok {
+        return Err(bad(&tokens[k + 2], "expected `(severity, rule)`"));
+    }
+    // It applies to a function, a compound statement, or an if, switch, loop, while or
+    // for statement (or the body of one), so the next thing after any other
+    // attributes is `fn`, `{` or one of those keywords.
+    let mut next = close + 1;
+    while is(tokens.get(next), b'@') {
+        next += 2;
+        if is(tokens.get(next), b'(') {
+            next = matching(tokens, next, b'(', b')').map_or(tokens.len(), |c| c + 1);
+        }
+    }
+    let placed = is(tokens.get(next), b'{')
+        || tokens
+            .get(next)
+            .and_then(|t| word(source, t))
+            .is_some_and(|w| matches!(w, "fn" | "if" | "switch" | "loop" | "while" | "for"));
+    if !placed {
+        return Err(bad(
+            &tokens[k + 1],
+            "it applies to a function or a statement that opens a block only",
+        ));
+    }
+    let rule = word(source, &inner[2]).filter(|_| inner.len() <= 4);
+    let relaxes = severity != "error"
+        && matches!(rule, Some("derivative_uniformity" | "subgroup_uniformity"));
+    Ok((close + 1, if relaxes { rule } else { None }))
+}
+
+/// Whether the module has a `diagnostic(..., rule);` directive of its own.
+fn has_directive(source: &str, tokens: &[Tok], rule: &str) -> bool {
+    tokens.windows(5).enumerate().any(|(i, w)| {
+        word(source, &w[0]) == Some("diagnostic")
+            && (i == 0 || !is(tokens.get(i - 1), b'@'))
+            && is(Some(&w[1]), b'(')
+            && word(source, &w[4]) == Some(rule)
+    })
+}
+
+/// Subgroup built-in functions and values: a module that uses one must enable
+/// `subgroups`.
+const SUBGROUP_BUILTINS: &[&str] = &[
+    "subgroupAdd",
+    "subgroupExclusiveAdd",
+    "subgroupInclusiveAdd",
+    "subgroupMul",
+    "subgroupExclusiveMul",
+    "subgroupInclusiveMul",
+    "subgroupMax",
+    "subgroupMin",
+    "subgroupAnd",
+    "subgroupOr",
+    "subgroupXor",
+    "subgroupAll",
+    "subgroupAny",
+    "subgroupBallot",
+    "subgroupElect",
+    "subgroupBroadcast",
+    "subgroupBroadcastFirst",
+    "subgroupShuffle",
+    "subgroupShuffleXor",
+    "subgroupShuffleUp",
+    "subgroupShuffleDown",
+    "quadBroadcast",
+    "quadSwapX",
+    "quadSwapY",
+    "quadSwapDiagonal",
+    "subgroup_invocation_id",
+    "subgroup_size",
+    "subgroup_id",
+    "num_subgroups",
+];
+
+/// Whether the token at `k` calls a subgroup built-in function or names a subgroup
+/// built-in value (`@builtin(subgroup_size)`).
+fn is_subgroup_builtin(source: &str, tokens: &[Tok], k: usize) -> bool {
+    let Some(name) = word(source, &tokens[k]) else {
+        return false;
+    };
+    if !SUBGROUP_BUILTINS.contains(&name) || (k > 0 && is(tokens.get(k - 1), b'.')) {
+        return false;
+    }
+    let value = k >= 3
+        && is(tokens.get(k - 1), b'(')
+        && word(source, &tokens[k - 2]) == Some("builtin")
+        && is(tokens.get(k - 3), b'@');
+    value
+        || (name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && is(tokens.get(k + 1), b'(')
+            && !name.contains('_'))
+}
+
+/// For a subgroup or quad built-in whose second argument is a lane index, delta or
+/// mask (`subgroupShuffle(e, id)`, `subgroupShuffleDown(e, delta)`, ...) at `k`: that
+/// argument's first token, the token after it (the closer or a trailing comma), and
+/// whether WGSL lets it be an i32 as well as a u32.
+fn index_argument(source: &str, tokens: &[Tok], k: usize) -> Option<(usize, usize, bool)> {
+    let name = word(source, &tokens[k])?;
+    let signed = match name {
+        "subgroupShuffle" | "subgroupBroadcast" | "quadBroadcast" => true,
+        "subgroupShuffleXor" | "subgroupShuffleUp" | "subgroupShuffleDown" => false,
+        _ => return None,
+    };
+    if !is(tokens.get(k + 1), b'(') || (k > 0 && is(tokens.get(k - 1), b'.')) {
+        return None;
+    }
+    let close = matching(tokens, k + 1, b'(', b')')?;
+    let mut depth = 0i64;
+    for j in k + 2..close {
+        match tokens[j].0 {
+            Token::Punct(b'(' | b'[') => depth += 1,
+            Token::Punct(b')' | b']') => depth -= 1,
+            Token::Punct(b',') if depth == 0 => {
+                let second = j + 1;
+                // The second argument runs to the closer or a trailing comma.
+                let end = (second..close)
+                    .find(|&i| is(tokens.get(i), b',') && depth_zero(&tokens[second..i]))
+                    .unwrap_or(close);
+                return (second < end).then_some((second, end, signed));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// For a derivative built-in called on one integer literal without a suffix
+/// (`dpdx(0)`) at `k`: the literal's token.
+fn derivative_of_int_literal(source: &str, tokens: &[Tok], k: usize) -> Option<usize> {
+    let name = word(source, &tokens[k])?;
+    let derivative = matches!(
+        name,
+        "dpdx"
+            | "dpdxCoarse"
+            | "dpdxFine"
+            | "dpdy"
+            | "dpdyCoarse"
+            | "dpdyFine"
+            | "fwidth"
+            | "fwidthCoarse"
+            | "fwidthFine"
+    );
+    if !derivative || !is(tokens.get(k + 1), b'(') {
+        return None;
+    }
+    let mut j = k + 2;
+    if is(tokens.get(j), b'-') {
+        j += 1;
+    }
+    let literal = word(source, tokens.get(j)?)?;
+    (literal.bytes().all(|b| b.is_ascii_digit()) && is(tokens.get(j + 1), b')')).then_some(j)
 }
 
 #[derive(Default)]
@@ -378,6 +689,112 @@ mod tests {
         assert!(out
             .contains("bitcast<vec2i>(webgpu_shim_pack4x16float(vec4h(1.0h, 2.0h, 3.0h, 4.0h)))"));
         validates(&out);
+    }
+
+    #[test]
+    fn a_lane_index_may_be_an_i32_or_an_abstract_int() {
+        let source =
+            "enable subgroups;\n@group(0) @binding(0) var<storage, read_write> d: array<i32>;\n\
+            @compute @workgroup_size(64) fn main() {\n  let i = 3i;\n\
+            d[0] = subgroupShuffle(d[1], i) + subgroupBroadcast(subgroupShuffle(d[2], 0), 1,);\n\
+            d[1] = quadBroadcast(d[3], 2u);\n}\n";
+        let out = adjusted(source);
+        assert!(out.contains("subgroupShuffle(d[1], u32(~(~(i))))"));
+        assert!(out.contains("subgroupBroadcast(subgroupShuffle(d[2], 0u), 1u,)"));
+        assert!(out.contains("quadBroadcast(d[3], u32(~(~(2u))))"));
+        validates(&out);
+    }
+
+    #[test]
+    fn a_lane_argument_of_another_type_stays_an_error() {
+        for bad in ["1.5", "true", "f32(2)"] {
+            let source = format!(
+                "enable subgroups;\n@compute @workgroup_size(64) fn main() {{\n\
+                 let x = subgroupShuffle(1u, {bad}); let y = subgroupShuffleDown(1u, 1i);\n}}\n"
+            );
+            let out = adjusted(&source);
+            let module = naga::front::wgsl::parse_str(&out);
+            let valid = module.is_ok_and(|m| {
+                naga::valid::Validator::new(
+                    naga::valid::ValidationFlags::all(),
+                    naga::valid::Capabilities::all(),
+                )
+                .validate(&m)
+                .is_ok()
+            });
+            assert!(!valid, "{out}");
+        }
+    }
+
+    #[test]
+    fn subgroup_built_ins_need_the_enable_directive() {
+        let e = adjust(
+            "@compute @workgroup_size(64) fn main() { let x = subgroupAdd(1u); }",
+            true,
+        )
+        .unwrap_err();
+        assert!(e.message.contains("'subgroupAdd'") && e.message.contains("enable subgroups"));
+        let e = adjust(
+            "@compute @workgroup_size(64) fn main(@builtin(subgroup_size) s: u32) {}",
+            true,
+        )
+        .unwrap_err();
+        assert!(e.message.contains("'subgroup_size'"));
+        // A member or a variable of that name is not the built-in.
+        assert!(adjust("fn f() { let subgroup_size = 1u; }", true).is_ok());
+    }
+
+    #[test]
+    fn a_derivative_of_an_integer_literal_is_of_the_f32_it_converts_to() {
+        let source = "@fragment fn main() { let x = dpdx(0); let y = fwidthFine(-3); }";
+        let out = adjusted(source);
+        assert!(out.contains("dpdx(0.0)") && out.contains("fwidthFine(-3.0)"));
+        validates(&out);
+    }
+
+    #[test]
+    fn diagnostic_attributes_are_blanked_and_a_relaxed_rule_is_relaxed_for_the_module() {
+        let source = "@diagnostic(off, derivative_uniformity)\nfn f() {}\n\
+            @diagnostic(warning, my.rule,) fn g() {}\n";
+        let out = adjusted(source);
+        assert!(out.starts_with("diagnostic(off, derivative_uniformity); "));
+        assert!(!out.contains('@') && out.contains("\nfn f() {}\n") && out.contains(" fn g() {}"));
+        assert_eq!(out.lines().count(), source.lines().count());
+        validates(&out);
+        // The module's own directive for the rule is left to decide.
+        let own = "diagnostic(error, derivative_uniformity);\n\
+            @diagnostic(off, derivative_uniformity) fn f() {}\n";
+        assert!(adjusted(own).starts_with("diagnostic(error, derivative_uniformity);"));
+        let e = adjust(
+            "@diagnostic(sometimes, derivative_uniformity) fn f() {}",
+            true,
+        )
+        .unwrap_err();
+        assert!(e
+            .message
+            .contains("unknown diagnostic severity 'sometimes'"));
+        assert!(adjust("@diagnostic(off) fn f() {}", true).is_err());
+        // Only before a function or a statement that opens a block.
+        assert!(adjust(
+            "fn f() { @diagnostic(off, derivative_uniformity) if true {} }",
+            true
+        )
+        .is_ok());
+        assert!(adjust(
+            "@diagnostic(off, derivative_uniformity) @must_use fn f() -> u32 { return 1u; }",
+            true
+        )
+        .is_ok());
+        assert!(adjust(
+            "@diagnostic(off, derivative_uniformity) var<private> x: u32;",
+            true
+        )
+        .is_err());
+        assert!(adjust(
+            "fn f() { @diagnostic(off, derivative_uniformity) let x = 0; }",
+            true
+        )
+        .is_err());
     }
 
     #[test]
