@@ -83,7 +83,8 @@ int main(void) {
 
     /* Diagnostic attributes (naga parses the directive only): accepted where WGSL
      * allows them, with their severity checked; a derivative of an integer literal
-     * takes the f32 it converts to. */
+     * takes the f32 it converts to; binary operators mix only as WGSL's grammar
+     * allows. */
     static const struct {
         const char *wgsl, *error;
     } diagnostics[] = {
@@ -92,6 +93,11 @@ int main(void) {
          NULL},
         {"@diagnostic(sometimes, derivative_uniformity) @fragment fn main() {}\n", "unknown diagnostic severity"},
         {"@diagnostic(off, derivative_uniformity) var<private> x: u32;\n", "applies to a function or a statement"},
+        /* Operators WGSL does not let mix without parentheses (naga would parse them). */
+        {"fn f(a: u32, b: u32) -> u32 { return a + b & 3u; }\n", "bitwise operator"},
+        {"fn f(a: u32, b: u32) -> bool { return a < b < true; }\n", "comparisons may not be chained"},
+        {"fn f(a: u32, b: u32) -> u32 { return (a + b) & 3u | vec2<u32>(a, b).x; }\n", "bitwise operator"},
+        {"fn f(a: u32, b: u32) -> bool { return (a + b) << 2u < a && vec2<u32>(a, b).x > 1u; }\n", NULL},
     };
     for (size_t i = 0; i < sizeof diagnostics / sizeof diagnostics[0]; i++) {
         wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);

@@ -54,6 +54,7 @@ mod texture;
 mod texture_view;
 mod toggles;
 mod wgsl_limits;
+mod wgsl_precedence;
 mod wgsl_source;
 mod workgroup_storage;
 

@@ -145,7 +145,9 @@ impl Compiled {
 /// the spec (`wgsl_source`), then loop-bounded, or made the plain way where that does
 /// not apply.
 fn create_wgsl(device: &Device, label: wgc::Label<'_>, code: &str) -> Compiled {
-    if let Err(e) = crate::wgsl_limits::check(code) {
+    if let Err(e) =
+        crate::wgsl_limits::check(code).and_then(|()| crate::wgsl_precedence::check(code))
+    {
         return rejected(device, label, code, e);
     }
     let subgroups = device

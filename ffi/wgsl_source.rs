@@ -251,11 +251,25 @@ fn diagnostic_attribute<'s>(
     // It applies to a function, a compound statement, or an if, switch, loop, while or
     // for statement (or the body of one), so the next thing after any other
     // attributes is `fn`, `{` or one of those keywords.
+    let rule_text = |first: usize, close: usize| -> String {
+        // The tokens after the severity and its comma, but a trailing comma.
+        let mut end = close;
+        if is(tokens.get(end - 1), b',') {
+            end -= 1;
+        }
+        joined(source, &tokens[(first + 2).min(end)..end])
+    };
+    let this_rule = rule_text(k + 3, close);
     let mut next = close + 1;
     while is(tokens.get(next), b'@') {
+        let name = tokens.get(next + 1).and_then(|t| word(source, t));
         next += 2;
         if is(tokens.get(next), b'(') {
-            next = matching(tokens, next, b'(', b')').map_or(tokens.len(), |c| c + 1);
+            let end = matching(tokens, next, b'(', b')').unwrap_or(tokens.len() - 1);
+            if name == Some("diagnostic") && rule_text(next + 1, end) == this_rule {
+                return Err(bad(&tokens[k + 1], "the same rule twice on one place"));
+            }
+            next = end + 1;
         }
     }
     let placed = is(tokens.get(next), b'{')
@@ -774,6 +788,16 @@ mod tests {
             .message
             .contains("unknown diagnostic severity 'sometimes'"));
         assert!(adjust("@diagnostic(off) fn f() {}", true).is_err());
+        assert!(adjust(
+            "@diagnostic(off, derivative_uniformity) @diagnostic(off, derivative_uniformity,) fn f() {}",
+            true
+        )
+        .is_err());
+        assert!(adjust(
+            "@diagnostic(off, derivative_uniformity) @diagnostic(off, a.b) fn f() {}",
+            true
+        )
+        .is_ok());
         // Only before a function or a statement that opens a block.
         assert!(adjust(
             "fn f() { @diagnostic(off, derivative_uniformity) if true {} }",
