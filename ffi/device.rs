@@ -24,6 +24,10 @@ pub struct Device {
     /// The features requested, which the device reports (wgpu-core's device may have
     /// more: bits a reported feature needs there, e.g. timestamps inside encoders).
     pub features: wgt::Features,
+    /// Whether Dawn's ImplicitDeviceSynchronization was requested: every device of
+    /// this library has it, but one reports it only when asked for it, as Dawn does
+    /// (a device made with no features reports CoreFeaturesAndLimits alone).
+    pub implicit_synchronization: bool,
     pub limits: wgt::Limits,
     pub errors: Mutex<ErrorSink>,
     /// What Dawn's toggles chained at creation turn (`toggles.rs`).
@@ -97,6 +101,7 @@ pub unsafe fn create(
     }
     let label = unsafe { conv::label(desc.label) }?;
     let mut features = wgt::Features::empty();
+    let mut implicit_synchronization = false;
     for f in unsafe {
         conv::slice(
             desc.requiredFeatures,
@@ -105,6 +110,7 @@ pub unsafe fn create(
         )
     }? {
         features |= conv::feature(*f)?;
+        implicit_synchronization |= *f == WGPUFeatureName::ImplicitDeviceSynchronization;
     }
     let requested = features;
     let adapter_limits = adapter.ctx.global.adapter_limits(adapter.id);
@@ -181,6 +187,7 @@ pub unsafe fn create(
         id,
         queue_id,
         features: requested,
+        implicit_synchronization,
         limits: ctx.global.device_limits(id),
         errors: Mutex::new(ErrorSink::new(desc.uncapturedErrorCallbackInfo)),
         toggles,
@@ -625,7 +632,16 @@ pub fn tick(device: WGPUDevice) {
 pub fn has_feature(device: WGPUDevice, feature: WGPUFeatureName) -> WGPUBool {
     device
         .get_or_log("wgpuDeviceHasFeature")
-        .is_some_and(|d| conv::features_to_c(d.features).contains(&feature)) as WGPUBool
+        .is_some_and(|d| reported_features(&d).contains(&feature)) as WGPUBool
+}
+
+/// The features a device reports: those it was created with.
+fn reported_features(device: &Device) -> Vec<WGPUFeatureName> {
+    let mut list = conv::features_to_c(device.features);
+    if !device.implicit_synchronization {
+        list.retain(|f| *f != WGPUFeatureName::ImplicitDeviceSynchronization);
+    }
+    list
 }
 
 pub unsafe fn get_features(device: WGPUDevice, features: *mut WGPUSupportedFeatures) {
@@ -635,8 +651,7 @@ pub unsafe fn get_features(device: WGPUDevice, features: *mut WGPUSupportedFeatu
     let Some(out) = (unsafe { features.as_mut() }) else {
         return log::error!("wgpuDeviceGetFeatures: features is NULL");
     };
-    (out.features, out.featureCount) =
-        crate::free_members::leak_array(conv::features_to_c(device.features));
+    (out.features, out.featureCount) = crate::free_members::leak_array(reported_features(&device));
 }
 
 pub unsafe fn get_adapter_info(device: WGPUDevice, info: *mut WGPUAdapterInfo) -> WGPUStatus {
