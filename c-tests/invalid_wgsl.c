@@ -98,6 +98,11 @@ int main(void) {
         {"fn f(a: u32, b: u32) -> bool { return a < b < true; }\n", "comparisons may not be chained"},
         {"fn f(a: u32, b: u32) -> u32 { return (a + b) & 3u | vec2<u32>(a, b).x; }\n", "bitwise operator"},
         {"fn f(a: u32, b: u32) -> bool { return (a + b) << 2u < a && vec2<u32>(a, b).x > 1u; }\n", NULL},
+        /* Constant arguments WGSL bounds (naga does not check them). */
+        {"@group(0) @binding(0) var t: texture_2d<f32>;\n@group(0) @binding(1) var s: sampler;\n"
+         "@fragment fn main() -> @location(0) vec4f { return textureSample(t, s, vec2f(0.5), vec2i(8, 0)); }\n",
+         "texture offset component is 8"},
+        {"fn f(v: f32) -> f32 { return clamp(v, 2.0, 1.0); }\n", "low bound (2) is above its high bound (1)"},
     };
     for (size_t i = 0; i < sizeof diagnostics / sizeof diagnostics[0]; i++) {
         wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);

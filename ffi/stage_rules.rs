@@ -9,15 +9,75 @@
 //! - An atomic type is stored only in `var<storage, read_write>` or `var<workgroup>`:
 //!   not in read-only storage.
 //!
+//! - Each component of a texture sampling or gathering `offset` is in [-8, 7].
+//! - Constant bounds of `clamp` have low <= high, and of `smoothstep` low != high (naga
+//!   folds calls whose arguments are all constant without these checks: not seen here).
+//!
 //! "Statically uses": in the entry point's body or any function it calls, as
 //! `workgroup_storage` counts it.
 
-use naga::{AddressSpace, Handle, ImageClass, Module, ShaderStage, StorageAccess, TypeInner};
+use naga::{
+    AddressSpace, Expression, Handle, ImageClass, Literal, Module, ShaderStage, StorageAccess,
+    TypeInner,
+};
 
 use crate::wgsl_limits::SourceError;
 
-/// The first rule `module` breaks, at the variable that breaks it.
+/// The first rule `module` breaks, at the variable (or expression) that breaks it.
 pub fn check(module: &Module) -> Result<(), SourceError> {
+    let functions = module
+        .functions
+        .iter()
+        .map(|(_, f)| f)
+        .chain(module.entry_points.iter().map(|e| &e.function));
+    for function in functions {
+        let values = |e| const_values(module, function, e).unwrap_or_default();
+        for (handle, expr) in function.expressions.iter() {
+            let message = match *expr {
+                Expression::ImageSample {
+                    offset: Some(offset),
+                    ..
+                } => values(offset)
+                    .into_iter()
+                    .find(|v| !(-8.0..=7.0).contains(v))
+                    .map(|v| format!("a texture offset component is {v}; each must be in [-8, 7]")),
+                // Constant bounds of clamp and smoothstep (the argument at run time).
+                Expression::Math {
+                    fun: naga::MathFunction::Clamp,
+                    arg1: Some(low),
+                    arg2: Some(high),
+                    ..
+                } => values(low)
+                    .into_iter()
+                    .zip(values(high))
+                    .find(|(l, h)| l > h)
+                    .map(|(l, h)| format!("clamp's low bound ({l}) is above its high bound ({h})")),
+                Expression::Math {
+                    fun: naga::MathFunction::SmoothStep,
+                    arg: low,
+                    arg1: Some(high),
+                    ..
+                } => values(low)
+                    .into_iter()
+                    .zip(values(high))
+                    .find(|(l, h)| l == h)
+                    .map(|(l, _)| format!("smoothstep's bounds are both {l}")),
+                _ => None,
+            };
+            if let Some(message) = message {
+                let range = function
+                    .expressions
+                    .get_span(handle)
+                    .to_range()
+                    .unwrap_or(0..0);
+                return Err(SourceError {
+                    message,
+                    offset: range.start,
+                    length: range.len(),
+                });
+            }
+        }
+    }
     for (handle, global) in module.global_variables.iter() {
         if let AddressSpace::Storage { access } = global.space {
             if !access.contains(StorageAccess::STORE) && holds_atomic(module, global.ty) {
@@ -69,6 +129,58 @@ pub fn check(module: &Module) -> Result<(), SourceError> {
         }
     }
     Ok(())
+}
+
+/// The values of a constant expression (a scalar or the components of a vector),
+/// where it is written with literals, constants, splats and constructors.
+fn const_values(
+    module: &Module,
+    function: &naga::Function,
+    expr: Handle<Expression>,
+) -> Option<Vec<f64>> {
+    fn eval(
+        module: &Module,
+        arena: &naga::Arena<Expression>,
+        expr: Handle<Expression>,
+        depth: u32,
+    ) -> Option<Vec<f64>> {
+        if depth > 16 {
+            return None;
+        }
+        match arena[expr] {
+            Expression::Literal(literal) => Some(vec![match literal {
+                Literal::I32(v) => v as f64,
+                Literal::U32(v) => v as f64,
+                Literal::I64(v) => v as f64,
+                Literal::U64(v) => v as f64,
+                Literal::AbstractInt(v) => v as f64,
+                Literal::F32(v) => v as f64,
+                Literal::F64(v) => v,
+                Literal::F16(v) => f64::from(v),
+                Literal::AbstractFloat(v) => v,
+                _ => return None,
+            }]),
+            Expression::Constant(c) => eval(
+                module,
+                &module.global_expressions,
+                module.constants[c].init,
+                depth + 1,
+            ),
+            Expression::Splat { value, size } => {
+                let v = eval(module, arena, value, depth + 1)?;
+                Some(vec![*v.first()?; size as usize])
+            }
+            Expression::Compose { ref components, .. } => {
+                let mut out = Vec::new();
+                for &c in components {
+                    out.extend(eval(module, arena, c, depth + 1)?);
+                }
+                Some(out)
+            }
+            _ => None,
+        }
+    }
+    eval(module, &function.expressions, expr, 0)
 }
 
 fn at(module: &Module, global: Handle<naga::GlobalVariable>, message: String) -> SourceError {
@@ -140,6 +252,37 @@ mod tests {
         let both = "var<workgroup> w: u32; @compute @workgroup_size(1) fn c() { w = 1u; }
                     @fragment fn f() {}";
         assert_eq!(broken(both), None);
+    }
+
+    #[test]
+    fn texture_offsets_are_within_minus_8_and_7() {
+        let module = |offset: &str| {
+            format!(
+                "@group(0) @binding(0) var t: texture_2d<f32>; @group(0) @binding(1) var s: sampler;
+                 const o = vec2i(3, -8);
+                 @fragment fn main() -> @location(0) vec4f {{
+                     return textureSample(t, s, vec2f(0.5), {offset});
+                 }}"
+            )
+        };
+        assert_eq!(broken(&module("vec2i(7, -8)")), None);
+        assert_eq!(broken(&module("o")), None);
+        assert!(broken(&module("vec2i(8, 0)")).unwrap().contains("is 8"));
+        assert!(broken(&module("vec2(0, -9)")).unwrap().contains("is -9"));
+    }
+
+    #[test]
+    fn constant_bounds_of_clamp_and_smoothstep_are_checked() {
+        let module = |call: &str| format!("fn f() {{ var v: vec2f; var s: f32; let x = {call}; }}");
+        assert_eq!(broken(&module("clamp(v, vec2f(0, 1), vec2f(1, 1))")), None);
+        assert!(broken(&module("clamp(v, vec2f(0, 2), vec2f(1, 1))"))
+            .unwrap()
+            .contains("low bound (2)"));
+        assert!(broken(&module("clamp(s, 1.5, 0.5)")).is_some());
+        assert_eq!(broken(&module("smoothstep(0.0, 1.0, s)")), None);
+        assert!(broken(&module("smoothstep(1.0, 1.0, s)"))
+            .unwrap()
+            .contains("both 1"));
     }
 
     #[test]
