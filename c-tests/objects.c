@@ -490,6 +490,40 @@ static void device_limits(void) {
     CHECK(strstr(r.message, "16400 bytes of workgroup storage") && strstr(r.message, "(16384)"));
     wgpuComputePipelineRelease(p);
     wgpuShaderModuleRelease(m);
+    /* Where overrides give the workgroup size or size a workgroup array, the same
+     * limits hold once the pipeline's constants are known (a driver given a size over
+     * its limits may do anything). */
+    m = wgsl_module(&ctx, "override w: u32 = 64; override n: u32 = 4;\n"
+                          "var<workgroup> a: array<vec4f, n>;\n"
+                          "@compute @workgroup_size(w, 2) fn main() { a[0] = vec4f(1); }\n");
+    static const struct {
+        double w, n;
+        const char *error;
+    } sizes[] = {{64, 4, NULL}, {256, 4, "512 invocations per workgroup, more than maxComputeInvocationsPerWorkgroup (256)"},
+                 {257, 1, "workgroup size (257, 2, 1)"}, {64, 1025, "16400 bytes of workgroup storage"}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        WGPUConstantEntry c[2] = {WGPU_CONSTANT_ENTRY_INIT, WGPU_CONSTANT_ENTRY_INIT};
+        c[0].key = sv("w");
+        c[0].value = sizes[i].w;
+        c[1].key = sv("n");
+        c[1].value = sizes[i].n;
+        cpd.compute.module = m;
+        cpd.compute.constantCount = 2;
+        cpd.compute.constants = c;
+        wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+        p = wgpuDeviceCreateComputePipeline(ctx.device, &cpd);
+        r = pop_scope(&ctx);
+        if (sizes[i].error) {
+            CHECK(r.type == WGPUErrorType_Validation && strstr(r.message, sizes[i].error));
+            if (!strstr(r.message, sizes[i].error)) printf("    got: %s\n", r.message);
+        } else {
+            CHECK(r.type == WGPUErrorType_NoError);
+        }
+        wgpuComputePipelineRelease(p);
+    }
+    cpd.compute.constantCount = 0;
+    cpd.compute.constants = NULL;
+    wgpuShaderModuleRelease(m);
     /* A binding in a group at or over maxBindGroups makes no error when the module is
      * created (its compilation info is clean), but every pipeline made from it
      * fails validation. */

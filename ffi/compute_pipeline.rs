@@ -61,10 +61,12 @@ pub unsafe fn prepare(
     let label = tag.owned_label();
     let entry_point = unsafe { conv::string_view(desc.compute.entryPoint) }?;
     let constants = unsafe { conv::constants(desc.compute.constants, desc.compute.constantCount) }?;
-    let refused = module
-        .pipeline_error
-        .clone()
-        .or_else(|| workgroup_storage_error(device, &module, entry_point));
+    let refused = module.pipeline_error.clone().or_else(|| {
+        module
+            .compute_checks
+            .error(entry_point, &constants, &device.limits)
+            .map(|m| format!("Error creating compute pipeline: {m}"))
+    });
     Ok(Prepared {
         device: device.clone(),
         name,
@@ -83,24 +85,6 @@ pub unsafe fn prepare(
         _module: module,
         refused,
     })
-}
-
-/// WebGPU's workgroup storage limit, which wgpu-core does not check: the named entry
-/// point, or the module's only compute entry point where none is named.
-fn workgroup_storage_error(
-    device: &Device,
-    module: &crate::shader_module::ShaderModule,
-    entry_point: Option<&str>,
-) -> Option<String> {
-    let usage = &module.workgroup_storage;
-    let entry_point = match entry_point {
-        Some(name) => name,
-        None if usage.len() == 1 => usage[0].0.as_str(),
-        None => return None,
-    };
-    let limit = device.limits.max_compute_workgroup_storage_size;
-    crate::workgroup_storage::over_limit(entry_point, usage, limit)
-        .map(|m| format!("Error creating compute pipeline: {m}"))
 }
 
 impl crate::device::PreparedPipeline for Prepared {

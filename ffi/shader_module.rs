@@ -25,9 +25,9 @@ pub struct ShaderModule {
     pub name: crate::label::Name,
     pub id: wgc::id::ShaderModuleId,
     messages: Vec<Message>,
-    /// What each compute entry point uses of workgroup storage, where this library
-    /// parsed the module (WGSL); checked when a pipeline is made.
-    pub workgroup_storage: Vec<crate::workgroup_storage::Usage>,
+    /// What WebGPU checks of each compute entry point when a pipeline is made, where
+    /// this library parsed the module (WGSL).
+    pub compute_checks: crate::workgroup_storage::ComputeChecks,
     /// An error WebGPU makes when a pipeline is created from this module and
     /// wgpu-core makes when the module is: a binding's group index at or over the
     /// device's maxBindGroups. The module is valid; every pipeline made from it fails.
@@ -100,7 +100,7 @@ pub unsafe fn create(
         tally: crate::accounting::Tally::new(device, crate::accounting::Kind::ShaderModule),
         id: compiled.id,
         messages: compiled.messages,
-        workgroup_storage: compiled.workgroup_storage,
+        compute_checks: compiled.compute_checks,
         pipeline_error: compiled.pipeline_error,
     })
 }
@@ -111,7 +111,7 @@ struct Compiled {
     id: wgc::id::ShaderModuleId,
     messages: Vec<Message>,
     error: Option<(WGPUErrorType, String)>,
-    workgroup_storage: Vec<crate::workgroup_storage::Usage>,
+    compute_checks: crate::workgroup_storage::ComputeChecks,
     pipeline_error: Option<String>,
 }
 
@@ -122,7 +122,7 @@ impl Compiled {
             id,
             messages: Vec::new(),
             error: None,
-            workgroup_storage: Vec::new(),
+            compute_checks: Default::default(),
             pipeline_error: None,
         }
     }
@@ -161,8 +161,8 @@ fn create_wgsl(device: &Device, label: wgc::Label<'_>, code: &str) -> Compiled {
     };
     match create_loop_bounded(device, label.clone(), &code) {
         Err(e) => rejected(device, label, &code, e),
-        Ok(Some((id, workgroup_storage))) => Compiled {
-            workgroup_storage,
+        Ok(Some((id, compute_checks))) => Compiled {
+            compute_checks,
             ..Compiled::valid(id)
         },
         Ok(None) => create_plain(
@@ -250,7 +250,7 @@ fn create_loop_bounded(
 ) -> Result<
     Option<(
         wgc::id::ShaderModuleId,
-        Vec<crate::workgroup_storage::Usage>,
+        crate::workgroup_storage::ComputeChecks,
     )>,
     crate::wgsl_limits::SourceError,
 > {
@@ -276,7 +276,7 @@ fn create_loop_bounded(
         }
     }
     crate::loop_bounds::bound_loops(&mut module);
-    let workgroup_storage = crate::workgroup_storage::of_compute_entry_points(&module);
+    let compute_checks = crate::workgroup_storage::ComputeChecks::of(&module);
     let mut runtime_checks = device.toggles.runtime_checks();
     runtime_checks.force_loop_bounding = false;
     let desc = wgc::pipeline::ShaderModuleDescriptor {
@@ -285,7 +285,7 @@ fn create_loop_bounded(
     };
     let source = wgc::pipeline::ShaderModuleSource::Naga(Cow::Owned(module));
     match global.device_create_shader_module(device.id, &desc, source, None) {
-        (id, None) => Ok(Some((id, workgroup_storage))),
+        (id, None) => Ok(Some((id, compute_checks))),
         (id, Some(e)) => {
             log::debug!("loop-bounded module not made ({e}); taking the plain path");
             global.shader_module_drop(id);
