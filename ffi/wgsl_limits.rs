@@ -223,6 +223,18 @@ fn too_deep(at: impl FnOnce(String) -> SourceError) -> SourceError {
     ))
 }
 
+/// Every token of `source`, as `next_token` reads them.
+pub(crate) fn tokens(source: &str) -> Vec<(Token, usize, usize)> {
+    let bytes = source.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(t) = next_token(bytes, i) {
+        i = t.2;
+        out.push(t);
+    }
+    out
+}
+
 /// The token that starts at or after `i`, skipping blanks and comments: its kind,
 /// start and end. Words are identifiers, keywords and numbers (a number ends before
 /// the sign of its exponent, which then counts as an operator: an overcount, never an

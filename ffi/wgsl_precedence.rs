@@ -13,7 +13,7 @@
 //! list (`vec2<f32>`, `array<u32, 4>`) are told from comparisons by the spec's template
 //! list discovery, and a template list is a level of its own, as parentheses are.
 
-use crate::wgsl_limits::{next_token, SourceError, Token};
+use crate::wgsl_limits::{tokens, SourceError, Token};
 
 type Tok = (Token, usize, usize);
 
@@ -32,13 +32,7 @@ enum Op {
 
 /// The first place where `source` mixes binary operators as WGSL does not allow.
 pub fn check(source: &str) -> Result<(), SourceError> {
-    let bytes = source.as_bytes();
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    while let Some(t) = next_token(bytes, i) {
-        i = t.2;
-        tokens.push(t);
-    }
+    let tokens = tokens(source);
     let templates = template_delimiters(source, &tokens);
     let adjacent = |k: usize, c: u8| matches!(tokens.get(k + 1), Some((Token::Punct(p), s, _)) if *p == c && *s == tokens[k].2);
     // One frame per open level (parentheses, brackets, template lists): the binary

@@ -38,7 +38,7 @@
 
 use std::borrow::Cow;
 
-use crate::wgsl_limits::{next_token, SourceError, Token};
+use crate::wgsl_limits::{tokens, SourceError, Token};
 
 /// Helpers the rewrites call, appended to a module that uses them.
 const UNPACK4: &str = "webgpu_shim_unpack4x16float";
@@ -56,13 +56,7 @@ pub fn adjust(source: &str, subgroups: bool) -> Result<Cow<'_, str>, SourceError
     {
         return Ok(Cow::Borrowed(source));
     }
-    let bytes = source.as_bytes();
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    while let Some(t) = next_token(bytes, i) {
-        i = t.2;
-        tokens.push(t);
-    }
+    let tokens = tokens(source);
     let mut out = String::with_capacity(source.len());
     let mut helpers = Helpers::default();
     let mut copied = 0;

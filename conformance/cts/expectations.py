@@ -14,10 +14,12 @@ Passing cases are counted, not listed. A later run compared with this file shows
 changed (diff), and each failure group names where its fix belongs.
 """
 import collections
-import json
 import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import compare  # noqa: E402
 
 # (cause, pattern of the first message). First match wins; "ours" is the default: a
 # failure not explained by the binding, the driver or naga is this library's to fix.
@@ -61,17 +63,9 @@ def cause_of(msg, name=""):
 
 
 def load(out, query):
+    """The cases of one query of a run.sh output folder, by name."""
     slug = re.sub(r"[^A-Za-z0-9_.=-]", "_", query)[:150]
-    res = {}
-    path = os.path.join(out, slug + ".jsonl")
-    if os.path.exists(path):
-        for line in open(path):
-            try:
-                o = json.loads(line)
-            except ValueError:
-                continue
-            res[o["name"]] = o
-    return res
+    return compare.load(out, slug + ".jsonl")
 
 
 def clean(msg):
@@ -86,8 +80,8 @@ def main():
     dawn = load(sys.argv[3], query) if len(sys.argv) == 4 else None
     header = open(os.path.join(out, "header.txt")).read().splitlines()[0] if os.path.exists(
         os.path.join(out, "header.txt")) else ""
-    counts = collections.Counter("pass" if o["status"] in ("pass", "warn") else o["status"] for o in ours.values())
-    failed = sorted(n for n, o in ours.items() if o["status"] not in ("pass", "warn", "skip"))
+    counts = collections.Counter("pass" if compare.ok(o) else o["status"] for o in ours.values())
+    failed = sorted(n for n, o in ours.items() if not compare.ok(o) and o["status"] != "skip")
     by_cause = collections.Counter(cause_of(ours[n].get("msg") or "", n) for n in failed)
     print("# CTS expectations: %s" % query)
     print("# run: %s" % header.lstrip("# "))
