@@ -18,7 +18,8 @@
 //!   a variable is left to naga, which rejects it (its type is not known here).
 //!
 //! - A subgroup built-in used without `enable subgroups;` is rejected (naga parses
-//!   them whenever the device has the feature).
+//!   them whenever the device has the feature), and so is a `textureGather` component
+//!   written as a negative integer (naga takes it; WGSL allows 0 to 3).
 //! - The lane argument of `subgroupShuffle`, `subgroupBroadcast` and `quadBroadcast`
 //!   (i32 or u32 in WGSL, u32 only in naga, which also concretizes an abstract int to
 //!   i32): an integer literal gets a `u` suffix, anything else becomes
@@ -50,9 +51,17 @@ const ELECT: &str = "(subgroupExclusiveAdd(1u) == 0u)";
 /// `source` with the rewrites above, or why it is rejected. `subgroups`: whether the
 /// device has the Subgroups feature.
 pub fn adjust(source: &str, subgroups: bool) -> Result<Cow<'_, str>, SourceError> {
-    if !["subgroup", "bitcast", "quad", "diagnostic", "dpd", "fwidth"]
-        .iter()
-        .any(|w| source.contains(w))
+    if ![
+        "subgroup",
+        "bitcast",
+        "quad",
+        "diagnostic",
+        "dpd",
+        "fwidth",
+        "textureGather",
+    ]
+    .iter()
+    .any(|w| source.contains(w))
     {
         return Ok(Cow::Borrowed(source));
     }
@@ -108,6 +117,9 @@ pub fn adjust(source: &str, subgroups: bool) -> Result<Cow<'_, str>, SourceError
                 let at = inserts.partition_point(|(p, _)| *p <= insert.0);
                 inserts.insert(at, insert);
             }
+        }
+        if let Some(e) = negative_gather_component(source, &tokens, k) {
+            return Err(e);
         }
         if subgroup_use.is_none() && is_subgroup_builtin(source, &tokens, k) {
             subgroup_use = Some(tokens[k]);
@@ -378,6 +390,30 @@ fn index_argument(source: &str, tokens: &[Tok], k: usize) -> Option<(usize, usiz
         }
     }
     None
+}
+
+/// A `textureGather` whose component argument is written as a negative integer
+/// (`-1`, `-1i`, `i32(-1)`): naga takes it, WGSL allows 0 to 3 only.
+fn negative_gather_component(source: &str, tokens: &[Tok], k: usize) -> Option<SourceError> {
+    if word(source, &tokens[k]) != Some("textureGather") || !is(tokens.get(k + 1), b'(') {
+        return None;
+    }
+    let close = matching(tokens, k + 1, b'(', b')')?;
+    let end = (k + 2..close).find(|&j| is(tokens.get(j), b',') && depth_zero(&tokens[k + 2..j]))?;
+    let first = joined(source, &tokens[k + 2..end]);
+    let digits = first
+        .strip_prefix("i32(-")
+        .and_then(|r| r.strip_suffix(')'))
+        .or_else(|| first.strip_prefix('-').map(|r| r.trim_end_matches('i')))?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (start, stop) = (tokens[k + 2].1, tokens[end - 1].2);
+    Some(SourceError {
+        message: format!("textureGather's component is {first}; it must be 0, 1, 2 or 3"),
+        offset: start,
+        length: stop - start,
+    })
 }
 
 /// For a derivative built-in called on one integer literal without a suffix
@@ -750,6 +786,23 @@ mod tests {
         assert!(e.message.contains("'subgroup_size'"));
         // A member or a variable of that name is not the built-in.
         assert!(adjust("fn f() { let subgroup_size = 1u; }", true).is_ok());
+    }
+
+    #[test]
+    fn a_gather_component_is_not_negative() {
+        let call = |c: &str| {
+            format!(
+                "@group(0) @binding(0) var s: sampler; @group(0) @binding(1) var t: texture_2d<f32>;
+                 @fragment fn fs() -> @location(0) vec4f {{ return textureGather({c}, t, s, vec2f(0)); }}"
+            )
+        };
+        for bad in ["-1", "-1i", "i32(-1)"] {
+            let e = adjust(&call(bad), true).unwrap_err();
+            assert!(e.message.contains("must be 0, 1, 2 or 3"), "{bad}");
+        }
+        for good in ["0", "3u", "i32(2)"] {
+            assert!(adjust(&call(good), true).is_ok(), "{good}");
+        }
     }
 
     #[test]
