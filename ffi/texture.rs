@@ -1,6 +1,7 @@
 //! `WGPUTexture`: a wgpu-core texture id and the descriptor its getters answer from;
 //! also the texel-copy conversions that name textures and buffers.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::buffer::Buffer;
@@ -168,12 +169,12 @@ pub unsafe fn create(
             .device_create_texture(device.id, &wgc_desc, None),
     };
     // An invalid texture holds no memory.
-    let bytes = if error.is_none() && invalid.is_none() {
-        estimated_bytes(&wgc_desc)
-    } else {
-        0
-    };
+    let valid = error.is_none() && invalid.is_none();
+    let bytes = if valid { estimated_bytes(&wgc_desc) } else { 0 };
     device.check(error);
+    if valid {
+        zero_depth_slices(device, id, &wgc_desc);
+    }
     Ok(Texture {
         name,
         device: device.clone(),
@@ -204,6 +205,82 @@ impl Texture {
             desc,
             binding_view_dimension: WGPUTextureViewDimension::Undefined,
         }
+    }
+}
+
+/// Clears every depth slice of every mip level of a new 3D texture that can be a
+/// render attachment, with render passes of its own, before the program can use it.
+///
+/// wgpu-core 30 tracks the initialization of a 3D texture per mip level, not per depth
+/// slice, and takes a render pass that clears or stores one slice as initializing the
+/// whole level: the other slices were then read as whatever the memory held before,
+/// another texture's texels included (`c-tests/objects.c` reproduces it), which
+/// between tenants is a leak. Zeroing them here makes them read as WebGPU says, 0.
+fn zero_depth_slices(
+    device: &Device,
+    id: wgc::id::TextureId,
+    desc: &wgt::TextureDescriptor<wgc::Label<'_>, Vec<wgt::TextureFormat>>,
+) {
+    if desc.dimension != wgt::TextureDimension::D3
+        || !desc.usage.contains(wgt::TextureUsages::RENDER_ATTACHMENT)
+    {
+        return;
+    }
+    let global = &device.ctx.global;
+    let (encoder, error) = global.device_create_command_encoder(
+        device.id,
+        &wgt::CommandEncoderDescriptor { label: None },
+        None,
+    );
+    let mut views = Vec::new();
+    let mut failed = error.is_some();
+    for mip in 0..desc.mip_level_count {
+        let view_desc = wgc::resource::TextureViewDescriptor {
+            range: wgt::ImageSubresourceRange {
+                base_mip_level: mip,
+                mip_level_count: Some(1),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let (view, error) = global.texture_create_view(id, &view_desc, None);
+        failed |= error.is_some();
+        views.push(view);
+        let depth = (desc.size.depth_or_array_layers >> mip).max(1);
+        for slice in 0..depth {
+            if failed {
+                break;
+            }
+            let attachment = wgc::command::RenderPassColorAttachment {
+                view,
+                depth_slice: Some(slice),
+                resolve_target: None,
+                load_op: wgc::command::LoadOp::Clear(wgt::Color::TRANSPARENT),
+                store_op: wgc::command::StoreOp::Store,
+            };
+            let pass_desc = wgc::command::RenderPassDescriptor {
+                label: None,
+                color_attachments: Cow::Owned(vec![Some(attachment)]),
+                depth_stencil_attachment: None,
+                timestamp_writes: None,
+                occlusion_query_set: None,
+                multiview_mask: None,
+            };
+            let (mut pass, error) = global.command_encoder_begin_render_pass(encoder, &pass_desc);
+            failed |= error.is_some() || global.render_pass_end(&mut pass).is_err();
+        }
+    }
+    let (commands, error) =
+        global.command_encoder_finish(encoder, &wgt::CommandBufferDescriptor { label: None }, None);
+    failed |= error.is_some();
+    if failed {
+        log::warn!("a 3D render target's depth slices could not be zeroed");
+        global.command_buffer_drop(commands);
+    } else if let Err((_, e)) = global.queue_submit(device.queue_id, &[commands]) {
+        log::warn!("a 3D render target's depth slices could not be zeroed: {e}");
+    }
+    for view in views {
+        global.texture_view_drop(view);
     }
 }
 
