@@ -238,6 +238,20 @@ int main(void) {
     wgpuRenderPassEncoderRelease(pass);
     submit(&ctx, enc);
     CHECK(near(pixel_at(&ctx, color, 32, 32, NULL), RGBA(128, 0, 0, 255)));
+    /*    Every pass starts with the blend constant (0, 0, 0, 0), set or not in the pass
+     *    before: red * 0 + dst * 0, with no error. */
+    enc = wgpuDeviceCreateCommandEncoder(ctx.device, NULL);
+    pass = begin(enc, color_view, NULL, NULL);
+    wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+    wgpuRenderPassEncoderSetPipeline(pass, blended);
+    wgpuRenderPassEncoderSetVertexBuffer(pass, 0, s.vertices, 0, WGPU_WHOLE_SIZE);
+    wgpuRenderPassEncoderSetIndexBuffer(pass, s.indices, WGPUIndexFormat_Uint16, 0, WGPU_WHOLE_SIZE);
+    wgpuRenderPassEncoderDrawIndexed(pass, 6, 1, 0, 0, 0); /* red */
+    wgpuRenderPassEncoderEnd(pass);
+    wgpuRenderPassEncoderRelease(pass);
+    submit(&ctx, enc);
+    CHECK(pop_scope(&ctx).type == WGPUErrorType_NoError);
+    CHECK(near(pixel_at(&ctx, color, 32, 32, NULL), RGBA(0, 0, 0, 255)));
 
     /* 4. Depth test (Less): red at 0.5, then green at 0.7 is hidden, blue at 0.3 wins
      *    only where the stencil test lets it (reference 1, Equal; stencil is 0). */

@@ -127,11 +127,20 @@ pub unsafe fn begin(
         occlusion_query_set: occlusion.map(|q| q.id),
         multiview_mask: None,
     };
-    let (pass, error) = device
+    let (mut pass, error) = device
         .ctx
         .global
         .command_encoder_begin_render_pass(encoder.id, &wgc_desc);
+    let began = error.is_none();
     device.check(error);
+    // WebGPU starts every pass with the blend constant (0, 0, 0, 0); wgpu-core has none
+    // until one is set and refuses a draw whose pipeline blends with it.
+    if began {
+        let _ = device
+            .ctx
+            .global
+            .render_pass_set_blend_constant(&mut pass, wgt::Color::TRANSPARENT);
+    }
     Ok(RenderPassEncoder {
         device: device.clone(),
         tally: crate::accounting::Tally::new(device, crate::accounting::Kind::RenderPassEncoder),
