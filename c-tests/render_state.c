@@ -144,6 +144,55 @@ static void submit(Ctx *ctx, WGPUCommandEncoder enc) {
     wgpuCommandEncoderRelease(enc);
 }
 
+/* A color target whose write mask is not 0 needs a fragment output at its location
+ * with as many components as its format has channels (four where its blend reads the
+ * source's alpha); a target with write mask 0 needs none. */
+static void outputs_and_targets(Ctx *ctx) {
+    WGPUShaderModule m = wgsl_module(ctx, "@vertex fn vs() -> @builtin(position) vec4f { return vec4f(); }\n"
+                                          "@fragment fn two() -> @location(0) vec2f { return vec2f(1); }\n"
+                                          "@fragment fn none() {}\n");
+    static const struct {
+        const char *entry;
+        WGPUTextureFormat format;
+        WGPUColorWriteMask mask;
+        int blend_alpha;
+        const char *error;
+    } cases[] = {
+        {"two", WGPUTextureFormat_RG8Unorm, WGPUColorWriteMask_All, 0, NULL},
+        {"two", WGPUTextureFormat_RGBA8Unorm, WGPUColorWriteMask_All, 0, "fewer than the 4"},
+        {"none", WGPUTextureFormat_RGBA8Unorm, WGPUColorWriteMask_Red, 0, "no output at @location(0)"},
+        {"none", WGPUTextureFormat_RGBA8Unorm, WGPUColorWriteMask_None, 0, NULL},
+        {"two", WGPUTextureFormat_RG8Unorm, WGPUColorWriteMask_All, 1, "blends with the source's alpha"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        WGPUBlendState blend = {{WGPUBlendOperation_Add, WGPUBlendFactor_SrcAlpha, WGPUBlendFactor_OneMinusSrcAlpha},
+                                {WGPUBlendOperation_Add, WGPUBlendFactor_One, WGPUBlendFactor_Zero}};
+        WGPUColorTargetState ct = WGPU_COLOR_TARGET_STATE_INIT;
+        ct.format = cases[i].format;
+        ct.writeMask = cases[i].mask;
+        ct.blend = cases[i].blend_alpha ? &blend : NULL;
+        WGPUFragmentState fs = WGPU_FRAGMENT_STATE_INIT;
+        fs.module = m;
+        fs.entryPoint = sv(cases[i].entry);
+        fs.targetCount = 1;
+        fs.targets = &ct;
+        WGPURenderPipelineDescriptor rd = WGPU_RENDER_PIPELINE_DESCRIPTOR_INIT;
+        rd.vertex.module = m;
+        rd.fragment = &fs;
+        wgpuDevicePushErrorScope(ctx->device, WGPUErrorFilter_Validation);
+        WGPURenderPipeline p = wgpuDeviceCreateRenderPipeline(ctx->device, &rd);
+        ScopeResult r = pop_scope(ctx);
+        if (cases[i].error) {
+            CHECK(r.type == WGPUErrorType_Validation && strstr(r.message, cases[i].error));
+        } else {
+            CHECK(r.type == WGPUErrorType_NoError);
+            if (r.type != WGPUErrorType_NoError) printf("    %s\n", r.message);
+        }
+        wgpuRenderPipelineRelease(p);
+    }
+    wgpuShaderModuleRelease(m);
+}
+
 int main(void) {
     Ctx ctx;
     if (!setup(&ctx)) return 1;
@@ -459,6 +508,7 @@ int main(void) {
     wgpuBufferRelease(s.indices);
     wgpuBufferRelease(s.vertices);
     wgpuShaderModuleRelease(s.module);
+    outputs_and_targets(&ctx);
     teardown(&ctx);
     return finish("render_state");
 }

@@ -31,6 +31,7 @@ mod device;
 mod error;
 pub mod extensions;
 mod external_texture;
+mod fragment_outputs;
 mod free_members;
 mod future;
 mod guard;

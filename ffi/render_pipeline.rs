@@ -315,6 +315,7 @@ pub unsafe fn prepare(
         .collect::<conv::Result<Vec<_>>>()?;
 
     let mut fragment_module = None;
+    let mut outputs_error = None;
     let fragment = match unsafe { desc.fragment.as_ref() } {
         None => None,
         Some(f) => {
@@ -324,11 +325,12 @@ pub unsafe fn prepare(
                 .iter()
                 .map(color_target)
                 .collect::<conv::Result<Vec<_>>>()?;
+            let entry_point = unsafe { conv::string_view(f.entryPoint) }?;
+            outputs_error = module.fragment_outputs.error(entry_point, &targets);
             let state = wgc::pipeline::FragmentState {
                 stage: wgc::pipeline::ProgrammableStageDescriptor {
                     module: module.id,
-                    entry_point: unsafe { conv::string_view(f.entryPoint) }?
-                        .map(|e| Cow::Owned(e.to_string())),
+                    entry_point: entry_point.map(|e| Cow::Owned(e.to_string())),
                     constants: unsafe { conv::constants(f.constants, f.constantCount) }?
                         .into_iter()
                         .collect(),
@@ -383,7 +385,8 @@ pub unsafe fn prepare(
     // A module's error that WebGPU makes at pipeline creation (shader_module).
     let refused = std::iter::once(&vertex_module)
         .chain(&fragment_module)
-        .find_map(|m| m.pipeline_error.clone());
+        .find_map(|m| m.pipeline_error.clone())
+        .or_else(|| outputs_error.map(|m| format!("Error creating render pipeline: {m}")));
     let mut held: Vec<Arc<dyn std::any::Any + Send + Sync>> = vec![vertex_module];
     held.extend(fragment_module.map(|m| m as Arc<dyn std::any::Any + Send + Sync>));
     held.extend(layout.map(|l| l as Arc<dyn std::any::Any + Send + Sync>));

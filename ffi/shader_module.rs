@@ -28,6 +28,8 @@ pub struct ShaderModule {
     /// What WebGPU checks of each compute entry point when a pipeline is made, where
     /// this library parsed the module (WGSL).
     pub compute_checks: crate::workgroup_storage::ComputeChecks,
+    /// What each fragment entry point outputs, for the color targets of pipelines.
+    pub fragment_outputs: crate::fragment_outputs::FragmentOutputs,
     /// An error WebGPU makes when a pipeline is created from this module and
     /// wgpu-core makes when the module is: a binding's group index at or over the
     /// device's maxBindGroups. The module is valid; every pipeline made from it fails.
@@ -101,6 +103,7 @@ pub unsafe fn create(
         id: compiled.id,
         messages: compiled.messages,
         compute_checks: compiled.compute_checks,
+        fragment_outputs: compiled.fragment_outputs,
         pipeline_error: compiled.pipeline_error,
     })
 }
@@ -112,6 +115,7 @@ struct Compiled {
     messages: Vec<Message>,
     error: Option<(WGPUErrorType, String)>,
     compute_checks: crate::workgroup_storage::ComputeChecks,
+    fragment_outputs: crate::fragment_outputs::FragmentOutputs,
     pipeline_error: Option<String>,
 }
 
@@ -123,6 +127,7 @@ impl Compiled {
             messages: Vec::new(),
             error: None,
             compute_checks: Default::default(),
+            fragment_outputs: Default::default(),
             pipeline_error: None,
         }
     }
@@ -161,8 +166,9 @@ fn create_wgsl(device: &Device, label: wgc::Label<'_>, code: &str) -> Compiled {
     };
     match create_loop_bounded(device, label.clone(), &code) {
         Err(e) => rejected(device, label, &code, e),
-        Ok(Some((id, compute_checks))) => Compiled {
+        Ok(Some((id, compute_checks, fragment_outputs))) => Compiled {
             compute_checks,
+            fragment_outputs,
             ..Compiled::valid(id)
         },
         Ok(None) => create_plain(
@@ -251,6 +257,7 @@ fn create_loop_bounded(
     Option<(
         wgc::id::ShaderModuleId,
         crate::workgroup_storage::ComputeChecks,
+        crate::fragment_outputs::FragmentOutputs,
     )>,
     crate::wgsl_limits::SourceError,
 > {
@@ -277,6 +284,7 @@ fn create_loop_bounded(
     }
     crate::loop_bounds::bound_loops(&mut module);
     let compute_checks = crate::workgroup_storage::ComputeChecks::of(&module);
+    let fragment_outputs = crate::fragment_outputs::FragmentOutputs::of(&module);
     let mut runtime_checks = device.toggles.runtime_checks();
     runtime_checks.force_loop_bounding = false;
     let desc = wgc::pipeline::ShaderModuleDescriptor {
@@ -285,7 +293,7 @@ fn create_loop_bounded(
     };
     let source = wgc::pipeline::ShaderModuleSource::Naga(Cow::Owned(module));
     match global.device_create_shader_module(device.id, &desc, source, None) {
-        (id, None) => Ok(Some((id, compute_checks))),
+        (id, None) => Ok(Some((id, compute_checks, fragment_outputs))),
         (id, Some(e)) => {
             log::debug!("loop-bounded module not made ({e}); taking the plain path");
             global.shader_module_drop(id);

@@ -33,6 +33,8 @@ CAUSES = [
     ("binding", r"THREW GPUPipelineError, instead of TypeError"),
     ("binding", r"descriptor\.code is missing|dataLayout\.bytesPerRow is required"),
     ("binding", r"WGPUDeviceDescriptor: WGPUSType_Surface\w+ cannot be chained here"),  # a freed chain
+    ("binding", r"Queue not initialized|Cannot call \w+ on (a )?destroyed"),  # after destroy()
+    ("binding", r"GPUColorWrite is not defined|Default device should not have any features"),
     # wgpu-core checks more than WebGPU does: a pipeline's sample count against each
     # target format (WebGPU checks it for textures and render passes only).
     ("wgpu-core", r"Sample count \d+ is not supported by format .*The WebGPU spec guarantees"),
