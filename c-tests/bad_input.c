@@ -1075,6 +1075,73 @@ static int submit_twice(void) {
     return ok;
 }
 
+/* A render pass that records more draws than its maxDrawCount (chained), directly or
+ * through a bundle, makes its encoder invalid: finish reports it, and the buffer it
+ * gives cannot be submitted. Within the count, all is well. */
+static int pass_with_draws(uint64_t max, int draws, int bundle_draws) {
+    WGPUTexture t = texture2d(WGPUTextureFormat_RGBA8Unorm, 4, 4, WGPUTextureUsage_RenderAttachment);
+    WGPUTextureView v = wgpuTextureCreateView(t, NULL);
+    WGPUShaderModule m = wgsl_module(C, "@vertex fn vs() -> @builtin(position) vec4f { return vec4f(); }\n"
+                                        "@fragment fn fs() -> @location(0) vec4f { return vec4f(1); }\n");
+    WGPUColorTargetState ct = WGPU_COLOR_TARGET_STATE_INIT;
+    ct.format = WGPUTextureFormat_RGBA8Unorm;
+    WGPUFragmentState fs = WGPU_FRAGMENT_STATE_INIT;
+    fs.module = m;
+    fs.targetCount = 1;
+    fs.targets = &ct;
+    WGPURenderPipelineDescriptor rd = WGPU_RENDER_PIPELINE_DESCRIPTOR_INIT;
+    rd.vertex.module = m;
+    rd.fragment = &fs;
+    WGPURenderPipeline p = wgpuDeviceCreateRenderPipeline(C->device, &rd);
+    WGPURenderBundle bundle = NULL;
+    if (bundle_draws) {
+        WGPURenderBundleEncoderDescriptor bd = WGPU_RENDER_BUNDLE_ENCODER_DESCRIPTOR_INIT;
+        bd.colorFormatCount = 1;
+        bd.colorFormats = &ct.format;
+        WGPURenderBundleEncoder be = wgpuDeviceCreateRenderBundleEncoder(C->device, &bd);
+        wgpuRenderBundleEncoderSetPipeline(be, p);
+        for (int i = 0; i < bundle_draws; i++) wgpuRenderBundleEncoderDraw(be, 3, 1, 0, 0);
+        bundle = wgpuRenderBundleEncoderFinish(be, NULL);
+        wgpuRenderBundleEncoderRelease(be);
+    }
+    WGPURenderPassMaxDrawCount mdc = WGPU_RENDER_PASS_MAX_DRAW_COUNT_INIT;
+    mdc.maxDrawCount = max;
+    WGPURenderPassColorAttachment ca = WGPU_RENDER_PASS_COLOR_ATTACHMENT_INIT;
+    ca.view = v;
+    ca.loadOp = WGPULoadOp_Clear;
+    ca.storeOp = WGPUStoreOp_Store;
+    WGPURenderPassDescriptor pd = WGPU_RENDER_PASS_DESCRIPTOR_INIT;
+    pd.nextInChain = &mdc.chain;
+    pd.colorAttachmentCount = 1;
+    pd.colorAttachments = &ca;
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(enc, &pd);
+    wgpuRenderPassEncoderSetPipeline(pass, p);
+    for (int i = 0; i < draws; i++) wgpuRenderPassEncoderDraw(pass, 3, 1, 0, 0);
+    if (bundle) wgpuRenderPassEncoderExecuteBundles(pass, 1, &bundle);
+    wgpuRenderPassEncoderEnd(pass);
+    scope();
+    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
+    int over = (uint64_t)(draws + bundle_draws) > max;
+    int ok = over ? validation("more than its maxDrawCount") : validation_free();
+    scope();
+    wgpuQueueSubmit(C->queue, 1, &cb);
+    ok = ok && (over ? validation("invalid") : validation_free());
+    wgpuCommandBufferRelease(cb);
+    wgpuCommandEncoderRelease(enc);
+    wgpuRenderPassEncoderRelease(pass);
+    if (bundle) wgpuRenderBundleRelease(bundle);
+    wgpuRenderPipelineRelease(p);
+    wgpuShaderModuleRelease(m);
+    wgpuTextureViewRelease(v);
+    wgpuTextureRelease(t);
+    return ok;
+}
+
+static int render_pass_over_max_draw_count(void) {
+    return pass_with_draws(2, 2, 0) && pass_with_draws(2, 3, 0) && pass_with_draws(3, 1, 2) && pass_with_draws(3, 2, 2);
+}
+
 static int submit_null_array(void) {
     scope();
     wgpuQueueSubmit(C->queue, 2, NULL);
@@ -1435,6 +1502,7 @@ static const Case CASES[] = {
     CASE(write_buffer_out_of_bounds, "`WriteBuffer` past the end", "validation error"),
     CASE(write_buffer_offset_overflow, "`WriteBuffer` at an offset that overflows", "validation error"),
     CASE(submit_twice, "a command buffer submitted twice", "validation error: already submitted"),
+    CASE(render_pass_over_max_draw_count, "a render pass with more draws (its bundles' included) than its maxDrawCount", "finish: validation error naming it; the command buffer cannot be submitted"),
     CASE(submit_null_array, "`Submit` with a count and NULL array", "validation error"),
     CASE(submit_released_command_buffer, "a released command buffer submitted", "validation error"),
     CASE(submit_destroyed_buffer, "a submit using a destroyed buffer", "validation error: destroyed"),

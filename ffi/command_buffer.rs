@@ -11,6 +11,8 @@ pub struct CommandBuffer {
     pub device: Arc<Device>,
     id: wgc::id::CommandBufferId,
     submitted: AtomicBool,
+    /// Why the buffer is invalid (its encoder had an error WebGPU reports at finish).
+    invalid: Option<String>,
     pub tally: crate::accounting::Tally,
 }
 
@@ -19,17 +21,21 @@ object!(CommandBuffer, "WGPUCommandBuffer", 12, |c| Some(
 ));
 
 impl CommandBuffer {
-    pub fn new(device: Arc<Device>, id: wgc::id::CommandBufferId) -> Self {
+    pub fn new(device: Arc<Device>, id: wgc::id::CommandBufferId, invalid: Option<String>) -> Self {
         Self {
             tally: crate::accounting::Tally::new(&device, crate::accounting::Kind::CommandBuffer),
             device,
             id,
             submitted: AtomicBool::new(false),
+            invalid,
         }
     }
 
-    /// The id to submit; an error when it was submitted before.
+    /// The id to submit; an error when it was submitted before or is invalid.
     pub fn take_for_submit(&self) -> Result<wgc::id::CommandBufferId, String> {
+        if let Some(why) = &self.invalid {
+            return Err(format!("the command buffer is invalid: {why}"));
+        }
         if self.submitted.swap(true, Ordering::AcqRel) {
             return Err(
                 "a WGPUCommandBuffer was already submitted; each can be submitted once".into(),

@@ -13,6 +13,16 @@ pub struct CommandEncoder {
     pub name: crate::label::Name,
     pub id: wgc::id::CommandEncoderId,
     pub tally: crate::accounting::Tally,
+    /// An error that makes the encoder invalid, reported when it is finished (WebGPU
+    /// reports some errors of its passes there, e.g. a pass over its maxDrawCount).
+    invalid: parking_lot::Mutex<Option<String>>,
+}
+
+impl CommandEncoder {
+    /// Makes the encoder invalid: `finish` reports `why` and gives an invalid buffer.
+    pub fn invalidate(&self, why: String) {
+        self.invalid.lock().get_or_insert(why);
+    }
 }
 
 object!(
@@ -55,6 +65,7 @@ pub unsafe fn create(
         device: device.clone(),
         tally: crate::accounting::Tally::new(device, crate::accounting::Kind::CommandEncoder),
         id,
+        invalid: Default::default(),
     })
 }
 
@@ -98,9 +109,14 @@ pub unsafe fn finish(
     if let Some((_, e)) = error {
         device.report_error(&e);
     }
+    let invalid = encoder.invalid.lock().take();
+    if let Some(why) = &invalid {
+        device.validation(format!("wgpuCommandEncoderFinish: {why}"));
+    }
     Handle::new(crate::command_buffer::CommandBuffer::new(
         device.clone(),
         id,
+        invalid,
     ))
 }
 

@@ -10,6 +10,8 @@ pub struct RenderBundle {
     pub device: Arc<Device>,
     pub id: wgc::id::RenderBundleId,
     pub tally: crate::accounting::Tally,
+    /// Its draws, counted against the maxDrawCount of each pass that executes it.
+    pub draws: u64,
 }
 
 object!(

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::ffi::c_void;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -17,6 +18,9 @@ pub struct RenderBundleEncoder {
     /// None once finished.
     encoder: Mutex<Option<Box<wgc::command::RenderBundleEncoder>>>,
     pub tally: crate::accounting::Tally,
+    /// The draws recorded, which count against the maxDrawCount of the passes that
+    /// execute the bundle.
+    draws: AtomicU64,
 }
 
 object!(
@@ -61,7 +65,14 @@ pub unsafe fn create(
         device: device.clone(),
         tally: crate::accounting::Tally::new(device, crate::accounting::Kind::RenderBundleEncoder),
         encoder: Mutex::new(Some(encoder)),
+        draws: AtomicU64::new(0),
     })
+}
+
+fn count_draw(encoder: WGPURenderBundleEncoder) {
+    if let Ok(e) = encoder.get() {
+        e.draws.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// Runs `record` on the encoder, reporting a conversion error or a wgpu-core one.
@@ -126,6 +137,7 @@ pub fn draw(
     first_vertex: u32,
     first_instance: u32,
 ) {
+    count_draw(encoder);
     with(encoder, "wgpuRenderBundleEncoderDraw", |g, e| {
         Ok(g.render_bundle_encoder_draw(
             e,
@@ -145,6 +157,7 @@ pub fn draw_indexed(
     base_vertex: i32,
     first_instance: u32,
 ) {
+    count_draw(encoder);
     with(encoder, "wgpuRenderBundleEncoderDrawIndexed", |g, e| {
         Ok(g.render_bundle_encoder_draw_indexed(
             e,
@@ -162,6 +175,7 @@ pub fn draw_indirect(
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
+    count_draw(encoder);
     with(encoder, "wgpuRenderBundleEncoderDrawIndirect", |g, e| {
         let b = indirect_buffer.id_or_message("indirectBuffer")?;
         Ok(g.render_bundle_encoder_draw_indirect(e, b, indirect_offset))
@@ -173,6 +187,7 @@ pub fn draw_indexed_indirect(
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
+    count_draw(encoder);
     with(
         encoder,
         "wgpuRenderBundleEncoderDrawIndexedIndirect",
@@ -273,6 +288,7 @@ pub unsafe fn finish(
         device: device.clone(),
         tally: crate::accounting::Tally::new(device, crate::accounting::Kind::RenderBundle),
         id,
+        draws: e.draws.load(Ordering::Relaxed),
     })
 }
 

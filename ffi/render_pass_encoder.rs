@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::ffi::c_void;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -16,9 +17,16 @@ use crate::handle::object;
 pub struct RenderPassEncoder {
     pub device: Arc<Device>,
     pass: Mutex<wgc::command::RenderPass>,
-    _encoder: Arc<CommandEncoder>,
+    encoder: Arc<CommandEncoder>,
     pub tally: crate::accounting::Tally,
+    /// The draws recorded (bundles' included) and the most the pass allows
+    /// (`WGPURenderPassMaxDrawCount`), which wgpu-core does not count.
+    draws: AtomicU64,
+    max_draw_count: u64,
 }
+
+/// WebGPU's default `maxDrawCount`.
+const DEFAULT_MAX_DRAW_COUNT: u64 = 50_000_000;
 // What the pass records wgpu-core holds by its own references, so releasing those
 // handles mid-pass is safe.
 
@@ -54,11 +62,13 @@ pub unsafe fn begin(
 ) -> conv::Result<RenderPassEncoder> {
     let device = &encoder.device;
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
-    for (s_type, _) in unsafe { conv::Chain::new(desc.nextInChain) } {
-        // wgpu-core has no draw-count limit to set; the default is accepted.
+    let mut max_draw_count = DEFAULT_MAX_DRAW_COUNT;
+    for (s_type, link) in unsafe { conv::Chain::new(desc.nextInChain) } {
         if s_type != WGPUSType::RenderPassMaxDrawCount {
             return Err(conv::unexpected_s_type(s_type, "WGPURenderPassDescriptor"));
         }
+        // SAFETY: the sType says the link is a WGPURenderPassMaxDrawCount.
+        max_draw_count = unsafe { (*(link as *const WGPURenderPassMaxDrawCount)).maxDrawCount };
     }
     let mut color_attachments = Vec::new();
     for (i, c) in unsafe {
@@ -145,8 +155,17 @@ pub unsafe fn begin(
         device: device.clone(),
         tally: crate::accounting::Tally::new(device, crate::accounting::Kind::RenderPassEncoder),
         pass: Mutex::new(pass),
-        _encoder: encoder.clone(),
+        encoder: encoder.clone(),
+        draws: AtomicU64::new(0),
+        max_draw_count,
     })
+}
+
+/// Counts draws against the pass's maxDrawCount.
+fn count_draws(pass: WGPURenderPassEncoder, n: u64) {
+    if let Ok(p) = pass.get() {
+        p.draws.fetch_add(n, Ordering::Relaxed);
+    }
 }
 
 /// Runs `record` on the pass, reporting a conversion error or a wgpu-core one.
@@ -207,6 +226,7 @@ pub fn draw(
     first_vertex: u32,
     first_instance: u32,
 ) {
+    count_draws(pass, 1);
     with(pass, "wgpuRenderPassEncoderDraw", |g, p| {
         Ok(g.render_pass_draw(
             p,
@@ -226,6 +246,7 @@ pub fn draw_indexed(
     base_vertex: i32,
     first_instance: u32,
 ) {
+    count_draws(pass, 1);
     with(pass, "wgpuRenderPassEncoderDrawIndexed", |g, p| {
         Ok(g.render_pass_draw_indexed(
             p,
@@ -243,6 +264,7 @@ pub fn draw_indirect(
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
+    count_draws(pass, 1);
     with(pass, "wgpuRenderPassEncoderDrawIndirect", |g, p| {
         let b = indirect_buffer.id_or_message("indirectBuffer")?;
         Ok(g.render_pass_draw_indirect(p, b, indirect_offset))
@@ -254,6 +276,7 @@ pub fn draw_indexed_indirect(
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
+    count_draws(pass, 1);
     with(pass, "wgpuRenderPassEncoderDrawIndexedIndirect", |g, p| {
         let b = indirect_buffer.id_or_message("indirectBuffer")?;
         Ok(g.render_pass_draw_indexed_indirect(p, b, indirect_offset))
@@ -265,6 +288,16 @@ pub unsafe fn execute_bundles(
     bundle_count: usize,
     bundles: *const WGPURenderBundle,
 ) {
+    // The bundles' draws count against the pass's maxDrawCount.
+    if let Ok(list) = unsafe { conv::slice(bundles, bundle_count, "bundles") } {
+        count_draws(
+            pass,
+            list.iter()
+                .filter_map(|b| b.get().ok())
+                .map(|b| b.draws)
+                .sum(),
+        );
+    }
     with(pass, "wgpuRenderPassEncoderExecuteBundles", |g, p| {
         let ids = unsafe { conv::slice(bundles, bundle_count, "bundles") }?
             .iter()
@@ -395,6 +428,13 @@ pub fn end(pass: WGPURenderPassEncoder) {
     };
     let result = p.device.ctx.global.render_pass_end(&mut p.pass.lock());
     p.device.outcome("wgpuRenderPassEncoderEnd", Ok(result));
+    let draws = p.draws.load(Ordering::Relaxed);
+    if draws > p.max_draw_count {
+        p.encoder.invalidate(format!(
+            "a render pass recorded {draws} draws, more than its maxDrawCount ({})",
+            p.max_draw_count
+        ));
+    }
 }
 
 pub unsafe fn set_label(pass: WGPURenderPassEncoder, label: WGPUStringView) {
