@@ -60,6 +60,8 @@ CAUSES = [
     # with the device feature that allows the textures.
     ("wgpu-core", r"Capabilities\(TEXTURE_EXTERNAL\) is required"),
     ("wgpu-core", r"STORAGE_TEXTURE_16BIT_NORM_FORMATS"),
+    ("wgpu-core", r"@webgpu:api,validation,createBindGroup:external_texture"),
+    ("wgpu-core", r"@webgpu:api,validation,capability_checks,limits,maxColorAttachmentBytesPerSample:createRenderPipeline,at_over: ~ REJECTED"),
 ]
 
 
