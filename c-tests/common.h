@@ -292,6 +292,36 @@ static WGPUMapAsyncStatus dispatch_and_read(Ctx *c, WGPUComputePipeline pipeline
     return r.status;
 }
 
+/* Copies the first `depth` slices (or layers) of mip level 0 of a texture with 4-byte
+ * texels, `w` x `h` each, into `out` (w * h * depth texels, rows packed) through a
+ * buffer. Returns the readback's map status. */
+static WGPUMapAsyncStatus read_texels(Ctx *ctx, WGPUTexture tex, uint32_t w, uint32_t h, uint32_t depth, uint32_t *out) {
+    uint32_t pitch = (w * 4 + 255) / 256 * 256;
+    size_t size = (size_t)pitch * h * depth;
+    WGPUBuffer buf = make_buffer(ctx, size, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(ctx->device, NULL);
+    WGPUTexelCopyTextureInfo src = WGPU_TEXEL_COPY_TEXTURE_INFO_INIT;
+    src.texture = tex;
+    WGPUTexelCopyBufferInfo dst = WGPU_TEXEL_COPY_BUFFER_INFO_INIT;
+    dst.buffer = buf;
+    dst.layout.bytesPerRow = pitch;
+    dst.layout.rowsPerImage = h;
+    WGPUExtent3D extent = {w, h, depth};
+    wgpuCommandEncoderCopyTextureToBuffer(enc, &src, &dst, &extent);
+    WGPUCommandBuffer cmd = wgpuCommandEncoderFinish(enc, NULL);
+    wgpuQueueSubmit(ctx->queue, 1, &cmd);
+    MapResult m;
+    memset(&m, 0, sizeof m);
+    wait_for(ctx, map_buffer(buf, WGPUMapMode_Read, 0, WGPU_WHOLE_MAP_SIZE, &m));
+    const uint8_t *p = wgpuBufferGetConstMappedRange(buf, 0, size);
+    for (uint32_t row = 0; p && row < h * depth; row++) memcpy(out + (size_t)row * w, p + (size_t)row * pitch, w * 4);
+    if (p) wgpuBufferUnmap(buf);
+    wgpuCommandBufferRelease(cmd);
+    wgpuCommandEncoderRelease(enc);
+    wgpuBufferRelease(buf);
+    return m.status;
+}
+
 /* Whether this runs under valgrind, where everything is many times slower (time limits
  * are not checked there, and large inputs are made smaller). */
 static int under_valgrind(void) {

@@ -78,30 +78,11 @@ static WGPUTexture target_texture(Ctx *ctx, WGPUTextureFormat format, uint32_t s
 
 /* Reads the color target back and returns the RGBA8 pixel at (x, y). */
 static uint32_t pixel_at(Ctx *ctx, WGPUTexture tex, int x, int y, uint8_t *all) {
-    WGPUBuffer buf = make_buffer(ctx, S * S * 4, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
-    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(ctx->device, NULL);
-    WGPUTexelCopyTextureInfo src = WGPU_TEXEL_COPY_TEXTURE_INFO_INIT;
-    src.texture = tex;
-    WGPUTexelCopyBufferInfo dst = WGPU_TEXEL_COPY_BUFFER_INFO_INIT;
-    dst.buffer = buf;
-    dst.layout.bytesPerRow = S * 4;
-    WGPUExtent3D size = {S, S, 1};
-    wgpuCommandEncoderCopyTextureToBuffer(enc, &src, &dst, &size);
-    WGPUCommandBuffer cmd = wgpuCommandEncoderFinish(enc, NULL);
-    wgpuQueueSubmit(ctx->queue, 1, &cmd);
-    MapResult m = {0};
-    wait_for(ctx, map_buffer(buf, WGPUMapMode_Read, 0, WGPU_WHOLE_MAP_SIZE, &m));
-    const uint8_t *p = wgpuBufferGetConstMappedRange(buf, 0, S * S * 4);
-    uint32_t v = 0;
-    if (p) {
-        memcpy(&v, p + (y * S + x) * 4, 4);
-        if (all) memcpy(all, p, S * S * 4);
-    }
-    wgpuBufferUnmap(buf);
-    wgpuCommandBufferRelease(cmd);
-    wgpuCommandEncoderRelease(enc);
-    wgpuBufferRelease(buf);
-    return v;
+    static uint32_t texels[S * S];
+    memset(texels, 0, sizeof texels);
+    read_texels(ctx, tex, S, S, 1, texels);
+    if (all) memcpy(all, texels, sizeof texels);
+    return texels[y * S + x];
 }
 
 #define RGBA(r, g, b, a) ((uint32_t)(r) | ((uint32_t)(g) << 8) | ((uint32_t)(b) << 16) | ((uint32_t)(a) << 24))

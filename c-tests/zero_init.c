@@ -62,28 +62,11 @@ static void write_slices(Ctx *ctx, WGPUTexture tex, int first, int count, uint32
 
 /* The number of non-zero texels of slice 0, and slice 1's first texel. */
 static int nonzero_in_slice0(Ctx *ctx, WGPUTexture tex, uint32_t *slice1) {
-    WGPUBuffer buf = make_buffer(ctx, N * N * 4 * 2, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
-    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(ctx->device, NULL);
-    WGPUTexelCopyTextureInfo src = WGPU_TEXEL_COPY_TEXTURE_INFO_INIT;
-    src.texture = tex;
-    WGPUTexelCopyBufferInfo dst = WGPU_TEXEL_COPY_BUFFER_INFO_INIT;
-    dst.buffer = buf;
-    dst.layout.bytesPerRow = N * 4;
-    dst.layout.rowsPerImage = N;
-    WGPUExtent3D size = {N, N, 2};
-    wgpuCommandEncoderCopyTextureToBuffer(enc, &src, &dst, &size);
-    WGPUCommandBuffer cmd = wgpuCommandEncoderFinish(enc, NULL);
-    wgpuQueueSubmit(ctx->queue, 1, &cmd);
-    MapResult m = {0};
-    wait_for(ctx, map_buffer(buf, WGPUMapMode_Read, 0, WGPU_WHOLE_MAP_SIZE, &m));
-    const uint32_t *p = wgpuBufferGetConstMappedRange(buf, 0, N * N * 4 * 2);
+    static uint32_t texels[N * N * 2];
+    CHECK(read_texels(ctx, tex, N, N, 2, texels) == WGPUMapAsyncStatus_Success);
     int nonzero = 0;
-    for (int i = 0; p && i < N * N; i++) nonzero += p[i] != 0;
-    *slice1 = p ? p[N * N] : 0;
-    wgpuBufferUnmap(buf);
-    wgpuCommandBufferRelease(cmd);
-    wgpuCommandEncoderRelease(enc);
-    wgpuBufferRelease(buf);
+    for (int i = 0; i < N * N; i++) nonzero += texels[i] != 0;
+    *slice1 = texels[N * N];
     return nonzero;
 }
 
