@@ -69,12 +69,6 @@ pub unsafe fn create(
     })
 }
 
-fn count_draw(encoder: WGPURenderBundleEncoder) {
-    if let Ok(e) = encoder.get() {
-        e.draws.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
 /// Runs `record` on the encoder, reporting a conversion error or a wgpu-core one.
 fn with<E: wgt::error::WebGpuError>(
     encoder: WGPURenderBundleEncoder,
@@ -84,9 +78,37 @@ fn with<E: wgt::error::WebGpuError>(
         &mut wgc::command::RenderBundleEncoder,
     ) -> conv::Result<Result<(), E>>,
 ) {
+    record_counted(encoder, function, false, record)
+}
+
+/// `with`, for a draw: also counted against the maxDrawCount of the passes that
+/// execute the bundle.
+fn draw_with<E: wgt::error::WebGpuError>(
+    encoder: WGPURenderBundleEncoder,
+    function: &str,
+    record: impl FnOnce(
+        &wgc::global::Global,
+        &mut wgc::command::RenderBundleEncoder,
+    ) -> conv::Result<Result<(), E>>,
+) {
+    record_counted(encoder, function, true, record)
+}
+
+fn record_counted<E: wgt::error::WebGpuError>(
+    encoder: WGPURenderBundleEncoder,
+    function: &str,
+    draw: bool,
+    record: impl FnOnce(
+        &wgc::global::Global,
+        &mut wgc::command::RenderBundleEncoder,
+    ) -> conv::Result<Result<(), E>>,
+) {
     let Some(e) = encoder.get_or_log(function) else {
         return;
     };
+    if draw {
+        e.draws.fetch_add(1, Ordering::Relaxed);
+    }
     let mut guard = e.encoder.lock();
     let result = match guard.as_deref_mut() {
         Some(enc) => record(&e.device.ctx.global, enc),
@@ -137,8 +159,7 @@ pub fn draw(
     first_vertex: u32,
     first_instance: u32,
 ) {
-    count_draw(encoder);
-    with(encoder, "wgpuRenderBundleEncoderDraw", |g, e| {
+    draw_with(encoder, "wgpuRenderBundleEncoderDraw", |g, e| {
         Ok(g.render_bundle_encoder_draw(
             e,
             vertex_count,
@@ -157,8 +178,7 @@ pub fn draw_indexed(
     base_vertex: i32,
     first_instance: u32,
 ) {
-    count_draw(encoder);
-    with(encoder, "wgpuRenderBundleEncoderDrawIndexed", |g, e| {
+    draw_with(encoder, "wgpuRenderBundleEncoderDrawIndexed", |g, e| {
         Ok(g.render_bundle_encoder_draw_indexed(
             e,
             index_count,
@@ -175,8 +195,7 @@ pub fn draw_indirect(
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
-    count_draw(encoder);
-    with(encoder, "wgpuRenderBundleEncoderDrawIndirect", |g, e| {
+    draw_with(encoder, "wgpuRenderBundleEncoderDrawIndirect", |g, e| {
         let b = indirect_buffer.id_or_message("indirectBuffer")?;
         Ok(g.render_bundle_encoder_draw_indirect(e, b, indirect_offset))
     })
@@ -187,8 +206,7 @@ pub fn draw_indexed_indirect(
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
-    count_draw(encoder);
-    with(
+    draw_with(
         encoder,
         "wgpuRenderBundleEncoderDrawIndexedIndirect",
         |g, e| {

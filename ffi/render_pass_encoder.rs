@@ -185,6 +185,26 @@ fn with<E: wgt::error::WebGpuError>(
     )
 }
 
+/// `with`, for a draw: also counted against the pass's maxDrawCount.
+fn draw_with<E: wgt::error::WebGpuError>(
+    pass: WGPURenderPassEncoder,
+    function: &str,
+    record: impl FnOnce(
+        &wgc::global::Global,
+        &mut wgc::command::RenderPass,
+    ) -> conv::Result<Result<(), E>>,
+) {
+    crate::device::record_pinned(
+        pass,
+        function,
+        |p| &p.device,
+        |p| {
+            p.draws.fetch_add(1, Ordering::Relaxed);
+            record(&p.device.ctx.global, &mut p.pass.lock())
+        },
+    )
+}
+
 pub fn set_pipeline(pass: WGPURenderPassEncoder, pipeline: WGPURenderPipeline) {
     with(pass, "wgpuRenderPassEncoderSetPipeline", |g, p| {
         let pipeline = pipeline.id_or_message("pipeline")?;
@@ -226,8 +246,7 @@ pub fn draw(
     first_vertex: u32,
     first_instance: u32,
 ) {
-    count_draws(pass, 1);
-    with(pass, "wgpuRenderPassEncoderDraw", |g, p| {
+    draw_with(pass, "wgpuRenderPassEncoderDraw", |g, p| {
         Ok(g.render_pass_draw(
             p,
             vertex_count,
@@ -246,8 +265,7 @@ pub fn draw_indexed(
     base_vertex: i32,
     first_instance: u32,
 ) {
-    count_draws(pass, 1);
-    with(pass, "wgpuRenderPassEncoderDrawIndexed", |g, p| {
+    draw_with(pass, "wgpuRenderPassEncoderDrawIndexed", |g, p| {
         Ok(g.render_pass_draw_indexed(
             p,
             index_count,
@@ -264,8 +282,7 @@ pub fn draw_indirect(
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
-    count_draws(pass, 1);
-    with(pass, "wgpuRenderPassEncoderDrawIndirect", |g, p| {
+    draw_with(pass, "wgpuRenderPassEncoderDrawIndirect", |g, p| {
         let b = indirect_buffer.id_or_message("indirectBuffer")?;
         Ok(g.render_pass_draw_indirect(p, b, indirect_offset))
     })
@@ -276,8 +293,7 @@ pub fn draw_indexed_indirect(
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
-    count_draws(pass, 1);
-    with(pass, "wgpuRenderPassEncoderDrawIndexedIndirect", |g, p| {
+    draw_with(pass, "wgpuRenderPassEncoderDrawIndexedIndirect", |g, p| {
         let b = indirect_buffer.id_or_message("indirectBuffer")?;
         Ok(g.render_pass_draw_indexed_indirect(p, b, indirect_offset))
     })
