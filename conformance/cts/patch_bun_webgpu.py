@@ -212,6 +212,10 @@ def main():
     # view, so an entry point "" named no entry point instead of a missing one)
     src = must_sub(r"^(var WGPUStringView = defineStruct\(\[\n  \[\"data\", \"char\*\", \{ optional: true \}\],\n  \[\"length\", \"u64\"\]\n\], \{\n  mapValue: \(v\) => \{\n    if \()!v(\) \{)",
                    r"\1v === undefined || v === null\2", src)
+    # a null bind group layout keeps its index (bun-webgpu filtered nulls out, which
+    # moved the later layouts to lower groups)
+    src = must_sub(r'const bgls = Array\.from\(descriptor\.bindGroupLayouts\)\.map\(\(bgl\) => bgl\?\.ptr\)\.filter\(\(bgl\) => bgl !== undefined\);',
+                   'const bgls = Array.from(descriptor.bindGroupLayouts).map((bgl) => bgl?.ptr ?? null);', src)
     # a hole in vertex.buffers is an unused slot, not a missing one (bun-webgpu drops
     # holes, which shifts the later layouts to lower slots): an unused slot is a layout
     # with no step mode and no attributes
