@@ -47,6 +47,14 @@ CAUSES = [
     # lavapipe 22.3 draws nothing for drawIndexedIndirect with the index buffer bound at
     # a non-zero offset (a C program shows it; the same draws on an NVIDIA GPU).
     ("driver", r"@webgpu:api,operation,rendering,draw:arguments:.*indexed=true;indirect=true"),
+    # lavapipe 22.3 resolves into layer 0 of a resolve target whatever the view's base
+    # layer (a C program shows it; right on an NVIDIA GPU). Every case has such subcases.
+    ("driver", r"@webgpu:api,operation,render_pass,resolve:render_pass_resolve"),
+    # bun-webgpu dropped null color attachments, fragment targets and bundle formats
+    # (fixed in the harness after the recorded run: these groups then pass).
+    ("binding", r"@webgpu:api,operation,render_pipeline,pipeline_output_targets:color,attachments"),
+    ("binding", r"@webgpu:api,validation,render_pass,attachment_compatibility:.*color_sparse"),
+    ("binding", r"@webgpu:api,operation,pipeline,pipeline_layout_created_with_null_bind_group_layout"),
     # wgpu-core checks more than WebGPU does: a pipeline's sample count against each
     # target format (WebGPU checks it for textures and render passes only).
     ("wgpu-core", r"Sample count \d+ is not supported by format .*The WebGPU spec guarantees"),

@@ -212,6 +212,14 @@ def main():
     # view, so an entry point "" named no entry point instead of a missing one)
     src = must_sub(r"^(var WGPUStringView = defineStruct\(\[\n  \[\"data\", \"char\*\", \{ optional: true \}\],\n  \[\"length\", \"u64\"\]\n\], \{\n  mapValue: \(v\) => \{\n    if \()!v(\) \{)",
                    r"\1v === undefined || v === null\2", src)
+    # sparse color attachments, targets and bundle formats keep their slots (bun-webgpu
+    # filtered the nulls out, moving later attachments to lower slots: wrong results)
+    src = must_sub(r'const colorAttachments = Array\.from\(descriptor\.colorAttachments \?\? \[\]\)\.filter\(\(ca\) => !!ca\);',
+                   'const colorAttachments = Array.from(descriptor.colorAttachments ?? []).map((ca) => ca ?? { view: null, loadOp: "undefined", storeOp: "undefined" });', src)
+    src = must_sub(r'targets: Array\.from\(descriptor\.fragment\.targets \?\? \[\]\)\.filter\(\(t\) => t !== null && t !== undefined\)',
+                   'targets: Array.from(descriptor.fragment.targets ?? []).map((t) => t ?? { format: "undefined", writeMask: 0 })', src)
+    src = must_sub(r'const colorFormats = Array\.from\(descriptor\.colorFormats\)\.filter\(\(f\) => f !== null && f !== undefined\);',
+                   'const colorFormats = Array.from(descriptor.colorFormats).map((f) => f ?? "undefined");', src)
     # a null bind group layout keeps its index (bun-webgpu filtered nulls out, which
     # moved the later layouts to lower groups)
     src = must_sub(r'const bgls = Array\.from\(descriptor\.bindGroupLayouts\)\.map\(\(bgl\) => bgl\?\.ptr\)\.filter\(\(bgl\) => bgl !== undefined\);',
