@@ -9,10 +9,10 @@
 //! from naga's layouter, measured once when the module is made. Where an override
 //! sizes a workgroup array or the workgroup, the module is kept and measured again
 //! with the pipeline's constants (naga's own override processing, after validating
-//! the module: a cost only such pipelines pay).
+//! the module once: a cost only such modules pay).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use naga::{AddressSpace, ArraySize, Block, Expression, Handle, Module, Statement, TypeInner};
 
@@ -27,6 +27,8 @@ pub struct ComputeChecks {
     /// The module, where an override sizes a compute entry point's workgroup or its
     /// workgroup storage.
     overridden: Option<Arc<Module>>,
+    /// Its validation, made by the first pipeline that needs it (None: invalid).
+    info: OnceLock<Option<naga::valid::ModuleInfo>>,
 }
 
 impl ComputeChecks {
@@ -39,6 +41,7 @@ impl ComputeChecks {
         ComputeChecks {
             usage,
             overridden: overrides.then(|| Arc::new(module.clone())),
+            info: OnceLock::new(),
         }
     }
 
@@ -60,18 +63,24 @@ impl ComputeChecks {
             return Some(message);
         }
         let module = self.overridden.as_ref()?;
-        // Invalid modules and constants are wgpu-core's to report.
-        let info = naga::valid::Validator::new(
-            naga::valid::ValidationFlags::all(),
-            naga::valid::Capabilities::all(),
-        )
-        .validate(module)
-        .ok()?;
+        // Invalid modules and constants are wgpu-core's to report. The module is
+        // validated once, not again for every pipeline made from it.
+        let info = self
+            .info
+            .get_or_init(|| {
+                naga::valid::Validator::new(
+                    naga::valid::ValidationFlags::all(),
+                    naga::valid::Capabilities::all(),
+                )
+                .validate(module)
+                .ok()
+            })
+            .as_ref()?;
         let constants: naga::back::PipelineConstants =
             constants.iter().map(|(k, v)| (k.clone(), *v)).collect();
         let (resolved, _) = naga::back::pipeline_constants::process_overrides(
             module,
-            &info,
+            info,
             Some((naga::ShaderStage::Compute, name)),
             &constants,
         )
