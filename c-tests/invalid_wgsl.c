@@ -117,6 +117,77 @@ int main(void) {
         wgpuShaderModuleRelease(m);
     }
 
+    /* WGSL's uniformity analysis: a derivative, barrier or subgroup operation that the
+     * analysis cannot prove to run in uniform control flow makes the module invalid,
+     * with the message at the call; a diagnostic filter turns the derivative rule down
+     * to a warning in the compilation info; control flow is uniform again after an
+     * `if` every invocation leaves by its end. */
+    static const char *FRAG =
+        "@group(0) @binding(0) var t: texture_2d<f32>;\n"
+        "@group(0) @binding(1) var s: sampler;\n"
+        "@group(0) @binding(2) var<uniform> u: vec4f;\n";
+    static const struct {
+        const char *body, *error;
+    } uniformity[] = {
+        {"@fragment fn main(@builtin(position) p: vec4f) -> @location(0) vec4f {\n"
+         "  if p.x > 0.5 { return textureSample(t, s, p.xy); }\n  return vec4f(); }\n",
+         "'textureSample' must only be called from uniform control flow"},
+        {"@fragment fn main(@builtin(position) p: vec4f) -> @location(0) vec4f {\n"
+         "  if u.x > 0.5 { return textureSample(t, s, p.xy); }\n  return vec4f(); }\n",
+         NULL},
+        {"@fragment fn main(@builtin(position) p: vec4f) -> @location(0) vec4f {\n"
+         "  var c = 0.0; if p.x > 0.5 { c = 1.0; }\n  if u.x > 0.5 { _ = dpdx(c); }\n"
+         "  if c > 0.5 { _ = dpdy(c); }\n  return vec4f(); }\n",
+         "'dpdy' must only be called from uniform control flow"},
+        {"fn helper() { _ = fwidth(1.0); }\n"
+         "@fragment fn main(@builtin(position) p: vec4f) -> @location(0) vec4f {\n"
+         "  if p.y > 0.5 { helper(); }\n  return vec4f(); }\n",
+         "(in 'helper', called here)"},
+        {"@compute @workgroup_size(64) fn main(@builtin(local_invocation_index) i: u32) {\n"
+         "  for (var k = 0u; k < i; k++) { workgroupBarrier(); } }\n",
+         "'workgroupBarrier' must only be called from uniform control flow"},
+        {"@compute @workgroup_size(64) fn main(@builtin(local_invocation_index) i: u32) {\n"
+         "  for (var k = 0u; k < i; k++) { } workgroupBarrier(); }\n",
+         NULL},
+    };
+    for (size_t i = 0; i < sizeof uniformity / sizeof uniformity[0]; i++) {
+        char src[1024];
+        snprintf(src, sizeof src, "%s%s", FRAG, uniformity[i].body);
+        wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+        WGPUShaderModule m = wgsl_module(&ctx, src);
+        ScopeResult ur = pop_scope(&ctx);
+        if (uniformity[i].error) {
+            CHECK(ur.type == WGPUErrorType_Validation && strstr(ur.message, uniformity[i].error));
+            if (!strstr(ur.message, uniformity[i].error)) printf("    uniformity %zu: %s\n", i, ur.message);
+        } else {
+            CHECK(ur.type == WGPUErrorType_NoError);
+            if (ur.type != WGPUErrorType_NoError) printf("    uniformity %zu: %s\n", i, ur.message);
+        }
+        wgpuShaderModuleRelease(m);
+    }
+    {
+        /* The message is at the call: line 5, column 9 of the first case. */
+        char src[1024];
+        snprintf(src, sizeof src, "%s%s", FRAG, uniformity[0].body);
+        wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+        WGPUShaderModule m = wgsl_module(&ctx, src);
+        pop_scope(&ctx);
+        InfoResult ui = compilation_info(&ctx, m);
+        CHECK(ui.count == 1 && ui.type == WGPUCompilationMessageType_Error);
+        CHECK(ui.line == 5 && ui.pos == (uint64_t)(strstr(uniformity[0].body, "textureSample") - strchr(uniformity[0].body, '\n')));
+        CHECK(ui.offset == (uint64_t)(strstr(src, "textureSample") - src));
+        wgpuShaderModuleRelease(m);
+        /* Turned down to a warning: valid, and the compilation info has the warning. */
+        snprintf(src, sizeof src, "diagnostic(warning, derivative_uniformity);\n%s%s", FRAG, uniformity[0].body);
+        wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+        m = wgsl_module(&ctx, src);
+        CHECK(pop_scope(&ctx).type == WGPUErrorType_NoError);
+        ui = compilation_info(&ctx, m);
+        CHECK(ui.count == 1 && ui.type == WGPUCompilationMessageType_Warning && ui.line == 6);
+        CHECK(strstr(ui.message, "'textureSample' must only be called from uniform control flow") != NULL);
+        wgpuShaderModuleRelease(m);
+    }
+
     /* Popping an empty stack fails through the callback status. */
     ScopeResult empty = pop_scope(&ctx);
     CHECK(empty.status == WGPUPopErrorScopeStatus_Error);

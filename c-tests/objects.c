@@ -630,6 +630,10 @@ int main(void) {
          "requires pointer_composite_access;\n"
          "fn first(p: ptr<function, vec2f>) -> f32 { return p.x; }\n"
          "@compute @workgroup_size(1) fn main() { var v = vec2f(1, 2); let x = first(&v); }"},
+        {WGPUWGSLLanguageFeatureName_SubgroupUniformity,
+         "requires subgroup_uniformity;\n"
+         "@compute @workgroup_size(64) fn main(@builtin(workgroup_id) g: vec3u) {\n"
+         "  if g.x == 0u { workgroupBarrier(); } }"},
     };
     WGPUSupportedWGSLLanguageFeatures wf = WGPU_SUPPORTED_WGSL_LANGUAGE_FEATURES_INIT;
     wgpuInstanceGetWGSLLanguageFeatures(ctx.instance, &wf);

@@ -238,11 +238,15 @@ pub unsafe fn create_surface(
 /// `requires` accepts them and shaders using them compile. Not the others: naga knows
 /// `unrestricted_pointer_parameters` but rejects it, and pointers to storage or
 /// workgroup memory as arguments with it; `uniform_buffer_standard_layout` it does not
-/// know. A program (or the CTS) that sees a feature here relies on it.
-const WGSL_FEATURES: [WGPUWGSLLanguageFeatureName; 3] = [
+/// know. A program (or the CTS) that sees a feature here relies on it. And one of this
+/// library's own: `subgroup_uniformity` (the uniformity analysis is `uniformity`'s,
+/// which analyzes subgroup built-ins at subgroup scope; `wgsl_source` takes the name
+/// out of `requires` for naga).
+const WGSL_FEATURES: [WGPUWGSLLanguageFeatureName; 4] = [
     WGPUWGSLLanguageFeatureName::ReadonlyAndReadwriteStorageTextures,
     WGPUWGSLLanguageFeatureName::Packed4x8IntegerDotProduct,
     WGPUWGSLLanguageFeatureName::PointerCompositeAccess,
+    WGPUWGSLLanguageFeatureName::SubgroupUniformity,
 ];
 
 pub unsafe fn get_WGSL_language_features(

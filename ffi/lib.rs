@@ -54,6 +54,7 @@ mod surface;
 mod texture;
 mod texture_view;
 mod toggles;
+mod uniformity;
 mod wgsl_limits;
 mod wgsl_precedence;
 mod wgsl_source;

@@ -160,17 +160,15 @@ fn create_wgsl(device: &Device, label: wgc::Label<'_>, code: &str) -> Compiled {
         .global
         .device_features(device.id)
         .contains(wgt::Features::SUBGROUP);
+    let code_before_adjust = code;
     let code = match crate::wgsl_source::adjust(code, subgroups) {
         Ok(code) => code,
         Err(e) => return rejected(device, label, code, e),
     };
-    match create_loop_bounded(device, label.clone(), &code) {
+    let relaxed = crate::wgsl_source::relaxed_rules(code_before_adjust);
+    match create_loop_bounded(device, label.clone(), &code, &relaxed) {
         Err(e) => rejected(device, label, &code, e),
-        Ok(Some((id, compute_checks, fragment_outputs))) => Compiled {
-            compute_checks,
-            fragment_outputs,
-            ..Compiled::valid(id)
-        },
+        Ok(Some(compiled)) => compiled,
         Ok(None) => create_plain(
             device,
             label,
@@ -193,15 +191,29 @@ fn rejected(
         "Shader is not accepted: {} (line {line}, column {column})",
         e.message
     );
-    let message = Message {
-        ty: WGPUCompilationMessageType::Error,
-        text: e.message,
+    let message = source_message(code, crate::uniformity::Severity::Error, &e);
+    Compiled::invalid(id, message, Some((WGPUErrorType::Validation, error)))
+}
+
+/// The compilation message for `e`, at its place in `code`.
+fn source_message(
+    code: &str,
+    severity: crate::uniformity::Severity,
+    e: &crate::wgsl_limits::SourceError,
+) -> Message {
+    let (line, column) = e.line_and_column(code);
+    Message {
+        ty: match severity {
+            crate::uniformity::Severity::Error => WGPUCompilationMessageType::Error,
+            crate::uniformity::Severity::Warning => WGPUCompilationMessageType::Warning,
+            crate::uniformity::Severity::Info => WGPUCompilationMessageType::Info,
+        },
+        text: e.message.clone(),
         line: line as u64,
         column: column as u64,
         offset: e.offset as u64,
         length: e.length as u64,
-    };
-    Compiled::invalid(id, message, Some((WGPUErrorType::Validation, error)))
+    }
 }
 
 /// An invalid module, made by wgpu-core from text that fails at its first character
@@ -248,19 +260,14 @@ fn create_plain(
 /// (`loop_bounds`), so that wgpu's counter on every loop can go. None where that
 /// does not apply: a module that does not parse or validate takes the plain path,
 /// which reports wgpu-core's own errors for it. An error where the module breaks a
-/// rule naga does not check (`stage_rules`).
+/// rule naga does not check (`stage_rules`, `uniformity`: reported only for a module
+/// wgpu-core accepts, whose own errors come first); the uniformity warnings otherwise.
 fn create_loop_bounded(
     device: &Device,
     label: wgc::Label<'_>,
     code: &str,
-) -> Result<
-    Option<(
-        wgc::id::ShaderModuleId,
-        crate::workgroup_storage::ComputeChecks,
-        crate::fragment_outputs::FragmentOutputs,
-    )>,
-    crate::wgsl_limits::SourceError,
-> {
+    relaxed: &[(&str, Option<&str>)],
+) -> Result<Option<Compiled>, crate::wgsl_limits::SourceError> {
     let global = &device.ctx.global;
     // Parsed as wgpu-core would parse it, for this device's features.
     let capabilities = wgc::device::features_to_naga_capabilities(
@@ -276,6 +283,7 @@ fn create_loop_bounded(
         return Ok(None);
     };
     crate::stage_rules::check(&module)?;
+    let uniformity = crate::uniformity::check(&module, relaxed);
     if let Some(hoisted) = crate::const_tables::hoist(code, &module) {
         match parse(&hoisted) {
             Ok(m) => module = m,
@@ -293,7 +301,21 @@ fn create_loop_bounded(
     };
     let source = wgc::pipeline::ShaderModuleSource::Naga(Cow::Owned(module));
     match global.device_create_shader_module(device.id, &desc, source, None) {
-        (id, None) => Ok(Some((id, compute_checks, fragment_outputs))),
+        (id, None) => match uniformity {
+            Ok(warnings) => Ok(Some(Compiled {
+                compute_checks,
+                fragment_outputs,
+                messages: warnings
+                    .into_iter()
+                    .map(|w| source_message(code, w.severity, &w.error))
+                    .collect(),
+                ..Compiled::valid(id)
+            })),
+            Err(e) => {
+                global.shader_module_drop(id);
+                Err(e)
+            }
+        },
         (id, Some(e)) => {
             log::debug!("loop-bounded module not made ({e}); taking the plain path");
             global.shader_module_drop(id);

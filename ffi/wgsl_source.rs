@@ -2,6 +2,8 @@
 //! naga parses it. Called by `shader_module.rs`, after `wgsl_limits` (whose bounds
 //! hold for the text here: the rewrites nest no deeper than what they replace).
 //!
+//! - `requires subgroup_uniformity;`: the language feature is this library's
+//!   (`uniformity`); naga does not know it, so the name is dropped from the directive.
 //! - `enable subgroups;`: naga parses subgroup built-ins whenever the device has the
 //!   Subgroups feature but rejects the directive itself as unimplemented. On a device
 //!   with the feature the directive is blanked out (same length, so positions hold);
@@ -29,13 +31,11 @@
 //!   the f32 the abstract int converts to.
 //! - `@diagnostic(severity, rule)` attributes, which naga does not parse: checked
 //!   (severity, form, and that a function or a block-opening statement follows) and
-//!   blanked; a uniformity rule one turns off or down is turned off for the module by
-//!   a directive (unless the module sets the rule itself), more lenient than the spec
-//!   where it applies, never stricter.
+//!   blanked; the uniformity rules they turn off or down are read from the source by
+//!   `relaxed_rules`, for `uniformity`, which applies them to their functions.
 //!
 //! Rewritten text keeps its line breaks, so compilation messages keep their lines;
-//! columns after a rewritten `bitcast` or lane argument on the same line shift, and
-//! a directive added for a relaxed rule shifts the columns of line 1.
+//! columns after a rewritten `bitcast` or lane argument on the same line shift.
 
 use std::borrow::Cow;
 
@@ -53,6 +53,7 @@ const ELECT: &str = "(subgroupExclusiveAdd(1u) == 0u)";
 pub fn adjust(source: &str, subgroups: bool) -> Result<Cow<'_, str>, SourceError> {
     if ![
         "subgroup",
+        "requires",
         "bitcast",
         "quad",
         "diagnostic",
@@ -71,8 +72,6 @@ pub fn adjust(source: &str, subgroups: bool) -> Result<Cow<'_, str>, SourceError
     let mut copied = 0;
     // Text to insert before the source position it names, in position order.
     let mut inserts: Vec<(usize, &str)> = Vec::new();
-    // Uniformity rules an attribute relaxed, for a directive of the module's.
-    let mut relaxed: Vec<&str> = Vec::new();
     // The first subgroup built-in the module uses, and whether it enables subgroups.
     let mut subgroup_use: Option<Tok> = None;
     let mut subgroups_enabled = false;
@@ -88,10 +87,7 @@ pub fn adjust(source: &str, subgroups: bool) -> Result<Cow<'_, str>, SourceError
         if is(tokens.get(k), b'@')
             && tokens.get(k + 1).and_then(|t| word(source, t)) == Some("diagnostic")
         {
-            let (end, rule) = diagnostic_attribute(source, &tokens, k)?;
-            if let Some(rule) = rule {
-                relaxed.push(rule);
-            }
+            let (end, _) = diagnostic_attribute(source, &tokens, k)?;
             out.push_str(&source[copied..start]);
             out.push_str(&blank(&source[start..tokens[end - 1].2]));
             copied = tokens[end - 1].2;
@@ -146,6 +142,20 @@ pub fn adjust(source: &str, subgroups: bool) -> Result<Cow<'_, str>, SourceError
             k = end;
             continue;
         }
+        if word(source, &tokens[k]) == Some("requires") && depth_zero(&tokens[..k]) {
+            // `subgroup_uniformity` is this library's (`uniformity`), not naga's.
+            let end = directive_end(&tokens, k);
+            if tokens[k..end]
+                .iter()
+                .any(|t| word(source, t) == Some("subgroup_uniformity"))
+            {
+                out.push_str(&source[copied..start]);
+                out.push_str(&without(source, &tokens[k..end], "subgroup_uniformity"));
+                copied = tokens[end - 1].2;
+            }
+            k = end;
+            continue;
+        }
         if let Some(end) = bitcast_end(source, &tokens, k) {
             out.push_str(&source[copied..start]);
             out.push_str(&bitcast(source, &tokens[k..end], &mut helpers));
@@ -185,17 +195,50 @@ pub fn adjust(source: &str, subgroups: bool) -> Result<Cow<'_, str>, SourceError
     }
     out.push_str(&source[copied..]);
     helpers.append(&mut out);
-    // A rule an attribute turned off (or down to a warning) for a function or statement
-    // is turned off for the module, which naga can say, where the module does not set
-    // it itself: more lenient than the spec where it applies, never stricter.
-    relaxed.sort_unstable();
-    relaxed.dedup();
-    let directives: String = relaxed
-        .iter()
-        .filter(|rule| !has_directive(source, &tokens, rule))
-        .map(|rule| format!("diagnostic(off, {rule}); "))
-        .collect();
-    Ok(Cow::Owned(directives + &out))
+    Ok(Cow::Owned(out))
+}
+
+/// The uniformity rules `@diagnostic` attributes turn off or down, each with the
+/// function it applies to: the function it is attached to, or the one whose body holds
+/// the statement it is attached to (`uniformity` relaxes the rule for that whole
+/// function: never stricter than the spec).
+pub fn relaxed_rules(source: &str) -> Vec<(&str, Option<&str>)> {
+    if !source.contains("diagnostic") {
+        return Vec::new();
+    }
+    let tokens = tokens(source);
+    let mut relaxed = Vec::new();
+    let mut function: Option<&str> = None;
+    for k in 0..tokens.len() {
+        if word(source, &tokens[k]) == Some("fn") {
+            function = tokens.get(k + 1).and_then(|t| word(source, t));
+        }
+        if !(is(tokens.get(k), b'@')
+            && tokens.get(k + 1).and_then(|t| word(source, t)) == Some("diagnostic"))
+        {
+            continue;
+        }
+        let Ok((mut end, Some(rule))) = diagnostic_attribute(source, &tokens, k) else {
+            continue;
+        };
+        // Other attributes may stand between this one and the `fn` it is on.
+        while is(tokens.get(end), b'@') {
+            end += 2;
+            if is(tokens.get(end), b'(') {
+                match matching(&tokens, end, b'(', b')') {
+                    Some(close) => end = close + 1,
+                    None => break,
+                }
+            }
+        }
+        let owner = if tokens.get(end).and_then(|t| word(source, t)) == Some("fn") {
+            tokens.get(end + 1).and_then(|t| word(source, t))
+        } else {
+            function
+        };
+        relaxed.push((rule, owner));
+    }
+    relaxed
 }
 
 /// Spaces for `text`, keeping its line breaks.
@@ -293,16 +336,6 @@ fn diagnostic_attribute<'s>(
     let relaxes = severity != "error"
         && matches!(rule, Some("derivative_uniformity" | "subgroup_uniformity"));
     Ok((close + 1, if relaxes { rule } else { None }))
-}
-
-/// Whether the module has a `diagnostic(..., rule);` directive of its own.
-fn has_directive(source: &str, tokens: &[Tok], rule: &str) -> bool {
-    tokens.windows(5).enumerate().any(|(i, w)| {
-        word(source, &w[0]) == Some("diagnostic")
-            && (i == 0 || !is(tokens.get(i - 1), b'@'))
-            && is(Some(&w[1]), b'(')
-            && word(source, &w[4]) == Some(rule)
-    })
 }
 
 /// Subgroup built-in functions and values: a module that uses one must enable
@@ -519,24 +552,32 @@ fn enable_directive(
             length: at.2 - at.1,
         });
     }
+    Ok((without(source, directive, "subgroups"), true))
+}
+
+/// A directive (`enable` or `requires`, ending at its `;`) without the extension
+/// `name`, as text of the same length with its line breaks: blank where no other name
+/// is left.
+fn without(source: &str, directive: &[Tok], name: &str) -> String {
+    let keyword = word(source, &directive[0]).unwrap_or_default();
     let (start, end) = (directive[0].1, directive[directive.len() - 1].2);
-    let kept: Vec<&str> = names
+    let kept: Vec<&str> = directive[1..]
         .iter()
+        .filter(|t| matches!(t.0, Token::Word))
         .filter_map(|t| word(source, t))
-        .filter(|&w| w != "subgroups")
+        .filter(|&w| w != name)
         .collect();
     let mut text = if kept.is_empty() {
         String::new()
     } else {
-        format!("enable {};", kept.join(", "))
+        format!("{keyword} {};", kept.join(", "))
     };
-    // Same length, line breaks where they were.
     for (i, c) in source[start..end].char_indices() {
         if i >= text.len() {
             text.push(if c == '\n' { '\n' } else { ' ' });
         }
     }
-    Ok((text, true))
+    text
 }
 
 /// The matching closer of the bracket at `k` (an index into `tokens`).
@@ -814,18 +855,26 @@ mod tests {
     }
 
     #[test]
-    fn diagnostic_attributes_are_blanked_and_a_relaxed_rule_is_relaxed_for_the_module() {
+    fn diagnostic_attributes_are_blanked_and_the_rules_they_relax_belong_to_their_function() {
         let source = "@diagnostic(off, derivative_uniformity)\nfn f() {}\n\
             @diagnostic(warning, my.rule,) fn g() {}\n";
         let out = adjusted(source);
-        assert!(out.starts_with("diagnostic(off, derivative_uniformity); "));
         assert!(!out.contains('@') && out.contains("\nfn f() {}\n") && out.contains(" fn g() {}"));
-        assert_eq!(out.lines().count(), source.lines().count());
+        assert_eq!(out.len(), source.len());
         validates(&out);
-        // The module's own directive for the rule is left to decide.
-        let own = "diagnostic(error, derivative_uniformity);\n\
-            @diagnostic(off, derivative_uniformity) fn f() {}\n";
-        assert!(adjusted(own).starts_with("diagnostic(error, derivative_uniformity);"));
+        assert_eq!(
+            relaxed_rules(source),
+            [("derivative_uniformity", Some("f"))]
+        );
+        let statement = "fn f() {}\nfn g() { @diagnostic(info, subgroup_uniformity) { } }\n\
+            @diagnostic(off, derivative_uniformity) @must_use fn h() -> u32 { return 1u; }";
+        assert_eq!(
+            relaxed_rules(statement),
+            [
+                ("subgroup_uniformity", Some("g")),
+                ("derivative_uniformity", Some("h"))
+            ]
+        );
         let e = adjust(
             "@diagnostic(sometimes, derivative_uniformity) fn f() {}",
             true,

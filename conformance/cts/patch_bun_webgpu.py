@@ -144,6 +144,55 @@ GPUShaderModuleImpl.prototype.getCompilationInfo = function () {
 };
 """
 
+MAX_DRAW_COUNT = """    if (descriptor.maxDrawCount !== undefined) { /* cts harness */
+      const chain = new ArrayBuffer(24);
+      const cv = new DataView(chain);
+      cv.setUint32(8, 3, true);
+      cv.setBigUint64(16, BigInt(descriptor.maxDrawCount), true);
+      new DataView(packedDescriptorBuffer).setBigUint64(0, BigInt(ptr(chain)), true);
+    }
+"""
+
+CONTENT_TIMELINE = """/* cts harness: content-timeline TypeErrors bun-webgpu leaves out (see patch_bun_webgpu.py) */
+function __ctsFormatFeature(f) {
+  if (f === "depth32float-stencil8") return "depth32float-stencil8";
+  if (/^bc[1-7]-/.test(f)) return "texture-compression-bc";
+  if (/^(etc2|eac)-/.test(f)) return "texture-compression-etc2";
+  if (/^astc-/.test(f)) return "texture-compression-astc";
+  if (/^(r|rg|rgba)16(unorm|snorm)$/.test(f)) return "texture-formats-tier1";
+  return undefined;
+}
+function __ctsCheckFormat(dev, f) {
+  const need = f ? __ctsFormatFeature(f) : undefined;
+  if (need && !dev.features.has(need)) throw new TypeError(`format "${f}" requires the "${need}" feature`);
+}
+function __ctsCheckPipeline(dev, d) {
+  __ctsCheckFormat(dev, d.depthStencil?.format);
+  for (const t of d.fragment?.targets ?? []) __ctsCheckFormat(dev, t?.format);
+}
+{
+  const D = GPUDeviceImpl.prototype;
+  const wrap = (obj, name, check, after) => {
+    const orig = obj[name];
+    obj[name] = function (d) { check(this, d); const r = orig.call(this, d); if (after) after(this, r); return r; };
+  };
+  const wrapAsync = (obj, name, check) => {
+    const orig = obj[name];
+    obj[name] = function (d) { try { check(this, d); } catch (e) { return Promise.reject(e); } return orig.call(this, d); };
+  };
+  wrap(D, "createTexture", (dev, d) => { __ctsCheckFormat(dev, d.format); for (const v of d.viewFormats ?? []) __ctsCheckFormat(dev, v); },
+    (dev, t) => { if (t) t._ctsDevice = dev; });
+  wrap(GPUTextureImpl.prototype, "createView", (t, d) => { if (t._ctsDevice) __ctsCheckFormat(t._ctsDevice, d?.format); });
+  wrap(D, "createBindGroupLayout", (dev, d) => { for (const e of d.entries ?? []) __ctsCheckFormat(dev, e?.storageTexture?.format); });
+  wrap(D, "createRenderPipeline", __ctsCheckPipeline);
+  wrapAsync(D, "createRenderPipelineAsync", __ctsCheckPipeline);
+  wrap(D, "createRenderBundleEncoder", (dev, d) => { __ctsCheckFormat(dev, d.depthStencilFormat); for (const f of d.colorFormats ?? []) __ctsCheckFormat(dev, f); });
+  wrap(D, "createQuerySet", (dev, d) => {
+    if (d.type === "timestamp" && !dev.features.has("timestamp-query")) throw new TypeError('query type "timestamp" requires the "timestamp-query" feature');
+  });
+}
+"""
+
 REMAP_FN = """
 /* cts harness: enum numbers from webgpu.h (see patch_bun_webgpu.py) */
 var __ctsHeaderEnums = %s;
@@ -229,6 +278,26 @@ def main():
     # with no step mode and no attributes
     src = must_sub(r'buffers: Array\.from\(descriptor\.vertex\.buffers \?\? \[\]\)\.filter\(\(t\) => t !== null && t !== undefined\)',
                    'buffers: Array.from(descriptor.vertex.buffers ?? []).map((t) => t ?? { stepMode: "undefined", arrayStride: 0, attributes: [] })', src)
+    # the device timeline's checks are the library's: bun-webgpu threw its own errors
+    # for buffer usages and sizes (WebGPU: a validation error and an invalid buffer)...
+    src = must_sub(r'^    if \(hasMapRead && \(usage & ~mapReadMask\) !== 0\) \{\n.*?\n    \}\n    if \(hasMapWrite && \(usage & ~mapWriteMask\) !== 0\) \{\n.*?\n    \}\n    if \(hasMapRead && hasMapWrite\) \{\n.*?\n    \}\n', '', src)
+    src = must_sub(r'^    if \(descriptor\.size > this\.limits\.maxBufferSize\) \{\n.*?\n    \}\n', '', src)
+    # ...for a destroyed device (WebGPU: a lost device keeps its queue, and its calls
+    # succeed as no-ops; bun-webgpu dropped the queue and threw "Queue not initialized")...
+    src = must_sub(r'^    this\._destroyed = true;\n    this\._features = null;\n    this\._queue\?\.destroy\(\);\n    this\._queue = null;\n',
+                   '    if (this._ctsDestroyed) return;\n    this._ctsDestroyed = true;\n', src)
+    # ...for a finished command encoder (WebGPU: a validation error on use; bun-webgpu
+    # released it at finish() and threw on every later call)...
+    src = must_sub(r'^(    this\._destroy\(\);\n)(    return new GPUCommandBufferImpl\()', r'\2', src)
+    # ...and for writeTexture without bytesPerRow or rowsPerImage (WebGPU: optional;
+    # bun-webgpu required the one and defaulted the other to the copy's height)
+    src = must_sub(r'^    if \(!dataLayout\.bytesPerRow\) \{\n.*?\n    \}\n', '', src)
+    src = must_sub(r'rowsPerImage: dataLayout\.rowsPerImage \?\? normalizedWriteSize\.height', 'rowsPerImage: dataLayout.rowsPerImage', src)
+    # a render pass's maxDrawCount is chained as WGPURenderPassMaxDrawCount (sType 3 in
+    # both; bun-webgpu did not pass it)
+    src = must_sub(r'^(    const packedDescriptorBuffer = WGPURenderPassDescriptorStruct\.pack\(\{\n      \.\.\.descriptor,\n      colorAttachments\n    \}\);\n)',
+                   r'\1' + MAX_DRAW_COUNT.replace("\\", "\\\\"), src)
+    src = must_sub(r"^(export \{\n  setupGlobals,)", CONTENT_TIMELINE.replace("\\", "\\\\") + r"\1", src)
     if len(sys.argv) == 4:
         enums = header_enums(sys.argv[3])
         used = {c: enums[c] for c in ENUM_VARS.values() if c in enums}
