@@ -1,6 +1,6 @@
 //! webgpu-shim: the standard WebGPU C API (`webgpu.h`) over wgpu-core.
 //!
-//! `generated/` holds what build.rs writes from the API data: the C types and every
+//! `generated/` holds what `cargo xtask generate` writes from the API data: the C types and every
 //! exported function, each of which runs in [`guard`] and calls one function of the
 //! module named after its WebGPU object. Handles are table entries ([`handle`]);
 //! asynchronous results go through the instance's future queue ([`future`]); errors
