@@ -193,6 +193,37 @@ function __ctsCheckPipeline(dev, d) {
 }
 """
 
+IMMEDIATES_FFI = """    zwgpuRenderPassEncoderSetImmediates: { args: [FFIType.pointer, FFIType.u32, FFIType.pointer, FFIType.u64], returns: FFIType.void },
+    zwgpuComputePassEncoderSetImmediates: { args: [FFIType.pointer, FFIType.u32, FFIType.pointer, FFIType.u64], returns: FFIType.void },
+    zwgpuRenderBundleEncoderSetImmediates: { args: [FFIType.pointer, FFIType.u32, FFIType.pointer, FFIType.u64], returns: FFIType.void },
+"""
+
+IMMEDIATES = """/* cts harness: setImmediates over webgpu.h's SetImmediates (see patch_bun_webgpu.py) */
+function __ctsOperationError(message) {
+  const e = new DOMException(message, "OperationError");
+  if (!e.stack) Object.defineProperty(e, "stack", { value: new Error(message).stack });
+  return e;
+}
+function __ctsSetImmediates(fn) {
+  return function (rangeOffset, data, dataOffset = 0, size) {
+    const whole = data instanceof ArrayBuffer || data instanceof SharedArrayBuffer;
+    const elem = whole ? 1 : data.BYTES_PER_ELEMENT;
+    const count = whole ? data.byteLength : data.length;
+    if (dataOffset > count) throw __ctsOperationError("setImmediates: dataOffset is past the data");
+    const n = size === undefined ? count - dataOffset : size;
+    if (n > count - dataOffset) throw __ctsOperationError("setImmediates: size is past the data");
+    const bytes = n * elem;
+    if (bytes % 4 !== 0) throw __ctsOperationError("setImmediates: the contents' size is not a multiple of 4");
+    const base = (whole ? 0 : data.byteOffset) + dataOffset * elem;
+    const p = bytes === 0 ? null : ptr(whole ? data : data.buffer, base);
+    (this.lib ?? this._lib)[fn](this.ptr, rangeOffset, p, BigInt(bytes));
+  };
+}
+GPURenderPassEncoderImpl.prototype.setImmediates = __ctsSetImmediates("wgpuRenderPassEncoderSetImmediates");
+GPUComputePassEncoderImpl.prototype.setImmediates = __ctsSetImmediates("wgpuComputePassEncoderSetImmediates");
+GPURenderBundleEncoderImpl.prototype.setImmediates = __ctsSetImmediates("wgpuRenderBundleEncoderSetImmediates");
+"""
+
 REMAP_FN = """
 /* cts harness: enum numbers from webgpu.h (see patch_bun_webgpu.py) */
 var __ctsHeaderEnums = %s;
@@ -308,6 +339,11 @@ def main():
                        (REMAP_FN % (json.dumps(used), json.dumps(ADD_STYLE))).replace("\\", "\\\\") + r"\1", src)
         for var, cname in ENUM_VARS.items():
             src = must_sub(r"^var %s = defineEnum\(" % re.escape(var), 'var %s = __ctsEnum("%s", ' % (var, cname), src)
+        # setImmediates, which bun-webgpu lacks (the CTS skips every immediates test
+        # without it), over webgpu.h's SetImmediates: three FFI symbols (zwgpu_shim.c
+        # has them; Dawn's wrapper does not, so only here)
+        src = must_sub(r"^(  const \{ symbols \} = dlopen\(resolvedPath, \{\n)", r"\1" + IMMEDIATES_FFI, src)
+        src = must_sub(r"^(export \{\n  setupGlobals,)", IMMEDIATES.replace("\\", "\\\\") + r"\1", src)
         stype = enums["WGPUSType"]
         for name in ("ShaderSourceWGSL", "ExternalTextureBindingLayout"):
             src = must_sub(r"^(  %s: )\d+," % name, r"\g<1>%d," % stype[name], src)

@@ -125,6 +125,10 @@ EXP void zwgpuRenderPassEncoderSetBlendConstant(WGPURenderPassEncoder renderPass
 EXP void zwgpuRenderPassEncoderSetIndexBuffer(WGPURenderPassEncoder renderPassEncoder, WGPUBuffer buffer, WGPUIndexFormat format, uint64_t offset, uint64_t size) { wgpuRenderPassEncoderSetIndexBuffer(renderPassEncoder, buffer, format, offset, size); }
 EXP void zwgpuRenderPassEncoderSetPipeline(WGPURenderPassEncoder renderPassEncoder, WGPURenderPipeline pipeline) { wgpuRenderPassEncoderSetPipeline(renderPassEncoder, pipeline); }
 EXP void zwgpuRenderPassEncoderSetScissorRect(WGPURenderPassEncoder renderPassEncoder, uint32_t x, uint32_t y, uint32_t width, uint32_t height) { wgpuRenderPassEncoderSetScissorRect(renderPassEncoder, x, y, width, height); }
+/* setImmediates (bun-webgpu lacks it; patch_bun_webgpu.py adds it over these). */
+EXP void zwgpuRenderPassEncoderSetImmediates(WGPURenderPassEncoder e, uint32_t offset, void const *data, uint64_t size) { wgpuRenderPassEncoderSetImmediates(e, offset, data, (size_t)size); }
+EXP void zwgpuComputePassEncoderSetImmediates(WGPUComputePassEncoder e, uint32_t offset, void const *data, uint64_t size) { wgpuComputePassEncoderSetImmediates(e, offset, data, (size_t)size); }
+EXP void zwgpuRenderBundleEncoderSetImmediates(WGPURenderBundleEncoder e, uint32_t offset, void const *data, uint64_t size) { wgpuRenderBundleEncoderSetImmediates(e, offset, data, (size_t)size); }
 EXP void zwgpuRenderPassEncoderSetStencilReference(WGPURenderPassEncoder renderPassEncoder, uint32_t reference) { wgpuRenderPassEncoderSetStencilReference(renderPassEncoder, reference); }
 EXP void zwgpuRenderPassEncoderSetVertexBuffer(WGPURenderPassEncoder renderPassEncoder, uint32_t slot, WGPUBuffer buffer, uint64_t offset, uint64_t size) { wgpuRenderPassEncoderSetVertexBuffer(renderPassEncoder, slot, buffer, offset, size); }
 EXP void zwgpuRenderPassEncoderSetViewport(WGPURenderPassEncoder renderPassEncoder, float x, float y, float width, float height, float minDepth, float maxDepth) { wgpuRenderPassEncoderSetViewport(renderPassEncoder, x, y, width, height, minDepth, maxDepth); }
