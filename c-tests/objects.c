@@ -73,7 +73,9 @@ static WGPUShaderModule module_on(WGPUDevice device, const char *code) {
 }
 
 /* Immediates: a compute pass writes its immediate to a buffer; a render pass and a
- * bundle color a pixel with theirs. */
+ * bundle color a pixel with theirs. Immediate data may be set before the pipeline (as
+ * WebGPU allows; wgpu-core takes it only after); a draw or dispatch whose pipeline uses
+ * words not set, and data past maxImmediateSize, make the encoder invalid. */
 static void immediates(void) {
     WGPULimits limits = WGPU_LIMITS_INIT;
     limits.maxImmediateSize = 16;
@@ -116,6 +118,20 @@ static void immediates(void) {
     cpd.compute.module = m;
     cpd.compute.entryPoint = sv("cs");
     WGPUComputePipeline cp = wgpuDeviceCreateComputePipeline(dev, &cpd);
+    {
+        /* A layout whose immediateSize cannot hold the shader's immediate data. */
+        pld.immediateSize = 8;
+        WGPUPipelineLayout small = wgpuDeviceCreatePipelineLayout(dev, &pld);
+        cpd.layout = small;
+        wgpuDevicePushErrorScope(dev, WGPUErrorFilter_Validation);
+        WGPUComputePipeline bad = wgpuDeviceCreateComputePipeline(dev, &cpd);
+        ScopeResult r = pop_scope(&c);
+        CHECK(r.type == WGPUErrorType_Validation);
+        CHECK(strstr(r.message, "uses 16 bytes of immediate data, more than the pipeline layout's immediateSize (8)") != NULL);
+        wgpuComputePipelineRelease(bad);
+        wgpuPipelineLayoutRelease(small);
+        cpd.layout = pl;
+    }
     WGPUBuffer out = make_buffer(&c, 4, WGPUBufferUsage_Storage | WGPUBufferUsage_CopySrc, 0);
     WGPUBuffer rb = make_buffer(&c, 4, WGPUBufferUsage_MapRead | WGPUBufferUsage_CopyDst, 0);
     WGPUBindGroupEntry be = WGPU_BIND_GROUP_ENTRY_INIT;
@@ -130,9 +146,9 @@ static void immediates(void) {
     WGPUComputePassEncoder pass = wgpuCommandEncoderBeginComputePass(enc, NULL);
     wgpuComputePassEncoderPushDebugGroup(pass, sv("immediates"));
     wgpuComputePassEncoderInsertDebugMarker(pass, sv("set"));
+    wgpuComputePassEncoderSetImmediates(pass, 0, k, sizeof k);
     wgpuComputePassEncoderSetPipeline(pass, cp);
     wgpuComputePassEncoderSetBindGroup(pass, 0, bg, 0, NULL);
-    wgpuComputePassEncoderSetImmediates(pass, 0, k, sizeof k);
     wgpuComputePassEncoderDispatchWorkgroups(pass, 1, 1, 1);
     wgpuComputePassEncoderPopDebugGroup(pass);
     wgpuComputePassEncoderEnd(pass);
@@ -189,8 +205,9 @@ static void immediates(void) {
         WGPURenderPassEncoder rpass = wgpuCommandEncoderBeginRenderPass(e, &pd);
         if (i == 0) {
             uint32_t kr[4] = {1, 2, 3, 4};
+            wgpuRenderPassEncoderSetImmediates(rpass, 0, kr, 8);
             wgpuRenderPassEncoderSetPipeline(rpass, rp);
-            wgpuRenderPassEncoderSetImmediates(rpass, 0, kr, sizeof kr);
+            wgpuRenderPassEncoderSetImmediates(rpass, 8, kr + 2, 8);
             wgpuRenderPassEncoderDraw(rpass, 3, 1, 0, 0);
         } else {
             wgpuRenderPassEncoderExecuteBundles(rpass, 1, &bundle);
@@ -215,6 +232,32 @@ static void immediates(void) {
         wgpuCommandEncoderRelease(e);
     }
     CHECK(c.uncaptured_count == 0);
+
+    /* A dispatch whose pipeline reads words not set, and data past maxImmediateSize
+     * (16 here): each makes the encoder invalid, with the reason. */
+    for (int i = 0; i < 2; i++) {
+        wgpuDevicePushErrorScope(dev, WGPUErrorFilter_Validation);
+        WGPUCommandEncoder e = wgpuDeviceCreateCommandEncoder(dev, NULL);
+        WGPUComputePassEncoder cpass = wgpuCommandEncoderBeginComputePass(e, NULL);
+        wgpuComputePassEncoderSetPipeline(cpass, cp);
+        wgpuComputePassEncoderSetBindGroup(cpass, 0, bg, 0, NULL);
+        if (i == 0) wgpuComputePassEncoderSetImmediates(cpass, 0, k, 8);
+        else {
+            wgpuComputePassEncoderSetImmediates(cpass, 0, k, 16);
+            wgpuComputePassEncoderSetImmediates(cpass, 8, k, 16);
+        }
+        wgpuComputePassEncoderDispatchWorkgroups(cpass, 1, 1, 1);
+        wgpuComputePassEncoderEnd(cpass);
+        WGPUCommandBuffer bad = wgpuCommandEncoderFinish(e, NULL);
+        ScopeResult r = pop_scope(&c);
+        CHECK(r.type == WGPUErrorType_Validation);
+        CHECK(strstr(r.message, i == 0 ? "mmediate" : "past maxImmediateSize (16)") != NULL);
+        if (r.type != WGPUErrorType_Validation || !strstr(r.message, i == 0 ? "mmediate" : "maxImmediateSize"))
+            printf("immediates %d: %s\n", i, r.message);
+        wgpuCommandBufferRelease(bad);
+        wgpuComputePassEncoderRelease(cpass);
+        wgpuCommandEncoderRelease(e);
+    }
     wgpuRenderBundleRelease(bundle);
     wgpuRenderBundleEncoderRelease(be2);
     wgpuTextureViewRelease(view);
@@ -630,6 +673,11 @@ int main(void) {
          "requires pointer_composite_access;\n"
          "fn first(p: ptr<function, vec2f>) -> f32 { return p.x; }\n"
          "@compute @workgroup_size(1) fn main() { var v = vec2f(1, 2); let x = first(&v); }"},
+        {WGPUWGSLLanguageFeatureName_ImmediateAddressSpace,
+         "requires immediate_address_space;\n"
+         "var<immediate> k: vec4<u32>;\n"
+         "@group(0) @binding(0) var<storage, read_write> out: array<u32>;\n"
+         "@compute @workgroup_size(1) fn main() { out[0] = k.x; }"},
         {WGPUWGSLLanguageFeatureName_SubgroupUniformity,
          "requires subgroup_uniformity;\n"
          "@compute @workgroup_size(64) fn main(@builtin(workgroup_id) g: vec3u) {\n"

@@ -15,7 +15,10 @@ use crate::handle::object;
 pub struct ComputePassEncoder {
     pub device: Arc<Device>,
     pass: Mutex<wgc::command::ComputePass>,
-    _encoder: Arc<CommandEncoder>,
+    encoder: Arc<CommandEncoder>,
+    immediates: Mutex<crate::immediates::Immediates>,
+    /// Ended: a later call goes to wgpu-core as it is, for its error.
+    ended: std::sync::atomic::AtomicBool,
     pub tally: crate::accounting::Tally,
 }
 // What the pass records (pipelines, bind groups, buffers) wgpu-core holds by its own
@@ -49,7 +52,11 @@ pub unsafe fn begin(
         device: device.clone(),
         tally: crate::accounting::Tally::new(device, crate::accounting::Kind::ComputePassEncoder),
         pass: Mutex::new(pass),
-        _encoder: encoder.clone(),
+        encoder: encoder.clone(),
+        immediates: Mutex::new(crate::immediates::Immediates::new(
+            device.limits.max_immediate_size,
+        )),
+        ended: Default::default(),
     })
 }
 
@@ -104,9 +111,15 @@ pub unsafe fn push_debug_group(pass: WGPUComputePassEncoder, group_label: WGPUSt
 }
 
 pub fn set_pipeline(pass: WGPUComputePassEncoder, pipeline: WGPUComputePipeline) {
-    with(pass, "wgpuComputePassEncoderSetPipeline", |_, g, p| {
-        let pipeline = pipeline.id_or_message("pipeline")?;
-        Ok(g.compute_pass_set_pipeline(p, pipeline))
+    with(pass, "wgpuComputePassEncoderSetPipeline", |c, g, p| {
+        let pipeline = pipeline.get_or_message("pipeline")?;
+        if let Err(e) = g.compute_pass_set_pipeline(p, pipeline.id) {
+            return Ok(Err(e));
+        }
+        let uploads = c.immediates.lock().set_pipeline(pipeline.immediates);
+        Ok(crate::immediates::upload(uploads, |o, b| {
+            g.compute_pass_set_immediates(p, o, b)
+        }))
     })
 }
 
@@ -131,9 +144,21 @@ pub unsafe fn set_immediates(
     data: *const c_void,
     size: usize,
 ) {
-    with(pass, "wgpuComputePassEncoderSetImmediates", |_, g, p| {
+    with(pass, "wgpuComputePassEncoderSetImmediates", |c, g, p| {
         let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
-        Ok(g.compute_pass_set_immediates(p, offset, bytes))
+        if c.ended.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(g.compute_pass_set_immediates(p, offset, bytes));
+        }
+        let uploads = c.immediates.lock().set(offset, bytes);
+        match uploads {
+            Ok(uploads) => Ok(crate::immediates::upload(uploads, |o, b| {
+                g.compute_pass_set_immediates(p, o, b)
+            })),
+            Err(why) => {
+                c.encoder.invalidate(why);
+                Ok(Ok(()))
+            }
+        }
     })
 }
 
@@ -166,6 +191,7 @@ pub fn end(pass: WGPUComputePassEncoder) {
     let Some(p) = pass.get_or_log("wgpuComputePassEncoderEnd") else {
         return;
     };
+    p.ended.store(true, std::sync::atomic::Ordering::Relaxed);
     let result = p.device.ctx.global.compute_pass_end(&mut p.pass.lock());
     p.device.outcome("wgpuComputePassEncoderEnd", Ok(result));
 }

@@ -14,6 +14,8 @@ pub struct ComputePipeline {
     pub name: crate::label::Name,
     pub id: wgc::id::ComputePipelineId,
     pub tally: crate::accounting::Tally,
+    /// What its layout lets wgpu-core take of the immediate data (`immediates`).
+    pub immediates: crate::immediates::Pipeline,
 }
 
 object!(
@@ -44,6 +46,7 @@ pub struct Prepared {
     _module: Arc<crate::shader_module::ShaderModule>,
     /// A validation error found here, before wgpu-core is asked.
     refused: Option<String>,
+    immediates: crate::immediates::Pipeline,
 }
 
 pub unsafe fn prepare(
@@ -65,9 +68,17 @@ pub unsafe fn prepare(
         module
             .compute_checks
             .error(entry_point, &constants, &device.limits)
+            .or_else(|| {
+                let size = layout.as_ref()?.immediate_size;
+                module
+                    .entry_immediates
+                    .error(naga::ShaderStage::Compute, entry_point, size)
+            })
             .map(|m| format!("Error creating compute pipeline: {m}"))
     });
+    let immediates = crate::immediates::Pipeline::of(layout.as_deref(), [Some(&*module)]);
     Ok(Prepared {
+        immediates,
         device: device.clone(),
         name,
         desc: wgc::pipeline::ComputePipelineDescriptor {
@@ -113,6 +124,7 @@ impl crate::device::PreparedPipeline for Prepared {
             tally: crate::accounting::Tally::new(&device, crate::accounting::Kind::ComputePipeline),
             device,
             id,
+            immediates: self.immediates,
         };
         (pipeline, error)
     }

@@ -128,7 +128,8 @@ pub unsafe fn create(
     limits.max_buffers_and_acceleration_structures_per_shader_stage =
         adapter_limits.max_buffers_and_acceleration_structures_per_shader_stage;
     // webgpu.h has immediates in core, sized by maxImmediateSize; wgpu-core wants its
-    // feature for them.
+    // feature for them, and naga for a module that declares a `var<immediate>` (valid
+    // whatever the limit: a pipeline layout is what the limit bounds).
     let adapter_features = crate::adapter::usable_features(adapter);
     if let Some(missing) = conv::features_to_c(features - adapter_features).get(2) {
         // (The first two entries are the ones every device has.)
@@ -137,7 +138,7 @@ pub unsafe fn create(
             missing.name().unwrap_or("a requested feature")
         ));
     }
-    if limits.max_immediate_size > 0 && adapter_features.contains(wgt::Features::IMMEDIATES) {
+    if adapter_features.contains(wgt::Features::IMMEDIATES) {
         features |= wgt::Features::IMMEDIATES;
     }
     // webgpu.h's wgpuCommandEncoderWriteTimestamp comes with TimestampQuery.

@@ -238,15 +238,17 @@ pub unsafe fn create_surface(
 /// `requires` accepts them and shaders using them compile. Not the others: naga knows
 /// `unrestricted_pointer_parameters` but rejects it, and pointers to storage or
 /// workgroup memory as arguments with it; `uniform_buffer_standard_layout` it does not
-/// know. A program (or the CTS) that sees a feature here relies on it. And one of this
+/// know. A program (or the CTS) that sees a feature here relies on it. And two of this
 /// library's own: `subgroup_uniformity` (the uniformity analysis is `uniformity`'s,
-/// which analyzes subgroup built-ins at subgroup scope; `wgsl_source` takes the name
-/// out of `requires` for naga).
-const WGSL_FEATURES: [WGPUWGSLLanguageFeatureName; 4] = [
+/// which analyzes subgroup built-ins at subgroup scope) and `immediate_address_space`
+/// (naga parses `var<immediate>`; `immediates` gives it WebGPU's rules);
+/// `wgsl_source` takes their names out of `requires` for naga.
+const WGSL_FEATURES: [WGPUWGSLLanguageFeatureName; 5] = [
     WGPUWGSLLanguageFeatureName::ReadonlyAndReadwriteStorageTextures,
     WGPUWGSLLanguageFeatureName::Packed4x8IntegerDotProduct,
     WGPUWGSLLanguageFeatureName::PointerCompositeAccess,
     WGPUWGSLLanguageFeatureName::SubgroupUniformity,
+    WGPUWGSLLanguageFeatureName::ImmediateAddressSpace,
 ];
 
 pub unsafe fn get_WGSL_language_features(

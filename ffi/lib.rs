@@ -36,6 +36,7 @@ mod free_members;
 mod future;
 mod guard;
 mod handle;
+mod immediates;
 mod instance;
 mod label;
 mod logging;

@@ -14,6 +14,8 @@ pub struct PipelineLayout {
     pub name: crate::label::Name,
     pub id: wgc::id::PipelineLayoutId,
     pub tally: crate::accounting::Tally,
+    /// Its `immediateSize`, for the encoders' immediate data (`immediates`).
+    pub immediate_size: u32,
 }
 
 object!(
@@ -66,6 +68,7 @@ pub unsafe fn create(
         device: device.clone(),
         tally: crate::accounting::Tally::new(device, crate::accounting::Kind::PipelineLayout),
         id,
+        immediate_size: desc.immediateSize,
     })
 }
 

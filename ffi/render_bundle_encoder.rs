@@ -21,6 +21,10 @@ pub struct RenderBundleEncoder {
     /// The draws recorded, which count against the maxDrawCount of the passes that
     /// execute the bundle.
     draws: AtomicU64,
+    immediates: Mutex<crate::immediates::Immediates>,
+    /// Why the bundle is invalid, where this library decided it (immediate data past
+    /// maxImmediateSize): reported at `Finish`, which makes an invalid bundle.
+    invalid: Mutex<Option<String>>,
 }
 
 object!(
@@ -66,6 +70,10 @@ pub unsafe fn create(
         tally: crate::accounting::Tally::new(device, crate::accounting::Kind::RenderBundleEncoder),
         encoder: Mutex::new(Some(encoder)),
         draws: AtomicU64::new(0),
+        immediates: Mutex::new(crate::immediates::Immediates::new(
+            device.limits.max_immediate_size,
+        )),
+        invalid: Mutex::new(None),
     })
 }
 
@@ -94,6 +102,28 @@ fn draw_with<E: wgt::error::WebGpuError>(
     record_counted(encoder, function, true, record)
 }
 
+/// `with`, where the recording needs this library's own state of the encoder too.
+fn with_object<E: wgt::error::WebGpuError>(
+    encoder: WGPURenderBundleEncoder,
+    function: &str,
+    record: impl FnOnce(
+        &RenderBundleEncoder,
+        &wgc::global::Global,
+        &mut wgc::command::RenderBundleEncoder,
+    ) -> conv::Result<Result<(), E>>,
+) {
+    let Some(r) = encoder.get_or_log(function) else {
+        return;
+    };
+    let mut guard = r.encoder.lock();
+    let result = match guard.as_deref_mut() {
+        Some(enc) => record(&r, &r.device.ctx.global, enc),
+        None => Err("the render bundle encoder is already finished".into()),
+    };
+    drop(guard);
+    r.device.outcome(function, result);
+}
+
 fn record_counted<E: wgt::error::WebGpuError>(
     encoder: WGPURenderBundleEncoder,
     function: &str,
@@ -103,25 +133,24 @@ fn record_counted<E: wgt::error::WebGpuError>(
         &mut wgc::command::RenderBundleEncoder,
     ) -> conv::Result<Result<(), E>>,
 ) {
-    let Some(e) = encoder.get_or_log(function) else {
-        return;
-    };
-    if draw {
-        e.draws.fetch_add(1, Ordering::Relaxed);
-    }
-    let mut guard = e.encoder.lock();
-    let result = match guard.as_deref_mut() {
-        Some(enc) => record(&e.device.ctx.global, enc),
-        None => Err("the render bundle encoder is already finished".into()),
-    };
-    drop(guard);
-    e.device.outcome(function, result);
+    with_object(encoder, function, |r, g, e| {
+        if draw {
+            r.draws.fetch_add(1, Ordering::Relaxed);
+        }
+        record(g, e)
+    })
 }
 
 pub fn set_pipeline(encoder: WGPURenderBundleEncoder, pipeline: WGPURenderPipeline) {
-    with(encoder, "wgpuRenderBundleEncoderSetPipeline", |g, e| {
-        let p = pipeline.id_or_message("pipeline")?;
-        Ok(g.render_bundle_encoder_set_pipeline(e, p))
+    with_object(encoder, "wgpuRenderBundleEncoderSetPipeline", |r, g, e| {
+        let pipeline = pipeline.get_or_message("pipeline")?;
+        if let Err(err) = g.render_bundle_encoder_set_pipeline(e, pipeline.id) {
+            return Ok(Err(err));
+        }
+        let uploads = r.immediates.lock().set_pipeline(pipeline.immediates);
+        Ok(crate::immediates::upload(uploads, |o, b| {
+            g.render_bundle_encoder_set_immediates(e, o, b)
+        }))
     })
 }
 
@@ -146,10 +175,23 @@ pub unsafe fn set_immediates(
     data: *const c_void,
     size: usize,
 ) {
-    with(encoder, "wgpuRenderBundleEncoderSetImmediates", |g, e| {
-        let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
-        Ok(g.render_bundle_encoder_set_immediates(e, offset, bytes))
-    })
+    with_object(
+        encoder,
+        "wgpuRenderBundleEncoderSetImmediates",
+        |r, g, e| {
+            let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
+            let uploads = r.immediates.lock().set(offset, bytes);
+            match uploads {
+                Ok(uploads) => Ok(crate::immediates::upload(uploads, |o, b| {
+                    g.render_bundle_encoder_set_immediates(e, o, b)
+                })),
+                Err(why) => {
+                    r.invalid.lock().get_or_insert(why);
+                    Ok(Ok(()))
+                }
+            }
+        },
+    )
 }
 
 pub fn draw(
@@ -296,12 +338,23 @@ pub unsafe fn finish(
         device.validation("wgpuRenderBundleEncoderFinish: the encoder is already finished".into());
         return Handle::NULL;
     };
+    let invalid = e.invalid.lock().take();
+    if invalid.is_some() {
+        // A command wgpu-core refuses at Finish, so that the bundle it makes is invalid.
+        let _ = device
+            .ctx
+            .global
+            .render_bundle_encoder_set_immediates(&mut enc, 1 << 30, &[0; 4]);
+    }
     let (id, error) = device.ctx.global.render_bundle_encoder_finish(
         &mut enc,
         &wgt::RenderBundleDescriptor { label },
         None,
     );
-    device.check(error);
+    match invalid {
+        Some(why) => device.validation(format!("wgpuRenderBundleEncoderFinish: {why}")),
+        None => device.check(error),
+    }
     Handle::new(crate::render_bundle::RenderBundle {
         device: device.clone(),
         tally: crate::accounting::Tally::new(device, crate::accounting::Kind::RenderBundle),

@@ -23,6 +23,9 @@ pub struct RenderPassEncoder {
     /// (`WGPURenderPassMaxDrawCount`), which wgpu-core does not count.
     draws: AtomicU64,
     max_draw_count: u64,
+    immediates: Mutex<crate::immediates::Immediates>,
+    /// Ended: a later call goes to wgpu-core as it is, for its error.
+    ended: std::sync::atomic::AtomicBool,
 }
 
 /// WebGPU's default `maxDrawCount`.
@@ -158,6 +161,10 @@ pub unsafe fn begin(
         encoder: encoder.clone(),
         draws: AtomicU64::new(0),
         max_draw_count,
+        immediates: Mutex::new(crate::immediates::Immediates::new(
+            device.limits.max_immediate_size,
+        )),
+        ended: Default::default(),
     })
 }
 
@@ -206,10 +213,23 @@ fn draw_with<E: wgt::error::WebGpuError>(
 }
 
 pub fn set_pipeline(pass: WGPURenderPassEncoder, pipeline: WGPURenderPipeline) {
-    with(pass, "wgpuRenderPassEncoderSetPipeline", |g, p| {
-        let pipeline = pipeline.id_or_message("pipeline")?;
-        Ok(g.render_pass_set_pipeline(p, pipeline))
-    })
+    crate::device::record_pinned(
+        pass,
+        "wgpuRenderPassEncoderSetPipeline",
+        |r| &r.device,
+        |r| {
+            let pipeline = pipeline.get_or_message("pipeline")?;
+            let g = &r.device.ctx.global;
+            let p = &mut r.pass.lock();
+            if let Err(e) = g.render_pass_set_pipeline(p, pipeline.id) {
+                return Ok(Err(e));
+            }
+            let uploads = r.immediates.lock().set_pipeline(pipeline.immediates);
+            Ok(crate::immediates::upload(uploads, |o, b| {
+                g.render_pass_set_immediates(p, o, b)
+            }))
+        },
+    )
 }
 
 pub unsafe fn set_bind_group(
@@ -233,10 +253,32 @@ pub unsafe fn set_immediates(
     data: *const c_void,
     size: usize,
 ) {
-    with(pass, "wgpuRenderPassEncoderSetImmediates", |g, p| {
-        let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
-        Ok(g.render_pass_set_immediates(p, offset, bytes))
-    })
+    crate::device::record_pinned(
+        pass,
+        "wgpuRenderPassEncoderSetImmediates",
+        |r| &r.device,
+        |r| {
+            let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
+            if r.ended.load(Ordering::Relaxed) {
+                let g = &r.device.ctx.global;
+                return Ok(g.render_pass_set_immediates(&mut r.pass.lock(), offset, bytes));
+            }
+            let uploads = r.immediates.lock().set(offset, bytes);
+            match uploads {
+                Ok(uploads) => {
+                    let g = &r.device.ctx.global;
+                    let p = &mut r.pass.lock();
+                    Ok(crate::immediates::upload(uploads, |o, b| {
+                        g.render_pass_set_immediates(p, o, b)
+                    }))
+                }
+                Err(why) => {
+                    r.encoder.invalidate(why);
+                    Ok(Ok::<(), wgc::command::PassStateError>(()))
+                }
+            }
+        },
+    )
 }
 
 pub fn draw(
@@ -313,6 +355,10 @@ pub unsafe fn execute_bundles(
                 .map(|b| b.draws)
                 .sum(),
         );
+    }
+    if let Ok(p) = pass.get() {
+        // Bundles leave the pass with no pipeline and no immediate data set.
+        p.immediates.lock().reset();
     }
     with(pass, "wgpuRenderPassEncoderExecuteBundles", |g, p| {
         let ids = unsafe { conv::slice(bundles, bundle_count, "bundles") }?
@@ -442,6 +488,7 @@ pub fn end(pass: WGPURenderPassEncoder) {
     let Some(p) = pass.get_or_log("wgpuRenderPassEncoderEnd") else {
         return;
     };
+    p.ended.store(true, Ordering::Relaxed);
     let result = p.device.ctx.global.render_pass_end(&mut p.pass.lock());
     p.device.outcome("wgpuRenderPassEncoderEnd", Ok(result));
     let draws = p.draws.load(Ordering::Relaxed);

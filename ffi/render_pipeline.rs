@@ -14,6 +14,8 @@ pub struct RenderPipeline {
     pub name: crate::label::Name,
     pub id: wgc::id::RenderPipelineId,
     pub tally: crate::accounting::Tally,
+    /// What its layout lets wgpu-core take of the immediate data (`immediates`).
+    pub immediates: crate::immediates::Pipeline,
 }
 
 object!(
@@ -258,6 +260,7 @@ pub struct Prepared {
     _held: Vec<Arc<dyn std::any::Any + Send + Sync>>,
     /// A validation error found here, before wgpu-core is asked.
     refused: Option<String>,
+    immediates: crate::immediates::Pipeline,
 }
 
 pub unsafe fn prepare(
@@ -326,7 +329,14 @@ pub unsafe fn prepare(
                 .map(color_target)
                 .collect::<conv::Result<Vec<_>>>()?;
             let entry_point = unsafe { conv::string_view(f.entryPoint) }?;
-            outputs_error = module.fragment_outputs.error(entry_point, &targets);
+            outputs_error = module
+                .fragment_outputs
+                .error(entry_point, &targets)
+                .or_else(|| {
+                    let size = layout.as_ref()?.immediate_size;
+                    let stage = naga::ShaderStage::Fragment;
+                    module.entry_immediates.error(stage, entry_point, size)
+                });
             let state = wgc::pipeline::FragmentState {
                 stage: wgc::pipeline::ProgrammableStageDescriptor {
                     module: module.id,
@@ -382,11 +392,23 @@ pub unsafe fn prepare(
         multiview_mask: None,
         cache: None,
     };
+    let vertex_entry = unsafe { conv::string_view(desc.vertex.entryPoint) }?;
+    let outputs_error = outputs_error.or_else(|| {
+        let size = layout.as_ref()?.immediate_size;
+        let stage = naga::ShaderStage::Vertex;
+        vertex_module
+            .entry_immediates
+            .error(stage, vertex_entry, size)
+    });
     // A module's error that WebGPU makes at pipeline creation (shader_module).
     let refused = std::iter::once(&vertex_module)
         .chain(&fragment_module)
         .find_map(|m| m.pipeline_error.clone())
         .or_else(|| outputs_error.map(|m| format!("Error creating render pipeline: {m}")));
+    let immediates = crate::immediates::Pipeline::of(
+        layout.as_deref(),
+        [Some(&*vertex_module), fragment_module.as_deref()],
+    );
     let mut held: Vec<Arc<dyn std::any::Any + Send + Sync>> = vec![vertex_module];
     held.extend(fragment_module.map(|m| m as Arc<dyn std::any::Any + Send + Sync>));
     held.extend(layout.map(|l| l as Arc<dyn std::any::Any + Send + Sync>));
@@ -396,6 +418,7 @@ pub unsafe fn prepare(
         desc: wgc_desc,
         _held: held,
         refused,
+        immediates,
     })
 }
 
@@ -420,6 +443,7 @@ impl crate::device::PreparedPipeline for Prepared {
             },
         );
         let name = self.name;
+        let immediates = self.immediates;
         let tally = crate::accounting::Tally::new(&device, crate::accounting::Kind::RenderPipeline);
         (
             RenderPipeline {
@@ -427,6 +451,7 @@ impl crate::device::PreparedPipeline for Prepared {
                 name,
                 id,
                 tally,
+                immediates,
             },
             error,
         )

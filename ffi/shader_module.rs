@@ -34,6 +34,12 @@ pub struct ShaderModule {
     /// wgpu-core makes when the module is: a binding's group index at or over the
     /// device's maxBindGroups. The module is valid; every pipeline made from it fails.
     pub pipeline_error: Option<String>,
+    /// The size of its immediate data, as an automatic layout takes it (its
+    /// `var<immediate>`'s type), where this library parsed the module (WGSL).
+    pub immediate_size: Option<u32>,
+    /// The immediate data each entry point uses (bytes), where this library parsed the
+    /// module: a pipeline's explicit layout must hold it.
+    pub entry_immediates: crate::immediates::EntryPoints,
     pub tally: crate::accounting::Tally,
 }
 
@@ -105,6 +111,8 @@ pub unsafe fn create(
         compute_checks: compiled.compute_checks,
         fragment_outputs: compiled.fragment_outputs,
         pipeline_error: compiled.pipeline_error,
+        immediate_size: compiled.immediate_size,
+        entry_immediates: compiled.entry_immediates,
     })
 }
 
@@ -117,6 +125,8 @@ struct Compiled {
     compute_checks: crate::workgroup_storage::ComputeChecks,
     fragment_outputs: crate::fragment_outputs::FragmentOutputs,
     pipeline_error: Option<String>,
+    immediate_size: Option<u32>,
+    entry_immediates: crate::immediates::EntryPoints,
 }
 
 impl Compiled {
@@ -129,6 +139,8 @@ impl Compiled {
             compute_checks: Default::default(),
             fragment_outputs: Default::default(),
             pipeline_error: None,
+            immediate_size: None,
+            entry_immediates: Default::default(),
         }
     }
 
@@ -292,6 +304,8 @@ fn create_loop_bounded(
     }
     crate::loop_bounds::bound_loops(&mut module);
     let compute_checks = crate::workgroup_storage::ComputeChecks::of(&module);
+    let immediate_size = naga::valid::ImmediateSlots::size_for_module(&module);
+    let entry_immediates = crate::immediates::EntryPoints::of(&module);
     let fragment_outputs = crate::fragment_outputs::FragmentOutputs::of(&module);
     let mut runtime_checks = device.toggles.runtime_checks();
     runtime_checks.force_loop_bounding = false;
@@ -305,6 +319,8 @@ fn create_loop_bounded(
             Ok(warnings) => Ok(Some(Compiled {
                 compute_checks,
                 fragment_outputs,
+                immediate_size: Some(immediate_size),
+                entry_immediates,
                 messages: warnings
                     .into_iter()
                     .map(|w| source_message(code, w.severity, &w.error))

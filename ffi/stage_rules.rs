@@ -8,6 +8,8 @@
 //! - Only a compute entry point statically uses a `var<workgroup>`.
 //! - An atomic type is stored only in `var<storage, read_write>` or `var<workgroup>`:
 //!   not in read-only storage.
+//! - A `var<immediate>` holds numbers, vectors, matrices and structs of them: no array
+//!   (naga takes fixed-size ones), bool or atomic.
 //!
 //! - Each component of a texture sampling or gathering `offset` is in [-8, 7].
 //! - Constant bounds of `clamp` have low <= high, and of `smoothstep` low != high (naga
@@ -79,6 +81,13 @@ pub fn check(module: &Module) -> Result<(), SourceError> {
         }
     }
     for (handle, global) in module.global_variables.iter() {
+        if global.space == AddressSpace::Immediate && !immediate_type(module, global.ty) {
+            return Err(at(
+                module,
+                handle,
+                "a var<immediate>'s type holds no array, bool or atomic".into(),
+            ));
+        }
         if let AddressSpace::Storage { access } = global.space {
             if !access.contains(StorageAccess::STORE) && holds_atomic(module, global.ty) {
                 return Err(at(
@@ -196,6 +205,21 @@ fn at(module: &Module, global: Handle<naga::GlobalVariable>, message: String) ->
     }
 }
 
+/// Whether `ty` may be a `var<immediate>`'s: numbers, vectors, matrices and structs of
+/// them (naga also takes arrays).
+fn immediate_type(module: &Module, ty: Handle<naga::Type>) -> bool {
+    match module.types[ty].inner {
+        TypeInner::Scalar(s) | TypeInner::Vector { scalar: s, .. } => {
+            s.kind != naga::ScalarKind::Bool
+        }
+        TypeInner::Matrix { .. } => true,
+        TypeInner::Struct { ref members, .. } => {
+            members.iter().all(|m| immediate_type(module, m.ty))
+        }
+        _ => false,
+    }
+}
+
 fn holds_atomic(module: &Module, ty: Handle<naga::Type>) -> bool {
     match module.types[ty].inner {
         TypeInner::Atomic(_) => true,
@@ -240,6 +264,18 @@ mod tests {
         let ro = "@group(0) @binding(0) var<storage> v: u32;
                   @vertex fn main() -> @builtin(position) vec4f { _ = v; return vec4f(); }";
         assert_eq!(broken(ro), None);
+    }
+
+    #[test]
+    fn immediate_data_holds_no_array_bool_or_atomic() {
+        let e = broken(
+            "var<immediate> k: array<u32, 4>; @compute @workgroup_size(1) fn main() { _ = k[0]; }",
+        );
+        assert!(e.unwrap().contains("no array, bool or atomic"));
+        let e = broken("struct S { a: u32, b: array<u32, 2> } var<immediate> k: S;");
+        assert!(e.is_some());
+        let ok = "struct S { a: u32, b: vec4f, m: mat2x2f } var<immediate> k: S;";
+        assert_eq!(broken(ok), None);
     }
 
     #[test]

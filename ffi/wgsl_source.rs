@@ -2,8 +2,9 @@
 //! naga parses it. Called by `shader_module.rs`, after `wgsl_limits` (whose bounds
 //! hold for the text here: the rewrites nest no deeper than what they replace).
 //!
-//! - `requires subgroup_uniformity;`: the language feature is this library's
-//!   (`uniformity`); naga does not know it, so the name is dropped from the directive.
+//! - `requires subgroup_uniformity;` and `requires immediate_address_space;`: language
+//!   features this library implements (`uniformity`; naga's `var<immediate>`) and naga's
+//!   `requires` does not know: the names are dropped from the directive.
 //! - `enable subgroups;`: naga parses subgroup built-ins whenever the device has the
 //!   Subgroups feature but rejects the directive itself as unimplemented. On a device
 //!   with the feature the directive is blanked out (same length, so positions hold);
@@ -40,6 +41,11 @@
 use std::borrow::Cow;
 
 use crate::wgsl_limits::{tokens, SourceError, Token};
+
+/// WGSL language features this library implements itself (`uniformity`; immediate data
+/// through naga's `var<immediate>`) and naga's `requires` does not know: taken out of
+/// `requires` directives.
+const OWN_LANGUAGE_FEATURES: &[&str] = &["subgroup_uniformity", "immediate_address_space"];
 
 /// Helpers the rewrites call, appended to a module that uses them.
 const UNPACK4: &str = "webgpu_shim_unpack4x16float";
@@ -143,14 +149,14 @@ pub fn adjust(source: &str, subgroups: bool) -> Result<Cow<'_, str>, SourceError
             continue;
         }
         if word(source, &tokens[k]) == Some("requires") && depth_zero(&tokens[..k]) {
-            // `subgroup_uniformity` is this library's (`uniformity`), not naga's.
+            // Language features this library implements and naga does not know.
             let end = directive_end(&tokens, k);
             if tokens[k..end]
                 .iter()
-                .any(|t| word(source, t) == Some("subgroup_uniformity"))
+                .any(|t| word(source, t).is_some_and(|w| OWN_LANGUAGE_FEATURES.contains(&w)))
             {
                 out.push_str(&source[copied..start]);
-                out.push_str(&without(source, &tokens[k..end], "subgroup_uniformity"));
+                out.push_str(&without(source, &tokens[k..end], OWN_LANGUAGE_FEATURES));
                 copied = tokens[end - 1].2;
             }
             k = end;
@@ -552,20 +558,20 @@ fn enable_directive(
             length: at.2 - at.1,
         });
     }
-    Ok((without(source, directive, "subgroups"), true))
+    Ok((without(source, directive, &["subgroups"]), true))
 }
 
-/// A directive (`enable` or `requires`, ending at its `;`) without the extension
-/// `name`, as text of the same length with its line breaks: blank where no other name
+/// A directive (`enable` or `requires`, ending at its `;`) without the extensions
+/// `names`, as text of the same length with its line breaks: blank where no other name
 /// is left.
-fn without(source: &str, directive: &[Tok], name: &str) -> String {
+fn without(source: &str, directive: &[Tok], names: &[&str]) -> String {
     let keyword = word(source, &directive[0]).unwrap_or_default();
     let (start, end) = (directive[0].1, directive[directive.len() - 1].2);
     let kept: Vec<&str> = directive[1..]
         .iter()
         .filter(|t| matches!(t.0, Token::Word))
         .filter_map(|t| word(source, t))
-        .filter(|&w| w != name)
+        .filter(|w| !names.contains(w))
         .collect();
     let mut text = if kept.is_empty() {
         String::new()

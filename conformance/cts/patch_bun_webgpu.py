@@ -304,6 +304,12 @@ def main():
     # moved the later layouts to lower groups)
     src = must_sub(r'const bgls = Array\.from\(descriptor\.bindGroupLayouts\)\.map\(\(bgl\) => bgl\?\.ptr\)\.filter\(\(bgl\) => bgl !== undefined\);',
                    'const bgls = Array.from(descriptor.bindGroupLayouts).map((bgl) => bgl?.ptr ?? null);', src)
+    # a pipeline layout's immediateSize is passed on (bun-webgpu dropped it: every
+    # layout had none), and an empty shader source is a source ("" is valid WGSL)
+    src = must_sub(r"^(    const descriptorBuffer = WGPUPipelineLayoutDescriptorStruct\.pack\(\{\n      label: descriptor\.label,\n      bindGroupLayouts: bgls\n)",
+                   r"\1      , immediateSize: descriptor.immediateSize ?? 0\n", src)
+    src = must_sub(r"^(    if \()!descriptor\.code(\) \{\n      fatalError\(\"descriptor\.code is missing\"\);)",
+                   r"\1descriptor.code === undefined || descriptor.code === null\2", src)
     # a hole in vertex.buffers is an unused slot, not a missing one (bun-webgpu drops
     # holes, which shifts the later layouts to lower slots): an unused slot is a layout
     # with no step mode and no attributes
