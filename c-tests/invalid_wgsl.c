@@ -149,6 +149,15 @@ int main(void) {
         {"@compute @workgroup_size(64) fn main(@builtin(local_invocation_index) i: u32) {\n"
          "  for (var k = 0u; k < i; k++) { } workgroupBarrier(); }\n",
          NULL},
+        /* A filter on a statement covers that statement only. */
+        {"@fragment fn main(@builtin(position) p: vec4f) -> @location(0) vec4f {\n"
+         "  @diagnostic(off, derivative_uniformity) if p.x > 0.5 { _ = dpdx(p.x); }\n"
+         "  return vec4f(); }\n",
+         NULL},
+        {"@fragment fn main(@builtin(position) p: vec4f) -> @location(0) vec4f {\n"
+         "  @diagnostic(off, derivative_uniformity) if p.x > 0.5 { _ = dpdx(p.x); }\n"
+         "  if p.y > 0.5 { _ = dpdy(p.x); }\n  return vec4f(); }\n",
+         "'dpdy' must only be called from uniform control flow"},
     };
     for (size_t i = 0; i < sizeof uniformity / sizeof uniformity[0]; i++) {
         char src[1024];
@@ -185,6 +194,18 @@ int main(void) {
         ui = compilation_info(&ctx, m);
         CHECK(ui.count == 1 && ui.type == WGPUCompilationMessageType_Warning && ui.line == 6);
         CHECK(strstr(ui.message, "'textureSample' must only be called from uniform control flow") != NULL);
+        wgpuShaderModuleRelease(m);
+    }
+
+    {
+        /* A diagnostic rule WGSL does not know: the module is valid, with a warning. */
+        static const char *UNKNOWN = "diagnostic(info, blahblah);\n@compute @workgroup_size(1) fn main() {}\n";
+        wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
+        WGPUShaderModule m = wgsl_module(&ctx, UNKNOWN);
+        CHECK(pop_scope(&ctx).type == WGPUErrorType_NoError);
+        InfoResult ui = compilation_info(&ctx, m);
+        CHECK(ui.count == 1 && ui.type == WGPUCompilationMessageType_Warning && ui.line == 1);
+        CHECK(strstr(ui.message, "unknown diagnostic rule 'blahblah'") != NULL);
         wgpuShaderModuleRelease(m);
     }
 

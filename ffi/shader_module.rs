@@ -177,16 +177,50 @@ fn create_wgsl(device: &Device, label: wgc::Label<'_>, code: &str) -> Compiled {
         Ok(code) => code,
         Err(e) => return rejected(device, label, code, e),
     };
-    let relaxed = crate::wgsl_source::relaxed_rules(code_before_adjust);
-    match create_loop_bounded(device, label.clone(), &code, &relaxed) {
-        Err(e) => rejected(device, label, &code, e),
+    let scopes = crate::wgsl_source::diagnostic_scopes(code_before_adjust);
+    let to_parsed = |offset: usize| same_place(code_before_adjust, &code, offset);
+    let mut compiled = match create_loop_bounded(device, label.clone(), &code, &scopes, to_parsed) {
+        Err(e) => return rejected(device, label, &code, e),
         Ok(Some(compiled)) => compiled,
         Ok(None) => create_plain(
             device,
             label,
             wgc::pipeline::ShaderModuleSource::Wgsl(Cow::Borrowed(&code)),
         ),
+    };
+    if compiled.error.is_none() {
+        // Unknown diagnostic rules are warnings (naga says nothing of them).
+        let warning = crate::uniformity::Severity::Warning;
+        let unknown = crate::wgsl_source::unknown_diagnostic_rules(code_before_adjust);
+        compiled.messages.extend(
+            unknown
+                .iter()
+                .map(|e| source_message(code_before_adjust, warning, e)),
+        );
     }
+    compiled
+}
+
+/// The byte of `to` at the line and column of byte `offset` of `from`: `wgsl_source`
+/// keeps every line, and most rewrites the length of the text they replace.
+fn same_place(from: &str, to: &str, offset: usize) -> usize {
+    let offset = offset.min(from.len());
+    let line = from.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count();
+    let column = offset - from[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = match line {
+        0 => 0,
+        n => to
+            .match_indices('\n')
+            .nth(n - 1)
+            .map_or(to.len(), |(i, _)| i + 1),
+    };
+    let line_end = to[line_start..]
+        .find('\n')
+        .map_or(to.len(), |i| line_start + i);
+    (line_start + column).min(line_end)
 }
 
 /// An invalid module, for a source this library does not accept: a validation error
@@ -278,7 +312,8 @@ fn create_loop_bounded(
     device: &Device,
     label: wgc::Label<'_>,
     code: &str,
-    relaxed: &[(&str, Option<&str>)],
+    scopes: &[crate::wgsl_source::ScopedFilter<'_>],
+    to_parsed: impl Fn(usize) -> usize,
 ) -> Result<Option<Compiled>, crate::wgsl_limits::SourceError> {
     let global = &device.ctx.global;
     // Parsed as wgpu-core would parse it, for this device's features.
@@ -295,7 +330,8 @@ fn create_loop_bounded(
         return Ok(None);
     };
     crate::stage_rules::check(&module)?;
-    let uniformity = crate::uniformity::check(&module, relaxed);
+    let filters = crate::uniformity::Filters::new(&module, scopes, to_parsed);
+    let uniformity = crate::uniformity::check(&module, &filters);
     if let Some(hoisted) = crate::const_tables::hoist(code, &module) {
         match parse(&hoisted) {
             Ok(m) => module = m,

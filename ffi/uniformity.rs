@@ -45,24 +45,46 @@ pub enum Severity {
 }
 
 /// The severity of each filterable uniformity rule for a module.
-#[derive(Clone, Copy, Debug)]
+/// The filterable uniformity rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    Derivative,
+    Subgroup,
+}
+
+/// The severity of each filterable rule at each place of a module: the innermost
+/// `@diagnostic` attribute's around the place, else the module's `diagnostic(...)`
+/// directive, else error.
 pub struct Filters {
-    pub derivative: Option<Severity>,
-    pub subgroup: Option<Severity>,
+    derivative: Option<Severity>,
+    subgroup: Option<Severity>,
+    /// (rule, severity, start, end) of each attribute's function or statement, in the
+    /// text naga parsed.
+    scoped: Vec<(Rule, Option<Severity>, usize, usize)>,
+}
+
+fn severity_named(name: &str) -> Option<Severity> {
+    match name {
+        "error" => Some(Severity::Error),
+        "warning" => Some(Severity::Warning),
+        "info" => Some(Severity::Info),
+        _ => None,
+    }
 }
 
 impl Filters {
-    /// For the function named `function`: the module's own `diagnostic(...)` directives
-    /// (naga keeps them), with any rule an attribute on the function or on one of its
-    /// statements turns down (`relaxed`, from `wgsl_source`) off.
-    pub fn of(
+    /// The module's directives (naga keeps them) and its attributes (`wgsl_source`
+    /// reads them; naga does not), placed by `to_parsed` from the source's offsets to
+    /// those of the text naga parsed.
+    pub fn new(
         module: &Module,
-        relaxed: &[(&str, Option<&str>)],
-        function: Option<&str>,
+        scopes: &[crate::wgsl_source::ScopedFilter<'_>],
+        to_parsed: impl Fn(usize) -> usize,
     ) -> Filters {
         let mut filters = Filters {
             derivative: Some(Severity::Error),
             subgroup: Some(Severity::Error),
+            scoped: Vec::new(),
         };
         let (mut seen_derivative, mut seen_subgroup) = (false, false);
         let mut node = module.diagnostic_filter_leaf;
@@ -90,17 +112,34 @@ impl Filters {
             }
             node = n.parent;
         }
-        for &(rule, owner) in relaxed {
-            if owner.is_some() && owner != function {
-                continue;
-            }
-            match rule {
-                "derivative_uniformity" => filters.derivative = None,
-                "subgroup_uniformity" => filters.subgroup = None,
-                _ => {}
-            }
+        for scope in scopes {
+            let rule = match scope.rule {
+                "derivative_uniformity" => Rule::Derivative,
+                "subgroup_uniformity" => Rule::Subgroup,
+                _ => continue,
+            };
+            let severity = severity_named(scope.severity);
+            filters
+                .scoped
+                .push((rule, severity, to_parsed(scope.start), to_parsed(scope.end)));
         }
         filters
+    }
+
+    /// The severity of `rule` at byte `at` of the text naga parsed.
+    fn at(&self, rule: Rule, at: usize) -> Option<Severity> {
+        let innermost = self
+            .scoped
+            .iter()
+            .filter(|(r, _, start, end)| *r == rule && (*start..*end).contains(&at))
+            .min_by_key(|(_, _, start, end)| end - start);
+        match innermost {
+            Some((_, severity, _, _)) => *severity,
+            None => match rule {
+                Rule::Derivative => self.derivative,
+                Rule::Subgroup => self.subgroup,
+            },
+        }
     }
 }
 
@@ -121,24 +160,19 @@ enum Scope {
 
 /// Analyzes every function and entry point of `module`, once per scope: the first
 /// failure of error severity, or the failures of lower severity.
-pub fn check(
-    module: &Module,
-    relaxed: &[(&str, Option<&str>)],
-) -> Result<Vec<Warning>, SourceError> {
+pub fn check(module: &Module, filters: &Filters) -> Result<Vec<Warning>, SourceError> {
     let mut budget = WORK_BUDGET;
     let mut warnings = Vec::new();
     let analyzed = (|| {
         for scope in [Scope::Workgroup, Scope::Subgroup] {
             let mut tags: Vec<Tags> = Vec::with_capacity(module.functions.len());
             for (_, function) in module.functions.iter() {
-                let filters = Filters::of(module, relaxed, function.name.as_deref());
                 let a = Analyzer::new(module, function, None, scope, &tags, filters, &mut budget);
                 let (t, w) = a.run()?;
                 warnings.extend(w);
                 tags.push(t);
             }
             for ep in &module.entry_points {
-                let filters = Filters::of(module, relaxed, Some(&ep.name));
                 let stage = Some(ep.stage);
                 let a = Analyzer::new(
                     module,
@@ -254,7 +288,7 @@ struct Analyzer<'a> {
     stage: Option<ShaderStage>,
     scope: Scope,
     tags: &'a [Tags],
-    filters: Filters,
+    filters: &'a Filters,
     budget: &'a mut usize,
     edges: Vec<Vec<Node>>,
     /// The value node of each expression naga emits, and of call and operation results,
@@ -279,20 +313,9 @@ impl<'a> Analyzer<'a> {
         stage: Option<ShaderStage>,
         scope: Scope,
         tags: &'a [Tags],
-        filters: Filters,
+        filters: &'a Filters,
         budget: &'a mut usize,
     ) -> Self {
-        // Each rule is checked at its own scope only.
-        let filters = match scope {
-            Scope::Workgroup => Filters {
-                subgroup: None,
-                ..filters
-            },
-            Scope::Subgroup => Filters {
-                derivative: None,
-                ..filters
-            },
-        };
         let mut a = Analyzer {
             module,
             function,
@@ -370,6 +393,17 @@ impl<'a> Analyzer<'a> {
                 cause: Cause { message, span },
             });
         }
+    }
+
+    /// The severity of `rule` at `span`, where this scope checks the rule (derivatives
+    /// at workgroup scope, subgroup built-ins at subgroup scope).
+    fn rule(&self, rule: Rule, span: Span) -> Option<Severity> {
+        let checked = match rule {
+            Rule::Derivative => self.scope == Scope::Workgroup,
+            Rule::Subgroup => self.scope == Scope::Subgroup,
+        };
+        let at = span.to_range().map_or(0, |r| r.start);
+        self.filters.at(rule, at).filter(|_| checked)
     }
 
     /// `builtin` must be called in uniform control flow `cf`.
@@ -545,7 +579,7 @@ impl<'a> Analyzer<'a> {
                 operands.push(expr);
                 to.push(MAY_BE_NON_UNIFORM);
                 let name = derivative_name(self.function.expressions[h].clone());
-                self.require_control_flow(self.filters.derivative, cf, name, span);
+                self.require_control_flow(self.rule(Rule::Derivative, span), cf, name, span);
             }
             Expression::ImageSample {
                 image,
@@ -573,7 +607,12 @@ impl<'a> Analyzer<'a> {
                         } else {
                             "textureSample"
                         };
-                        self.require_control_flow(self.filters.derivative, cf, what, span);
+                        self.require_control_flow(
+                            self.rule(Rule::Derivative, span),
+                            cf,
+                            what,
+                            span,
+                        );
                     }
                     SampleLevel::Zero => {}
                     SampleLevel::Exact(e) => operands.push(e),
@@ -870,7 +909,7 @@ impl<'a> Analyzer<'a> {
                         "delta"
                     };
                     let message = format!("the {which} of '{name}' must be a uniform value");
-                    self.require(self.filters.subgroup, v, message, span);
+                    self.require(self.rule(Rule::Subgroup, span), v, message, span);
                 }
                 next
             }
@@ -899,7 +938,7 @@ impl<'a> Analyzer<'a> {
         arg: Option<Node>,
         uniform_result: bool,
     ) {
-        self.require_control_flow(self.filters.subgroup, cf, &name, span);
+        self.require_control_flow(self.rule(Rule::Subgroup, span), cf, &name, span);
         let r = if uniform_result && self.scope == Scope::Subgroup {
             self.node_to(&[cf])
         } else {
@@ -1254,11 +1293,14 @@ mod tests {
 
     /// The module's first uniformity failure, if any (and the warnings otherwise).
     fn analyze(source: &str) -> Result<Vec<Warning>, String> {
-        let module = naga::front::wgsl::parse_str(source).unwrap();
+        // As shader_module does it: attributes read here, blanked for naga.
+        let code = crate::wgsl_source::adjust(source, true).unwrap();
+        let module = naga::front::wgsl::parse_str(&code).unwrap();
         naga::valid::Validator::new(Default::default(), naga::valid::Capabilities::all())
             .validate(&module)
             .unwrap();
-        check(&module, &crate::wgsl_source::relaxed_rules(source)).map_err(|e| e.message)
+        let scopes = crate::wgsl_source::diagnostic_scopes(source);
+        check(&module, &Filters::new(&module, &scopes, |o| o)).map_err(|e| e.message)
     }
 
     fn error(source: &str) -> String {
@@ -1432,6 +1474,23 @@ mod tests {
             fragment("g(p.x);")
         );
         assert!(analyze(&only_g).is_ok());
+        // On statements: the innermost filter around the call decides.
+        let inner_off = fragment(
+            "@diagnostic(error, derivative_uniformity) if p.x > 0.5 {\n\
+             @diagnostic(off, derivative_uniformity) if p.y > 0.5 { _ = dpdx(1.0); } }",
+        );
+        assert!(analyze(&inner_off).is_ok());
+        let inner_error = fragment(
+            "@diagnostic(off, derivative_uniformity) if p.x > 0.5 {\n\
+             @diagnostic(error, derivative_uniformity) if p.y > 0.5 { _ = dpdx(1.0); } }",
+        );
+        assert!(analyze(&inner_error).is_err());
+        // ...and a filter on a sibling statement does not.
+        let sibling = fragment(
+            "@diagnostic(off, derivative_uniformity) if p.x > 0.5 { }\n\
+             if p.y > 0.5 { _ = dpdx(1.0); }",
+        );
+        assert!(analyze(&sibling).is_err());
     }
 }
 
@@ -1459,7 +1518,9 @@ mod corpus {
             {
                 continue;
             }
-            match super::check(&module, &crate::wgsl_source::relaxed_rules(&src)) {
+            let scopes = crate::wgsl_source::diagnostic_scopes(&src);
+            let filters = super::Filters::new(&module, &scopes, |o| o);
+            match super::check(&module, &filters) {
                 Ok(_) => ok += 1,
                 Err(e) => {
                     bad += 1;

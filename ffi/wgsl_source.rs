@@ -33,7 +33,8 @@
 //! - `@diagnostic(severity, rule)` attributes, which naga does not parse: checked
 //!   (severity, form, and that a function or a block-opening statement follows) and
 //!   blanked; the uniformity rules they turn off or down are read from the source by
-//!   `relaxed_rules`, for `uniformity`, which applies them to their functions.
+//!   `diagnostic_scopes`, for `uniformity`, which applies each to its function or
+//!   statement.
 //!
 //! Rewritten text keeps its line breaks, so compilation messages keep their lines;
 //! columns after a rewritten `bitcast` or lane argument on the same line shift.
@@ -93,7 +94,7 @@ pub fn adjust(source: &str, subgroups: bool) -> Result<Cow<'_, str>, SourceError
         if is(tokens.get(k), b'@')
             && tokens.get(k + 1).and_then(|t| word(source, t)) == Some("diagnostic")
         {
-            let (end, _) = diagnostic_attribute(source, &tokens, k)?;
+            let end = diagnostic_attribute(source, &tokens, k)?.end;
             out.push_str(&source[copied..start]);
             out.push_str(&blank(&source[start..tokens[end - 1].2]));
             copied = tokens[end - 1].2;
@@ -204,47 +205,104 @@ pub fn adjust(source: &str, subgroups: bool) -> Result<Cow<'_, str>, SourceError
     Ok(Cow::Owned(out))
 }
 
-/// The uniformity rules `@diagnostic` attributes turn off or down, each with the
-/// function it applies to: the function it is attached to, or the one whose body holds
-/// the statement it is attached to (`uniformity` relaxes the rule for that whole
-/// function: never stricter than the spec).
-pub fn relaxed_rules(source: &str) -> Vec<(&str, Option<&str>)> {
+/// What a `@diagnostic` attribute sets: `rule` at `severity` ("off" among them) over the
+/// bytes `start..end` of the source: from the attribute to the end of the function or
+/// statement it is on (an `if` with its `else` branches), its condition included.
+#[derive(Debug, PartialEq)]
+pub struct ScopedFilter<'s> {
+    pub rule: &'s str,
+    pub severity: &'s str,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Every `@diagnostic` attribute's filter, for `uniformity` (naga parses none of them).
+pub fn diagnostic_scopes(source: &str) -> Vec<ScopedFilter<'_>> {
     if !source.contains("diagnostic") {
         return Vec::new();
     }
     let tokens = tokens(source);
-    let mut relaxed = Vec::new();
-    let mut function: Option<&str> = None;
+    let mut scopes = Vec::new();
     for k in 0..tokens.len() {
-        if word(source, &tokens[k]) == Some("fn") {
-            function = tokens.get(k + 1).and_then(|t| word(source, t));
-        }
         if !(is(tokens.get(k), b'@')
             && tokens.get(k + 1).and_then(|t| word(source, t)) == Some("diagnostic"))
         {
             continue;
         }
-        let Ok((mut end, Some(rule))) = diagnostic_attribute(source, &tokens, k) else {
+        let Ok(attribute) = diagnostic_attribute(source, &tokens, k) else {
             continue;
         };
-        // Other attributes may stand between this one and the `fn` it is on.
-        while is(tokens.get(end), b'@') {
-            end += 2;
-            if is(tokens.get(end), b'(') {
-                match matching(&tokens, end, b'(', b')') {
-                    Some(close) => end = close + 1,
-                    None => break,
+        let (Some(rule), Some(end)) =
+            (attribute.rule, scope_end(source, &tokens, attribute.target))
+        else {
+            continue;
+        };
+        scopes.push(ScopedFilter {
+            rule,
+            severity: attribute.severity,
+            start: tokens[k].1,
+            end,
+        });
+    }
+    scopes
+}
+
+/// Where the function or statement starting at token `k` ends: its first block's `}`,
+/// and for an `if`, that of its last `else` branch.
+fn scope_end(source: &str, tokens: &[Tok], k: usize) -> Option<usize> {
+    let block_end = |from: usize| -> Option<usize> {
+        let open = (from..tokens.len()).find(|&i| is(tokens.get(i), b'{'))?;
+        let mut depth = 0usize;
+        for (j, t) in tokens.iter().enumerate().skip(open) {
+            match t.0 {
+                Token::Punct(b'{') => depth += 1,
+                Token::Punct(b'}') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(j);
+                    }
                 }
+                _ => {}
             }
         }
-        let owner = if tokens.get(end).and_then(|t| word(source, t)) == Some("fn") {
-            tokens.get(end + 1).and_then(|t| word(source, t))
-        } else {
-            function
-        };
-        relaxed.push((rule, owner));
+        None
+    };
+    let mut close = block_end(k)?;
+    while tokens.get(close + 1).and_then(|t| word(source, t)) == Some("else") {
+        close = block_end(close + 1)?;
     }
-    relaxed
+    Some(tokens[close].2)
+}
+
+/// Diagnostic rules WGSL does not know, named as one word in a `diagnostic` directive or
+/// attribute: a warning each, as the spec says (a rule `a.b` is anyone's).
+pub fn unknown_diagnostic_rules(source: &str) -> Vec<SourceError> {
+    if !source.contains("diagnostic") {
+        return Vec::new();
+    }
+    let tokens = tokens(source);
+    let mut unknown = Vec::new();
+    for k in 0..tokens.len() {
+        if word(source, &tokens[k]) != Some("diagnostic") || !is(tokens.get(k + 1), b'(') {
+            continue;
+        }
+        // severity , rule [,] ) — a rule of one word only.
+        let rule = tokens.get(k + 4).filter(|_| {
+            is(tokens.get(k + 3), b',')
+                && (is(tokens.get(k + 5), b')')
+                    || (is(tokens.get(k + 5), b',') && is(tokens.get(k + 6), b')')))
+        });
+        let Some(rule) = rule else { continue };
+        let name = word(source, rule).unwrap_or_default();
+        if !matches!(name, "derivative_uniformity" | "subgroup_uniformity") {
+            unknown.push(SourceError {
+                message: format!("unknown diagnostic rule '{name}'"),
+                offset: rule.1,
+                length: rule.2 - rule.1,
+            });
+        }
+    }
+    unknown
 }
 
 /// Spaces for `text`, keeping its line breaks.
@@ -261,7 +319,7 @@ fn diagnostic_attribute<'s>(
     source: &'s str,
     tokens: &[Tok],
     k: usize,
-) -> Result<(usize, Option<&'s str>), SourceError> {
+) -> Result<Attribute<'s>, SourceError> {
     let bad = |at: &Tok, what: &str| SourceError {
         message: format!("malformed @diagnostic attribute: {what}"),
         offset: at.1,
@@ -338,10 +396,23 @@ fn diagnostic_attribute<'s>(
             "it applies to a function or a statement that opens a block only",
         ));
     }
-    let rule = word(source, &inner[2]).filter(|_| inner.len() <= 4);
-    let relaxes = severity != "error"
-        && matches!(rule, Some("derivative_uniformity" | "subgroup_uniformity"));
-    Ok((close + 1, if relaxes { rule } else { None }))
+    Ok(Attribute {
+        end: close + 1,
+        severity,
+        rule: word(source, &inner[2]).filter(|_| inner.len() <= 4),
+        target: next,
+    })
+}
+
+/// A `@diagnostic(severity, rule)` attribute, as `diagnostic_attribute` reads it.
+struct Attribute<'s> {
+    /// The token after it.
+    end: usize,
+    severity: &'s str,
+    /// The rule, where it is one name (not `a.b`).
+    rule: Option<&'s str>,
+    /// The token that starts what it applies to (`fn`, a keyword, or `{`).
+    target: usize,
 }
 
 /// Subgroup built-in functions and values: a module that uses one must enable
@@ -861,24 +932,42 @@ mod tests {
     }
 
     #[test]
-    fn diagnostic_attributes_are_blanked_and_the_rules_they_relax_belong_to_their_function() {
+    fn diagnostic_attributes_are_blanked_and_each_filters_its_function_or_statement() {
         let source = "@diagnostic(off, derivative_uniformity)\nfn f() {}\n\
             @diagnostic(warning, my.rule,) fn g() {}\n";
         let out = adjusted(source);
         assert!(!out.contains('@') && out.contains("\nfn f() {}\n") && out.contains(" fn g() {}"));
         assert_eq!(out.len(), source.len());
         validates(&out);
+        let f_end = source.find("{}").unwrap() + 2;
         assert_eq!(
-            relaxed_rules(source),
-            [("derivative_uniformity", Some("f"))]
+            diagnostic_scopes(source),
+            [ScopedFilter {
+                rule: "derivative_uniformity",
+                severity: "off",
+                start: 0,
+                end: f_end
+            }]
         );
-        let statement = "fn f() {}\nfn g() { @diagnostic(info, subgroup_uniformity) { } }\n\
-            @diagnostic(off, derivative_uniformity) @must_use fn h() -> u32 { return 1u; }";
+        // A statement's scope: from the attribute to its block's end, an `if`'s with
+        // its `else` branches.
+        let statement = "fn g() { @diagnostic(info, subgroup_uniformity) if a { } else if b { } else { } x(); }";
+        let scopes = diagnostic_scopes(statement);
+        assert_eq!(scopes.len(), 1);
+        let start = statement.find('@').unwrap();
+        let end = statement.find(" x();").unwrap();
+        assert_eq!((scopes[0].start, scopes[0].end), (start, end));
+        // Rules WGSL does not know are warnings, in directives and attributes.
+        let unknown = unknown_diagnostic_rules(
+            "diagnostic(info, blahblahblah);\n@diagnostic(off, derivative_uniform) fn f() {}\n\
+             @diagnostic(off, a.b) fn g() {}",
+        );
+        let names: Vec<&str> = unknown.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(
-            relaxed_rules(statement),
+            names,
             [
-                ("subgroup_uniformity", Some("g")),
-                ("derivative_uniformity", Some("h"))
+                "unknown diagnostic rule 'blahblahblah'",
+                "unknown diagnostic rule 'derivative_uniform'"
             ]
         );
         let e = adjust(
