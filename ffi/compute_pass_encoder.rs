@@ -113,13 +113,12 @@ pub unsafe fn push_debug_group(pass: WGPUComputePassEncoder, group_label: WGPUSt
 pub fn set_pipeline(pass: WGPUComputePassEncoder, pipeline: WGPUComputePipeline) {
     with(pass, "wgpuComputePassEncoderSetPipeline", |c, g, p| {
         let pipeline = pipeline.get_or_message("pipeline")?;
-        if let Err(e) = g.compute_pass_set_pipeline(p, pipeline.id) {
-            return Ok(Err(e));
-        }
-        let uploads = c.immediates.lock().set_pipeline(pipeline.immediates);
-        Ok(crate::immediates::upload(uploads, |o, b| {
-            g.compute_pass_set_immediates(p, o, b)
-        }))
+        Ok(c.immediates.lock().record_pipeline(
+            p,
+            pipeline.immediates,
+            |p| g.compute_pass_set_pipeline(p, pipeline.id),
+            |p, o, b| g.compute_pass_set_immediates(p, o, b),
+        ))
     })
 }
 
@@ -149,11 +148,11 @@ pub unsafe fn set_immediates(
         if c.ended.load(std::sync::atomic::Ordering::Relaxed) {
             return Ok(g.compute_pass_set_immediates(p, offset, bytes));
         }
-        let uploads = c.immediates.lock().set(offset, bytes);
-        match uploads {
-            Ok(uploads) => Ok(crate::immediates::upload(uploads, |o, b| {
-                g.compute_pass_set_immediates(p, o, b)
-            })),
+        let recorded = c.immediates.lock().record(p, offset, bytes, |p, o, b| {
+            g.compute_pass_set_immediates(p, o, b)
+        });
+        match recorded {
+            Ok(result) => Ok(result),
             Err(why) => {
                 c.encoder.invalidate(why);
                 Ok(Ok(()))

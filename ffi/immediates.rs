@@ -119,6 +119,31 @@ impl Immediates {
         uploads
     }
 
+    /// Records `SetPipeline` on the encoder `p` (wgpu-core's `set_pipeline`), then
+    /// the data the pipeline's layout covers (its `set_immediates`).
+    pub fn record_pipeline<P, E>(
+        &mut self,
+        p: &mut P,
+        pipeline: Pipeline,
+        set_pipeline: impl FnOnce(&mut P) -> Result<(), E>,
+        set: impl FnMut(&mut P, u32, &[u8]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        set_pipeline(p)?;
+        upload(p, self.set_pipeline(pipeline), set)
+    }
+
+    /// Records `SetImmediates` on the encoder `p`: wgpu-core's result, or why the
+    /// encoder is invalid.
+    pub fn record<P, E>(
+        &mut self,
+        p: &mut P,
+        offset: u32,
+        bytes: &[u8],
+        set: impl FnMut(&mut P, u32, &[u8]) -> Result<(), E>,
+    ) -> Result<Result<(), E>, String> {
+        Ok(upload(p, self.set(offset, bytes)?, set))
+    }
+
     /// After `ExecuteBundles`, which resets the pass's state (wgpu-core forgets the
     /// pipeline and the words set).
     pub fn reset(&mut self) {
@@ -182,14 +207,15 @@ impl EntryPoints {
     }
 }
 
-/// Hands wgpu-core each upload through `set` (its `*_set_immediates`): the first error.
-pub fn upload<E>(
+/// Hands wgpu-core each upload through `set`: the first error.
+fn upload<P, E>(
+    p: &mut P,
     uploads: Uploads,
-    mut set: impl FnMut(u32, &[u8]) -> Result<(), E>,
+    mut set: impl FnMut(&mut P, u32, &[u8]) -> Result<(), E>,
 ) -> Result<(), E> {
     uploads
         .iter()
-        .try_for_each(|(offset, bytes)| set(*offset, bytes))
+        .try_for_each(|(offset, bytes)| set(p, *offset, bytes))
 }
 
 #[cfg(test)]

@@ -144,13 +144,12 @@ fn record_counted<E: wgt::error::WebGpuError>(
 pub fn set_pipeline(encoder: WGPURenderBundleEncoder, pipeline: WGPURenderPipeline) {
     with_object(encoder, "wgpuRenderBundleEncoderSetPipeline", |r, g, e| {
         let pipeline = pipeline.get_or_message("pipeline")?;
-        if let Err(err) = g.render_bundle_encoder_set_pipeline(e, pipeline.id) {
-            return Ok(Err(err));
-        }
-        let uploads = r.immediates.lock().set_pipeline(pipeline.immediates);
-        Ok(crate::immediates::upload(uploads, |o, b| {
-            g.render_bundle_encoder_set_immediates(e, o, b)
-        }))
+        Ok(r.immediates.lock().record_pipeline(
+            e,
+            pipeline.immediates,
+            |e| g.render_bundle_encoder_set_pipeline(e, pipeline.id),
+            |e, o, b| g.render_bundle_encoder_set_immediates(e, o, b),
+        ))
     })
 }
 
@@ -180,11 +179,11 @@ pub unsafe fn set_immediates(
         "wgpuRenderBundleEncoderSetImmediates",
         |r, g, e| {
             let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
-            let uploads = r.immediates.lock().set(offset, bytes);
-            match uploads {
-                Ok(uploads) => Ok(crate::immediates::upload(uploads, |o, b| {
-                    g.render_bundle_encoder_set_immediates(e, o, b)
-                })),
+            let recorded = r.immediates.lock().record(e, offset, bytes, |e, o, b| {
+                g.render_bundle_encoder_set_immediates(e, o, b)
+            });
+            match recorded {
+                Ok(result) => Ok(result),
                 Err(why) => {
                     r.invalid.lock().get_or_insert(why);
                     Ok(Ok(()))

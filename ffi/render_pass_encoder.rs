@@ -221,13 +221,12 @@ pub fn set_pipeline(pass: WGPURenderPassEncoder, pipeline: WGPURenderPipeline) {
             let pipeline = pipeline.get_or_message("pipeline")?;
             let g = &r.device.ctx.global;
             let p = &mut r.pass.lock();
-            if let Err(e) = g.render_pass_set_pipeline(p, pipeline.id) {
-                return Ok(Err(e));
-            }
-            let uploads = r.immediates.lock().set_pipeline(pipeline.immediates);
-            Ok(crate::immediates::upload(uploads, |o, b| {
-                g.render_pass_set_immediates(p, o, b)
-            }))
+            Ok(r.immediates.lock().record_pipeline(
+                &mut **p,
+                pipeline.immediates,
+                |p| g.render_pass_set_pipeline(p, pipeline.id),
+                |p, o, b| g.render_pass_set_immediates(p, o, b),
+            ))
         },
     )
 }
@@ -263,15 +262,15 @@ pub unsafe fn set_immediates(
                 let g = &r.device.ctx.global;
                 return Ok(g.render_pass_set_immediates(&mut r.pass.lock(), offset, bytes));
             }
-            let uploads = r.immediates.lock().set(offset, bytes);
-            match uploads {
-                Ok(uploads) => {
-                    let g = &r.device.ctx.global;
-                    let p = &mut r.pass.lock();
-                    Ok(crate::immediates::upload(uploads, |o, b| {
+            let g = &r.device.ctx.global;
+            let recorded =
+                r.immediates
+                    .lock()
+                    .record(&mut *r.pass.lock(), offset, bytes, |p, o, b| {
                         g.render_pass_set_immediates(p, o, b)
-                    }))
-                }
+                    });
+            match recorded {
+                Ok(result) => Ok(result),
                 Err(why) => {
                     r.encoder.invalidate(why);
                     Ok(Ok::<(), wgc::command::PassStateError>(()))

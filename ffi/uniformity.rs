@@ -1377,50 +1377,47 @@ mod tests {
         assert!(analyze(&fragment(rest)).is_err());
     }
 
+    /// Whether a fragment shader with `body`, after the module-scope `decls`, passes.
+    fn passes(decls: &str, body: &str) -> bool {
+        analyze(&format!("{decls}{}", fragment(body))).is_ok()
+    }
+
     #[test]
     fn the_right_side_of_a_short_circuit_runs_in_the_left_sides_control_flow() {
         let f = "fn g() -> bool { return dpdx(1.0) > 0.0; }\n";
-        let src = fragment("_ = p.x > 0.5 && g();");
-        assert!(analyze(&format!("{f}{src}")).is_err());
-        let src = fragment("_ = u.x > 0.5 && g();");
-        assert!(analyze(&format!("{f}{src}")).is_ok());
+        assert!(!passes(f, "_ = p.x > 0.5 && g();"));
+        assert!(passes(f, "_ = u.x > 0.5 && g();"));
     }
 
     #[test]
     fn a_function_that_needs_uniform_control_flow_passes_the_need_to_its_callers() {
         let f = "fn g() { _ = dpdx(1.0); }\n";
-        assert!(analyze(&format!("{f}{}", fragment("if p.x > 0.5 { g(); }"))).is_err());
-        assert!(analyze(&format!("{f}{}", fragment("if u.x > 0.5 { g(); }"))).is_ok());
+        assert!(!passes(f, "if p.x > 0.5 { g(); }"));
+        assert!(passes(f, "if u.x > 0.5 { g(); }"));
         // A parameter that decides control flow must be uniform at the call.
         let h = "fn h(c: f32) { if c > 0.0 { _ = dpdx(1.0); } }\n";
-        assert!(analyze(&format!("{h}{}", fragment("h(p.x);"))).is_err());
-        assert!(analyze(&format!("{h}{}", fragment("h(u.x);"))).is_ok());
+        assert!(!passes(h, "h(p.x);"));
+        assert!(passes(h, "h(u.x);"));
         // A function's return value depends on its parameters.
         let id = "fn id(c: f32) -> f32 { return c; }\n";
-        assert!(analyze(&format!(
-            "{id}{}",
-            fragment("if id(p.x) > 0.0 { _ = dpdx(1.0); }")
-        ))
-        .is_err());
-        assert!(analyze(&format!(
-            "{id}{}",
-            fragment("if id(u.x) > 0.0 { _ = dpdx(1.0); }")
-        ))
-        .is_ok());
+        assert!(!passes(id, "if id(p.x) > 0.0 { _ = dpdx(1.0); }"));
+        assert!(passes(id, "if id(u.x) > 0.0 { _ = dpdx(1.0); }"));
     }
 
     #[test]
     fn a_function_space_pointer_carries_contents_both_ways() {
-        let set = "fn store(q: ptr<function, f32>, v: f32) { *q = v; }\n";
-        let bad = fragment("var x = 0.0; store(&x, p.x); if x > 0.0 { _ = dpdx(1.0); }");
-        assert!(analyze(&format!("{set}{bad}")).is_err());
-        let good = fragment("var x = 0.0; store(&x, u.x); if x > 0.0 { _ = dpdx(1.0); }");
-        assert!(analyze(&format!("{set}{good}")).is_ok());
+        let store = "fn store(q: ptr<function, f32>, v: f32) { *q = v; }\n";
+        assert!(!passes(
+            store,
+            "var x = 0.0; store(&x, p.x); if x > 0.0 { _ = dpdx(1.0); }"
+        ));
+        assert!(passes(
+            store,
+            "var x = 0.0; store(&x, u.x); if x > 0.0 { _ = dpdx(1.0); }"
+        ));
         let read = "fn read(q: ptr<function, f32>) { if *q > 0.0 { _ = dpdx(1.0); } }\n";
-        let bad = fragment("var x = p.x; read(&x);");
-        assert!(analyze(&format!("{read}{bad}")).is_err());
-        let good = fragment("var x = u.x; read(&x);");
-        assert!(analyze(&format!("{read}{good}")).is_ok());
+        assert!(!passes(read, "var x = p.x; read(&x);"));
+        assert!(passes(read, "var x = u.x; read(&x);"));
     }
 
     #[test]
