@@ -8,8 +8,9 @@
 //! - Only a compute entry point statically uses a `var<workgroup>`.
 //! - An atomic type is stored only in `var<storage, read_write>` or `var<workgroup>`:
 //!   not in read-only storage.
-//! - A `var<immediate>` holds numbers, vectors, matrices and structs of them: no array
-//!   (naga takes fixed-size ones), bool or atomic.
+//! - A `var<immediate>` (and a `ptr<immediate, T>`) holds numbers, vectors, matrices and
+//!   structs of them: no array (naga takes fixed-size ones), bool or atomic; an entry
+//!   point statically uses at most one.
 //!
 //! - Each component of a texture sampling or gathering `offset` is in [-8, 7].
 //! - Constant bounds of `clamp` have low <= high, and of `smoothstep` low != high (naga
@@ -80,6 +81,22 @@ pub fn check(module: &Module) -> Result<(), SourceError> {
             }
         }
     }
+    for (handle, ty) in module.types.iter() {
+        if let TypeInner::Pointer {
+            base,
+            space: AddressSpace::Immediate,
+        } = ty.inner
+        {
+            if !immediate_type(module, base) {
+                let range = module.types.get_span(handle).to_range().unwrap_or(0..0);
+                return Err(SourceError {
+                    message: "a ptr<immediate, T>'s T holds no array, bool or atomic".into(),
+                    offset: range.start,
+                    length: range.len(),
+                });
+            }
+        }
+    }
     for (handle, global) in module.global_variables.iter() {
         if global.space == AddressSpace::Immediate && !immediate_type(module, global.ty) {
             return Err(at(
@@ -101,7 +118,24 @@ pub fn check(module: &Module) -> Result<(), SourceError> {
         }
     }
     for entry in &module.entry_points {
-        for handle in crate::workgroup_storage::used_globals(module, &entry.function) {
+        let mut used: Vec<_> = crate::workgroup_storage::used_globals(module, &entry.function)
+            .into_iter()
+            .collect();
+        used.sort_by_key(|g| g.index());
+        let mut immediates = used
+            .iter()
+            .filter(|&&g| module.global_variables[g].space == AddressSpace::Immediate);
+        if let (Some(_), Some(&second)) = (immediates.next(), immediates.next()) {
+            return Err(at(
+                module,
+                second,
+                format!(
+                    "the entry point '{}' uses more than one var<immediate>; WGSL allows one",
+                    entry.name
+                ),
+            ));
+        }
+        for handle in used {
             let global = &module.global_variables[handle];
             let name = global.name.as_deref().unwrap_or("a variable");
             let broken = match (entry.stage, global.space) {
@@ -274,6 +308,13 @@ mod tests {
         assert!(e.unwrap().contains("no array, bool or atomic"));
         let e = broken("struct S { a: u32, b: array<u32, 2> } var<immediate> k: S;");
         assert!(e.is_some());
+        let two = "var<immediate> a: u32; var<immediate> b: u32;
+                   @compute @workgroup_size(1) fn main() { _ = a; _ = b; }";
+        assert!(broken(two)
+            .unwrap()
+            .contains("more than one var<immediate>"));
+        let alias = "alias p = ptr<immediate, bool>;";
+        assert!(broken(alias).unwrap().contains("ptr<immediate, T>"));
         let ok = "struct S { a: u32, b: vec4f, m: mat2x2f } var<immediate> k: S;";
         assert_eq!(broken(ok), None);
     }
