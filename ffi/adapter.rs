@@ -169,17 +169,12 @@ pub unsafe fn request_device(
     let Some(adapter) = adapter.get_or_log("wgpuAdapterRequestDevice") else {
         return WGPUFuture { id: 0 };
     };
-    let mode = match conv::callback_mode(callback_info.mode) {
-        Ok(m) => m,
-        Err(e) => {
-            log::error!("wgpuAdapterRequestDevice: {e}");
-            return WGPUFuture { id: 0 };
-        }
-    };
     let cb = Sendable(callback_info);
     let ctx = adapter.ctx.clone();
-    let pending = ctx.futures.register_call(
-        mode,
+    let Some(pending) = ctx.futures.register_checked(
+        "wgpuAdapterRequestDevice",
+        callback_info.mode,
+        None,
         None,
         move |result: Result<
             Unclaimed<crate::device::Device>,
@@ -206,7 +201,9 @@ pub unsafe fn request_device(
             }
         },
         || Err((WGPURequestDeviceStatus::CallbackCancelled, CANCELLED.into())),
-    );
+    ) else {
+        return WGPUFuture { id: 0 };
+    };
     let future = pending.future();
     let result = unsafe { crate::device::create(&adapter, descriptor) };
     pending.complete(

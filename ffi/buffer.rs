@@ -168,16 +168,11 @@ pub fn map_async(
         return WGPUFuture { id: 0 };
     };
     let device = buffer.device.clone();
-    let callback_mode = match conv::callback_mode(callback_info.mode) {
-        Ok(m) => m,
-        Err(e) => {
-            device.validation(format!("wgpuBufferMapAsync: {e}"));
-            return WGPUFuture { id: 0 };
-        }
-    };
     let cb = Sendable(callback_info);
-    let pending = device.ctx.futures.register_call(
-        callback_mode,
+    let Some(pending) = device.ctx.futures.register_checked(
+        "wgpuBufferMapAsync",
+        callback_info.mode,
+        Some(&device),
         Some(&device),
         move |(status, message): (WGPUMapAsyncStatus, String)| {
             let cb = &cb;
@@ -194,7 +189,9 @@ pub fn map_async(
             }
         },
         || (WGPUMapAsyncStatus::CallbackCancelled, CANCELLED.into()),
-    );
+    ) else {
+        return WGPUFuture { id: 0 };
+    };
     let future = pending.future();
     let fail = |pending: Pending<_>, message: String| {
         device.validation(message.clone());

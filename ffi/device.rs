@@ -702,16 +702,11 @@ pub fn pop_error_scope(
     let Some(device) = device.get_or_log("wgpuDevicePopErrorScope") else {
         return WGPUFuture { id: 0 };
     };
-    let mode = match conv::callback_mode(callback_info.mode) {
-        Ok(m) => m,
-        Err(e) => {
-            log::error!("wgpuDevicePopErrorScope: {e}");
-            return WGPUFuture { id: 0 };
-        }
-    };
     let cb = Sendable(callback_info);
-    let pending = device.ctx.futures.register_call(
-        mode,
+    let Some(pending) = device.ctx.futures.register_checked(
+        "wgpuDevicePopErrorScope",
+        callback_info.mode,
+        None,
         None,
         move |(status, ty, message): (WGPUPopErrorScopeStatus, WGPUErrorType, String)| {
             let cb = &cb;
@@ -735,7 +730,9 @@ pub fn pop_error_scope(
                 CANCELLED.into(),
             )
         },
-    );
+    ) else {
+        return WGPUFuture { id: 0 };
+    };
     let future = pending.future();
     let result = match device.errors.lock().pop() {
         None => (
@@ -831,15 +828,10 @@ pub fn create_pipeline_async<P: PreparedPipeline>(
     callback: Sendable<(PipelineCallback<P::Pipeline>, *mut c_void, *mut c_void)>,
     prepare: impl FnOnce() -> conv::Result<P>,
 ) -> WGPUFuture {
-    let mode = match conv::callback_mode(mode) {
-        Ok(m) => m,
-        Err(e) => {
-            device.validation(format!("{function}: {e}"));
-            return WGPUFuture { id: 0 };
-        }
-    };
-    let pending = device.ctx.futures.register_call(
+    let Some(pending) = device.ctx.futures.register_checked(
+        function,
         mode,
+        Some(device),
         None,
         move |outcome: Result<P::Pipeline, (WGPUCreatePipelineAsyncStatus, String)>| {
             let callback = &callback;
@@ -873,7 +865,9 @@ pub fn create_pipeline_async<P: PreparedPipeline>(
                 CANCELLED.into(),
             ))
         },
-    );
+    ) else {
+        return WGPUFuture { id: 0 };
+    };
     let future = pending.future();
     let ctx = device.ctx.clone();
     let deliver = move |outcome: Result<P::Pipeline, (WGPUCreatePipelineAsyncStatus, String)>| {

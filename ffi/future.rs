@@ -302,6 +302,32 @@ impl Futures {
     }
 }
 
+impl Futures {
+    /// `register_call` for an asynchronous entry point `function`, whose callback info
+    /// gave `mode`: a mode that is not one fails the call (the reason as a validation
+    /// error on `errors`, or logged where there is no device) and there is no future.
+    pub fn register_checked<A: 'static>(
+        &self,
+        function: &str,
+        mode: WGPUCallbackMode,
+        errors: Option<&Device>,
+        device: Option<&Arc<Device>>,
+        call: impl FnOnce(A) + Send + 'static,
+        cancelled: impl FnOnce() -> A + Send + 'static,
+    ) -> Option<Pending<A>> {
+        match crate::conv::callback_mode(mode) {
+            Ok(mode) => Some(self.register_call(mode, device, call, cancelled)),
+            Err(e) => {
+                match errors {
+                    Some(d) => d.validation(format!("{function}: {e}")),
+                    None => log::error!("{function}: {e}"),
+                }
+                None
+            }
+        }
+    }
+}
+
 impl<A: Send + 'static> Pending<A> {
     pub fn future(&self) -> WGPUFuture {
         self.future

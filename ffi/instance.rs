@@ -293,16 +293,11 @@ pub unsafe fn request_adapter(
     let Some(instance) = instance.get_or_log("wgpuInstanceRequestAdapter") else {
         return WGPUFuture { id: 0 };
     };
-    let mode = match conv::callback_mode(callback_info.mode) {
-        Ok(m) => m,
-        Err(e) => {
-            log::error!("wgpuInstanceRequestAdapter: {e}");
-            return WGPUFuture { id: 0 };
-        }
-    };
     let cb = Sendable(callback_info);
-    let pending = instance.ctx.futures.register_call(
-        mode,
+    let Some(pending) = instance.ctx.futures.register_checked(
+        "wgpuInstanceRequestAdapter",
+        callback_info.mode,
+        None,
         None,
         move |result: Result<crate::adapter::Adapter, (WGPURequestAdapterStatus, String)>| {
             let cb = &cb;
@@ -335,7 +330,9 @@ pub unsafe fn request_adapter(
                 CANCELLED.into(),
             ))
         },
-    );
+    ) else {
+        return WGPUFuture { id: 0 };
+    };
     let future = pending.future();
     pending.complete(&instance.ctx.futures, unsafe {
         crate::adapter::request(&instance.ctx, options)

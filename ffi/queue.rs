@@ -113,16 +113,11 @@ pub fn on_submitted_work_done(
         return WGPUFuture { id: 0 };
     };
     let device = queue.device.clone();
-    let mode = match conv::callback_mode(callback_info.mode) {
-        Ok(m) => m,
-        Err(e) => {
-            device.validation(format!("wgpuQueueOnSubmittedWorkDone: {e}"));
-            return WGPUFuture { id: 0 };
-        }
-    };
     let cb = Sendable(callback_info);
-    let pending = device.ctx.futures.register_call(
-        mode,
+    let Some(pending) = device.ctx.futures.register_checked(
+        "wgpuQueueOnSubmittedWorkDone",
+        callback_info.mode,
+        Some(&device),
         Some(&device),
         move |(status, message): (WGPUQueueWorkDoneStatus, &'static str)| {
             let cb = &cb;
@@ -139,7 +134,9 @@ pub fn on_submitted_work_done(
             }
         },
         || (WGPUQueueWorkDoneStatus::CallbackCancelled, CANCELLED),
-    );
+    ) else {
+        return WGPUFuture { id: 0 };
+    };
     let future = pending.future();
     let ctx = device.ctx.clone();
     device.ctx.global.queue_on_submitted_work_done(

@@ -413,16 +413,11 @@ pub fn get_compilation_info(
         return WGPUFuture { id: 0 };
     };
     let device = module.device.clone();
-    let mode = match conv::callback_mode(callback_info.mode) {
-        Ok(m) => m,
-        Err(e) => {
-            device.validation(format!("wgpuShaderModuleGetCompilationInfo: {e}"));
-            return WGPUFuture { id: 0 };
-        }
-    };
     let cb = Sendable(callback_info);
-    let pending = device.ctx.futures.register_call(
-        mode,
+    let Some(pending) = device.ctx.futures.register_checked(
+        "wgpuShaderModuleGetCompilationInfo",
+        callback_info.mode,
+        Some(&device),
         None,
         move |module: Option<Arc<ShaderModule>>| {
             let cb = &cb;
@@ -470,7 +465,9 @@ pub fn get_compilation_info(
             }
         },
         || None,
-    );
+    ) else {
+        return WGPUFuture { id: 0 };
+    };
     let future = pending.future();
     pending.complete(&device.ctx.futures, Some(module));
     future
