@@ -310,6 +310,15 @@ def main():
                    r"\1      , immediateSize: descriptor.immediateSize ?? 0\n", src)
     src = must_sub(r"^(    if \()!descriptor\.code(\) \{\n      fatalError\(\"descriptor\.code is missing\"\);)",
                    r"\1descriptor.code === undefined || descriptor.code === null\2", src)
+    # a bundle's vertex and index buffers default to the rest of the buffer (WGPU_WHOLE_SIZE),
+    # as a pass's do (bun-webgpu gave the whole buffer's size, whatever the offset)
+    src = must_sub(r"BigInt\(offset \?\? 0\), BigInt\(size \?\? buffer\.size\)\);\n    return;\n  \}\n  setVertexBuffer",
+                   "BigInt(offset ?? 0), BigInt(size ?? WGPU_WHOLE_SIZE));\n    return;\n  }\n  setVertexBuffer", src)
+    src = must_sub(r"(this\._lib\.wgpuRenderBundleEncoderSetVertexBuffer\(this\.ptr, slot, buffer\.ptr, BigInt\(offset \?\? 0\), BigInt\()size \?\? buffer\.size",
+                   r"\1size ?? WGPU_WHOLE_SIZE", src)
+    # an empty bundle list is a count of 0 (bun:ffi cannot take the pointer of an empty array)
+    src = must_sub(r"BigInt\(bundleArray\.length\), ptr4\(bundlesBuffer\)\)",
+                   "BigInt(bundleArray.length), bundleArray.length ? ptr4(bundlesBuffer) : null)", src)
     # a hole in vertex.buffers is an unused slot, not a missing one (bun-webgpu drops
     # holes, which shifts the later layouts to lower slots): an unused slot is a layout
     # with no step mode and no attributes
