@@ -7,6 +7,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 
 use crate::command_encoder::CommandEncoder;
+use crate::commands::Recorder;
 use crate::conv;
 use crate::device::Device;
 use crate::generated::types::*;
@@ -82,10 +83,7 @@ pub unsafe fn insert_debug_marker(pass: WGPUComputePassEncoder, marker_label: WG
     with(
         pass,
         "wgpuComputePassEncoderInsertDebugMarker",
-        |_, g, p| {
-            let label = unsafe { conv::string_view(marker_label) }?.unwrap_or("");
-            Ok(g.compute_pass_insert_debug_marker(p, label, 0))
-        },
+        |_, g, p| unsafe { crate::commands::debug_label(p, g, false, marker_label) },
     )
 }
 
@@ -99,15 +97,16 @@ pub fn write_timestamp(pass: WGPUComputePassEncoder, query_set: WGPUQuerySet, qu
 
 pub fn pop_debug_group(pass: WGPUComputePassEncoder) {
     with(pass, "wgpuComputePassEncoderPopDebugGroup", |_, g, p| {
-        Ok(g.compute_pass_pop_debug_group(p))
+        Ok(Recorder::pop_debug_group(p, g))
     })
 }
 
 pub unsafe fn push_debug_group(pass: WGPUComputePassEncoder, group_label: WGPUStringView) {
-    with(pass, "wgpuComputePassEncoderPushDebugGroup", |_, g, p| {
-        let label = unsafe { conv::string_view(group_label) }?.unwrap_or("");
-        Ok(g.compute_pass_push_debug_group(p, label, 0))
-    })
+    with(
+        pass,
+        "wgpuComputePassEncoderPushDebugGroup",
+        |_, g, p| unsafe { crate::commands::debug_label(p, g, true, group_label) },
+    )
 }
 
 pub fn set_pipeline(pass: WGPUComputePassEncoder, pipeline: WGPUComputePipeline) {
@@ -129,12 +128,20 @@ pub unsafe fn set_bind_group(
     dynamic_offset_count: usize,
     dynamic_offsets: *const u32,
 ) {
-    with(pass, "wgpuComputePassEncoderSetBindGroup", |_, g, p| {
-        let offsets =
-            unsafe { conv::slice(dynamic_offsets, dynamic_offset_count, "dynamicOffsets") }?;
-        let group = group.id_optional("group")?;
-        Ok(g.compute_pass_set_bind_group(p, group_index, group, offsets))
-    })
+    with(
+        pass,
+        "wgpuComputePassEncoderSetBindGroup",
+        |_, g, p| unsafe {
+            crate::commands::set_bind_group(
+                p,
+                g,
+                group_index,
+                group,
+                dynamic_offset_count,
+                dynamic_offsets,
+            )
+        },
+    )
 }
 
 pub unsafe fn set_immediates(

@@ -22,6 +22,7 @@ mod bind_group_layout;
 mod buffer;
 mod command_buffer;
 mod command_encoder;
+mod commands;
 mod compiler_stack;
 mod compute_pass_encoder;
 mod compute_pipeline;

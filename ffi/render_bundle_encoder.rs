@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
+use crate::commands::{Recorder, RenderRecorder};
 use crate::conv;
 use crate::device::Device;
 use crate::generated::types::*;
@@ -160,12 +161,20 @@ pub unsafe fn set_bind_group(
     dynamic_offset_count: usize,
     dynamic_offsets: *const u32,
 ) {
-    with(encoder, "wgpuRenderBundleEncoderSetBindGroup", |g, e| {
-        let offsets =
-            unsafe { conv::slice(dynamic_offsets, dynamic_offset_count, "dynamicOffsets") }?;
-        let group = group.id_optional("group")?;
-        Ok(g.render_bundle_encoder_set_bind_group(e, group_index, group, offsets))
-    })
+    with(
+        encoder,
+        "wgpuRenderBundleEncoderSetBindGroup",
+        |g, e| unsafe {
+            crate::commands::set_bind_group(
+                e,
+                g,
+                group_index,
+                group,
+                dynamic_offset_count,
+                dynamic_offsets,
+            )
+        },
+    )
 }
 
 pub unsafe fn set_immediates(
@@ -201,12 +210,10 @@ pub fn draw(
     first_instance: u32,
 ) {
     draw_with(encoder, "wgpuRenderBundleEncoderDraw", |g, e| {
-        Ok(g.render_bundle_encoder_draw(
+        Ok(RenderRecorder::draw(
             e,
-            vertex_count,
-            instance_count,
-            first_vertex,
-            first_instance,
+            g,
+            [vertex_count, instance_count, first_vertex, first_instance],
         ))
     })
 }
@@ -220,11 +227,11 @@ pub fn draw_indexed(
     first_instance: u32,
 ) {
     draw_with(encoder, "wgpuRenderBundleEncoderDrawIndexed", |g, e| {
-        Ok(g.render_bundle_encoder_draw_indexed(
+        let counts = [index_count, instance_count, first_index];
+        Ok(RenderRecorder::draw_indexed(
             e,
-            index_count,
-            instance_count,
-            first_index,
+            g,
+            counts,
             base_vertex,
             first_instance,
         ))
@@ -237,8 +244,7 @@ pub fn draw_indirect(
     indirect_offset: u64,
 ) {
     draw_with(encoder, "wgpuRenderBundleEncoderDrawIndirect", |g, e| {
-        let b = indirect_buffer.id_or_message("indirectBuffer")?;
-        Ok(g.render_bundle_encoder_draw_indirect(e, b, indirect_offset))
+        crate::commands::draw_indirect(e, g, false, indirect_buffer, indirect_offset)
     })
 }
 
@@ -250,10 +256,7 @@ pub fn draw_indexed_indirect(
     draw_with(
         encoder,
         "wgpuRenderBundleEncoderDrawIndexedIndirect",
-        |g, e| {
-            let b = indirect_buffer.id_or_message("indirectBuffer")?;
-            Ok(g.render_bundle_encoder_draw_indexed_indirect(e, b, indirect_offset))
-        },
+        |g, e| crate::commands::draw_indirect(e, g, true, indirect_buffer, indirect_offset),
     )
 }
 
@@ -261,24 +264,22 @@ pub unsafe fn insert_debug_marker(encoder: WGPURenderBundleEncoder, marker_label
     with(
         encoder,
         "wgpuRenderBundleEncoderInsertDebugMarker",
-        |g, e| {
-            let label = unsafe { conv::string_view(marker_label) }?.unwrap_or("");
-            Ok(g.render_bundle_encoder_insert_debug_marker(e, label))
-        },
+        |g, e| unsafe { crate::commands::debug_label(e, g, false, marker_label) },
     )
 }
 
 pub fn pop_debug_group(encoder: WGPURenderBundleEncoder) {
     with(encoder, "wgpuRenderBundleEncoderPopDebugGroup", |g, e| {
-        Ok(g.render_bundle_encoder_pop_debug_group(e))
+        Ok(Recorder::pop_debug_group(e, g))
     })
 }
 
 pub unsafe fn push_debug_group(encoder: WGPURenderBundleEncoder, group_label: WGPUStringView) {
-    with(encoder, "wgpuRenderBundleEncoderPushDebugGroup", |g, e| {
-        let label = unsafe { conv::string_view(group_label) }?.unwrap_or("");
-        Ok(g.render_bundle_encoder_push_debug_group(e, label))
-    })
+    with(
+        encoder,
+        "wgpuRenderBundleEncoderPushDebugGroup",
+        |g, e| unsafe { crate::commands::debug_label(e, g, true, group_label) },
+    )
 }
 
 pub fn set_vertex_buffer(
@@ -289,10 +290,7 @@ pub fn set_vertex_buffer(
     size: u64,
 ) {
     with(encoder, "wgpuRenderBundleEncoderSetVertexBuffer", |g, e| {
-        let b = buffer.id_optional("buffer")?;
-        let (offset, size) =
-            crate::buffer::vertex_or_index_range(buffer, offset, size, wgt::VERTEX_ALIGNMENT)?;
-        Ok(g.render_bundle_encoder_set_vertex_buffer(e, slot, b, offset, size))
+        crate::commands::set_vertex_buffer(e, g, slot, buffer, offset, size)
     })
 }
 
@@ -304,12 +302,7 @@ pub fn set_index_buffer(
     size: u64,
 ) {
     with(encoder, "wgpuRenderBundleEncoderSetIndexBuffer", |g, e| {
-        let b = buffer.id_or_message("buffer")?;
-        let format =
-            crate::render_pipeline::index_format(format)?.ok_or("the index format is Undefined")?;
-        let align = format.byte_size() as u64;
-        let (offset, size) = crate::buffer::vertex_or_index_range(buffer, offset, size, align)?;
-        Ok(g.render_bundle_encoder_set_index_buffer(e, b, format, offset, size))
+        crate::commands::set_index_buffer(e, g, buffer, format, offset, size)
     })
 }
 

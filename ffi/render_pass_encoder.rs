@@ -9,6 +9,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 
 use crate::command_encoder::CommandEncoder;
+use crate::commands::{Recorder, RenderRecorder};
 use crate::conv;
 use crate::device::Device;
 use crate::generated::types::*;
@@ -238,11 +239,15 @@ pub unsafe fn set_bind_group(
     dynamic_offset_count: usize,
     dynamic_offsets: *const u32,
 ) {
-    with(pass, "wgpuRenderPassEncoderSetBindGroup", |g, p| {
-        let offsets =
-            unsafe { conv::slice(dynamic_offsets, dynamic_offset_count, "dynamicOffsets") }?;
-        let group = group.id_optional("group")?;
-        Ok(g.render_pass_set_bind_group(p, group_index, group, offsets))
+    with(pass, "wgpuRenderPassEncoderSetBindGroup", |g, p| unsafe {
+        crate::commands::set_bind_group(
+            p,
+            g,
+            group_index,
+            group,
+            dynamic_offset_count,
+            dynamic_offsets,
+        )
     })
 }
 
@@ -288,12 +293,10 @@ pub fn draw(
     first_instance: u32,
 ) {
     draw_with(pass, "wgpuRenderPassEncoderDraw", |g, p| {
-        Ok(g.render_pass_draw(
+        Ok(RenderRecorder::draw(
             p,
-            vertex_count,
-            instance_count,
-            first_vertex,
-            first_instance,
+            g,
+            [vertex_count, instance_count, first_vertex, first_instance],
         ))
     })
 }
@@ -307,11 +310,11 @@ pub fn draw_indexed(
     first_instance: u32,
 ) {
     draw_with(pass, "wgpuRenderPassEncoderDrawIndexed", |g, p| {
-        Ok(g.render_pass_draw_indexed(
+        let counts = [index_count, instance_count, first_index];
+        Ok(RenderRecorder::draw_indexed(
             p,
-            index_count,
-            instance_count,
-            first_index,
+            g,
+            counts,
             base_vertex,
             first_instance,
         ))
@@ -324,8 +327,7 @@ pub fn draw_indirect(
     indirect_offset: u64,
 ) {
     draw_with(pass, "wgpuRenderPassEncoderDrawIndirect", |g, p| {
-        let b = indirect_buffer.id_or_message("indirectBuffer")?;
-        Ok(g.render_pass_draw_indirect(p, b, indirect_offset))
+        crate::commands::draw_indirect(p, g, false, indirect_buffer, indirect_offset)
     })
 }
 
@@ -335,8 +337,7 @@ pub fn draw_indexed_indirect(
     indirect_offset: u64,
 ) {
     draw_with(pass, "wgpuRenderPassEncoderDrawIndexedIndirect", |g, p| {
-        let b = indirect_buffer.id_or_message("indirectBuffer")?;
-        Ok(g.render_pass_draw_indexed_indirect(p, b, indirect_offset))
+        crate::commands::draw_indirect(p, g, true, indirect_buffer, indirect_offset)
     })
 }
 
@@ -369,10 +370,11 @@ pub unsafe fn execute_bundles(
 }
 
 pub unsafe fn insert_debug_marker(pass: WGPURenderPassEncoder, marker_label: WGPUStringView) {
-    with(pass, "wgpuRenderPassEncoderInsertDebugMarker", |g, p| {
-        let label = unsafe { conv::string_view(marker_label) }?.unwrap_or("");
-        Ok(g.render_pass_insert_debug_marker(p, label, 0))
-    })
+    with(
+        pass,
+        "wgpuRenderPassEncoderInsertDebugMarker",
+        |g, p| unsafe { crate::commands::debug_label(p, g, false, marker_label) },
+    )
 }
 
 /// Dawn's, with ChromiumExperimentalTimestampQueryInsidePasses.
@@ -385,14 +387,13 @@ pub fn write_timestamp(pass: WGPURenderPassEncoder, query_set: WGPUQuerySet, que
 
 pub fn pop_debug_group(pass: WGPURenderPassEncoder) {
     with(pass, "wgpuRenderPassEncoderPopDebugGroup", |g, p| {
-        Ok(g.render_pass_pop_debug_group(p))
+        Ok(Recorder::pop_debug_group(p, g))
     })
 }
 
 pub unsafe fn push_debug_group(pass: WGPURenderPassEncoder, group_label: WGPUStringView) {
-    with(pass, "wgpuRenderPassEncoderPushDebugGroup", |g, p| {
-        let label = unsafe { conv::string_view(group_label) }?.unwrap_or("");
-        Ok(g.render_pass_push_debug_group(p, label, 0))
+    with(pass, "wgpuRenderPassEncoderPushDebugGroup", |g, p| unsafe {
+        crate::commands::debug_label(p, g, true, group_label)
     })
 }
 
@@ -445,10 +446,7 @@ pub fn set_vertex_buffer(
     size: u64,
 ) {
     with(pass, "wgpuRenderPassEncoderSetVertexBuffer", |g, p| {
-        let b = buffer.id_optional("buffer")?;
-        let (offset, size) =
-            crate::buffer::vertex_or_index_range(buffer, offset, size, wgt::VERTEX_ALIGNMENT)?;
-        Ok(g.render_pass_set_vertex_buffer(p, slot, b, offset, size))
+        crate::commands::set_vertex_buffer(p, g, slot, buffer, offset, size)
     })
 }
 
@@ -460,12 +458,7 @@ pub fn set_index_buffer(
     size: u64,
 ) {
     with(pass, "wgpuRenderPassEncoderSetIndexBuffer", |g, p| {
-        let b = buffer.id_or_message("buffer")?;
-        let format =
-            crate::render_pipeline::index_format(format)?.ok_or("the index format is Undefined")?;
-        let align = format.byte_size() as u64;
-        let (offset, size) = crate::buffer::vertex_or_index_range(buffer, offset, size, align)?;
-        Ok(g.render_pass_set_index_buffer(p, b, format, offset, size))
+        crate::commands::set_index_buffer(p, g, buffer, format, offset, size)
     })
 }
 
