@@ -87,7 +87,7 @@ fn with<E: wgt::error::WebGpuError>(
         &mut wgc::command::RenderBundleEncoder,
     ) -> conv::Result<Result<(), E>>,
 ) {
-    record_counted(encoder, function, false, record)
+    with_object(encoder, function, |_, g, e| record(g, e))
 }
 
 /// `with`, for a draw: also counted against the maxDrawCount of the passes that
@@ -100,7 +100,10 @@ fn draw_with<E: wgt::error::WebGpuError>(
         &mut wgc::command::RenderBundleEncoder,
     ) -> conv::Result<Result<(), E>>,
 ) {
-    record_counted(encoder, function, true, record)
+    with_object(encoder, function, |r, g, e| {
+        r.draws.fetch_add(1, Ordering::Relaxed);
+        record(g, e)
+    })
 }
 
 /// `with`, where the recording needs this library's own state of the encoder too.
@@ -123,23 +126,6 @@ fn with_object<E: wgt::error::WebGpuError>(
     };
     drop(guard);
     r.device.outcome(function, result);
-}
-
-fn record_counted<E: wgt::error::WebGpuError>(
-    encoder: WGPURenderBundleEncoder,
-    function: &str,
-    draw: bool,
-    record: impl FnOnce(
-        &wgc::global::Global,
-        &mut wgc::command::RenderBundleEncoder,
-    ) -> conv::Result<Result<(), E>>,
-) {
-    with_object(encoder, function, |r, g, e| {
-        if draw {
-            r.draws.fetch_add(1, Ordering::Relaxed);
-        }
-        record(g, e)
-    })
 }
 
 pub fn set_pipeline(encoder: WGPURenderBundleEncoder, pipeline: WGPURenderPipeline) {
