@@ -231,13 +231,12 @@ fn rejected(
     code: &str,
     e: crate::wgsl_limits::SourceError,
 ) -> Compiled {
-    let (line, column) = e.line_and_column(code);
     let id = invalid_module(device, label);
-    let error = format!(
-        "Shader is not accepted: {} (line {line}, column {column})",
-        e.message
-    );
     let message = source_message(code, crate::uniformity::Severity::Error, &e);
+    let error = format!(
+        "Shader is not accepted: {} (line {}, column {})",
+        message.text, message.line, message.column
+    );
     Compiled::invalid(id, message, Some((WGPUErrorType::Validation, error)))
 }
 
