@@ -164,7 +164,14 @@ pub fn check(module: &Module, filters: &Filters) -> Result<Vec<Warning>, SourceE
     let mut budget = WORK_BUDGET;
     let mut warnings = Vec::new();
     let analyzed = (|| {
-        for scope in [Scope::Workgroup, Scope::Subgroup] {
+        // Only subgroup and quad built-ins are checked at subgroup scope: a module with
+        // none cannot fail there.
+        let scopes: &[Scope] = if uses_subgroup_builtins(module) {
+            &[Scope::Workgroup, Scope::Subgroup]
+        } else {
+            &[Scope::Workgroup]
+        };
+        for &scope in scopes {
             let mut tags: Vec<Tags> = Vec::with_capacity(module.functions.len());
             for (_, function) in module.functions.iter() {
                 let a = Analyzer::new(module, function, None, scope, &tags, filters, &mut budget);
@@ -1256,6 +1263,26 @@ impl<'a> Analyzer<'a> {
             length: range.len(),
         }
     }
+}
+
+/// Whether any function of `module` calls a subgroup or quad built-in.
+fn uses_subgroup_builtins(module: &Module) -> bool {
+    fn block(b: &Block) -> bool {
+        b.iter().any(|s| {
+            matches!(
+                s,
+                Statement::SubgroupBallot { .. }
+                    | Statement::SubgroupGather { .. }
+                    | Statement::SubgroupCollectiveOperation { .. }
+            ) || crate::loop_bounds::nested(s).any(block)
+        })
+    }
+    module
+        .functions
+        .iter()
+        .map(|(_, f)| f)
+        .chain(module.entry_points.iter().map(|e| &e.function))
+        .any(|f| block(&f.body))
 }
 
 /// The WGSL name of a derivative built-in.
