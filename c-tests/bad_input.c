@@ -843,6 +843,38 @@ static int texture_unknown_usage(void) {
     return invalid_texture(texture2d(WGPUTextureFormat_RGBA8Unorm, 4, 4, 0x10000), "WGPUTextureUsage");
 }
 
+/* A 16-bit normalized format exists only with texture-formats-tier1: the texture is
+ * invalid, as is a storage texture layout entry of it, and an automatic layout for a
+ * shader that declares one (the declaration itself is valid WGSL). */
+static int texture_tier1_format_without_feature(void) {
+    scope();
+    int ok = invalid_texture(texture2d(WGPUTextureFormat_R16Unorm, 4, 4, WGPUTextureUsage_TextureBinding),
+                             "R16Unorm needs the texture-formats-tier1 feature");
+    WGPUBindGroupLayoutEntry e = WGPU_BIND_GROUP_LAYOUT_ENTRY_INIT;
+    e.visibility = WGPUShaderStage_Compute;
+    e.storageTexture.access = WGPUStorageTextureAccess_WriteOnly;
+    e.storageTexture.format = WGPUTextureFormat_RG16Snorm;
+    WGPUBindGroupLayoutDescriptor ld = WGPU_BIND_GROUP_LAYOUT_DESCRIPTOR_INIT;
+    ld.entryCount = 1;
+    ld.entries = &e;
+    scope();
+    WGPUBindGroupLayout l = wgpuDeviceCreateBindGroupLayout(C->device, &ld);
+    ok = validation("Rg16Snorm needs the texture-formats-tier1 feature") && l != NULL && ok;
+    wgpuBindGroupLayoutRelease(l);
+    scope();
+    WGPUShaderModule m = wgsl_module(C, "@group(0) @binding(0) var t: texture_storage_2d<r16unorm, write>;\n"
+                                        "@compute @workgroup_size(1) fn main() { textureStore(t, vec2u(), vec4f()); }\n");
+    ok = validation_free() && ok;
+    WGPUComputePipelineDescriptor d = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
+    d.compute.module = m;
+    scope();
+    WGPUComputePipeline p = wgpuDeviceCreateComputePipeline(C->device, &d);
+    ok = validation("R16Unorm needs the texture-formats-tier1 feature") && p != NULL && ok;
+    wgpuComputePipelineRelease(p);
+    wgpuShaderModuleRelease(m);
+    return ok;
+}
+
 static int texture_view_unknown_aspect(void) {
     WGPUTexture t = texture2d(WGPUTextureFormat_RGBA8Unorm, 4, 4, WGPUTextureUsage_TextureBinding);
     WGPUTextureViewDescriptor d = WGPU_TEXTURE_VIEW_DESCRIPTOR_INIT;
@@ -1477,6 +1509,7 @@ static const Case CASES[] = {
     CASE(compute_null_module, "a compute pipeline with a NULL module", "NULL; validation error"),
     CASE(compute_bind_group_layout_out_of_range, "`GetBindGroupLayout(7)` past the layout", "NULL; validation error"),
     CASE(texture_unknown_format, "unknown WGPUTextureFormat", "an invalid texture; validation error naming the value"),
+    CASE(texture_tier1_format_without_feature, "r16unorm or rg16snorm on a device without texture-formats-tier1 (a texture, a storage texture layout entry, an automatic layout from WGSL that declares one)", "an invalid texture, layout, pipeline; validation error naming the feature (the module itself is valid)"),
     CASE(texture_undefined_format, "texture format Undefined", "an invalid texture (a view of it is an error); validation error"),
     CASE(texture_zero_size, "a texture of width 0", "validation error"),
     CASE(texture_unknown_usage, "unknown WGPUTextureUsage bits", "an invalid texture; validation error"),

@@ -359,6 +359,110 @@ static int bgra8unorm_storage(Ctx *c) {
     return ok;
 }
 
+/* Expects `what` to make a validation error whose message holds `needle`. */
+static int refused(Ctx *c, const char *what, const char *needle, int made) {
+    ScopeResult r = pop_scope(c);
+    int ok = made && r.type == WGPUErrorType_Validation && strstr(r.message, needle) != NULL;
+    printf("    %s: %s\n", what, r.type == WGPUErrorType_NoError ? "no error" : r.message);
+    return ok;
+}
+
+/* Tier 1 formats, each used end to end: a compute shader stores to r8unorm (0.2 is
+ * byte 51); rgba8snorm blends (0.5 cleared, -1.0 added: -0.5, byte -63); a draw to
+ * r16unorm writes 0.5 as 32768. And what tier 1 does not allow stays refused:
+ * read-write r8unorm (tier 2's), blending r32float (float32-blendable's), resolving
+ * into rg16unorm. */
+static int texture_formats_tier1(Ctx *c) {
+    WGPUTexture s = texture(c, WGPUTextureFormat_R8Unorm, WGPUTextureUsage_StorageBinding);
+    WGPUBindGroupEntry entry = WGPU_BIND_GROUP_ENTRY_INIT;
+    entry.textureView = wgpuTextureCreateView(s, NULL);
+    compute(c,
+            "@group(0) @binding(0) var t: texture_storage_2d<r8unorm, write>;\n"
+            "@compute @workgroup_size(1) fn main() {\n"
+            "    textureStore(t, vec2i(0, 0), vec4f(0.2));\n"
+            "}\n",
+            &entry, 1, 0, NULL);
+    uint8_t r8 = 0;
+    int ok = read_texel(c, s, WGPUTextureAspect_All, &r8, 1) && r8 == 51;
+    printf("    r8unorm storage %u\n", r8);
+    wgpuTextureViewRelease(entry.textureView);
+    wgpuTextureRelease(s);
+
+    WGPUBlendState add = WGPU_BLEND_STATE_INIT;
+    add.color.operation = WGPUBlendOperation_Add;
+    add.color.srcFactor = WGPUBlendFactor_One;
+    add.color.dstFactor = WGPUBlendFactor_One;
+    add.alpha = add.color;
+    WGPURenderPipeline p = render_pipeline(
+        c, FULLSCREEN_VS("0.5") "@fragment fn fs() -> @location(0) vec4f { return vec4f(-1.0, 0.0, 0.0, 1.0); }",
+        WGPUTextureFormat_RGBA8Snorm, &add, NULL);
+    WGPUTexture t = texture(c, WGPUTextureFormat_RGBA8Snorm, WGPUTextureUsage_RenderAttachment);
+    draw(c, p, t, (WGPUColor){0.5, 0, 0, 0}, 3, NULL, NULL);
+    int8_t snorm[4] = {0};
+    ok = read_texel(c, t, WGPUTextureAspect_All, snorm, 4) && snorm[0] >= -64 && snorm[0] <= -62 && ok;
+    printf("    rgba8snorm blended %d\n", snorm[0]);
+    wgpuTextureRelease(t);
+    wgpuRenderPipelineRelease(p);
+
+    p = render_pipeline(c, FULLSCREEN_VS("0.5") "@fragment fn fs() -> @location(0) vec4f { return vec4f(0.5); }",
+                        WGPUTextureFormat_R16Unorm, NULL, NULL);
+    t = texture(c, WGPUTextureFormat_R16Unorm, WGPUTextureUsage_RenderAttachment);
+    draw(c, p, t, (WGPUColor){0, 0, 0, 0}, 3, NULL, NULL);
+    uint16_t r16 = 0;
+    ok = read_texel(c, t, WGPUTextureAspect_All, &r16, 2) && (r16 == 32767 || r16 == 32768) && ok;
+    printf("    r16unorm drawn %u\n", r16);
+    wgpuTextureRelease(t);
+    wgpuRenderPipelineRelease(p);
+
+    wgpuDevicePushErrorScope(c->device, WGPUErrorFilter_Validation);
+    WGPUBindGroupLayoutEntry le = WGPU_BIND_GROUP_LAYOUT_ENTRY_INIT;
+    le.visibility = WGPUShaderStage_Compute;
+    le.storageTexture.access = WGPUStorageTextureAccess_ReadWrite;
+    le.storageTexture.format = WGPUTextureFormat_R8Unorm;
+    WGPUBindGroupLayoutDescriptor ld = WGPU_BIND_GROUP_LAYOUT_DESCRIPTOR_INIT;
+    ld.entryCount = 1;
+    ld.entries = &le;
+    WGPUBindGroupLayout l = wgpuDeviceCreateBindGroupLayout(c->device, &ld);
+    ok = refused(c, "read-write r8unorm", "cannot be a ReadWrite storage texture", l != NULL) && ok;
+    if (l) wgpuBindGroupLayoutRelease(l);
+
+    wgpuDevicePushErrorScope(c->device, WGPUErrorFilter_Validation);
+    p = render_pipeline(c, FULLSCREEN_VS("0.5") "@fragment fn fs() -> @location(0) vec4f { return vec4f(1.0); }",
+                        WGPUTextureFormat_R32Float, &add, NULL);
+    ok = refused(c, "blended r32float", "is not blendable", p != NULL) && ok;
+    if (p) wgpuRenderPipelineRelease(p);
+
+    WGPUTextureDescriptor td = WGPU_TEXTURE_DESCRIPTOR_INIT;
+    td.size = (WGPUExtent3D){4, 4, 1};
+    td.format = WGPUTextureFormat_RG16Unorm;
+    td.usage = WGPUTextureUsage_RenderAttachment;
+    WGPUTexture resolve = wgpuDeviceCreateTexture(c->device, &td);
+    td.sampleCount = 4;
+    WGPUTexture ms = wgpuDeviceCreateTexture(c->device, &td);
+    WGPURenderPassColorAttachment ca = WGPU_RENDER_PASS_COLOR_ATTACHMENT_INIT;
+    ca.view = wgpuTextureCreateView(ms, NULL);
+    ca.resolveTarget = wgpuTextureCreateView(resolve, NULL);
+    ca.loadOp = WGPULoadOp_Clear;
+    ca.storeOp = WGPUStoreOp_Discard;
+    WGPURenderPassDescriptor rp = WGPU_RENDER_PASS_DESCRIPTOR_INIT;
+    rp.colorAttachmentCount = 1;
+    rp.colorAttachments = &ca;
+    WGPUCommandEncoder e = wgpuDeviceCreateCommandEncoder(c->device, NULL);
+    WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(e, &rp);
+    wgpuRenderPassEncoderEnd(pass);
+    wgpuRenderPassEncoderRelease(pass);
+    wgpuDevicePushErrorScope(c->device, WGPUErrorFilter_Validation);
+    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(e, NULL);
+    ok = refused(c, "resolve into rg16unorm", "cannot be a resolve target", cb != NULL) && ok;
+    wgpuCommandBufferRelease(cb);
+    wgpuCommandEncoderRelease(e);
+    wgpuTextureViewRelease(ca.view);
+    wgpuTextureViewRelease(ca.resolveTarget);
+    wgpuTextureRelease(ms);
+    wgpuTextureRelease(resolve);
+    return ok;
+}
+
 /* An r32float texture filters linearly: halfway between 0 and 1 samples 0.5. */
 static int float32_filterable(Ctx *c) {
     WGPUTexture t = texture(c, WGPUTextureFormat_R32Float, WGPUTextureUsage_TextureBinding | WGPUTextureUsage_CopyDst);
@@ -662,6 +766,7 @@ static const Feature FEATURES[] = {
     {WGPUFeatureName_ClipDistances, "ClipDistances", "a negative clip distance clips the triangle, a positive one keeps it", clip_distances, NULL, 0},
     {WGPUFeatureName_DualSourceBlending, "DualSourceBlending", "the second blend source scales the first", dual_source_blending, NULL, 0},
     {WGPUFeatureName_Subgroups, "Subgroups", "enable subgroups; subgroupAdd over 256 invocations", NULL, "shader_features.c", 0},
+    {WGPUFeatureName_TextureFormatsTier1, "TextureFormatsTier1", "r8unorm as a storage texture, blending on rgba8snorm, a draw to r16unorm, values read back; read-write r8unorm, blended r32float and a rg16unorm resolve refused", texture_formats_tier1, NULL, 0},
     {WGPUFeatureName_PrimitiveIndex, "PrimitiveIndex", "the fragment shader sees the second primitive's index", primitive_index, NULL, 0},
 };
 

@@ -1,7 +1,7 @@
 /* Upload/download round trips for every copyable format: WriteTexture of random bytes,
- * CopyTextureToBuffer, and the bytes come back unchanged. Block-compressed formats are
- * covered where the adapter has their feature (the device is asked for it); depth and
- * stencil through the aspects WebGPU lets copies touch. */
+ * CopyTextureToBuffer, and the bytes come back unchanged. Block-compressed and 16-bit
+ * normalized formats are covered where the adapter has their feature (the device is
+ * asked for it); depth and stencil through the aspects WebGPU lets copies touch. */
 #include "common.h"
 
 typedef struct {
@@ -28,6 +28,9 @@ static const Format FORMATS[] = {
     C(RG32Float, 8), C(RG32Uint, 8), C(RG32Sint, 8),
     C(RGBA16Uint, 8), C(RGBA16Sint, 8), C(RGBA16Float, 8),
     C(RGBA32Float, 16), C(RGBA32Uint, 16), C(RGBA32Sint, 16),
+    BLOCK(R16Unorm, 2, 1, 1, TextureFormatsTier1), BLOCK(R16Snorm, 2, 1, 1, TextureFormatsTier1),
+    BLOCK(RG16Unorm, 4, 1, 1, TextureFormatsTier1), BLOCK(RG16Snorm, 4, 1, 1, TextureFormatsTier1),
+    BLOCK(RGBA16Unorm, 8, 1, 1, TextureFormatsTier1), BLOCK(RGBA16Snorm, 8, 1, 1, TextureFormatsTier1),
     {WGPUTextureFormat_Stencil8, "Stencil8", 1, 1, 1, WGPUTextureAspect_StencilOnly, 1, 0},
     {WGPUTextureFormat_Depth16Unorm, "Depth16Unorm", 2, 1, 1, WGPUTextureAspect_DepthOnly, 1, 0},
     {WGPUTextureFormat_Depth32Float, "Depth32Float", 4, 1, 1, WGPUTextureAspect_DepthOnly, 0, 0},
@@ -62,12 +65,12 @@ static void on_dev(WGPURequestDeviceStatus s, WGPUDevice d, WGPUStringView m, vo
 int main(void) {
     Ctx ctx;
     if (!setup(&ctx)) return 1;
-    /* A device with every compression feature the adapter has. */
-    WGPUFeatureName wanted[3] = {WGPUFeatureName_TextureCompressionBC, WGPUFeatureName_TextureCompressionETC2,
-                                 WGPUFeatureName_TextureCompressionASTC};
-    WGPUFeatureName have[3];
+    /* A device with every format feature the adapter has. */
+    WGPUFeatureName wanted[4] = {WGPUFeatureName_TextureCompressionBC, WGPUFeatureName_TextureCompressionETC2,
+                                 WGPUFeatureName_TextureCompressionASTC, WGPUFeatureName_TextureFormatsTier1};
+    WGPUFeatureName have[4];
     size_t n_have = 0;
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         if (wgpuAdapterHasFeature(ctx.adapter, wanted[i])) have[n_have++] = wanted[i];
     WGPUDeviceDescriptor dd = WGPU_DEVICE_DESCRIPTOR_INIT;
     dd.requiredFeatureCount = n_have;
@@ -160,7 +163,7 @@ int main(void) {
         wgpuTextureRelease(t);
         free(data);
     }
-    printf("formats: %d round-tripped, %d skipped (compression feature absent on this adapter)\n", tested, skipped);
+    printf("formats: %d round-tripped, %d skipped (format feature absent on this adapter)\n", tested, skipped);
     CHECK(tested >= 41);
     wgpuQueueRelease(c.queue);
     wgpuDeviceRelease(dev);

@@ -678,6 +678,13 @@ int main(void) {
          "var<immediate> k: vec4<u32>;\n"
          "@group(0) @binding(0) var<storage, read_write> out: array<u32>;\n"
          "@compute @workgroup_size(1) fn main() { out[0] = k.x; }"},
+        {WGPUWGSLLanguageFeatureName_TextureFormatsTier1,
+         "requires texture_formats_tier1;\n"
+         "@group(0) @binding(0) var a: texture_storage_2d<r8unorm, write>;\n"
+         "@group(0) @binding(1) var b: texture_storage_2d<rg11b10ufloat, read>;\n"
+         "@group(0) @binding(2) var c: texture_storage_2d<r16unorm, write>;\n"
+         "@compute @workgroup_size(1) fn main() { textureStore(a, vec2i(0), textureLoad(b, vec2i(0)));\n"
+         "  textureStore(c, vec2i(0), vec4f(1)); }"},
         {WGPUWGSLLanguageFeatureName_SubgroupUniformity,
          "requires subgroup_uniformity;\n"
          "@compute @workgroup_size(64) fn main(@builtin(workgroup_id) g: vec3u) {\n"

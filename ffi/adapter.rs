@@ -103,6 +103,14 @@ pub fn usable_features(adapter: &Adapter) -> wgt::Features {
     if global.adapter_get_info(adapter.id).backend == wgt::Backend::Gl {
         features.remove(wgt::Features::TEXTURE_COMPRESSION_BC_SLICED_3D);
     }
+    // The adapter's format capabilities are reported as texture-formats-tier1 only
+    // where they hold all of it.
+    let tier1 = crate::texture_format::adapter_has_tier1(features, |f| {
+        global.adapter_get_texture_format_features(adapter.id, f)
+    });
+    if !tier1 {
+        features.remove(wgt::Features::TEXTURE_ADAPTER_SPECIFIC_FORMAT_FEATURES);
+    }
     features
 }
 

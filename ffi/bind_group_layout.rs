@@ -51,17 +51,55 @@ pub unsafe fn create(
         label,
         entries: Cow::Owned(entries),
     };
-    let (id, error) = device
-        .ctx
-        .global
-        .device_create_bind_group_layout(device.id, &wgc_desc, None);
-    device.check(error);
+    // A storage texture format or access that WebGPU's table refuses and wgpu-core may
+    // allow (texture_format): an invalid layout.
+    let refused = wgc_desc.entries.iter().find_map(|e| match e.ty {
+        wgt::BindingType::StorageTexture { access, format, .. } => {
+            crate::texture_format::storage_error(format, access, device.features)
+                .map(|m| format!("binding {}: {m}", e.binding))
+        }
+        _ => None,
+    });
+    let id = match refused {
+        Some(m) => {
+            device.validation(format!("wgpuDeviceCreateBindGroupLayout: {m}"));
+            invalid_layout(device)
+        }
+        None => {
+            let (id, error) = device
+                .ctx
+                .global
+                .device_create_bind_group_layout(device.id, &wgc_desc, None);
+            device.check(error);
+            id
+        }
+    };
     Ok(BindGroupLayout {
         name,
         device: device.clone(),
         tally: crate::accounting::Tally::new(device, crate::accounting::Kind::BindGroupLayout),
         id,
     })
+}
+
+/// An invalid layout, made by wgpu-core from entries it refuses (one binding twice)
+/// (its `create_bind_group_layout_error` gives no id back).
+fn invalid_layout(device: &Device) -> wgc::id::BindGroupLayoutId {
+    let entry = wgt::BindGroupLayoutEntry {
+        binding: 0,
+        visibility: wgt::ShaderStages::COMPUTE,
+        ty: wgt::BindingType::Sampler(wgt::SamplerBindingType::Filtering),
+        count: None,
+    };
+    let desc = wgc::binding_model::BindGroupLayoutDescriptor {
+        label: None,
+        entries: Cow::Owned(vec![entry, entry]),
+    };
+    let (id, _duplicate_binding) = device
+        .ctx
+        .global
+        .device_create_bind_group_layout(device.id, &desc, None);
+    id
 }
 
 /// A pipeline's bind group layout, as wgpu-core gave it: NULL, with the error

@@ -68,11 +68,17 @@ pub unsafe fn prepare(
         module
             .compute_checks
             .error(entry_point, &constants, &device.limits)
-            .or_else(|| {
-                let size = layout.as_ref()?.immediate_size;
-                module
-                    .entry_immediates
-                    .error(naga::ShaderStage::Compute, entry_point, size)
+            .or_else(|| match &layout {
+                Some(layout) => module.entry_immediates.error(
+                    naga::ShaderStage::Compute,
+                    entry_point,
+                    layout.immediate_size,
+                ),
+                None => module.storage_textures.error(
+                    naga::ShaderStage::Compute,
+                    entry_point,
+                    device.features,
+                ),
             })
             .map(|m| format!("Error creating compute pipeline: {m}"))
     });

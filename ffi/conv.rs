@@ -382,6 +382,9 @@ features! {
     DualSourceBlending => F::DUAL_SOURCE_BLENDING,
     Subgroups => F::SUBGROUP,
     PrimitiveIndex => F::PRIMITIVE_INDEX,
+    // wgpu-core has no such feature: the adapter's format capabilities, narrowed to
+    // WebGPU's tier 1 by `texture_format`.
+    TextureFormatsTier1 => crate::texture_format::TIER1,
 }
 
 /// Limits, both ways. `WGPU_LIMIT_*_UNDEFINED` in a request means "the default".

@@ -141,6 +141,10 @@ pub unsafe fn create(
     if adapter_features.contains(wgt::Features::IMMEDIATES) {
         features |= wgt::Features::IMMEDIATES;
     }
+    // WGSL declares storage textures of the 16-bit normalized formats on any device
+    // (naga wants this feature for them); `texture_format` refuses their use without
+    // texture-formats-tier1.
+    features |= adapter_features & wgt::Features::TEXTURE_FORMAT_16BIT_NORM;
     // webgpu.h's wgpuCommandEncoderWriteTimestamp comes with TimestampQuery.
     let inside = wgt::Features::TIMESTAMP_QUERY_INSIDE_ENCODERS
         | wgt::Features::TIMESTAMP_QUERY_INSIDE_PASSES;

@@ -187,17 +187,8 @@ impl EntryPoints {
         entry_point: Option<&str>,
         layout_size: u32,
     ) -> Option<String> {
-        let mut of_stage = self.0.iter().filter(|(_, s, _)| *s == stage);
-        let (name, _, used) = match entry_point {
-            Some(n) => of_stage.find(|(name, _, _)| name == n)?,
-            None => {
-                let only = of_stage.next()?;
-                if of_stage.next().is_some() {
-                    return None;
-                }
-                only
-            }
-        };
+        let (name, _, used) =
+            crate::shader_module::entry_point(&self.0, stage, entry_point, |e| (&e.0, e.1))?;
         (*used > layout_size).then(|| {
             format!(
                 "entry point '{name}' uses {used} bytes of immediate data, more than the \

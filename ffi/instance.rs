@@ -241,14 +241,18 @@ pub unsafe fn create_surface(
 /// know. A program (or the CTS) that sees a feature here relies on it. And two of this
 /// library's own: `subgroup_uniformity` (the uniformity analysis is `uniformity`'s,
 /// which analyzes subgroup built-ins at subgroup scope) and `immediate_address_space`
-/// (naga parses `var<immediate>`; `immediates` gives it WebGPU's rules);
-/// `wgsl_source` takes their names out of `requires` for naga.
-const WGSL_FEATURES: [WGPUWGSLLanguageFeatureName; 5] = [
+/// (naga parses `var<immediate>`; `immediates` gives it WebGPU's rules),
+/// `texture_formats_tier1` (naga parses the tier 1 formats in a storage texture
+/// declaration, the 16-bit normalized ones with the feature every device is given for
+/// them; `texture_format` refuses a pipeline or layout that uses one the device does
+/// not allow); `wgsl_source` takes their names out of `requires` for naga.
+const WGSL_FEATURES: [WGPUWGSLLanguageFeatureName; 6] = [
     WGPUWGSLLanguageFeatureName::ReadonlyAndReadwriteStorageTextures,
     WGPUWGSLLanguageFeatureName::Packed4x8IntegerDotProduct,
     WGPUWGSLLanguageFeatureName::PointerCompositeAccess,
     WGPUWGSLLanguageFeatureName::SubgroupUniformity,
     WGPUWGSLLanguageFeatureName::ImmediateAddressSpace,
+    WGPUWGSLLanguageFeatureName::TextureFormatsTier1,
 ];
 
 pub unsafe fn get_WGSL_language_features(

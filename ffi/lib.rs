@@ -54,6 +54,7 @@ mod shader_module;
 mod stage_rules;
 mod surface;
 mod texture;
+mod texture_format;
 mod texture_view;
 mod toggles;
 mod uniformity;

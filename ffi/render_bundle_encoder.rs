@@ -54,6 +54,14 @@ pub unsafe fn create(
             stencil_read_only: conv::bool(desc.stencilReadOnly, "stencilReadOnly")?,
         }),
     };
+    // A format that wgpu-core takes from the adapter and WebGPU does not render to:
+    // reported now, and the bundle it finishes is invalid.
+    let format_error = color_formats.iter().flatten().find_map(|&f| {
+        crate::texture_format::color_target_error(f, false, desc.sampleCount, device.features)
+    });
+    if let Some(e) = &format_error {
+        device.validation(format!("wgpuDeviceCreateRenderBundleEncoder: {e}"));
+    }
     let wgc_desc = wgc::command::RenderBundleEncoderDescriptor {
         label: unsafe { conv::label(desc.label) }?,
         color_formats: Cow::Owned(color_formats),
@@ -74,7 +82,7 @@ pub unsafe fn create(
         immediates: Mutex::new(crate::immediates::Immediates::new(
             device.limits.max_immediate_size,
         )),
-        invalid: Mutex::new(None),
+        invalid: Mutex::new(format_error.map(|e| format!("the encoder is invalid: {e}"))),
     })
 }
 

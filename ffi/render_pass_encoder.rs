@@ -95,6 +95,14 @@ pub unsafe fn begin(
         let resolve = c
             .resolveTarget
             .get_optional(&format!("{what}.resolveTarget"))?;
+        // A resolve wgpu-core takes from the adapter and WebGPU does not allow.
+        if let Some(e) = resolve.as_ref().and_then(|r| {
+            crate::texture_format::resolve_error(r.texture.desc.format, device.features)
+        }) {
+            encoder.invalidate(format!(
+                "wgpuCommandEncoderBeginRenderPass: {what}.resolveTarget: {e}"
+            ));
+        }
         let clear = wgt::Color {
             r: c.clearValue.r,
             g: c.clearValue.g,

@@ -317,6 +317,20 @@ pub unsafe fn prepare(
         })
         .collect::<conv::Result<Vec<_>>>()?;
 
+    // What WebGPU checks of a stage's entry point that wgpu-core does not: the
+    // immediate data it uses against an explicit layout; the storage textures an
+    // automatic layout derives from it against this device's format capabilities.
+    let stage_error =
+        |module: &crate::shader_module::ShaderModule, stage, entry_point| match &layout {
+            Some(layout) => {
+                module
+                    .entry_immediates
+                    .error(stage, entry_point, layout.immediate_size)
+            }
+            None => module
+                .storage_textures
+                .error(stage, entry_point, device.features),
+        };
     let mut fragment_module = None;
     let mut outputs_error = None;
     let fragment = match unsafe { desc.fragment.as_ref() } {
@@ -329,14 +343,20 @@ pub unsafe fn prepare(
                 .map(color_target)
                 .collect::<conv::Result<Vec<_>>>()?;
             let entry_point = unsafe { conv::string_view(f.entryPoint) }?;
-            outputs_error = module
-                .fragment_outputs
-                .error(entry_point, &targets)
-                .or_else(|| {
-                    let size = layout.as_ref()?.immediate_size;
-                    let stage = naga::ShaderStage::Fragment;
-                    module.entry_immediates.error(stage, entry_point, size)
-                });
+            let sample_count = desc.multisample.count;
+            outputs_error = targets
+                .iter()
+                .flatten()
+                .find_map(|t| {
+                    crate::texture_format::color_target_error(
+                        t.format,
+                        t.blend.is_some(),
+                        sample_count,
+                        device.features,
+                    )
+                })
+                .or_else(|| module.fragment_outputs.error(entry_point, &targets))
+                .or_else(|| stage_error(&module, naga::ShaderStage::Fragment, entry_point));
             let state = wgc::pipeline::FragmentState {
                 stage: wgc::pipeline::ProgrammableStageDescriptor {
                     module: module.id,
@@ -393,13 +413,8 @@ pub unsafe fn prepare(
         cache: None,
     };
     let vertex_entry = unsafe { conv::string_view(desc.vertex.entryPoint) }?;
-    let outputs_error = outputs_error.or_else(|| {
-        let size = layout.as_ref()?.immediate_size;
-        let stage = naga::ShaderStage::Vertex;
-        vertex_module
-            .entry_immediates
-            .error(stage, vertex_entry, size)
-    });
+    let outputs_error = outputs_error
+        .or_else(|| stage_error(&vertex_module, naga::ShaderStage::Vertex, vertex_entry));
     // A module's error that WebGPU makes at pipeline creation (shader_module).
     let refused = std::iter::once(&vertex_module)
         .chain(&fragment_module)

@@ -40,6 +40,9 @@ pub struct ShaderModule {
     /// The immediate data each entry point uses (bytes), where this library parsed the
     /// module: a pipeline's explicit layout must hold it.
     pub entry_immediates: crate::immediates::EntryPoints,
+    /// The storage textures each entry point uses, where this library parsed the
+    /// module: an automatic layout must be able to hold them.
+    pub storage_textures: crate::texture_format::EntryPoints,
     pub tally: crate::accounting::Tally,
 }
 
@@ -113,6 +116,7 @@ pub unsafe fn create(
         pipeline_error: compiled.pipeline_error,
         immediate_size: compiled.immediate_size,
         entry_immediates: compiled.entry_immediates,
+        storage_textures: compiled.storage_textures,
     })
 }
 
@@ -127,6 +131,7 @@ struct Compiled {
     pipeline_error: Option<String>,
     immediate_size: Option<u32>,
     entry_immediates: crate::immediates::EntryPoints,
+    storage_textures: crate::texture_format::EntryPoints,
 }
 
 impl Compiled {
@@ -141,6 +146,7 @@ impl Compiled {
             pipeline_error: None,
             immediate_size: None,
             entry_immediates: Default::default(),
+            storage_textures: Default::default(),
         }
     }
 
@@ -199,6 +205,24 @@ fn create_wgsl(device: &Device, label: wgc::Label<'_>, code: &str) -> Compiled {
         );
     }
     compiled
+}
+
+/// The entry of `list` for the entry point a pipeline names: `name`, or where that
+/// is `None`, the module's only entry point of `stage` (none if it has several).
+pub fn entry_point<'a, T>(
+    list: &'a [T],
+    stage: naga::ShaderStage,
+    name: Option<&str>,
+    key: impl Fn(&T) -> (&String, naga::ShaderStage),
+) -> Option<&'a T> {
+    let mut of_stage = list.iter().filter(|e| key(e).1 == stage);
+    match name {
+        Some(n) => of_stage.find(|e| key(e).0 == n),
+        None => {
+            let only = of_stage.next()?;
+            of_stage.next().is_none().then_some(only)
+        }
+    }
 }
 
 /// The byte of `to` at the line and column of byte `offset` of `from`: `wgsl_source`
@@ -341,6 +365,7 @@ fn create_loop_bounded(
     let compute_checks = crate::workgroup_storage::ComputeChecks::of(&module);
     let immediate_size = naga::valid::ImmediateSlots::size_for_module(&module);
     let entry_immediates = crate::immediates::EntryPoints::of(&module);
+    let storage_textures = crate::texture_format::EntryPoints::of(&module);
     let fragment_outputs = crate::fragment_outputs::FragmentOutputs::of(&module);
     let mut runtime_checks = device.toggles.runtime_checks();
     runtime_checks.force_loop_bounding = false;
@@ -356,6 +381,7 @@ fn create_loop_bounded(
                 fragment_outputs,
                 immediate_size: Some(immediate_size),
                 entry_immediates,
+                storage_textures,
                 messages: warnings
                     .into_iter()
                     .map(|w| source_message(code, w.severity, &w.error))

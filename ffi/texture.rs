@@ -143,7 +143,12 @@ pub unsafe fn create(
     .into_iter()
     .flatten()
     .next()
-    .cloned();
+    .cloned()
+    .or_else(|| {
+        // What WebGPU's format table refuses and wgpu-core may allow (texture_format).
+        let (format, usage) = (format.as_ref().ok()?, usage.as_ref().ok()?);
+        crate::texture_format::texture_error(*format, *usage, desc.sampleCount, device.features)
+    });
     let wgc_desc = wgt::TextureDescriptor {
         label,
         size: extent(&desc.size),

@@ -46,7 +46,11 @@ use crate::wgsl_limits::{tokens, SourceError, Token};
 /// WGSL language features this library implements itself (`uniformity`; immediate data
 /// through naga's `var<immediate>`) and naga's `requires` does not know: taken out of
 /// `requires` directives.
-const OWN_LANGUAGE_FEATURES: &[&str] = &["subgroup_uniformity", "immediate_address_space"];
+const OWN_LANGUAGE_FEATURES: &[&str] = &[
+    "subgroup_uniformity",
+    "immediate_address_space",
+    "texture_formats_tier1",
+];
 
 /// Helpers the rewrites call, appended to a module that uses them.
 const UNPACK4: &str = "webgpu_shim_unpack4x16float";
