@@ -452,6 +452,19 @@ static int shader_null_code(void) {
     return wgpuDeviceCreateShaderModule(C->device, &d) == NULL && validation("NULL data");
 }
 
+static int shader_null_character(void) {
+    static const char code[] = "@compute @workgroup_size(1) fn main() {} // a\0b";
+    WGPUShaderSourceWGSL src = WGPU_SHADER_SOURCE_WGSL_INIT;
+    src.code = (WGPUStringView){code, sizeof code - 1};
+    WGPUShaderModuleDescriptor d = WGPU_SHADER_MODULE_DESCRIPTOR_INIT;
+    d.nextInChain = &src.chain;
+    scope();
+    WGPUShaderModule m = wgpuDeviceCreateShaderModule(C->device, &d);
+    int ok = validation("null character");
+    wgpuShaderModuleRelease(m);
+    return ok;
+}
+
 static int shader_two_sources(void) {
     WGPUShaderSourceWGSL a = WGPU_SHADER_SOURCE_WGSL_INIT, b = WGPU_SHADER_SOURCE_WGSL_INIT;
     a.code = sv("@compute @workgroup_size(1) fn main() {}");
@@ -1478,6 +1491,7 @@ static const Case CASES[] = {
     CASE(shader_no_source, "a shader module with no source", "NULL; validation error"),
     CASE(shader_broken_wgsl, "broken WGSL", "validation error with the compiler's message"),
     CASE(shader_null_code, "WGSL code with a length and NULL data", "NULL; validation error"),
+    CASE(shader_null_character, "WGSL with a null character in a comment", "validation error naming the null character"),
     CASE(shader_two_sources, "two shader sources chained", "NULL; validation error"),
     CASE(shader_garbage_spirv, "malformed SPIR-V", "validation error"),
     CASE(shader_operator_chain_at_limit, "WGSL: an expression of 2,000 chained operators", "module made, computes the sum, under a second"),

@@ -5,7 +5,8 @@
  *   feature, the directive is a validation error naming it, and a subgroup built-in
  *   without the directive is one too;
  * - with ShaderF16, bitcast between 32-bit values and f16 vectors has the spec's
- *   types and values, members and indexes of its result included;
+ *   types and values, members and indexes of its result included, and hexadecimal
+ *   f16 literals (`0x3.2p+2h`, which naga cannot parse) have their values;
  * - members and indexes of other call results (constructors, built-ins, bitcast)
  *   have their values;
  * - a large `const` table indexed at run time (as quantized ML kernels do) reads its
@@ -125,6 +126,7 @@ static const char *F16_BITCASTS =
     "    d[5] = two.y;\n"
     "    d[6] = bitcast<u32>(f32(bitcast<vec2<f16>>(bitcast<f32>(word)).y));\n"
     "    d[7] = bitcast<u32>(f32(four.x)); d[8] = bitcast<u32>(f32(four.y)); d[9] = bitcast<u32>(f32(four.z)); d[10] = bitcast<u32>(f32(four.w));\n"
+    "    d[11] = bitcast<u32>(f32(0x3.2p+2h)); d[12] = bitcast<u32>(f32(0xEp-2h));\n"
     "}\n";
 
 static uint32_t bits(float f) {
@@ -150,7 +152,8 @@ static void f16_bitcasts(void) {
     CHECK(d[4] == 0x40003c00u && d[5] == 0x44004200u);
     CHECK(d[6] == bits(1.0f));
     CHECK(d[7] == bits(-2.0f) && d[8] == bits(1.0f) && d[9] == bits(3.0f) && d[10] == bits(4.0f));
-    printf("f16 bitcasts: %08x %08x %08x %08x %08x %08x %08x; %08x %08x %08x %08x\n", d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10]);
+    CHECK(d[11] == bits(12.5f) && d[12] == bits(3.5f));
+    printf("f16 bitcasts: %08x %08x %08x %08x %08x %08x %08x; %08x %08x %08x %08x; hex literals %08x %08x\n", d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12]);
     wgpuDeviceRelease(dev);
 }
 

@@ -30,6 +30,12 @@
 //!   `subgroupShuffleUp/Down/Xor` gets the suffix where it is an integer literal.
 //! - A derivative built-in of an integer literal (`dpdx(0)`): the literal is written as
 //!   the f32 the abstract int converts to.
+//! - Hexadecimal float literals with the `h` suffix (`0x1.8p3h`), which naga 30 does
+//!   not parse at all ("not representable"): written as the decimal literal of the same
+//!   f16 value where the literal is an f16 exactly; any other is left to naga, whose
+//!   error is WGSL's (Tint too rejects a hex float its type cannot hold exactly).
+//! - A null character anywhere, comments included (naga skips it in comments): rejected,
+//!   as WGSL source text excludes U+0000.
 //! - `@diagnostic(severity, rule)` attributes, which naga does not parse: checked
 //!   (severity, form, and that a function or a block-opening statement follows) and
 //!   blanked; the uniformity rules they turn off or down are read from the source by
@@ -62,7 +68,16 @@ const ELECT: &str = "(subgroupExclusiveAdd(1u) == 0u)";
 /// `source` with the rewrites above, or why it is rejected. `subgroups`: whether the
 /// device has the Subgroups feature.
 pub fn adjust(source: &str, subgroups: bool) -> Result<Cow<'_, str>, SourceError> {
+    if let Some(at) = source.find('\0') {
+        return Err(SourceError {
+            message: "WGSL source text may not contain a null character (U+0000)".into(),
+            offset: at,
+            length: 1,
+        });
+    }
     if ![
+        "0x",
+        "0X",
         "subgroup",
         "requires",
         "bitcast",
@@ -170,6 +185,13 @@ pub fn adjust(source: &str, subgroups: bool) -> Result<Cow<'_, str>, SourceError
         if let Some(end) = bitcast_end(source, &tokens, k) {
             out.push_str(&source[copied..start]);
             out.push_str(&bitcast(source, &tokens[k..end], &mut helpers));
+            copied = tokens[end - 1].2;
+            k = end;
+            continue;
+        }
+        if let Some((end, decimal)) = hex_f16_literal(source, &tokens, k) {
+            out.push_str(&source[copied..start]);
+            out.push_str(&decimal);
             copied = tokens[end - 1].2;
             k = end;
             continue;
@@ -582,6 +604,57 @@ impl Helpers {
 
 type Tok = (Token, usize, usize);
 
+/// The hexadecimal f16 literal that starts at token `k` (`0xep2h`; with a signed exponent
+/// it is three tokens, `0x3p` `+` `2h`): the token after it, and the decimal literal of
+/// its value. `None` where it is no such literal or its value is not an f16 exactly (at
+/// most 11 significant bits, between 2^-24 and 65504 in magnitude), which naga rejects.
+fn hex_f16_literal(source: &str, tokens: &[Tok], k: usize) -> Option<(usize, String)> {
+    let first = word(source, &tokens[k])?;
+    let body = first
+        .strip_prefix("0x")
+        .or_else(|| first.strip_prefix("0X"))?;
+    let (text, end) = if body.ends_with(['p', 'P']) {
+        let (sign, exponent) = (tokens.get(k + 1)?, tokens.get(k + 2)?);
+        let adjacent = sign.1 == tokens[k].2 && exponent.1 == sign.2;
+        if !(adjacent && (is(Some(sign), b'+') || is(Some(sign), b'-'))) {
+            return None;
+        }
+        (&source[tokens[k].1..exponent.2], k + 3)
+    } else {
+        (first, k + 1)
+    };
+    let (mantissa, exponent) = text[2..].strip_suffix('h')?.split_once(['p', 'P'])?;
+    if !exponent
+        .trim_start_matches(['+', '-'])
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let exponent: i32 = exponent.parse().ok()?;
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let (int, frac) = (int.trim_start_matches('0'), frac.trim_end_matches('0'));
+    let mut m: u64 = 0;
+    for c in int.chars().chain(frac.chars()) {
+        m = m.checked_mul(16)?.checked_add(u64::from(c.to_digit(16)?))?;
+    }
+    if m == 0 {
+        return Some((end, "0.0h".into()));
+    }
+    let shift = m.trailing_zeros();
+    let e = exponent
+        .checked_sub(4 * i32::try_from(frac.len()).ok()?)?
+        .checked_add(shift as i32)?;
+    m >>= shift;
+    let bits = 64 - m.leading_zeros() as i32;
+    if bits > 11 || e < -24 || e + bits - 1 > 15 {
+        return None;
+    }
+    // Exact: an odd m of at most 11 bits times a power of two in f64's range.
+    let value = m as f64 * 2f64.powi(e);
+    Some((end, format!("{value:?}h")))
+}
+
 fn word<'s>(source: &'s str, t: &Tok) -> Option<&'s str> {
     matches!(t.0, Token::Word).then(|| &source[t.1..t.2])
 }
@@ -805,6 +878,42 @@ mod tests {
         )
         .validate(&module)
         .unwrap_or_else(|e| panic!("{e:?}\n{source}"));
+    }
+
+    #[test]
+    fn a_hexadecimal_f16_literal_is_the_decimal_literal_of_its_value() {
+        let source = "enable f16;\nconst a = 0xep2h;\nconst b = 0xEp-2h;\nconst c = 0x3p+2h;\n\
+                      const d = 0x3.2p+2h;\nconst e = 0x1p-24h;\nconst f = 0x0.0p0h;\n\
+                      const g = 0x1.ffcp15h;\nconst h = 0x10p-4f;\n";
+        let out = adjusted(source);
+        assert_eq!(
+            out,
+            "enable f16;\nconst a = 56.0h;\nconst b = 3.5h;\nconst c = 12.0h;\n\
+             const d = 12.5h;\nconst e = 5.960464477539063e-8h;\nconst f = 0.0h;\n\
+             const g = 65504.0h;\nconst h = 0x10p-4f;\n"
+        );
+        validates(&out);
+    }
+
+    #[test]
+    fn a_hexadecimal_f16_literal_that_is_no_f16_exactly_is_left_for_naga_to_reject() {
+        for literal in [
+            "0x1.0p+999999h",
+            "0x1p16h",
+            "0x1.001p0h",
+            "0x1p-25h",
+            "0x3h",
+            "0xf.h",
+        ] {
+            let source = format!("enable f16;\nconst a = {literal};\n");
+            assert_eq!(adjust(&source, true).expect("taken"), source.as_str());
+        }
+    }
+
+    #[test]
+    fn a_null_character_is_an_error_even_in_a_comment() {
+        let e = adjust("// a\0b\nfn f() {}\n", false).expect_err("rejected");
+        assert_eq!((e.offset, e.length), (4, 1));
     }
 
     #[test]
