@@ -1187,6 +1187,105 @@ static int render_pass_over_max_draw_count(void) {
     return pass_with_draws(2, 2, 0) && pass_with_draws(2, 3, 0) && pass_with_draws(3, 1, 2) && pass_with_draws(3, 2, 2);
 }
 
+/* A render bundle encoder for one rgba8unorm target, with a pipeline set that draws
+ * nothing; `*m` and `*p` to release. */
+static WGPURenderBundleEncoder bundle_with_pipeline(WGPUShaderModule *m, WGPURenderPipeline *p) {
+    *m = wgsl_module(C, "@vertex fn vs() -> @builtin(position) vec4f { return vec4f(); }\n"
+                        "@fragment fn fs() -> @location(0) vec4f { return vec4f(1); }\n");
+    WGPUColorTargetState ct = WGPU_COLOR_TARGET_STATE_INIT;
+    ct.format = WGPUTextureFormat_RGBA8Unorm;
+    WGPUFragmentState fs = WGPU_FRAGMENT_STATE_INIT;
+    fs.module = *m;
+    fs.targetCount = 1;
+    fs.targets = &ct;
+    WGPURenderPipelineDescriptor rd = WGPU_RENDER_PIPELINE_DESCRIPTOR_INIT;
+    rd.vertex.module = *m;
+    rd.fragment = &fs;
+    *p = wgpuDeviceCreateRenderPipeline(C->device, &rd);
+    WGPURenderBundleEncoderDescriptor bd = WGPU_RENDER_BUNDLE_ENCODER_DESCRIPTOR_INIT;
+    bd.colorFormatCount = 1;
+    bd.colorFormats = &ct.format;
+    WGPURenderBundleEncoder be = wgpuDeviceCreateRenderBundleEncoder(C->device, &bd);
+    wgpuRenderBundleEncoderSetPipeline(be, *p);
+    return be;
+}
+
+/* WebGPU checks a bundle's indirect draw against its buffer in the bundle encoder:
+ * the bundle is invalid, and a pass that executes it makes an invalid command buffer
+ * (wgpu-core 30 alone panicked in Finish over the out-of-bounds draw). */
+static int bundle_indirect_draw(uint64_t buffer_size, uint64_t offset, const char *needle) {
+    WGPUShaderModule m;
+    WGPURenderPipeline p;
+    WGPURenderBundleEncoder be = bundle_with_pipeline(&m, &p);
+    WGPUBuffer indirect = buffer(buffer_size, WGPUBufferUsage_Indirect);
+    WGPUBuffer index = buffer(16, WGPUBufferUsage_Index);
+    wgpuRenderBundleEncoderSetIndexBuffer(be, index, WGPUIndexFormat_Uint32, 0, WGPU_WHOLE_SIZE);
+    wgpuRenderBundleEncoderDrawIndexedIndirect(be, indirect, offset);
+    scope();
+    WGPURenderBundle bundle = wgpuRenderBundleEncoderFinish(be, NULL);
+    int ok = bundle != NULL && validation(needle);
+    WGPUTexture t = texture2d(WGPUTextureFormat_RGBA8Unorm, 4, 4, WGPUTextureUsage_RenderAttachment);
+    WGPUTextureView v = wgpuTextureCreateView(t, NULL);
+    WGPURenderPassColorAttachment ca = WGPU_RENDER_PASS_COLOR_ATTACHMENT_INIT;
+    ca.view = v;
+    ca.loadOp = WGPULoadOp_Clear;
+    ca.storeOp = WGPUStoreOp_Store;
+    WGPURenderPassDescriptor pd = WGPU_RENDER_PASS_DESCRIPTOR_INIT;
+    pd.colorAttachmentCount = 1;
+    pd.colorAttachments = &ca;
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(enc, &pd);
+    wgpuRenderPassEncoderExecuteBundles(pass, 1, &bundle);
+    wgpuRenderPassEncoderEnd(pass);
+    scope();
+    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
+    ok = ok && cb != NULL && validation("");
+    wgpuCommandBufferRelease(cb);
+    wgpuCommandEncoderRelease(enc);
+    wgpuRenderPassEncoderRelease(pass);
+    wgpuTextureViewRelease(v);
+    wgpuTextureRelease(t);
+    wgpuRenderBundleRelease(bundle);
+    wgpuBufferRelease(index);
+    wgpuBufferRelease(indirect);
+    wgpuRenderBundleEncoderRelease(be);
+    wgpuRenderPipelineRelease(p);
+    wgpuShaderModuleRelease(m);
+    return ok;
+}
+
+static int bundle_indirect_draw_out_of_bounds(void) {
+    return bundle_indirect_draw(0, 0, "reads 20 bytes at offset 0 of a buffer of 0") &&
+           bundle_indirect_draw(24, 8, "reads 20 bytes at offset 8 of a buffer of 24");
+}
+
+static int bundle_indirect_draw_unaligned(void) {
+    return bundle_indirect_draw(24, 2, "offset 2 is not a multiple of 4");
+}
+
+/* A bundle's debug groups balance, as a pass's do: checked at the bundle's Finish. */
+static int bundle_debug_groups(int pushes, int pops, const char *needle) {
+    WGPUShaderModule m;
+    WGPURenderPipeline p;
+    WGPURenderBundleEncoder be = bundle_with_pipeline(&m, &p);
+    for (int i = 0; i < pushes; i++) wgpuRenderBundleEncoderPushDebugGroup(be, sv("group"));
+    for (int i = 0; i < pops; i++) wgpuRenderBundleEncoderPopDebugGroup(be);
+    scope();
+    WGPURenderBundle bundle = wgpuRenderBundleEncoderFinish(be, NULL);
+    int ok = bundle != NULL && (needle ? validation(needle) : validation_free());
+    wgpuRenderBundleRelease(bundle);
+    wgpuRenderBundleEncoderRelease(be);
+    wgpuRenderPipelineRelease(p);
+    wgpuShaderModuleRelease(m);
+    return ok;
+}
+
+static int bundle_debug_groups_unbalanced(void) {
+    return bundle_debug_groups(0, 1, "PopDebugGroup without a debug group pushed") &&
+           bundle_debug_groups(2, 1, "1 debug group(s) pushed and not popped") &&
+           bundle_debug_groups(2, 2, NULL);
+}
+
 static int submit_null_array(void) {
     scope();
     wgpuQueueSubmit(C->queue, 2, NULL);
@@ -1550,6 +1649,9 @@ static const Case CASES[] = {
     CASE(write_buffer_offset_overflow, "`WriteBuffer` at an offset that overflows", "validation error"),
     CASE(submit_twice, "a command buffer submitted twice", "validation error: already submitted"),
     CASE(render_pass_over_max_draw_count, "a render pass with more draws (its bundles' included) than its maxDrawCount", "finish: validation error naming it; the command buffer cannot be submitted"),
+    CASE(bundle_indirect_draw_out_of_bounds, "render bundle: an indexed indirect draw past its buffer's end (empty buffer; offset 8 of 24), executed in a pass", "the bundle's Finish reports it and the bundle is invalid; the pass's command buffer is made, invalid"),
+    CASE(bundle_indirect_draw_unaligned, "render bundle: an indirect draw at offset 2", "the bundle's Finish reports it; the bundle is invalid"),
+    CASE(bundle_debug_groups_unbalanced, "render bundle: PopDebugGroup with none pushed; a group left open", "the bundle's Finish reports each; balanced groups are fine"),
     CASE(submit_null_array, "`Submit` with a count and NULL array", "validation error"),
     CASE(submit_released_command_buffer, "a released command buffer submitted", "validation error"),
     CASE(submit_destroyed_buffer, "a submit using a destroyed buffer", "validation error: destroyed"),

@@ -107,7 +107,8 @@ static void one_round(int thread, int round) {
         cb.mode = WGPUCallbackMode_AllowSpontaneous;
         wgpuBufferMapAsync(readback, WGPUMapMode_Read, 0, 4, cb);
         /* Someone must drive the device: the ProcessEvents thread, or us. */
-        while (!atomic_load(&m.done)) wgpuInstanceProcessEvents(ctx.instance);
+        double give_up = now() + 120;
+        while (!atomic_load(&m.done) && now() < give_up) wgpuInstanceProcessEvents(ctx.instance);
     } else {
         cb.mode = WGPUCallbackMode_WaitAnyOnly;
         wait_future(wgpuBufferMapAsync(readback, WGPUMapMode_Read, 0, 4, cb));

@@ -65,6 +65,13 @@ object!(
     id = Buffer
 );
 
+impl Buffer {
+    /// The size it was created with (an invalid buffer's too).
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+}
+
 impl Drop for Buffer {
     fn drop(&mut self) {
         self.name.forget(&self.device);

@@ -3,7 +3,7 @@
 //! points, which convert in the object's own module and register the result here.
 
 use std::ffi::c_void;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -47,6 +47,12 @@ pub struct Device {
     pending_maps: Mutex<Vec<(WGPUFuture, wgc::id::BufferId)>>,
     /// Live objects and memory, for `wgpuShimDeviceGetUsage`.
     pub usage: Arc<crate::accounting::Usage>,
+    /// The highest submission index a `queue_submit` of this device returned, which a
+    /// blocking poll waits for (`poll`). Not wgpu-core's own last index: wgpu-core 30
+    /// publishes an index before it tracks the submission, and a wait for it that times
+    /// out in between finds the queue empty and trips an assert in `Device::maintain`
+    /// (seen as a panic in `wgpuInstanceWaitAny` with 8 threads submitting).
+    submitted: AtomicU64,
 }
 
 object!(Device, "WGPUDevice", 3, |d| Some(d.clone()), id = Device);
@@ -204,6 +210,7 @@ pub unsafe fn create(
         pending_maps: Mutex::new(Vec::new()),
         usage: Arc::default(),
         renames: Mutex::new(Default::default()),
+        submitted: AtomicU64::new(0),
     });
     let handle = Handle::from_arc(device.clone());
     handle_cell.store(handle.raw(), Ordering::Release);
@@ -301,10 +308,25 @@ impl Device {
         let _ = self.ctx.global.device_poll(
             self.id,
             wgt::PollType::Wait {
-                submission_index: None,
+                submission_index: Some(self.submitted.load(Ordering::Acquire)),
                 timeout: Some(Duration::from_secs(5)),
             },
         );
+    }
+
+    /// Submits `commands` to this device's queue; the index it gets is the one a
+    /// blocking poll waits for.
+    pub fn submit(
+        &self,
+        commands: &[wgc::id::CommandBufferId],
+    ) -> Result<(), Box<wgc::device::queue::QueueSubmitError>> {
+        let index = self
+            .ctx
+            .global
+            .queue_submit(self.queue_id, commands)
+            .map_err(|(_, e)| Box::new(e))?;
+        self.submitted.fetch_max(index, Ordering::AcqRel);
+        Ok(())
     }
 
     /// Reports an error through the spec's channels: the innermost error scope whose
@@ -395,7 +417,7 @@ impl Device {
         let poll = match timeout {
             Some(Duration::ZERO) => wgt::PollType::Poll,
             t => wgt::PollType::Wait {
-                submission_index: None,
+                submission_index: Some(self.submitted.load(Ordering::Acquire)),
                 timeout: t,
             },
         };

@@ -31,8 +31,8 @@ pub unsafe fn submit(queue: WGPUQueue, command_count: usize, commands: *const WG
     })();
     match result {
         Ok(ids) => {
-            if let Err((_, e)) = device.ctx.global.queue_submit(device.queue_id, &ids) {
-                device.report_error(&e);
+            if let Err(e) = device.submit(&ids) {
+                device.report_error(&*e);
             }
         }
         Err(e) => device.validation(format!("wgpuQueueSubmit: {e}")),

@@ -24,8 +24,11 @@ pub struct RenderBundleEncoder {
     draws: AtomicU64,
     immediates: Mutex<crate::immediates::Immediates>,
     /// Why the bundle is invalid, where this library decided it (immediate data past
-    /// maxImmediateSize): reported at `Finish`, which makes an invalid bundle.
+    /// maxImmediateSize, an indirect draw out of its buffer, unbalanced debug groups):
+    /// reported at `Finish`, which makes an invalid bundle.
     invalid: Mutex<Option<String>>,
+    /// Debug groups pushed and not yet popped (wgpu-core 30 does not check a bundle's).
+    debug_groups: AtomicU64,
 }
 
 object!(
@@ -83,6 +86,7 @@ pub unsafe fn create(
             device.limits.max_immediate_size,
         )),
         invalid: Mutex::new(format_error.map(|e| format!("the encoder is invalid: {e}"))),
+        debug_groups: AtomicU64::new(0),
     })
 }
 
@@ -108,9 +112,22 @@ fn draw_with<E: wgt::error::WebGpuError>(
         &mut wgc::command::RenderBundleEncoder,
     ) -> conv::Result<Result<(), E>>,
 ) {
+    draw_with_object(encoder, function, |_, g, e| record(g, e))
+}
+
+/// `draw_with`, where the recording needs this library's own state of the encoder.
+fn draw_with_object<E: wgt::error::WebGpuError>(
+    encoder: WGPURenderBundleEncoder,
+    function: &str,
+    record: impl FnOnce(
+        &RenderBundleEncoder,
+        &wgc::global::Global,
+        &mut wgc::command::RenderBundleEncoder,
+    ) -> conv::Result<Result<(), E>>,
+) {
     with_object(encoder, function, |r, g, e| {
         r.draws.fetch_add(1, Ordering::Relaxed);
-        record(g, e)
+        record(r, g, e)
     })
 }
 
@@ -237,9 +254,8 @@ pub fn draw_indirect(
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
-    draw_with(encoder, "wgpuRenderBundleEncoderDrawIndirect", |g, e| {
-        crate::commands::draw_indirect(e, g, false, indirect_buffer, indirect_offset)
-    })
+    let function = "wgpuRenderBundleEncoderDrawIndirect";
+    indirect_draw(encoder, function, false, indirect_buffer, indirect_offset)
 }
 
 pub fn draw_indexed_indirect(
@@ -247,11 +263,44 @@ pub fn draw_indexed_indirect(
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
-    draw_with(
-        encoder,
-        "wgpuRenderBundleEncoderDrawIndexedIndirect",
-        |g, e| crate::commands::draw_indirect(e, g, true, indirect_buffer, indirect_offset),
-    )
+    let function = "wgpuRenderBundleEncoderDrawIndexedIndirect";
+    indirect_draw(encoder, function, true, indirect_buffer, indirect_offset)
+}
+
+/// An indirect draw, whose offset WebGPU checks here, in the bundle encoder: a
+/// multiple of 4 that leaves the draw's 16 (20 indexed) bytes inside the buffer.
+/// wgpu-core 30 checks neither until a pass executing the bundle is finished, where an
+/// out-of-bounds draw trips an assert of its indirect validation (the encoder's
+/// `Finish` panics): such a draw is not recorded and makes the bundle invalid.
+fn indirect_draw(
+    encoder: WGPURenderBundleEncoder,
+    function: &str,
+    indexed: bool,
+    buffer: WGPUBuffer,
+    offset: u64,
+) {
+    draw_with_object(encoder, function, |r, g, e| {
+        let size = buffer.get_or_message("indirectBuffer")?.size();
+        let needed = if indexed { 20 } else { 16 };
+        let why = if !offset.is_multiple_of(4) {
+            Some(format!(
+                "the indirect offset {offset} is not a multiple of 4"
+            ))
+        } else if offset.checked_add(needed).is_none_or(|end| end > size) {
+            Some(format!(
+                "an indirect draw reads {needed} bytes at offset {offset} of a buffer of {size}"
+            ))
+        } else {
+            None
+        };
+        match why {
+            Some(why) => {
+                r.invalid.lock().get_or_insert(why);
+                Ok(Ok(()))
+            }
+            None => crate::commands::draw_indirect(e, g, indexed, buffer, offset),
+        }
+    })
 }
 
 pub unsafe fn insert_debug_marker(encoder: WGPURenderBundleEncoder, marker_label: WGPUStringView) {
@@ -263,16 +312,32 @@ pub unsafe fn insert_debug_marker(encoder: WGPURenderBundleEncoder, marker_label
 }
 
 pub fn pop_debug_group(encoder: WGPURenderBundleEncoder) {
-    with(encoder, "wgpuRenderBundleEncoderPopDebugGroup", |g, e| {
-        Ok(Recorder::pop_debug_group(e, g))
-    })
+    with_object(
+        encoder,
+        "wgpuRenderBundleEncoderPopDebugGroup",
+        |r, g, e| {
+            let open = r.debug_groups.load(Ordering::Relaxed);
+            if open == 0 {
+                let why = "PopDebugGroup without a debug group pushed";
+                r.invalid.lock().get_or_insert(why.into());
+                return Ok(Ok(()));
+            }
+            r.debug_groups.store(open - 1, Ordering::Relaxed);
+            Ok(Recorder::pop_debug_group(e, g))
+        },
+    )
 }
 
 pub unsafe fn push_debug_group(encoder: WGPURenderBundleEncoder, group_label: WGPUStringView) {
-    with(
+    with_object(
         encoder,
         "wgpuRenderBundleEncoderPushDebugGroup",
-        |g, e| unsafe { crate::commands::debug_label(e, g, true, group_label) },
+        |r, g, e| {
+            // SAFETY: the caller's promise for `group_label`, passed on.
+            let recorded = unsafe { crate::commands::debug_label(e, g, true, group_label) };
+            r.debug_groups.fetch_add(1, Ordering::Relaxed);
+            recorded
+        },
     )
 }
 
@@ -324,7 +389,12 @@ pub unsafe fn finish(
         device.validation("wgpuRenderBundleEncoderFinish: the encoder is already finished".into());
         return Handle::NULL;
     };
-    let invalid = e.invalid.lock().take();
+    let open = e.debug_groups.load(Ordering::Relaxed);
+    let invalid = e
+        .invalid
+        .lock()
+        .take()
+        .or_else(|| (open > 0).then(|| format!("{open} debug group(s) pushed and not popped")));
     if invalid.is_some() {
         // A command wgpu-core refuses at Finish, so that the bundle it makes is invalid.
         let _ = device

@@ -281,7 +281,7 @@ fn zero_depth_slices(
     if failed {
         log::warn!("a 3D render target's depth slices could not be zeroed");
         global.command_buffer_drop(commands);
-    } else if let Err((_, e)) = global.queue_submit(device.queue_id, &[commands]) {
+    } else if let Err(e) = device.submit(&[commands]) {
         log::warn!("a 3D render target's depth slices could not be zeroed: {e}");
     }
     for view in views {
