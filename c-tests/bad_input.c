@@ -1286,6 +1286,83 @@ static int bundle_debug_groups_unbalanced(void) {
            bundle_debug_groups(2, 2, NULL);
 }
 
+/* A second Finish, as WebGPU's finish(), reports the error and returns an invalid
+ * bundle, not NULL (a JavaScript binding throws on NULL); so does a lost device's. */
+static int bundle_finished_twice(void) {
+    WGPUShaderModule m;
+    WGPURenderPipeline p;
+    WGPURenderBundleEncoder be = bundle_with_pipeline(&m, &p);
+    wgpuRenderBundleEncoderDraw(be, 3, 1, 0, 0);
+    scope();
+    WGPURenderBundle first = wgpuRenderBundleEncoderFinish(be, NULL);
+    int ok = first != NULL && validation_free();
+    scope();
+    wgpuRenderBundleEncoderDraw(be, 3, 1, 0, 0);
+    ok = ok && validation("already finished");
+    scope();
+    WGPURenderBundle second = wgpuRenderBundleEncoderFinish(be, NULL);
+    ok = ok && second != NULL && validation("already finished");
+    wgpuRenderBundleRelease(second);
+    wgpuRenderBundleRelease(first);
+    wgpuRenderBundleEncoderRelease(be);
+    wgpuRenderPipelineRelease(p);
+    wgpuShaderModuleRelease(m);
+    return ok;
+}
+
+/* A render pipeline of one rgba8unorm target from `fs` (entry point `fs`), with the
+ * given write mask, sample count and alpha-to-coverage; NULL never: the caller checks
+ * the scope. */
+static WGPURenderPipeline pipeline_with(const char *fs_code, uint32_t write_mask, uint32_t count, int a2c) {
+    char code[512];
+    snprintf(code, sizeof code, "@vertex fn vs() -> @builtin(position) vec4f { return vec4f(); }\n%s", fs_code);
+    WGPUShaderModule m = wgsl_module(C, code);
+    WGPUColorTargetState ct = WGPU_COLOR_TARGET_STATE_INIT;
+    ct.format = WGPUTextureFormat_RGBA8Unorm;
+    ct.writeMask = write_mask;
+    WGPUFragmentState fs = WGPU_FRAGMENT_STATE_INIT;
+    fs.module = m;
+    fs.targetCount = 1;
+    fs.targets = &ct;
+    WGPURenderPipelineDescriptor rd = WGPU_RENDER_PIPELINE_DESCRIPTOR_INIT;
+    rd.vertex.module = m;
+    rd.fragment = &fs;
+    rd.multisample.count = count;
+    rd.multisample.alphaToCoverageEnabled = a2c;
+    WGPURenderPipeline p = wgpuDeviceCreateRenderPipeline(C->device, &rd);
+    wgpuShaderModuleRelease(m);
+    return p;
+}
+
+static const char *FS_COLOR = "@fragment fn fs() -> @location(0) vec4f { return vec4f(1); }\n";
+static const char *FS_SAMPLE_MASK =
+    "struct O { @location(0) c: vec4f, @builtin(sample_mask) m: u32 }\n"
+    "@fragment fn fs() -> O { return O(vec4f(1), 1u); }\n";
+
+static int pipeline_refused(WGPURenderPipeline p, const char *needle) {
+    int ok = p != NULL && (needle ? validation(needle) : validation_free());
+    wgpuRenderPipelineRelease(p);
+    return ok;
+}
+
+static int render_pipeline_write_mask_unknown_bits(void) {
+    scope();
+    int ok = pipeline_refused(pipeline_with(FS_COLOR, 0x10, 1, 0), "0x10 (color target 0) is not a valid write mask");
+    scope();
+    return ok && pipeline_refused(pipeline_with(FS_COLOR, 0x80000001u, 1, 0), "0x80000001 (color target 0) is not a valid write mask");
+}
+
+static int render_pipeline_alpha_to_coverage_rules(void) {
+    scope();
+    int ok = pipeline_refused(pipeline_with(FS_COLOR, WGPUColorWriteMask_All, 1, 1), "alpha-to-coverage needs a multisample count above 1, not 1");
+    scope();
+    ok = ok && pipeline_refused(pipeline_with(FS_SAMPLE_MASK, WGPUColorWriteMask_All, 4, 1), "writes @builtin(sample_mask)");
+    scope();
+    ok = ok && pipeline_refused(pipeline_with(FS_SAMPLE_MASK, WGPUColorWriteMask_All, 4, 0), NULL);
+    scope();
+    return ok && pipeline_refused(pipeline_with(FS_COLOR, WGPUColorWriteMask_All, 4, 1), NULL);
+}
+
 static int submit_null_array(void) {
     scope();
     wgpuQueueSubmit(C->queue, 2, NULL);
@@ -1652,6 +1729,9 @@ static const Case CASES[] = {
     CASE(bundle_indirect_draw_out_of_bounds, "render bundle: an indexed indirect draw past its buffer's end (empty buffer; offset 8 of 24), executed in a pass", "the bundle's Finish reports it and the bundle is invalid; the pass's command buffer is made, invalid"),
     CASE(bundle_indirect_draw_unaligned, "render bundle: an indirect draw at offset 2", "the bundle's Finish reports it; the bundle is invalid"),
     CASE(bundle_debug_groups_unbalanced, "render bundle: PopDebugGroup with none pushed; a group left open", "the bundle's Finish reports each; balanced groups are fine"),
+    CASE(bundle_finished_twice, "render bundle: a draw after Finish; Finish again", "validation errors; the second Finish returns an invalid bundle, not NULL"),
+    CASE(render_pipeline_write_mask_unknown_bits, "render pipeline: a color target's write mask with bits past Alpha (0x10; 0x80000001)", "an invalid pipeline, not NULL; validation error naming the mask"),
+    CASE(render_pipeline_alpha_to_coverage_rules, "render pipeline: alpha-to-coverage with 1 sample; with a shader that writes sample_mask", "invalid pipelines with validation errors; with 4 samples and no sample_mask output, or sample_mask without alpha-to-coverage, valid"),
     CASE(submit_null_array, "`Submit` with a count and NULL array", "validation error"),
     CASE(submit_released_command_buffer, "a released command buffer submitted", "validation error"),
     CASE(submit_destroyed_buffer, "a submit using a destroyed buffer", "validation error: destroyed"),

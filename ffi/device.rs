@@ -334,6 +334,7 @@ impl Device {
     pub fn report(&self, ty: WGPUErrorType, message: String) {
         if self.is_lost() {
             // After loss, errors are no longer surfaced (the lost callback said it all).
+            log::debug!("not reported, the device is lost: {message}");
             return;
         }
         let uncaptured = self.errors.lock().capture(ty, message);
@@ -927,6 +928,9 @@ pub fn create_pipeline_async<P: PreparedPipeline>(
         }
         deliver(match built {
             (pipeline, None) => Ok(pipeline),
+            // On a lost device creation "succeeds" with an invalid pipeline, as WebGPU
+            // resolves the promise: the loss is told by the lost callback alone.
+            (pipeline, Some(_)) if device.is_lost() => Ok(pipeline),
             (_, Some((WGPUErrorType::Validation, message))) => {
                 Err((WGPUCreatePipelineAsyncStatus::ValidationError, message))
             }

@@ -4,16 +4,20 @@
 //! as many components as the target's format has channels (more are discarded), and
 //! four where the target's color blend reads the source's alpha.
 //!
+//! It also says whether an entry point writes `@builtin(sample_mask)`, which a pipeline
+//! with alpha-to-coverage may not use.
+//!
 //! The outputs of each fragment entry point are read once, from the module this library
 //! parsed (WGSL), and kept with the shader module; pipelines from modules it did not
 //! parse (SPIR-V) are left to wgpu-core.
 
-use naga::{Binding, Module, ShaderStage, TypeInner};
+use naga::{Binding, BuiltIn, Module, ShaderStage, TypeInner};
 
-/// One fragment entry point's outputs: (location, component count).
+/// Each fragment entry point's name, its outputs (location, component count), and
+/// whether it writes the sample mask.
 #[derive(Default)]
 pub struct FragmentOutputs {
-    entry_points: Vec<(String, Vec<(u32, u8)>)>,
+    entry_points: Vec<(String, Vec<(u32, u8)>, bool)>,
 }
 
 impl FragmentOutputs {
@@ -24,22 +28,29 @@ impl FragmentOutputs {
             .filter(|e| e.stage == ShaderStage::Fragment)
             .map(|e| {
                 let mut outputs = Vec::new();
+                let mut sample_mask = false;
                 if let Some(result) = &e.function.result {
                     match (&result.binding, &module.types[result.ty].inner) {
                         (Some(Binding::Location { location, .. }), inner) => {
                             outputs.push((*location, components(inner)));
                         }
+                        (Some(Binding::BuiltIn(BuiltIn::SampleMask)), _) => sample_mask = true,
                         (None, TypeInner::Struct { members, .. }) => {
                             for m in members {
-                                if let Some(Binding::Location { location, .. }) = m.binding {
-                                    outputs.push((location, components(&module.types[m.ty].inner)));
+                                match m.binding {
+                                    Some(Binding::Location { location, .. }) => outputs
+                                        .push((location, components(&module.types[m.ty].inner))),
+                                    Some(Binding::BuiltIn(BuiltIn::SampleMask)) => {
+                                        sample_mask = true
+                                    }
+                                    _ => {}
                                 }
                             }
                         }
                         _ => {}
                     }
                 }
-                (e.name.clone(), outputs)
+                (e.name.clone(), outputs, sample_mask)
             })
             .collect();
         FragmentOutputs { entry_points }
@@ -53,11 +64,7 @@ impl FragmentOutputs {
         entry_point: Option<&str>,
         targets: &[Option<wgt::ColorTargetState>],
     ) -> Option<String> {
-        let (name, outputs) = match entry_point {
-            Some(name) => self.entry_points.iter().find(|(n, _)| n == name)?,
-            None if self.entry_points.len() == 1 => &self.entry_points[0],
-            None => return None,
-        };
+        let (name, outputs, _) = self.entry_point(entry_point)?;
         for (i, target) in targets.iter().enumerate() {
             let Some(target) = target else { continue };
             if target.write_mask.is_empty() {
@@ -89,6 +96,19 @@ impl FragmentOutputs {
             }
         }
         None
+    }
+
+    /// Whether `entry_point` (as in `error`) writes `@builtin(sample_mask)`.
+    pub fn writes_sample_mask(&self, entry_point: Option<&str>) -> bool {
+        self.entry_point(entry_point).is_some_and(|e| e.2)
+    }
+
+    fn entry_point(&self, entry_point: Option<&str>) -> Option<&(String, Vec<(u32, u8)>, bool)> {
+        match entry_point {
+            Some(name) => self.entry_points.iter().find(|e| e.0 == name),
+            None if self.entry_points.len() == 1 => Some(&self.entry_points[0]),
+            None => None,
+        }
     }
 }
 

@@ -16,8 +16,10 @@ use crate::handle::{object, Handle};
 
 pub struct RenderBundleEncoder {
     pub device: Arc<Device>,
-    /// None once finished.
-    encoder: Mutex<Option<Box<wgc::command::RenderBundleEncoder>>>,
+    /// The wgpu-core encoder, kept after `Finish` (wgpu-core refuses to finish it
+    /// twice, which makes the invalid bundle a second `Finish` returns), and whether it
+    /// is finished (wgpu-core records commands after that without complaint).
+    encoder: Mutex<(Box<wgc::command::RenderBundleEncoder>, bool)>,
     pub tally: crate::accounting::Tally,
     /// The draws recorded, which count against the maxDrawCount of the passes that
     /// execute the bundle.
@@ -80,7 +82,7 @@ pub unsafe fn create(
     Ok(RenderBundleEncoder {
         device: device.clone(),
         tally: crate::accounting::Tally::new(device, crate::accounting::Kind::RenderBundleEncoder),
-        encoder: Mutex::new(Some(encoder)),
+        encoder: Mutex::new((encoder, false)),
         draws: AtomicU64::new(0),
         immediates: Mutex::new(crate::immediates::Immediates::new(
             device.limits.max_immediate_size,
@@ -145,9 +147,9 @@ fn with_object<E: wgt::error::WebGpuError>(
         return;
     };
     let mut guard = r.encoder.lock();
-    let result = match guard.as_deref_mut() {
-        Some(enc) => record(&r, &r.device.ctx.global, enc),
-        None => Err("the render bundle encoder is already finished".into()),
+    let result = match &mut *guard {
+        (enc, false) => record(&r, &r.device.ctx.global, enc),
+        (_, true) => Err("the render bundle encoder is already finished".into()),
     };
     drop(guard);
     r.device.outcome(function, result);
@@ -365,11 +367,14 @@ pub fn set_index_buffer(
     })
 }
 
+/// Always makes a bundle, an invalid one where `Finish` fails (a second `Finish`, a bad
+/// label, what this library or wgpu-core refuses), as WebGPU's `finish()` does.
 pub unsafe fn finish(
     encoder: WGPURenderBundleEncoder,
     descriptor: *const WGPURenderBundleDescriptor,
 ) -> WGPURenderBundle {
-    let Some(e) = encoder.get_or_log("wgpuRenderBundleEncoderFinish") else {
+    let function = "wgpuRenderBundleEncoderFinish";
+    let Some(e) = encoder.get_or_log(function) else {
         return Handle::NULL;
     };
     let device = &e.device;
@@ -378,37 +383,38 @@ pub unsafe fn finish(
         Some(d) => unsafe { conv::no_chain(d.nextInChain, "WGPURenderBundleDescriptor") }
             .and_then(|()| unsafe { conv::label(d.label) }),
     };
-    let (label, taken) = match label {
-        Ok(l) => (l, e.encoder.lock().take()),
-        Err(m) => {
-            device.validation(format!("wgpuRenderBundleEncoderFinish: {m}"));
-            return Handle::NULL;
+    let mut guard = e.encoder.lock();
+    let (enc, finished) = &mut *guard;
+    let (label, invalid) = match label {
+        Ok(label) => (label, None),
+        Err(m) => (None, Some(m)),
+    };
+    let invalid = match (std::mem::replace(finished, true), invalid) {
+        // A second Finish (wgpu-core refuses it too: the encoder has ended).
+        (true, _) => Some("the encoder is already finished".to_string()),
+        (false, Some(m)) => Some(m),
+        (false, None) => {
+            let open = e.debug_groups.load(Ordering::Relaxed);
+            e.invalid.lock().take().or_else(|| {
+                (open > 0).then(|| format!("{open} debug group(s) pushed and not popped"))
+            })
         }
     };
-    let Some(mut enc) = taken else {
-        device.validation("wgpuRenderBundleEncoderFinish: the encoder is already finished".into());
-        return Handle::NULL;
-    };
-    let open = e.debug_groups.load(Ordering::Relaxed);
-    let invalid = e
-        .invalid
-        .lock()
-        .take()
-        .or_else(|| (open > 0).then(|| format!("{open} debug group(s) pushed and not popped")));
     if invalid.is_some() {
         // A command wgpu-core refuses at Finish, so that the bundle it makes is invalid.
         let _ = device
             .ctx
             .global
-            .render_bundle_encoder_set_immediates(&mut enc, 1 << 30, &[0; 4]);
+            .render_bundle_encoder_set_immediates(enc, 1 << 30, &[0; 4]);
     }
     let (id, error) = device.ctx.global.render_bundle_encoder_finish(
-        &mut enc,
+        enc,
         &wgt::RenderBundleDescriptor { label },
         None,
     );
+    drop(guard);
     match invalid {
-        Some(why) => device.validation(format!("wgpuRenderBundleEncoderFinish: {why}")),
+        Some(why) => device.validation(format!("{function}: {why}")),
         None => device.check(error),
     }
     Handle::new(crate::render_bundle::RenderBundle {

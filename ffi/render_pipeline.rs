@@ -230,12 +230,6 @@ fn color_target(t: &WGPUColorTargetState) -> conv::Result<Option<wgt::ColorTarge
         // An Undefined format leaves the attachment slot empty.
         return Ok(None);
     };
-    if t.writeMask & !WGPUColorWriteMask_KNOWN != 0 {
-        return Err(format!(
-            "{:#x} is not a valid WGPUColorWriteMask",
-            t.writeMask
-        ));
-    }
     let blend = match unsafe { t.blend.as_ref() } {
         None => None,
         Some(b) => Some(wgt::BlendState {
@@ -338,22 +332,42 @@ pub unsafe fn prepare(
         Some(f) => {
             unsafe { conv::no_chain(f.nextInChain, "WGPUFragmentState") }?;
             let module = f.module.get_or_message("fragment.module")?;
-            let targets = unsafe { conv::slice(f.targets, f.targetCount, "fragment.targets") }?
+            let c_targets = unsafe { conv::slice(f.targets, f.targetCount, "fragment.targets") }?;
+            let targets = c_targets
                 .iter()
                 .map(color_target)
                 .collect::<conv::Result<Vec<_>>>()?;
             let entry_point = unsafe { conv::string_view(f.entryPoint) }?;
             let sample_count = desc.multisample.count;
-            outputs_error = targets
-                .iter()
-                .flatten()
-                .find_map(|t| {
-                    crate::texture_format::color_target_error(
-                        t.format,
-                        t.blend.is_some(),
-                        sample_count,
-                        device.features,
+            // A write mask of unknown bits is WebGPU's validation error (an invalid
+            // pipeline), not a conversion one.
+            let write_mask_error = c_targets.iter().enumerate().find_map(|(i, t)| {
+                (t.writeMask & !WGPUColorWriteMask_KNOWN != 0).then(|| {
+                    format!(
+                        "{:#x} (color target {i}) is not a valid write mask",
+                        t.writeMask
                     )
+                })
+            });
+            let alpha_to_coverage = desc.multisample.alphaToCoverageEnabled != 0;
+            outputs_error = write_mask_error
+                .or_else(|| {
+                    (alpha_to_coverage && module.fragment_outputs.writes_sample_mask(entry_point))
+                        .then(|| {
+                            "alpha-to-coverage is enabled and the fragment shader writes \
+                             @builtin(sample_mask)"
+                                .to_string()
+                        })
+                })
+                .or_else(|| {
+                    targets.iter().flatten().find_map(|t| {
+                        crate::texture_format::color_target_error(
+                            t.format,
+                            t.blend.is_some(),
+                            sample_count,
+                            device.features,
+                        )
+                    })
                 })
                 .or_else(|| module.fragment_outputs.error(entry_point, &targets))
                 .or_else(|| stage_error(&module, naga::ShaderStage::Fragment, entry_point));
@@ -413,7 +427,14 @@ pub unsafe fn prepare(
         cache: None,
     };
     let vertex_entry = unsafe { conv::string_view(desc.vertex.entryPoint) }?;
-    let outputs_error = outputs_error
+    let alpha_to_coverage_error = (ms.alphaToCoverageEnabled != 0 && ms.count <= 1).then(|| {
+        format!(
+            "alpha-to-coverage needs a multisample count above 1, not {}",
+            ms.count
+        )
+    });
+    let outputs_error = alpha_to_coverage_error
+        .or(outputs_error)
         .or_else(|| stage_error(&vertex_module, naga::ShaderStage::Vertex, vertex_entry));
     // A module's error that WebGPU makes at pipeline creation (shader_module).
     let refused = std::iter::once(&vertex_module)
