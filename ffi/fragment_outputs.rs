@@ -13,11 +13,13 @@
 
 use naga::{Binding, BuiltIn, Module, ShaderStage, TypeInner};
 
-/// Each fragment entry point's name, its outputs (location, component count), and
+/// A fragment entry point's name, its outputs (location, component count), and
 /// whether it writes the sample mask.
+type EntryPoint = (String, Vec<(u32, u8)>, bool);
+
 #[derive(Default)]
 pub struct FragmentOutputs {
-    entry_points: Vec<(String, Vec<(u32, u8)>, bool)>,
+    entry_points: Vec<EntryPoint>,
 }
 
 impl FragmentOutputs {
@@ -103,7 +105,7 @@ impl FragmentOutputs {
         self.entry_point(entry_point).is_some_and(|e| e.2)
     }
 
-    fn entry_point(&self, entry_point: Option<&str>) -> Option<&(String, Vec<(u32, u8)>, bool)> {
+    fn entry_point(&self, entry_point: Option<&str>) -> Option<&EntryPoint> {
         match entry_point {
             Some(name) => self.entry_points.iter().find(|e| e.0 == name),
             None if self.entry_points.len() == 1 => Some(&self.entry_points[0]),
