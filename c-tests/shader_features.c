@@ -1,5 +1,5 @@
 /* WGSL that the spec allows for the features a device has, where naga's front end
- * lags (the library rewrites it: ffi/wgsl_source.rs), run with its values checked:
+ * lags (the library rewrites it: ffi/shader/wgsl_source.rs), run with its values checked:
  * - with the Subgroups feature, `enable subgroups;` is accepted and subgroupAdd and
  *   subgroupElect work, and lane indexes may be i32s or literals; without the
  *   feature, the directive is a validation error naming it, and a subgroup built-in
@@ -10,7 +10,7 @@
  * - members and indexes of other call results (constructors, built-ins, bitcast)
  *   have their values;
  * - a large `const` table indexed at run time (as quantized ML kernels do) reads its
- *   values, and its pipeline is made in seconds (ffi/const_tables.rs: naga would copy
+ *   values, and its pipeline is made in seconds (ffi/shader/const_tables.rs: naga would copy
  *   the table at every access, which takes lavapipe minutes to compile); a table that
  *   is also used as a constant (left as it is) reads its values too. */
 #include "common.h"

@@ -3,7 +3,7 @@
  * initialization coarsely:
  * - a 3D render target of which one depth slice is rendered (cleared) in a pass: the
  *   other slices read as zero (wgpu-core 30 took the pass as initializing the whole mip
- *   level, and the other slices read the previous texture's texels: ffi/texture.rs
+ *   level, and the other slices read the previous texture's texels: ffi/objects/texture.rs
  *   zeroes them when such a texture is made);
  * - a 3D texture and a 2D array of which one slice is written by WriteTexture.
  * Each round first fills a texture of the same size and frees it, so that the memory

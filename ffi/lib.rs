@@ -15,53 +15,16 @@ pub mod generated {
     pub mod types;
 }
 
-mod accounting;
-mod adapter;
-mod bind_group;
-mod bind_group_layout;
-mod buffer;
-mod command_buffer;
-mod command_encoder;
-mod commands;
-mod compiler_stack;
-mod compute_pass_encoder;
-mod compute_pipeline;
-mod const_tables;
-mod conv;
-mod device;
-mod error;
 pub mod extensions;
-mod external_texture;
-mod fragment_outputs;
-mod free_members;
-mod future;
-mod guard;
-mod handle;
-mod immediates;
-mod instance;
-mod label;
-mod logging;
-mod loop_bounds;
-mod pipeline_layout;
-mod query_set;
-mod queue;
-mod render_bundle;
-mod render_bundle_encoder;
-mod render_pass_encoder;
-mod render_pipeline;
-mod sampler;
-mod shader_module;
-mod stage_rules;
-mod surface;
-mod texture;
-mod texture_format;
-mod texture_view;
-mod toggles;
-mod uniformity;
-mod wgsl_limits;
-mod wgsl_precedence;
-mod wgsl_source;
-mod workgroup_storage;
+mod objects;
+mod runtime;
+mod shader;
+
+// Each module is reached as `crate::<name>` (`crate::device`, `crate::handle`,
+// `crate::uniformity`): the folders show the layers, the paths stay short.
+use objects::*;
+use runtime::*;
+use shader::*;
 
 pub use generated::exports::*;
 pub use generated::types::*;

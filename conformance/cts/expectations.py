@@ -39,6 +39,17 @@ CAUSES = [
     # bun-webgpu keeps GPUBuffer.mapState in JavaScript, never asking the library.
     ("binding", r"@webgpu:api,operation,buffers,map:mapAsync,mapState"),
     ("binding", r"@webgpu:api,operation,buffers,map_ArrayBuffer ~ unexpectedly did not throw"),
+    # WebIDL conversions and argument checks a JavaScript binding makes before the C API
+    # (a negative scissor rectangle, a dynamic-offset range past its Uint32Array,
+    # feature-gated BC formats, writeBuffer's OperationError), a GPUTexture given where
+    # a view is expected (bun-webgpu passes its pointer as a view's), and a depthSlice
+    # of 2^32-1, which webgpu.h spells "undefined".
+    ("binding", r"@webgpu:api,validation,encoding,cmds,render,dynamic_state:setScissorRect,x_y_width_height_nonnegative ~ unexpectedly did not throw"),
+    ("binding", r"@webgpu:api,validation,encoding,cmds,setBindGroup:u32array_start_and_length ~ unexpectedly did not throw"),
+    ("binding", r"@webgpu:api,validation,capability_checks,features,texture_formats: ~ unexpectedly did not throw"),
+    ("binding", r"THREW Error, instead of OperationError"),
+    ("binding", r"@webgpu:api,validation,render_pass, ~ BeginRenderPass returned null"),
+    ("binding", r"@webgpu:api,validation,render_pass,render_pass_descriptor:color_attachments,depthSlice,definedness ~ depthSlice=4294967295"),
     # lavapipe 22.3 draws nothing for drawIndexedIndirect with the index buffer bound at
     # a non-zero offset (a C program shows it; the same draws on an NVIDIA GPU).
     ("driver", r"@webgpu:api,operation,rendering,draw:arguments:.*indexed=true;indirect=true"),
@@ -48,6 +59,10 @@ CAUSES = [
     # wgpu-core 30 has no texture-formats-tier1 (storage use of r8unorm and the like,
     # render use of the snorm formats), which the CTS's all-features device assumes.
     ("wgpu-core", r"Texture usages TextureUsages\((STORAGE_BINDING|RENDER_ATTACHMENT)\) are not allowed on a texture of type"),
+    # wgpu-core 30 refuses a bind group or view of a destroyed buffer or texture when it
+    # is created (WebGPU checks destroyed resources at Submit), and a query set of 0.
+    ("wgpu-core", r"Unexpected validation error occurred: (Buffer|Texture) with '[^']*' label has been destroyed"),
+    ("wgpu-core", r"QuerySets cannot be made with zero queries"),
     # wgpu-core checks more than WebGPU does: a pipeline's sample count against each
     # target format (WebGPU checks it for textures and render passes only).
     ("wgpu-core", r"Sample count \d+ is not supported by format .*The WebGPU spec guarantees"),

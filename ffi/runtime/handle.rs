@@ -665,14 +665,18 @@ mod tests {
 
     #[test]
     fn a_handle_read_while_another_thread_releases_it_is_whole_or_invalid() {
-        use std::sync::atomic::AtomicBool;
+        use std::sync::atomic::{AtomicBool, AtomicUsize};
         // The writer publishes (handle, value) and soon releases it, reusing slots;
         // readers holding a stale handle must get an error, never another object.
         let published = Arc::new(parking_lot::Mutex::new((Handle::<Thing>::NULL, 0u32)));
         let done = Arc::new(AtomicBool::new(false));
+        // Live reads so far: the writer goes on until there were some (a busy machine
+        // may not schedule the readers during the first 20,000 handles).
+        let live_reads = Arc::new(AtomicUsize::new(0));
         let readers: Vec<_> = (0..4)
             .map(|_| {
                 let (published, done) = (published.clone(), done.clone());
+                let live_reads = live_reads.clone();
                 std::thread::spawn(move || {
                     let (mut whole, mut invalid) = (0, 0);
                     while !done.load(Ordering::Relaxed) {
@@ -681,6 +685,7 @@ mod tests {
                             Ok(thing) => {
                                 assert_eq!(thing.0, value);
                                 whole += 1;
+                                live_reads.fetch_add(1, Ordering::Relaxed);
                             }
                             Err(_) => invalid += 1,
                         }
@@ -690,7 +695,12 @@ mod tests {
             })
             .collect();
         let mut previous = Handle::NULL;
-        for i in 1..20_000u32 {
+        let give_up = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let mut i = 0u32;
+        while i < 20_000
+            || (live_reads.load(Ordering::Relaxed) == 0 && std::time::Instant::now() < give_up)
+        {
+            i += 1;
             let h = Handle::new(Thing(i));
             *published.lock() = (h, i);
             if !previous.is_null() {
