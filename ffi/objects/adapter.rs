@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
+use crate::context::Context;
 use crate::conv;
 use crate::free_members::{leak_array, leak_string};
 use crate::future::{Sendable, CANCELLED};
 use crate::generated::types::*;
 use crate::handle::{object, Handle, Unclaimed};
-use crate::instance::Context;
 
 pub struct Adapter {
     pub ctx: Arc<Context>,

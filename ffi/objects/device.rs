@@ -10,12 +10,12 @@ use std::time::Duration;
 use parking_lot::Mutex;
 
 use crate::adapter::Adapter;
+use crate::context::Context;
 use crate::conv;
 use crate::error::{self, ErrorSink};
 use crate::future::{Sendable, CANCELLED};
 use crate::generated::types::*;
 use crate::handle::{object, Handle, Object};
-use crate::instance::Context;
 
 pub struct Device {
     pub ctx: Arc<Context>,
@@ -329,86 +329,12 @@ impl Device {
         Ok(())
     }
 
-    /// Reports an error through the spec's channels: the innermost error scope whose
-    /// filter matches, else the uncaptured-error callback.
-    pub fn report(&self, ty: WGPUErrorType, message: String) {
-        if self.is_lost() {
-            // After loss, errors are no longer surfaced (the lost callback said it all).
-            log::debug!("not reported, the device is lost: {message}");
-            return;
-        }
-        let uncaptured = self.errors.lock().capture(ty, message);
-        if let Some((cb, message)) = uncaptured {
-            if let Some(f) = cb.0.callback {
-                let handle = self.handle();
-                // SAFETY: the C callback with the caller's own userdata.
-                unsafe {
-                    f(
-                        &handle,
-                        ty,
-                        conv::to_string_view(&message),
-                        cb.0.userdata1,
-                        cb.0.userdata2,
-                    )
-                }
-            }
-        }
-    }
-
-    /// Reports a wgpu-core error, classified as the spec says.
-    pub fn report_error<E: wgt::error::WebGpuError>(&self, e: &E) {
-        if let Some((ty, message)) = self.error_of(e) {
-            self.report(ty, message);
-        }
-    }
-
-    /// What `report_error` would report for `e` (nothing for a lost device: the lost
-    /// callback says it).
-    pub fn error_of<E: wgt::error::WebGpuError>(&self, e: &E) -> Option<(WGPUErrorType, String)> {
-        let ty = match e.webgpu_error_type() {
-            wgt::error::ErrorType::Validation => WGPUErrorType::Validation,
-            wgt::error::ErrorType::OutOfMemory => WGPUErrorType::OutOfMemory,
-            wgt::error::ErrorType::Internal => WGPUErrorType::Internal,
-            wgt::error::ErrorType::DeviceLost => return None,
-        };
-        Some((ty, self.describe(e)))
-    }
-
-    /// A wgpu-core error's text, with objects named by their current labels.
-    pub fn describe(&self, e: &(dyn std::error::Error + 'static)) -> String {
-        crate::label::rewrite(error::format(e), &self.renames.lock())
-    }
-
-    pub fn check<E: wgt::error::WebGpuError>(&self, e: Option<E>) {
-        if let Some(e) = e {
-            self.report_error(&e);
-        }
-    }
-
     pub fn map_started(&self, future: WGPUFuture, buffer: wgc::id::BufferId) {
         self.pending_maps.lock().push((future, buffer));
     }
 
     pub fn map_finished(&self, future: WGPUFuture) {
         self.pending_maps.lock().retain(|(f, _)| f.id != future.id);
-    }
-
-    /// Reports what a command left: a conversion error (as a validation error naming
-    /// `function`) or wgpu-core's error.
-    pub fn outcome<E: wgt::error::WebGpuError>(
-        &self,
-        function: &str,
-        result: conv::Result<Result<(), E>>,
-    ) {
-        match result {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => self.report_error(&e),
-            Err(e) => self.validation(format!("{function}: {e}")),
-        }
-    }
-
-    pub fn validation(&self, message: String) {
-        self.report(WGPUErrorType::Validation, message);
     }
 
     /// Drives wgpu-core: fires finished maps and work-done callbacks. `Some(ZERO)`

@@ -2,53 +2,17 @@
 //! object made from it) and the future queue. Releasing the last C reference cancels
 //! every undelivered callback. Also the free functions of webgpu.h.
 
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 use std::time::Duration;
 
-use parking_lot::Mutex;
-
+use crate::context::Context;
 use crate::conv;
-use crate::future::{Futures, Sendable, Wait, CANCELLED};
+use crate::future::{Sendable, Wait, CANCELLED};
 use crate::generated::types::*;
 use crate::handle::{object, Handle};
 
 /// The most futures one `WaitAny` with a timeout may wait on.
 pub const TIMED_WAIT_ANY_MAX_COUNT: usize = 64;
-
-/// What every object of an instance shares.
-pub struct Context {
-    pub global: wgc::global::Global,
-    pub futures: Futures,
-    timed_wait_any: bool,
-    /// The backends the instance was made with, for adapter enumeration.
-    backends: wgt::Backends,
-    devices: Mutex<Vec<Weak<crate::device::Device>>>,
-}
-
-impl Context {
-    pub fn add_device(&self, device: &Arc<crate::device::Device>) {
-        let mut devices = self.devices.lock();
-        devices.retain(|d| d.strong_count() > 0);
-        devices.push(Arc::downgrade(device));
-    }
-
-    fn devices(&self) -> Vec<Arc<crate::device::Device>> {
-        self.devices
-            .lock()
-            .iter()
-            .filter_map(Weak::upgrade)
-            .collect()
-    }
-
-    /// `wgpuInstanceProcessEvents` (and Dawn's `wgpuDeviceTick`): every device's
-    /// finished work is collected, then the callbacks that may fire here fire.
-    pub fn process_events(&self) {
-        for device in self.devices() {
-            device.poll(Some(Duration::ZERO));
-        }
-        self.futures.process_events();
-    }
-}
 
 pub struct Instance {
     pub ctx: Arc<Context>,
@@ -82,13 +46,8 @@ pub unsafe fn create_instance(descriptor: *const WGPUInstanceDescriptor) -> WGPU
                 flags: wgt::InstanceFlags::from_build_config().with_env(),
                 ..wgt::InstanceDescriptor::new_without_display_handle()
             };
-            let ctx = Context {
-                global: wgc::global::Global::new("webgpu-shim", desc, None),
-                futures: Futures::default(),
-                timed_wait_any,
-                backends,
-                devices: Mutex::new(Vec::new()),
-            };
+            let global = wgc::global::Global::new("webgpu-shim", desc, None);
+            let ctx = Context::new(global, timed_wait_any, backends);
             Handle::new(Instance { ctx: Arc::new(ctx) })
         }
         Err(e) => {

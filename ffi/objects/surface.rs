@@ -7,12 +7,12 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use raw_window_handle as rwh;
 
+use crate::context::Context;
 use crate::conv;
 use crate::device::Device;
 use crate::free_members::leak_array;
 use crate::generated::types::*;
 use crate::handle::{object, Handle};
-use crate::instance::Context;
 
 pub struct Surface {
     pub ctx: Arc<Context>,

@@ -1,9 +1,14 @@
-//! Error plumbing: a device's error scopes and uncaptured-error callback, and the
-//! text of wgpu-core errors (with their causes, which carry the useful detail).
+//! Error plumbing, in one place: a device's error scopes and uncaptured-error callback
+//! (`ErrorSink`), the reporting every module calls (`Device::report` and the helpers
+//! over it: `validation`, `report_error`, `check`, `outcome`), and the text of
+//! wgpu-core errors (with their causes, which carry the useful detail, and objects
+//! named by their current labels).
 
 use std::collections::HashMap;
 use std::thread::ThreadId;
 
+use crate::conv;
+use crate::device::Device;
 use crate::future::Sendable;
 use crate::generated::types::*;
 
@@ -82,4 +87,82 @@ pub fn format(e: &(dyn std::error::Error + 'static)) -> String {
         source = s.source();
     }
     text
+}
+
+/// Reporting, for every module: an error goes where the spec sends it, and nowhere once
+/// the device is lost.
+impl Device {
+    /// Reports an error through the spec's channels: the innermost error scope whose
+    /// filter matches, else the uncaptured-error callback.
+    pub fn report(&self, ty: WGPUErrorType, message: String) {
+        if self.is_lost() {
+            // After loss, errors are no longer surfaced (the lost callback said it all).
+            log::debug!("not reported, the device is lost: {message}");
+            return;
+        }
+        let uncaptured = self.errors.lock().capture(ty, message);
+        if let Some((cb, message)) = uncaptured {
+            if let Some(f) = cb.0.callback {
+                let handle = self.handle();
+                // SAFETY: the C callback with the caller's own userdata.
+                unsafe {
+                    f(
+                        &handle,
+                        ty,
+                        conv::to_string_view(&message),
+                        cb.0.userdata1,
+                        cb.0.userdata2,
+                    )
+                }
+            }
+        }
+    }
+
+    /// Reports a wgpu-core error, classified as the spec says.
+    pub fn report_error<E: wgt::error::WebGpuError>(&self, e: &E) {
+        if let Some((ty, message)) = self.error_of(e) {
+            self.report(ty, message);
+        }
+    }
+
+    /// What `report_error` would report for `e` (nothing for a lost device: the lost
+    /// callback says it).
+    pub fn error_of<E: wgt::error::WebGpuError>(&self, e: &E) -> Option<(WGPUErrorType, String)> {
+        let ty = match e.webgpu_error_type() {
+            wgt::error::ErrorType::Validation => WGPUErrorType::Validation,
+            wgt::error::ErrorType::OutOfMemory => WGPUErrorType::OutOfMemory,
+            wgt::error::ErrorType::Internal => WGPUErrorType::Internal,
+            wgt::error::ErrorType::DeviceLost => return None,
+        };
+        Some((ty, self.describe(e)))
+    }
+
+    /// A wgpu-core error's text, with objects named by their current labels.
+    pub fn describe(&self, e: &(dyn std::error::Error + 'static)) -> String {
+        crate::label::rewrite(format(e), &self.renames.lock())
+    }
+
+    pub fn check<E: wgt::error::WebGpuError>(&self, e: Option<E>) {
+        if let Some(e) = e {
+            self.report_error(&e);
+        }
+    }
+
+    /// Reports what a command left: a conversion error (as a validation error naming
+    /// `function`) or wgpu-core's error.
+    pub fn outcome<E: wgt::error::WebGpuError>(
+        &self,
+        function: &str,
+        result: conv::Result<Result<(), E>>,
+    ) {
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => self.report_error(&e),
+            Err(e) => self.validation(format!("{function}: {e}")),
+        }
+    }
+
+    pub fn validation(&self, message: String) {
+        self.report(WGPUErrorType::Validation, message);
+    }
 }

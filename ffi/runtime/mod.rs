@@ -1,5 +1,6 @@
 //! The runtime under the objects: what every entry point goes through and what no
-//! single WebGPU object owns. The guard every export runs in (`guard`), the handle
+//! single WebGPU object owns. The instance's shared context (`context`: wgpu-core's
+//! `Global`, the futures), the guard every export runs in (`guard`), the handle
 //! tables (`handle`), the C conversions at the boundary (`conv`), futures and their
 //! callbacks (`future`), error scopes and reporting (`error`), labels (`label`), log
 //! records (`logging`), memory handed to C (`free_members`), per-device accounting
@@ -9,6 +10,7 @@
 //! a lost device is reported, and whose handle a callback passes back).
 
 pub(crate) mod accounting;
+pub(crate) mod context;
 pub(crate) mod conv;
 pub(crate) mod error;
 pub(crate) mod free_members;
