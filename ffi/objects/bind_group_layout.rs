@@ -37,29 +37,40 @@ pub unsafe fn create(
     descriptor: *const WGPUBindGroupLayoutDescriptor,
 ) -> conv::Result<BindGroupLayout> {
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
-    unsafe { conv::no_chain(desc.nextInChain, "WGPUBindGroupLayoutDescriptor") }?;
-    let entries = unsafe { conv::slice(desc.entries, desc.entryCount, "entries") }?
-        .iter()
-        .map(|e| {
-            unsafe { conv::no_chain(e.nextInChain, "WGPUBindGroupLayoutEntry") }?;
-            conv::bind_group_layout_entry(e)
-        })
-        .collect::<conv::Result<Vec<_>>>()?;
     let (name, tag) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let label = tag.label();
+    // Entries this library cannot take (a chained external texture layout, which
+    // wgpu-core 30 has not on Vulkan; a bad enum) make an invalid layout, as WebGPU's
+    // createBindGroupLayout always returns one; so does a storage texture format or
+    // access that WebGPU's table refuses and wgpu-core may allow (texture_format).
+    let entries = unsafe { conv::no_chain(desc.nextInChain, "WGPUBindGroupLayoutDescriptor") }
+        .and_then(|()| unsafe { conv::slice(desc.entries, desc.entryCount, "entries") })
+        .and_then(|entries| {
+            entries
+                .iter()
+                .map(|e| {
+                    unsafe { conv::no_chain(e.nextInChain, "WGPUBindGroupLayoutEntry") }?;
+                    conv::bind_group_layout_entry(e)
+                })
+                .collect::<conv::Result<Vec<_>>>()
+        });
+    let (entries, refused) = match entries {
+        Ok(entries) => {
+            let refused = entries.iter().find_map(|e| match e.ty {
+                wgt::BindingType::StorageTexture { access, format, .. } => {
+                    crate::texture_format::storage_error(format, access, device.features)
+                        .map(|m| format!("binding {}: {m}", e.binding))
+                }
+                _ => None,
+            });
+            (entries, refused)
+        }
+        Err(m) => (Vec::new(), Some(m)),
+    };
     let wgc_desc = wgc::binding_model::BindGroupLayoutDescriptor {
         label,
         entries: Cow::Owned(entries),
     };
-    // A storage texture format or access that WebGPU's table refuses and wgpu-core may
-    // allow (texture_format): an invalid layout.
-    let refused = wgc_desc.entries.iter().find_map(|e| match e.ty {
-        wgt::BindingType::StorageTexture { access, format, .. } => {
-            crate::texture_format::storage_error(format, access, device.features)
-                .map(|m| format!("binding {}: {m}", e.binding))
-        }
-        _ => None,
-    });
     let id = match refused {
         Some(m) => {
             device.validation(format!("wgpuDeviceCreateBindGroupLayout: {m}"));
