@@ -1369,6 +1369,46 @@ static int render_pipeline_alpha_to_coverage_rules(void) {
     return ok && pipeline_refused(pipeline_with(FS_COLOR, WGPUColorWriteMask_All, 4, 1), NULL);
 }
 
+/* A render pass whose depth or stencil is read-only executes only bundles that are
+ * read-only there too, whatever aspects the format has (the CTS's rule). */
+static int pass_executes_bundle(int pass_stencil_ro, int bundle_stencil_ro, const char *needle) {
+    WGPUTexture t = texture2d(WGPUTextureFormat_Depth16Unorm, 4, 4, WGPUTextureUsage_RenderAttachment);
+    WGPUTextureView v = wgpuTextureCreateView(t, NULL);
+    WGPURenderBundleEncoderDescriptor bd = WGPU_RENDER_BUNDLE_ENCODER_DESCRIPTOR_INIT;
+    bd.depthStencilFormat = WGPUTextureFormat_Depth16Unorm;
+    bd.stencilReadOnly = bundle_stencil_ro;
+    WGPURenderBundleEncoder be = wgpuDeviceCreateRenderBundleEncoder(C->device, &bd);
+    WGPURenderBundle bundle = wgpuRenderBundleEncoderFinish(be, NULL);
+    WGPURenderPassDepthStencilAttachment ds = WGPU_RENDER_PASS_DEPTH_STENCIL_ATTACHMENT_INIT;
+    ds.view = v;
+    ds.depthLoadOp = WGPULoadOp_Clear;
+    ds.depthStoreOp = WGPUStoreOp_Store;
+    ds.depthClearValue = 1.0f;
+    ds.stencilReadOnly = pass_stencil_ro;
+    WGPURenderPassDescriptor pd = WGPU_RENDER_PASS_DESCRIPTOR_INIT;
+    pd.depthStencilAttachment = &ds;
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(enc, &pd);
+    wgpuRenderPassEncoderExecuteBundles(pass, 1, &bundle);
+    wgpuRenderPassEncoderEnd(pass);
+    scope();
+    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
+    int ok = cb != NULL && (needle ? validation(needle) : validation_free());
+    wgpuCommandBufferRelease(cb);
+    wgpuRenderPassEncoderRelease(pass);
+    wgpuCommandEncoderRelease(enc);
+    wgpuRenderBundleRelease(bundle);
+    wgpuRenderBundleEncoderRelease(be);
+    wgpuTextureViewRelease(v);
+    wgpuTextureRelease(t);
+    return ok;
+}
+
+static int pass_read_only_bundle_not(void) {
+    return pass_executes_bundle(1, 0, "the pass's stencil is read-only and a bundle's is not") &&
+           pass_executes_bundle(1, 1, NULL) && pass_executes_bundle(0, 0, NULL);
+}
+
 static int submit_null_array(void) {
     scope();
     wgpuQueueSubmit(C->queue, 2, NULL);
@@ -1738,6 +1778,7 @@ static const Case CASES[] = {
     CASE(bundle_finished_twice, "render bundle: a draw after Finish; Finish again", "validation errors; the second Finish returns an invalid bundle, not NULL"),
     CASE(render_pipeline_write_mask_unknown_bits, "render pipeline: a color target's write mask with bits past Alpha (0x10; 0x80000001)", "an invalid pipeline, not NULL; validation error naming the mask"),
     CASE(render_pipeline_alpha_to_coverage_rules, "render pipeline: alpha-to-coverage with 1 sample; with a shader that writes sample_mask", "invalid pipelines with validation errors; with 4 samples and no sample_mask output, or sample_mask without alpha-to-coverage, valid"),
+    CASE(pass_read_only_bundle_not, "a depth16unorm pass with stencilReadOnly executes a bundle without it", "the encoder's Finish reports it; with the bundle read-only too, or neither, valid"),
     CASE(submit_null_array, "`Submit` with a count and NULL array", "validation error"),
     CASE(submit_released_command_buffer, "a released command buffer submitted", "validation error"),
     CASE(submit_destroyed_buffer, "a submit using a destroyed buffer", "validation error: destroyed"),

@@ -12,6 +12,9 @@ pub struct RenderBundle {
     pub tally: crate::accounting::Tally,
     /// Its draws, counted against the maxDrawCount of each pass that executes it.
     pub draws: u64,
+    /// Its depth and stencil read-only flags, as given (wgpu-core keeps them only for
+    /// the aspects its format has), which a read-only pass needs too.
+    pub read_only: (bool, bool),
 }
 
 object!(

@@ -31,6 +31,8 @@ pub struct RenderBundleEncoder {
     invalid: Mutex<Option<String>>,
     /// Debug groups pushed and not yet popped (wgpu-core 30 does not check a bundle's).
     debug_groups: AtomicU64,
+    /// depthReadOnly and stencilReadOnly as given, for the bundles it makes.
+    read_only: (bool, bool),
 }
 
 object!(
@@ -61,6 +63,9 @@ pub unsafe fn create(
     };
     // A format that wgpu-core takes from the adapter and WebGPU does not render to:
     // reported now, and the bundle it finishes is invalid.
+    let read_only = depth_stencil
+        .as_ref()
+        .map_or((false, false), |d| (d.depth_read_only, d.stencil_read_only));
     let format_error = color_formats.iter().flatten().find_map(|&f| {
         crate::texture_format::color_target_error(f, false, desc.sampleCount, device.features)
     });
@@ -89,6 +94,7 @@ pub unsafe fn create(
         )),
         invalid: Mutex::new(format_error.map(|e| format!("the encoder is invalid: {e}"))),
         debug_groups: AtomicU64::new(0),
+        read_only,
     })
 }
 
@@ -422,6 +428,7 @@ pub unsafe fn finish(
         tally: crate::accounting::Tally::new(device, crate::accounting::Kind::RenderBundle),
         id,
         draws: e.draws.load(Ordering::Relaxed),
+        read_only: e.read_only,
     })
 }
 

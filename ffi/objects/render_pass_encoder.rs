@@ -27,6 +27,10 @@ pub struct RenderPassEncoder {
     immediates: Mutex<crate::immediates::Immediates>,
     /// Ended: a later call goes to wgpu-core as it is, for its error.
     ended: std::sync::atomic::AtomicBool,
+    /// The depth/stencil attachment's depthReadOnly and stencilReadOnly as given:
+    /// a bundle it executes must be read-only where the pass is, whatever the format's
+    /// aspects (wgpu-core compares only the aspects the format has).
+    read_only: (bool, bool),
 }
 
 /// WebGPU's default `maxDrawCount`.
@@ -140,6 +144,9 @@ pub unsafe fn begin(
             })
         }
     };
+    let read_only = depth_stencil_attachment
+        .as_ref()
+        .map_or((false, false), |d| (d.depth.read_only, d.stencil.read_only));
     let occlusion = desc.occlusionQuerySet.get_optional("occlusionQuerySet")?;
     let wgc_desc = wgc::command::RenderPassDescriptor {
         label: unsafe { conv::label(desc.label) }?,
@@ -174,6 +181,7 @@ pub unsafe fn begin(
             device.limits.max_immediate_size,
         )),
         ended: Default::default(),
+        read_only,
     })
 }
 
@@ -367,6 +375,24 @@ pub unsafe fn execute_bundles(
     if let Ok(p) = pass.get() {
         // Bundles leave the pass with no pipeline and no immediate data set.
         p.immediates.lock().reset();
+        let list = unsafe { conv::slice(bundles, bundle_count, "bundles") }.unwrap_or(&[]);
+        let (depth, stencil) = p.read_only;
+        let writes = list.iter().filter_map(|b| b.get().ok()).find_map(|b| {
+            let (bundle_depth, bundle_stencil) = b.read_only;
+            if depth && !bundle_depth {
+                Some("depth")
+            } else if stencil && !bundle_stencil {
+                Some("stencil")
+            } else {
+                None
+            }
+        });
+        if let Some(aspect) = writes {
+            p.encoder.invalidate(format!(
+                "wgpuRenderPassEncoderExecuteBundles: the pass's {aspect} is read-only and a \
+                 bundle's is not"
+            ));
+        }
     }
     with(pass, "wgpuRenderPassEncoderExecuteBundles", |g, p| {
         let ids = unsafe { conv::slice(bundles, bundle_count, "bundles") }?
