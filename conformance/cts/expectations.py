@@ -48,6 +48,10 @@ CAUSES = [
     ("binding", r"@webgpu:api,validation,encoding,cmds,setBindGroup:u32array_start_and_length ~ unexpectedly did not throw"),
     ("binding", r"@webgpu:api,validation,capability_checks,features,texture_formats: ~ unexpectedly did not throw"),
     ("binding", r"THREW Error, instead of OperationError"),
+    # bun-webgpu's writeTexture passes its own view of the data (Dawn in the same
+    # harness fails these too), and keeps the map state in JavaScript.
+    ("binding", r"@webgpu:api,validation,image_copy,layout_related:bound_on_(rows_per_image|offset):method=\"WriteTexture\".* ~ Validation succeeded unexpectedly"),
+    ("binding", r"@webgpu:api,validation,buffer,mapping: ~ Validation succeeded unexpectedly"),
     ("binding", r"@webgpu:api,validation,render_pass, ~ BeginRenderPass returned null"),
     ("binding", r"@webgpu:api,validation,render_pass,render_pass_descriptor:color_attachments,depthSlice,definedness ~ depthSlice=4294967295"),
     # lavapipe 22.3 draws nothing for drawIndexedIndirect with the index buffer bound at
