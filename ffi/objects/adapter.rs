@@ -8,6 +8,7 @@ use crate::conv;
 use crate::free_members::{leak_array, leak_string};
 use crate::future::{Sendable, CANCELLED};
 use crate::generated::types::*;
+use crate::guard::entry_point;
 use crate::handle::{object, Handle, Unclaimed};
 
 pub struct Adapter {
@@ -79,7 +80,7 @@ pub unsafe fn request(
 }
 
 pub unsafe fn get_limits(adapter: WGPUAdapter, limits: *mut WGPULimits) -> WGPUStatus {
-    let Some(adapter) = adapter.get_or_log("wgpuAdapterGetLimits") else {
+    let Some(adapter) = adapter.get_or_log(entry_point()) else {
         return WGPUStatus::Error;
     };
     let Some(out) = (unsafe { limits.as_mut() }) else {
@@ -115,25 +116,25 @@ pub fn usable_features(adapter: &Adapter) -> wgt::Features {
 }
 
 pub fn has_feature(adapter: WGPUAdapter, feature: WGPUFeatureName) -> WGPUBool {
-    let Some(adapter) = adapter.get_or_log("wgpuAdapterHasFeature") else {
+    let Some(adapter) = adapter.get_or_log(entry_point()) else {
         return WGPU_FALSE;
     };
     conv::features_to_c(usable_features(&adapter)).contains(&feature) as WGPUBool
 }
 
 pub unsafe fn get_features(adapter: WGPUAdapter, features: *mut WGPUSupportedFeatures) {
-    let Some(adapter) = adapter.get_or_log("wgpuAdapterGetFeatures") else {
+    let Some(adapter) = adapter.get_or_log(entry_point()) else {
         return;
     };
     let Some(out) = (unsafe { features.as_mut() }) else {
-        return log::error!("wgpuAdapterGetFeatures: features is NULL");
+        return log::error!("{}: features is NULL", entry_point());
     };
     let list = conv::features_to_c(usable_features(&adapter));
     (out.features, out.featureCount) = leak_array(list);
 }
 
 pub unsafe fn get_info(adapter: WGPUAdapter, info: *mut WGPUAdapterInfo) -> WGPUStatus {
-    let Some(adapter) = adapter.get_or_log("wgpuAdapterGetInfo") else {
+    let Some(adapter) = adapter.get_or_log(entry_point()) else {
         return WGPUStatus::Error;
     };
     let Some(out) = (unsafe { info.as_mut() }) else {
@@ -174,13 +175,13 @@ pub unsafe fn request_device(
     descriptor: *const WGPUDeviceDescriptor,
     callback_info: WGPURequestDeviceCallbackInfo,
 ) -> WGPUFuture {
-    let Some(adapter) = adapter.get_or_log("wgpuAdapterRequestDevice") else {
+    let Some(adapter) = adapter.get_or_log(entry_point()) else {
         return WGPUFuture { id: 0 };
     };
     let cb = Sendable(callback_info);
     let ctx = adapter.ctx.clone();
     let Some(pending) = ctx.futures.register_checked(
-        "wgpuAdapterRequestDevice",
+        entry_point(),
         callback_info.mode,
         None,
         None,

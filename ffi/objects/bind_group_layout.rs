@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::conv;
 use crate::device::Device;
 use crate::generated::types::*;
+use crate::guard::entry_point;
 use crate::handle::{object, Handle};
 
 pub struct BindGroupLayout {
@@ -73,7 +74,7 @@ pub unsafe fn create(
     };
     let id = match refused {
         Some(m) => {
-            device.validation(format!("wgpuDeviceCreateBindGroupLayout: {m}"));
+            device.validation(format!("{}: {m}", entry_point()));
             invalid_layout(device)
         }
         None => {

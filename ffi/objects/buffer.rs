@@ -11,6 +11,7 @@ use crate::conv;
 use crate::device::Device;
 use crate::future::{Pending, Sendable, CANCELLED};
 use crate::generated::types::*;
+use crate::guard::entry_point;
 use crate::handle::object;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,7 +115,7 @@ pub unsafe fn create(
         None
     };
     match usage_error {
-        Some(e) => device.validation(format!("wgpuDeviceCreateBuffer: {e}")),
+        Some(e) => device.validation(format!("{}: {e}", entry_point())),
         None => device.check(error),
     }
     Ok(Buffer {
@@ -171,13 +172,13 @@ pub fn map_async(
     size: usize,
     callback_info: WGPUBufferMapCallbackInfo,
 ) -> WGPUFuture {
-    let Some(buffer) = buffer.get_or_log("wgpuBufferMapAsync") else {
+    let Some(buffer) = buffer.get_or_log(entry_point()) else {
         return WGPUFuture { id: 0 };
     };
     let device = buffer.device.clone();
     let cb = Sendable(callback_info);
     let Some(pending) = device.ctx.futures.register_checked(
-        "wgpuBufferMapAsync",
+        entry_point(),
         callback_info.mode,
         Some(&device),
         Some(&device),
@@ -211,7 +212,10 @@ pub fn map_async(
         other => {
             fail(
                 pending,
-                format!("wgpuBufferMapAsync: mode {other:#x} must be exactly Read or Write"),
+                format!(
+                    "{}: mode {other:#x} must be exactly Read or Write",
+                    entry_point()
+                ),
             );
             return future;
         }
@@ -228,7 +232,10 @@ pub fn map_async(
             drop(map);
             fail(
                 pending,
-                "wgpuBufferMapAsync: the buffer is already mapped or has a map pending".into(),
+                format!(
+                    "{}: the buffer is already mapped or has a map pending",
+                    entry_point()
+                ),
             );
             return future;
         }
@@ -322,14 +329,14 @@ fn mapped_range(buffer: &Buffer, offset: usize, size: usize, write: bool) -> Opt
 
 pub fn get_mapped_range(buffer: WGPUBuffer, offset: usize, size: usize) -> *mut c_void {
     buffer
-        .get_or_log("wgpuBufferGetMappedRange")
+        .get_or_log(entry_point())
         .and_then(|b| mapped_range(&b, offset, size, true))
         .map_or(std::ptr::null_mut(), |p| p as *mut c_void)
 }
 
 pub fn get_const_mapped_range(buffer: WGPUBuffer, offset: usize, size: usize) -> *const c_void {
     buffer
-        .get_or_log("wgpuBufferGetConstMappedRange")
+        .get_or_log(entry_point())
         .and_then(|b| mapped_range(&b, offset, size, false))
         .map_or(std::ptr::null(), |p| p as *const c_void)
 }
@@ -365,7 +372,7 @@ pub unsafe fn read_mapped_range(
     if data.is_null() {
         return WGPUStatus::Error;
     }
-    match copy_mapped(buffer, "wgpuBufferReadMappedRange", offset, size, false) {
+    match copy_mapped(buffer, entry_point(), offset, size, false) {
         // SAFETY: `src` maps `size` bytes; the caller gives `size` writable bytes.
         Some(src) => unsafe {
             std::ptr::copy_nonoverlapping(src, data as *mut u8, size);
@@ -387,7 +394,7 @@ pub unsafe fn write_mapped_range(
     if data.is_null() {
         return WGPUStatus::Error;
     }
-    match copy_mapped(buffer, "wgpuBufferWriteMappedRange", offset, size, true) {
+    match copy_mapped(buffer, entry_point(), offset, size, true) {
         // SAFETY: `dst` maps `size` writable bytes; the caller gives `size` bytes.
         Some(dst) => unsafe {
             std::ptr::copy_nonoverlapping(data as *const u8, dst, size);
@@ -402,23 +409,21 @@ pub unsafe fn set_label(buffer: WGPUBuffer, label: WGPUStringView) {
 }
 
 pub fn get_usage(buffer: WGPUBuffer) -> WGPUBufferUsage {
-    buffer
-        .get_or_log("wgpuBufferGetUsage")
-        .map_or(0, |b| b.usage)
+    buffer.get_or_log(entry_point()).map_or(0, |b| b.usage)
 }
 
 pub fn get_size(buffer: WGPUBuffer) -> u64 {
-    buffer.get_or_log("wgpuBufferGetSize").map_or(0, |b| b.size)
+    buffer.get_or_log(entry_point()).map_or(0, |b| b.size)
 }
 
 pub fn get_map_state(buffer: WGPUBuffer) -> WGPUBufferMapState {
     buffer
-        .get_or_log("wgpuBufferGetMapState")
+        .get_or_log(entry_point())
         .map_or(WGPUBufferMapState::Unmapped, |b| b.map.lock().state)
 }
 
 pub fn unmap(buffer: WGPUBuffer) {
-    let Some(buffer) = buffer.get_or_log("wgpuBufferUnmap") else {
+    let Some(buffer) = buffer.get_or_log(entry_point()) else {
         return;
     };
     // Unmapping a buffer that is neither mapped nor being mapped (never mapped,
@@ -439,7 +444,7 @@ pub fn unmap(buffer: WGPUBuffer) {
 }
 
 pub fn destroy(buffer: WGPUBuffer) {
-    let Some(buffer) = buffer.get_or_log("wgpuBufferDestroy") else {
+    let Some(buffer) = buffer.get_or_log(entry_point()) else {
         return;
     };
     buffer.device.ctx.global.buffer_destroy(buffer.id);

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::conv;
 use crate::device::Device;
 use crate::generated::types::*;
+use crate::guard::entry_point;
 use crate::handle::{object, Handle};
 
 pub struct CommandEncoder {
@@ -85,7 +86,7 @@ pub unsafe fn finish(
     command_encoder: WGPUCommandEncoder,
     descriptor: *const WGPUCommandBufferDescriptor,
 ) -> WGPUCommandBuffer {
-    let Some(encoder) = command_encoder.get_or_log("wgpuCommandEncoderFinish") else {
+    let Some(encoder) = command_encoder.get_or_log(entry_point()) else {
         return Handle::NULL;
     };
     let device = &encoder.device;
@@ -97,7 +98,7 @@ pub unsafe fn finish(
     let label = match label {
         Ok(l) => l,
         Err(e) => {
-            device.validation(format!("wgpuCommandEncoderFinish: {e}"));
+            device.validation(format!("{}: {e}", entry_point()));
             None
         }
     };
@@ -111,7 +112,7 @@ pub unsafe fn finish(
     }
     let invalid = encoder.invalid.lock().take();
     if let Some(why) = &invalid {
-        device.validation(format!("wgpuCommandEncoderFinish: {why}"));
+        device.validation(format!("{}: {why}", entry_point()));
     }
     Handle::new(crate::command_buffer::CommandBuffer::new(
         device.clone(),
@@ -124,15 +125,13 @@ pub unsafe fn begin_compute_pass(
     command_encoder: WGPUCommandEncoder,
     descriptor: *const WGPUComputePassDescriptor,
 ) -> WGPUComputePassEncoder {
-    let Some(encoder) = command_encoder.get_or_log("wgpuCommandEncoderBeginComputePass") else {
+    let Some(encoder) = command_encoder.get_or_log(entry_point()) else {
         return Handle::NULL;
     };
     match unsafe { crate::compute_pass_encoder::begin(&encoder, descriptor) } {
         Ok(pass) => Handle::new(pass),
         Err(e) => {
-            encoder
-                .device
-                .validation(format!("wgpuCommandEncoderBeginComputePass: {e}"));
+            encoder.device.validation(format!("{}: {e}", entry_point()));
             Handle::NULL
         }
     }
@@ -142,15 +141,13 @@ pub unsafe fn begin_render_pass(
     command_encoder: WGPUCommandEncoder,
     descriptor: *const WGPURenderPassDescriptor,
 ) -> WGPURenderPassEncoder {
-    let Some(encoder) = command_encoder.get_or_log("wgpuCommandEncoderBeginRenderPass") else {
+    let Some(encoder) = command_encoder.get_or_log(entry_point()) else {
         return Handle::NULL;
     };
     match unsafe { crate::render_pass_encoder::begin(&encoder, descriptor) } {
         Ok(pass) => Handle::new(pass),
         Err(e) => {
-            encoder
-                .device
-                .validation(format!("wgpuCommandEncoderBeginRenderPass: {e}"));
+            encoder.device.validation(format!("{}: {e}", entry_point()));
             Handle::NULL
         }
     }
@@ -164,23 +161,19 @@ pub fn copy_buffer_to_buffer(
     destination_offset: u64,
     size: u64,
 ) {
-    with(
-        command_encoder,
-        "wgpuCommandEncoderCopyBufferToBuffer",
-        |e| {
-            let src = source.id_or_message("source")?;
-            let dst = destination.id_or_message("destination")?;
-            let size = conv::size(size);
-            Ok(e.device.ctx.global.command_encoder_copy_buffer_to_buffer(
-                e.id,
-                src,
-                source_offset,
-                dst,
-                destination_offset,
-                size,
-            ))
-        },
-    )
+    with(command_encoder, entry_point(), |e| {
+        let src = source.id_or_message("source")?;
+        let dst = destination.id_or_message("destination")?;
+        let size = conv::size(size);
+        Ok(e.device.ctx.global.command_encoder_copy_buffer_to_buffer(
+            e.id,
+            src,
+            source_offset,
+            dst,
+            destination_offset,
+            size,
+        ))
+    })
 }
 
 pub unsafe fn copy_buffer_to_texture(
@@ -189,19 +182,15 @@ pub unsafe fn copy_buffer_to_texture(
     destination: *const WGPUTexelCopyTextureInfo,
     copy_size: *const WGPUExtent3D,
 ) {
-    with(
-        command_encoder,
-        "wgpuCommandEncoderCopyBufferToTexture",
-        |e| {
-            let (src, _b) = unsafe { crate::texture::buffer_info(source, "source") }?;
-            let (dst, _t) = unsafe { crate::texture::copy_info(destination, "destination") }?;
-            let size = crate::texture::extent(unsafe { conv::required(copy_size, "copySize") }?);
-            Ok(e.device
-                .ctx
-                .global
-                .command_encoder_copy_buffer_to_texture(e.id, &src, &dst, &size))
-        },
-    )
+    with(command_encoder, entry_point(), |e| {
+        let (src, _b) = unsafe { crate::texture::buffer_info(source, "source") }?;
+        let (dst, _t) = unsafe { crate::texture::copy_info(destination, "destination") }?;
+        let size = crate::texture::extent(unsafe { conv::required(copy_size, "copySize") }?);
+        Ok(e.device
+            .ctx
+            .global
+            .command_encoder_copy_buffer_to_texture(e.id, &src, &dst, &size))
+    })
 }
 
 pub unsafe fn copy_texture_to_buffer(
@@ -210,19 +199,15 @@ pub unsafe fn copy_texture_to_buffer(
     destination: *const WGPUTexelCopyBufferInfo,
     copy_size: *const WGPUExtent3D,
 ) {
-    with(
-        command_encoder,
-        "wgpuCommandEncoderCopyTextureToBuffer",
-        |e| {
-            let (src, _t) = unsafe { crate::texture::copy_info(source, "source") }?;
-            let (dst, _b) = unsafe { crate::texture::buffer_info(destination, "destination") }?;
-            let size = crate::texture::extent(unsafe { conv::required(copy_size, "copySize") }?);
-            Ok(e.device
-                .ctx
-                .global
-                .command_encoder_copy_texture_to_buffer(e.id, &src, &dst, &size))
-        },
-    )
+    with(command_encoder, entry_point(), |e| {
+        let (src, _t) = unsafe { crate::texture::copy_info(source, "source") }?;
+        let (dst, _b) = unsafe { crate::texture::buffer_info(destination, "destination") }?;
+        let size = crate::texture::extent(unsafe { conv::required(copy_size, "copySize") }?);
+        Ok(e.device
+            .ctx
+            .global
+            .command_encoder_copy_texture_to_buffer(e.id, &src, &dst, &size))
+    })
 }
 
 pub unsafe fn copy_texture_to_texture(
@@ -231,19 +216,15 @@ pub unsafe fn copy_texture_to_texture(
     destination: *const WGPUTexelCopyTextureInfo,
     copy_size: *const WGPUExtent3D,
 ) {
-    with(
-        command_encoder,
-        "wgpuCommandEncoderCopyTextureToTexture",
-        |e| {
-            let (src, _s) = unsafe { crate::texture::copy_info(source, "source") }?;
-            let (dst, _d) = unsafe { crate::texture::copy_info(destination, "destination") }?;
-            let size = crate::texture::extent(unsafe { conv::required(copy_size, "copySize") }?);
-            Ok(e.device
-                .ctx
-                .global
-                .command_encoder_copy_texture_to_texture(e.id, &src, &dst, &size))
-        },
-    )
+    with(command_encoder, entry_point(), |e| {
+        let (src, _s) = unsafe { crate::texture::copy_info(source, "source") }?;
+        let (dst, _d) = unsafe { crate::texture::copy_info(destination, "destination") }?;
+        let size = crate::texture::extent(unsafe { conv::required(copy_size, "copySize") }?);
+        Ok(e.device
+            .ctx
+            .global
+            .command_encoder_copy_texture_to_texture(e.id, &src, &dst, &size))
+    })
 }
 
 pub fn clear_buffer(
@@ -252,7 +233,7 @@ pub fn clear_buffer(
     offset: u64,
     size: u64,
 ) {
-    with(command_encoder, "wgpuCommandEncoderClearBuffer", |e| {
+    with(command_encoder, entry_point(), |e| {
         let b = buffer.id_or_message("buffer")?;
         let size = conv::size(size);
         Ok(e.device
@@ -266,27 +247,23 @@ pub unsafe fn insert_debug_marker(
     command_encoder: WGPUCommandEncoder,
     marker_label: WGPUStringView,
 ) {
-    with(
-        command_encoder,
-        "wgpuCommandEncoderInsertDebugMarker",
-        |e| {
-            let label = unsafe { conv::string_view(marker_label) }?.unwrap_or("");
-            Ok(e.device
-                .ctx
-                .global
-                .command_encoder_insert_debug_marker(e.id, label))
-        },
-    )
+    with(command_encoder, entry_point(), |e| {
+        let label = unsafe { conv::string_view(marker_label) }?.unwrap_or("");
+        Ok(e.device
+            .ctx
+            .global
+            .command_encoder_insert_debug_marker(e.id, label))
+    })
 }
 
 pub fn pop_debug_group(command_encoder: WGPUCommandEncoder) {
-    with(command_encoder, "wgpuCommandEncoderPopDebugGroup", |e| {
+    with(command_encoder, entry_point(), |e| {
         Ok(e.device.ctx.global.command_encoder_pop_debug_group(e.id))
     })
 }
 
 pub unsafe fn push_debug_group(command_encoder: WGPUCommandEncoder, group_label: WGPUStringView) {
-    with(command_encoder, "wgpuCommandEncoderPushDebugGroup", |e| {
+    with(command_encoder, entry_point(), |e| {
         let label = unsafe { conv::string_view(group_label) }?.unwrap_or("");
         Ok(e.device
             .ctx
@@ -303,7 +280,7 @@ pub fn resolve_query_set(
     destination: WGPUBuffer,
     destination_offset: u64,
 ) {
-    with(command_encoder, "wgpuCommandEncoderResolveQuerySet", |e| {
+    with(command_encoder, entry_point(), |e| {
         let q = query_set.id_or_message("querySet")?;
         let d = destination.id_or_message("destination")?;
         Ok(e.device.ctx.global.command_encoder_resolve_query_set(
@@ -322,7 +299,7 @@ pub fn write_timestamp(
     query_set: WGPUQuerySet,
     query_index: u32,
 ) {
-    with(command_encoder, "wgpuCommandEncoderWriteTimestamp", |e| {
+    with(command_encoder, entry_point(), |e| {
         let q = query_set.id_or_message("querySet")?;
         Ok(e.device
             .ctx

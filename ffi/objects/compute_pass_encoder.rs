@@ -11,6 +11,7 @@ use crate::commands::Recorder;
 use crate::conv;
 use crate::device::Device;
 use crate::generated::types::*;
+use crate::guard::entry_point;
 use crate::handle::object;
 
 pub struct ComputePassEncoder {
@@ -80,37 +81,33 @@ fn with<E: wgt::error::WebGpuError>(
 }
 
 pub unsafe fn insert_debug_marker(pass: WGPUComputePassEncoder, marker_label: WGPUStringView) {
-    with(
-        pass,
-        "wgpuComputePassEncoderInsertDebugMarker",
-        |_, g, p| unsafe { crate::commands::debug_label(p, g, false, marker_label) },
-    )
+    with(pass, entry_point(), |_, g, p| unsafe {
+        crate::commands::debug_label(p, g, false, marker_label)
+    })
 }
 
 /// Dawn's, with ChromiumExperimentalTimestampQueryInsidePasses.
 pub fn write_timestamp(pass: WGPUComputePassEncoder, query_set: WGPUQuerySet, query_index: u32) {
-    with(pass, "wgpuComputePassEncoderWriteTimestamp", |_, g, p| {
+    with(pass, entry_point(), |_, g, p| {
         let q = query_set.id_or_message("querySet")?;
         Ok(g.compute_pass_write_timestamp(p, q, query_index))
     })
 }
 
 pub fn pop_debug_group(pass: WGPUComputePassEncoder) {
-    with(pass, "wgpuComputePassEncoderPopDebugGroup", |_, g, p| {
+    with(pass, entry_point(), |_, g, p| {
         Ok(Recorder::pop_debug_group(p, g))
     })
 }
 
 pub unsafe fn push_debug_group(pass: WGPUComputePassEncoder, group_label: WGPUStringView) {
-    with(
-        pass,
-        "wgpuComputePassEncoderPushDebugGroup",
-        |_, g, p| unsafe { crate::commands::debug_label(p, g, true, group_label) },
-    )
+    with(pass, entry_point(), |_, g, p| unsafe {
+        crate::commands::debug_label(p, g, true, group_label)
+    })
 }
 
 pub fn set_pipeline(pass: WGPUComputePassEncoder, pipeline: WGPUComputePipeline) {
-    with(pass, "wgpuComputePassEncoderSetPipeline", |c, g, p| {
+    with(pass, entry_point(), |c, g, p| {
         let pipeline = pipeline.get_or_message("pipeline")?;
         Ok(c.immediates.lock().record_pipeline(
             p,
@@ -128,20 +125,16 @@ pub unsafe fn set_bind_group(
     dynamic_offset_count: usize,
     dynamic_offsets: *const u32,
 ) {
-    with(
-        pass,
-        "wgpuComputePassEncoderSetBindGroup",
-        |_, g, p| unsafe {
-            crate::commands::set_bind_group(
-                p,
-                g,
-                group_index,
-                group,
-                dynamic_offset_count,
-                dynamic_offsets,
-            )
-        },
-    )
+    with(pass, entry_point(), |_, g, p| unsafe {
+        crate::commands::set_bind_group(
+            p,
+            g,
+            group_index,
+            group,
+            dynamic_offset_count,
+            dynamic_offsets,
+        )
+    })
 }
 
 pub unsafe fn set_immediates(
@@ -150,7 +143,7 @@ pub unsafe fn set_immediates(
     data: *const c_void,
     size: usize,
 ) {
-    with(pass, "wgpuComputePassEncoderSetImmediates", |c, g, p| {
+    with(pass, entry_point(), |c, g, p| {
         let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
         if c.ended.load(std::sync::atomic::Ordering::Relaxed) {
             return Ok(g.compute_pass_set_immediates(p, offset, bytes));
@@ -169,11 +162,9 @@ pub unsafe fn set_immediates(
 }
 
 pub fn dispatch_workgroups(pass: WGPUComputePassEncoder, x: u32, y: u32, z: u32) {
-    with(
-        pass,
-        "wgpuComputePassEncoderDispatchWorkgroups",
-        |_, g, p| Ok(g.compute_pass_dispatch_workgroups(p, x, y, z)),
-    )
+    with(pass, entry_point(), |_, g, p| {
+        Ok(g.compute_pass_dispatch_workgroups(p, x, y, z))
+    })
 }
 
 pub fn dispatch_workgroups_indirect(
@@ -181,25 +172,21 @@ pub fn dispatch_workgroups_indirect(
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
-    with(
-        pass,
-        "wgpuComputePassEncoderDispatchWorkgroupsIndirect",
-        |_, g, p| {
-            let buffer = indirect_buffer.id_or_message("indirectBuffer")?;
-            Ok(g.compute_pass_dispatch_workgroups_indirect(p, buffer, indirect_offset))
-        },
-    )
+    with(pass, entry_point(), |_, g, p| {
+        let buffer = indirect_buffer.id_or_message("indirectBuffer")?;
+        Ok(g.compute_pass_dispatch_workgroups_indirect(p, buffer, indirect_offset))
+    })
 }
 
 pub fn end(pass: WGPUComputePassEncoder) {
     // By reference, not pinned: encoding can lose the device, whose callback may
     // release this pass.
-    let Some(p) = pass.get_or_log("wgpuComputePassEncoderEnd") else {
+    let Some(p) = pass.get_or_log(entry_point()) else {
         return;
     };
     p.ended.store(true, std::sync::atomic::Ordering::Relaxed);
     let result = p.device.ctx.global.compute_pass_end(&mut p.pass.lock());
-    p.device.outcome("wgpuComputePassEncoderEnd", Ok(result));
+    p.device.outcome(entry_point(), Ok(result));
 }
 
 pub unsafe fn set_label(pass: WGPUComputePassEncoder, label: WGPUStringView) {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::conv;
 use crate::device::Device;
 use crate::generated::types::*;
+use crate::guard::entry_point;
 use crate::handle::{object, Handle};
 
 pub struct ComputePipeline {
@@ -140,8 +141,7 @@ pub fn get_bind_group_layout(
     compute_pipeline: WGPUComputePipeline,
     group_index: u32,
 ) -> WGPUBindGroupLayout {
-    let Some(pipeline) = compute_pipeline.get_or_log("wgpuComputePipelineGetBindGroupLayout")
-    else {
+    let Some(pipeline) = compute_pipeline.get_or_log(entry_point()) else {
         return Handle::NULL;
     };
     let got = pipeline

@@ -15,6 +15,7 @@ use crate::conv;
 use crate::error::{self, ErrorSink};
 use crate::future::{Sendable, CANCELLED};
 use crate::generated::types::*;
+use crate::guard::entry_point;
 use crate::handle::{object, Handle, Object};
 
 pub struct Device {
@@ -399,7 +400,7 @@ pub unsafe fn create_bind_group(
     device: WGPUDevice,
     descriptor: *const WGPUBindGroupDescriptor,
 ) -> WGPUBindGroup {
-    make(device, "wgpuDeviceCreateBindGroup", |d| unsafe {
+    make(device, entry_point(), |d| unsafe {
         crate::bind_group::create(d, descriptor)
     })
 }
@@ -408,7 +409,7 @@ pub unsafe fn create_bind_group_layout(
     device: WGPUDevice,
     descriptor: *const WGPUBindGroupLayoutDescriptor,
 ) -> WGPUBindGroupLayout {
-    make(device, "wgpuDeviceCreateBindGroupLayout", |d| unsafe {
+    make(device, entry_point(), |d| unsafe {
         crate::bind_group_layout::create(d, descriptor)
     })
 }
@@ -417,7 +418,7 @@ pub unsafe fn create_buffer(
     device: WGPUDevice,
     descriptor: *const WGPUBufferDescriptor,
 ) -> WGPUBuffer {
-    make(device, "wgpuDeviceCreateBuffer", |d| unsafe {
+    make(device, entry_point(), |d| unsafe {
         crate::buffer::create(d, descriptor)
     })
 }
@@ -426,7 +427,7 @@ pub unsafe fn create_command_encoder(
     device: WGPUDevice,
     descriptor: *const WGPUCommandEncoderDescriptor,
 ) -> WGPUCommandEncoder {
-    make(device, "wgpuDeviceCreateCommandEncoder", |d| unsafe {
+    make(device, entry_point(), |d| unsafe {
         crate::command_encoder::create(d, descriptor)
     })
 }
@@ -435,7 +436,7 @@ pub unsafe fn create_compute_pipeline(
     device: WGPUDevice,
     descriptor: *const WGPUComputePipelineDescriptor,
 ) -> WGPUComputePipeline {
-    make(device, "wgpuDeviceCreateComputePipeline", |d| unsafe {
+    make(device, entry_point(), |d| unsafe {
         crate::compute_pipeline::prepare(d, descriptor).map(|p| p.build().0)
     })
 }
@@ -445,13 +446,13 @@ pub unsafe fn create_compute_pipeline_async(
     descriptor: *const WGPUComputePipelineDescriptor,
     callback_info: WGPUCreateComputePipelineAsyncCallbackInfo,
 ) -> WGPUFuture {
-    let Some(device) = device.get_or_log("wgpuDeviceCreateComputePipelineAsync") else {
+    let Some(device) = device.get_or_log(entry_point()) else {
         return WGPUFuture { id: 0 };
     };
     let c = callback_info;
     create_pipeline_async(
         &device,
-        "wgpuDeviceCreateComputePipelineAsync",
+        entry_point(),
         c.mode,
         Sendable((c.callback, c.userdata1, c.userdata2)),
         || unsafe { crate::compute_pipeline::prepare(&device, descriptor) },
@@ -462,7 +463,7 @@ pub unsafe fn create_pipeline_layout(
     device: WGPUDevice,
     descriptor: *const WGPUPipelineLayoutDescriptor,
 ) -> WGPUPipelineLayout {
-    make(device, "wgpuDeviceCreatePipelineLayout", |d| unsafe {
+    make(device, entry_point(), |d| unsafe {
         crate::pipeline_layout::create(d, descriptor)
     })
 }
@@ -471,7 +472,7 @@ pub unsafe fn create_query_set(
     device: WGPUDevice,
     descriptor: *const WGPUQuerySetDescriptor,
 ) -> WGPUQuerySet {
-    make(device, "wgpuDeviceCreateQuerySet", |d| unsafe {
+    make(device, entry_point(), |d| unsafe {
         crate::query_set::create(d, descriptor)
     })
 }
@@ -481,13 +482,13 @@ pub unsafe fn create_render_pipeline_async(
     descriptor: *const WGPURenderPipelineDescriptor,
     callback_info: WGPUCreateRenderPipelineAsyncCallbackInfo,
 ) -> WGPUFuture {
-    let Some(device) = device.get_or_log("wgpuDeviceCreateRenderPipelineAsync") else {
+    let Some(device) = device.get_or_log(entry_point()) else {
         return WGPUFuture { id: 0 };
     };
     let c = callback_info;
     create_pipeline_async(
         &device,
-        "wgpuDeviceCreateRenderPipelineAsync",
+        entry_point(),
         c.mode,
         Sendable((c.callback, c.userdata1, c.userdata2)),
         || unsafe { crate::render_pipeline::prepare(&device, descriptor) },
@@ -498,7 +499,7 @@ pub unsafe fn create_render_bundle_encoder(
     device: WGPUDevice,
     descriptor: *const WGPURenderBundleEncoderDescriptor,
 ) -> WGPURenderBundleEncoder {
-    make(device, "wgpuDeviceCreateRenderBundleEncoder", |d| unsafe {
+    make(device, entry_point(), |d| unsafe {
         crate::render_bundle_encoder::create(d, descriptor)
     })
 }
@@ -507,7 +508,7 @@ pub unsafe fn create_render_pipeline(
     device: WGPUDevice,
     descriptor: *const WGPURenderPipelineDescriptor,
 ) -> WGPURenderPipeline {
-    make(device, "wgpuDeviceCreateRenderPipeline", |d| unsafe {
+    make(device, entry_point(), |d| unsafe {
         crate::render_pipeline::prepare(d, descriptor).map(|p| p.build().0)
     })
 }
@@ -516,7 +517,7 @@ pub unsafe fn create_sampler(
     device: WGPUDevice,
     descriptor: *const WGPUSamplerDescriptor,
 ) -> WGPUSampler {
-    make(device, "wgpuDeviceCreateSampler", |d| unsafe {
+    make(device, entry_point(), |d| unsafe {
         crate::sampler::create(d, descriptor)
     })
 }
@@ -525,7 +526,7 @@ pub unsafe fn create_shader_module(
     device: WGPUDevice,
     descriptor: *const WGPUShaderModuleDescriptor,
 ) -> WGPUShaderModule {
-    make(device, "wgpuDeviceCreateShaderModule", |d| unsafe {
+    make(device, entry_point(), |d| unsafe {
         crate::shader_module::create(d, descriptor)
     })
 }
@@ -534,13 +535,13 @@ pub unsafe fn create_texture(
     device: WGPUDevice,
     descriptor: *const WGPUTextureDescriptor,
 ) -> WGPUTexture {
-    make(device, "wgpuDeviceCreateTexture", |d| unsafe {
+    make(device, entry_point(), |d| unsafe {
         crate::texture::create(d, descriptor)
     })
 }
 
 pub fn destroy(device: WGPUDevice) {
-    if let Some(device) = device.get_or_log("wgpuDeviceDestroy") {
+    if let Some(device) = device.get_or_log(entry_point()) {
         // Maps still pending fail (aborted), as the spec says, rather than completing.
         let pending = std::mem::take(&mut *device.pending_maps.lock());
         for (_, buffer) in pending {
@@ -555,12 +556,12 @@ pub fn destroy(device: WGPUDevice) {
 
 pub fn get_lost_future(device: WGPUDevice) -> WGPUFuture {
     device
-        .get_or_log("wgpuDeviceGetLostFuture")
+        .get_or_log(entry_point())
         .map_or(WGPUFuture { id: 0 }, |d| d.lost_future)
 }
 
 pub unsafe fn get_limits(device: WGPUDevice, limits: *mut WGPULimits) -> WGPUStatus {
-    let Some(device) = device.get_or_log("wgpuDeviceGetLimits") else {
+    let Some(device) = device.get_or_log(entry_point()) else {
         return WGPUStatus::Error;
     };
     let Some(out) = (unsafe { limits.as_mut() }) else {
@@ -578,14 +579,14 @@ pub unsafe fn get_limits(device: WGPUDevice, limits: *mut WGPULimits) -> WGPUSta
 /// instance, so a program that drives its callbacks with `device.Tick()` sees them
 /// fire, whatever their mode allows.
 pub fn tick(device: WGPUDevice) {
-    if let Some(device) = device.get_or_log("wgpuDeviceTick") {
+    if let Some(device) = device.get_or_log(entry_point()) {
         device.ctx.process_events();
     }
 }
 
 pub fn has_feature(device: WGPUDevice, feature: WGPUFeatureName) -> WGPUBool {
     device
-        .get_or_log("wgpuDeviceHasFeature")
+        .get_or_log(entry_point())
         .is_some_and(|d| reported_features(&d).contains(&feature)) as WGPUBool
 }
 
@@ -599,17 +600,17 @@ fn reported_features(device: &Device) -> Vec<WGPUFeatureName> {
 }
 
 pub unsafe fn get_features(device: WGPUDevice, features: *mut WGPUSupportedFeatures) {
-    let Some(device) = device.get_or_log("wgpuDeviceGetFeatures") else {
+    let Some(device) = device.get_or_log(entry_point()) else {
         return;
     };
     let Some(out) = (unsafe { features.as_mut() }) else {
-        return log::error!("wgpuDeviceGetFeatures: features is NULL");
+        return log::error!("{}: features is NULL", entry_point());
     };
     (out.features, out.featureCount) = crate::free_members::leak_array(reported_features(&device));
 }
 
 pub unsafe fn get_adapter_info(device: WGPUDevice, info: *mut WGPUAdapterInfo) -> WGPUStatus {
-    let Some(device) = device.get_or_log("wgpuDeviceGetAdapterInfo") else {
+    let Some(device) = device.get_or_log(entry_point()) else {
         return WGPUStatus::Error;
     };
     let Some(out) = (unsafe { info.as_mut() }) else {
@@ -619,7 +620,7 @@ pub unsafe fn get_adapter_info(device: WGPUDevice, info: *mut WGPUAdapterInfo) -
 }
 
 pub fn get_queue(device: WGPUDevice) -> WGPUQueue {
-    let Some(device) = device.get_or_log("wgpuDeviceGetQueue") else {
+    let Some(device) = device.get_or_log(entry_point()) else {
         return Handle::NULL;
     };
     let mut queue = device.queue.lock();
@@ -634,7 +635,7 @@ pub fn get_queue(device: WGPUDevice) -> WGPUQueue {
 }
 
 pub fn push_error_scope(device: WGPUDevice, filter: WGPUErrorFilter) {
-    let Some(device) = device.get_or_log("wgpuDevicePushErrorScope") else {
+    let Some(device) = device.get_or_log(entry_point()) else {
         return;
     };
     match filter {
@@ -642,7 +643,8 @@ pub fn push_error_scope(device: WGPUDevice, filter: WGPUErrorFilter) {
             device.errors.lock().push(filter)
         }
         other => device.validation(format!(
-            "wgpuDevicePushErrorScope: {:#x} is not a valid WGPUErrorFilter",
+            "{}: {:#x} is not a valid WGPUErrorFilter",
+            entry_point(),
             other.0
         )),
     }
@@ -652,12 +654,12 @@ pub fn pop_error_scope(
     device: WGPUDevice,
     callback_info: WGPUPopErrorScopeCallbackInfo,
 ) -> WGPUFuture {
-    let Some(device) = device.get_or_log("wgpuDevicePopErrorScope") else {
+    let Some(device) = device.get_or_log(entry_point()) else {
         return WGPUFuture { id: 0 };
     };
     let cb = Sendable(callback_info);
     let Some(pending) = device.ctx.futures.register_checked(
-        "wgpuDevicePopErrorScope",
+        entry_point(),
         callback_info.mode,
         None,
         None,
@@ -892,14 +894,17 @@ pub unsafe fn get_usage(
 ) -> WGPUStatus {
     use crate::accounting::Kind;
     let Some(out) = (unsafe { usage.as_mut() }) else {
-        log::error!("wgpuShimDeviceGetUsage: usage is NULL");
+        log::error!("{}: usage is NULL", entry_point());
         return WGPUStatus::Error;
     };
     if !out.nextInChain.is_null() {
-        log::error!("wgpuShimDeviceGetUsage: nothing can be chained on WGPUShimDeviceUsage");
+        log::error!(
+            "{}: nothing can be chained on WGPUShimDeviceUsage",
+            entry_point()
+        );
         return WGPUStatus::Error;
     }
-    let Some(device) = device.get_or_log("wgpuShimDeviceGetUsage") else {
+    let Some(device) = device.get_or_log(entry_point()) else {
         return WGPUStatus::Error;
     };
     let u = &device.usage;

@@ -9,6 +9,7 @@ use crate::context::Context;
 use crate::conv;
 use crate::future::{Sendable, Wait, CANCELLED};
 use crate::generated::types::*;
+use crate::guard::entry_point;
 use crate::handle::{object, Handle};
 
 /// The most futures one `WaitAny` with a timeout may wait on.
@@ -40,7 +41,7 @@ pub unsafe fn create_instance(descriptor: *const WGPUInstanceDescriptor) -> WGPU
             backends,
         }) => {
             let backends = backends.unwrap_or_else(backends_from_env);
-            log::debug!("wgpuCreateInstance: backends {backends:?}");
+            log::debug!("{}: backends {backends:?}", entry_point());
             let desc = wgt::InstanceDescriptor {
                 backends,
                 flags: wgt::InstanceFlags::from_build_config().with_env(),
@@ -51,7 +52,7 @@ pub unsafe fn create_instance(descriptor: *const WGPUInstanceDescriptor) -> WGPU
             Handle::new(Instance { ctx: Arc::new(ctx) })
         }
         Err(e) => {
-            log::error!("wgpuCreateInstance: {e}");
+            log::error!("{}: {e}", entry_point());
             Handle::NULL
         }
     }
@@ -155,7 +156,7 @@ unsafe fn instance_options(
 
 pub unsafe fn get_instance_features(features: *mut WGPUSupportedInstanceFeatures) {
     let Some(out) = (unsafe { features.as_mut() }) else {
-        return log::error!("wgpuGetInstanceFeatures: features is NULL");
+        return log::error!("{}: features is NULL", entry_point());
     };
     let (data, count) = crate::free_members::leak_array(INSTANCE_FEATURES.to_vec());
     out.features = data;
@@ -181,13 +182,13 @@ pub unsafe fn create_surface(
     instance: WGPUInstance,
     descriptor: *const WGPUSurfaceDescriptor,
 ) -> WGPUSurface {
-    let Some(instance) = instance.get_or_log("wgpuInstanceCreateSurface") else {
+    let Some(instance) = instance.get_or_log(entry_point()) else {
         return Handle::NULL;
     };
     match unsafe { crate::surface::create(&instance.ctx, descriptor) } {
         Ok(s) => Handle::new(s),
         Err(e) => {
-            log::error!("wgpuInstanceCreateSurface: {e}");
+            log::error!("{}: {e}", entry_point());
             Handle::NULL
         }
     }
@@ -218,14 +219,11 @@ pub unsafe fn get_WGSL_language_features(
     instance: WGPUInstance,
     features: *mut WGPUSupportedWGSLLanguageFeatures,
 ) {
-    if instance
-        .get_or_log("wgpuInstanceGetWGSLLanguageFeatures")
-        .is_none()
-    {
+    if instance.get_or_log(entry_point()).is_none() {
         return;
     }
     let Some(out) = (unsafe { features.as_mut() }) else {
-        return log::error!("wgpuInstanceGetWGSLLanguageFeatures: features is NULL");
+        return log::error!("{}: features is NULL", entry_point());
     };
     let (data, count) = crate::free_members::leak_array(WGSL_FEATURES.to_vec());
     out.features = data;
@@ -236,14 +234,11 @@ pub fn has_WGSL_language_feature(
     instance: WGPUInstance,
     feature: WGPUWGSLLanguageFeatureName,
 ) -> WGPUBool {
-    (instance
-        .get_or_log("wgpuInstanceHasWGSLLanguageFeature")
-        .is_some()
-        && WGSL_FEATURES.contains(&feature)) as WGPUBool
+    (instance.get_or_log(entry_point()).is_some() && WGSL_FEATURES.contains(&feature)) as WGPUBool
 }
 
 pub fn process_events(instance: WGPUInstance) {
-    if let Some(instance) = instance.get_or_log("wgpuInstanceProcessEvents") {
+    if let Some(instance) = instance.get_or_log(entry_point()) {
         instance.ctx.process_events();
     }
 }
@@ -253,12 +248,12 @@ pub unsafe fn request_adapter(
     options: *const WGPURequestAdapterOptions,
     callback_info: WGPURequestAdapterCallbackInfo,
 ) -> WGPUFuture {
-    let Some(instance) = instance.get_or_log("wgpuInstanceRequestAdapter") else {
+    let Some(instance) = instance.get_or_log(entry_point()) else {
         return WGPUFuture { id: 0 };
     };
     let cb = Sendable(callback_info);
     let Some(pending) = instance.ctx.futures.register_checked(
-        "wgpuInstanceRequestAdapter",
+        entry_point(),
         callback_info.mode,
         None,
         None,
@@ -309,24 +304,28 @@ pub unsafe fn wait_any(
     futures: *mut WGPUFutureWaitInfo,
     timeout_ns: u64,
 ) -> WGPUWaitStatus {
-    let Some(instance) = instance.get_or_log("wgpuInstanceWaitAny") else {
+    let Some(instance) = instance.get_or_log(entry_point()) else {
         return WGPUWaitStatus::Error;
     };
     if future_count == 0 {
         return WGPUWaitStatus::Success;
     }
     if futures.is_null() {
-        log::error!("wgpuInstanceWaitAny: futures is NULL");
+        log::error!("{}: futures is NULL", entry_point());
         return WGPUWaitStatus::Error;
     }
     if timeout_ns > 0 {
         if !instance.ctx.timed_wait_any {
-            log::error!("wgpuInstanceWaitAny: a timeout needs the TimedWaitAny instance feature");
+            log::error!(
+                "{}: a timeout needs the TimedWaitAny instance feature",
+                entry_point()
+            );
             return WGPUWaitStatus::Error;
         }
         if future_count > TIMED_WAIT_ANY_MAX_COUNT {
             log::error!(
-                "wgpuInstanceWaitAny: {future_count} futures is above timedWaitAnyMaxCount"
+                "{}: {future_count} futures is above timedWaitAnyMaxCount",
+                entry_point()
             );
             return WGPUWaitStatus::Error;
         }
@@ -338,7 +337,7 @@ pub unsafe fn wait_any(
         Wait::Success => WGPUWaitStatus::Success,
         Wait::TimedOut => WGPUWaitStatus::TimedOut,
         Wait::Error(e) => {
-            log::error!("wgpuInstanceWaitAny: {e}");
+            log::error!("{}: {e}", entry_point());
             WGPUWaitStatus::Error
         }
     }
@@ -350,14 +349,14 @@ pub unsafe fn enumerate_adapters(
     list: *mut crate::extensions::WGPUShimAdapterList,
 ) -> WGPUStatus {
     let Some(out) = (unsafe { list.as_mut() }) else {
-        log::error!("wgpuShimInstanceEnumerateAdapters: list is NULL");
+        log::error!("{}: list is NULL", entry_point());
         return WGPUStatus::Error;
     };
     *out = crate::extensions::WGPUShimAdapterList {
         adapterCount: 0,
         adapters: std::ptr::null(),
     };
-    let Some(instance) = instance.get_or_log("wgpuShimInstanceEnumerateAdapters") else {
+    let Some(instance) = instance.get_or_log(entry_point()) else {
         return WGPUStatus::Error;
     };
     let ctx = &instance.ctx;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::conv;
 use crate::device::Device;
 use crate::generated::types::*;
+use crate::guard::entry_point;
 use crate::handle::object;
 
 pub struct QuerySet {
@@ -71,18 +72,16 @@ pub unsafe fn set_label(query_set: WGPUQuerySet, label: WGPUStringView) {
 
 pub fn get_type(query_set: WGPUQuerySet) -> WGPUQueryType {
     query_set
-        .get_or_log("wgpuQuerySetGetType")
+        .get_or_log(entry_point())
         .map_or(WGPUQueryType(0), |q| q.ty)
 }
 
 pub fn get_count(query_set: WGPUQuerySet) -> u32 {
-    query_set
-        .get_or_log("wgpuQuerySetGetCount")
-        .map_or(0, |q| q.count)
+    query_set.get_or_log(entry_point()).map_or(0, |q| q.count)
 }
 
 pub fn destroy(query_set: WGPUQuerySet) {
-    if let Some(q) = query_set.get_or_log("wgpuQuerySetDestroy") {
+    if let Some(q) = query_set.get_or_log(entry_point()) {
         q.device.ctx.global.query_set_destroy(q.id);
     }
 }

@@ -7,6 +7,7 @@ use crate::conv;
 use crate::device::Device;
 use crate::future::{Sendable, CANCELLED};
 use crate::generated::types::*;
+use crate::guard::entry_point;
 use crate::handle::object;
 
 pub struct Queue {
@@ -16,7 +17,7 @@ pub struct Queue {
 object!(Queue, "WGPUQueue", 5, |q| Some(q.device.clone()));
 
 pub unsafe fn submit(queue: WGPUQueue, command_count: usize, commands: *const WGPUCommandBuffer) {
-    let Some(queue) = queue.get_or_log("wgpuQueueSubmit") else {
+    let Some(queue) = queue.get_or_log(entry_point()) else {
         return;
     };
     let device = &queue.device;
@@ -35,7 +36,7 @@ pub unsafe fn submit(queue: WGPUQueue, command_count: usize, commands: *const WG
                 device.report_error(&*e);
             }
         }
-        Err(e) => device.validation(format!("wgpuQueueSubmit: {e}")),
+        Err(e) => device.validation(format!("{}: {e}", entry_point())),
     }
 }
 
@@ -97,7 +98,7 @@ fn write_buffer_in_parallel(
                 .name("webgpu-shim copy".into())
                 .spawn_scoped(scope, work)
             {
-                log::debug!("wgpuQueueWriteBuffer: one copy thread fewer ({e})");
+                log::debug!("{}: one copy thread fewer ({e})", entry_point());
             }
         }
         work();
@@ -109,13 +110,13 @@ pub fn on_submitted_work_done(
     queue: WGPUQueue,
     callback_info: WGPUQueueWorkDoneCallbackInfo,
 ) -> WGPUFuture {
-    let Some(queue) = queue.get_or_log("wgpuQueueOnSubmittedWorkDone") else {
+    let Some(queue) = queue.get_or_log(entry_point()) else {
         return WGPUFuture { id: 0 };
     };
     let device = queue.device.clone();
     let cb = Sendable(callback_info);
     let Some(pending) = device.ctx.futures.register_checked(
-        "wgpuQueueOnSubmittedWorkDone",
+        entry_point(),
         callback_info.mode,
         Some(&device),
         Some(&device),
@@ -153,7 +154,7 @@ pub unsafe fn write_buffer(
     data: *const c_void,
     size: usize,
 ) {
-    let Some(queue) = queue.get_or_log("wgpuQueueWriteBuffer") else {
+    let Some(queue) = queue.get_or_log(entry_point()) else {
         return;
     };
     let device = &queue.device;
@@ -176,7 +177,7 @@ pub unsafe fn write_buffer(
                 device.report_error(&e);
             }
         }
-        Err(e) => device.validation(format!("wgpuQueueWriteBuffer: {e}")),
+        Err(e) => device.validation(format!("{}: {e}", entry_point())),
     }
 }
 
@@ -188,7 +189,7 @@ pub unsafe fn write_texture(
     data_layout: *const WGPUTexelCopyBufferLayout,
     write_size: *const WGPUExtent3D,
 ) {
-    let Some(queue) = queue.get_or_log("wgpuQueueWriteTexture") else {
+    let Some(queue) = queue.get_or_log(entry_point()) else {
         return;
     };
     let device = &queue.device;
@@ -211,7 +212,7 @@ pub unsafe fn write_texture(
                 device.report_error(&e);
             }
         }
-        Err(e) => device.validation(format!("wgpuQueueWriteTexture: {e}")),
+        Err(e) => device.validation(format!("{}: {e}", entry_point())),
     }
 }
 

@@ -12,6 +12,7 @@ use crate::commands::{Recorder, RenderRecorder};
 use crate::conv;
 use crate::device::Device;
 use crate::generated::types::*;
+use crate::guard::entry_point;
 use crate::handle::{object, Handle};
 
 pub struct RenderBundleEncoder {
@@ -70,7 +71,7 @@ pub unsafe fn create(
         crate::texture_format::color_target_error(f, false, desc.sampleCount, device.features)
     });
     if let Some(e) = &format_error {
-        device.validation(format!("wgpuDeviceCreateRenderBundleEncoder: {e}"));
+        device.validation(format!("{}: {e}", entry_point()));
     }
     let wgc_desc = wgc::command::RenderBundleEncoderDescriptor {
         label: unsafe { conv::label(desc.label) }?,
@@ -162,7 +163,7 @@ fn with_object<E: wgt::error::WebGpuError>(
 }
 
 pub fn set_pipeline(encoder: WGPURenderBundleEncoder, pipeline: WGPURenderPipeline) {
-    with_object(encoder, "wgpuRenderBundleEncoderSetPipeline", |r, g, e| {
+    with_object(encoder, entry_point(), |r, g, e| {
         let pipeline = pipeline.get_or_message("pipeline")?;
         Ok(r.immediates.lock().record_pipeline(
             e,
@@ -180,20 +181,16 @@ pub unsafe fn set_bind_group(
     dynamic_offset_count: usize,
     dynamic_offsets: *const u32,
 ) {
-    with(
-        encoder,
-        "wgpuRenderBundleEncoderSetBindGroup",
-        |g, e| unsafe {
-            crate::commands::set_bind_group(
-                e,
-                g,
-                group_index,
-                group,
-                dynamic_offset_count,
-                dynamic_offsets,
-            )
-        },
-    )
+    with(encoder, entry_point(), |g, e| unsafe {
+        crate::commands::set_bind_group(
+            e,
+            g,
+            group_index,
+            group,
+            dynamic_offset_count,
+            dynamic_offsets,
+        )
+    })
 }
 
 pub unsafe fn set_immediates(
@@ -202,23 +199,19 @@ pub unsafe fn set_immediates(
     data: *const c_void,
     size: usize,
 ) {
-    with_object(
-        encoder,
-        "wgpuRenderBundleEncoderSetImmediates",
-        |r, g, e| {
-            let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
-            let recorded = r.immediates.lock().record(e, offset, bytes, |e, o, b| {
-                g.render_bundle_encoder_set_immediates(e, o, b)
-            });
-            match recorded {
-                Ok(result) => Ok(result),
-                Err(why) => {
-                    r.invalid.lock().get_or_insert(why);
-                    Ok(Ok(()))
-                }
+    with_object(encoder, entry_point(), |r, g, e| {
+        let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
+        let recorded = r.immediates.lock().record(e, offset, bytes, |e, o, b| {
+            g.render_bundle_encoder_set_immediates(e, o, b)
+        });
+        match recorded {
+            Ok(result) => Ok(result),
+            Err(why) => {
+                r.invalid.lock().get_or_insert(why);
+                Ok(Ok(()))
             }
-        },
-    )
+        }
+    })
 }
 
 pub fn draw(
@@ -228,7 +221,7 @@ pub fn draw(
     first_vertex: u32,
     first_instance: u32,
 ) {
-    draw_with(encoder, "wgpuRenderBundleEncoderDraw", |g, e| {
+    draw_with(encoder, entry_point(), |g, e| {
         Ok(RenderRecorder::draw(
             e,
             g,
@@ -245,7 +238,7 @@ pub fn draw_indexed(
     base_vertex: i32,
     first_instance: u32,
 ) {
-    draw_with(encoder, "wgpuRenderBundleEncoderDrawIndexed", |g, e| {
+    draw_with(encoder, entry_point(), |g, e| {
         let counts = [index_count, instance_count, first_index];
         Ok(RenderRecorder::draw_indexed(
             e,
@@ -262,7 +255,7 @@ pub fn draw_indirect(
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
-    let function = "wgpuRenderBundleEncoderDrawIndirect";
+    let function = entry_point();
     indirect_draw(encoder, function, false, indirect_buffer, indirect_offset)
 }
 
@@ -271,7 +264,7 @@ pub fn draw_indexed_indirect(
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
-    let function = "wgpuRenderBundleEncoderDrawIndexedIndirect";
+    let function = entry_point();
     indirect_draw(encoder, function, true, indirect_buffer, indirect_offset)
 }
 
@@ -312,41 +305,31 @@ fn indirect_draw(
 }
 
 pub unsafe fn insert_debug_marker(encoder: WGPURenderBundleEncoder, marker_label: WGPUStringView) {
-    with(
-        encoder,
-        "wgpuRenderBundleEncoderInsertDebugMarker",
-        |g, e| unsafe { crate::commands::debug_label(e, g, false, marker_label) },
-    )
+    with(encoder, entry_point(), |g, e| unsafe {
+        crate::commands::debug_label(e, g, false, marker_label)
+    })
 }
 
 pub fn pop_debug_group(encoder: WGPURenderBundleEncoder) {
-    with_object(
-        encoder,
-        "wgpuRenderBundleEncoderPopDebugGroup",
-        |r, g, e| {
-            let open = r.debug_groups.load(Ordering::Relaxed);
-            if open == 0 {
-                let why = "PopDebugGroup without a debug group pushed";
-                r.invalid.lock().get_or_insert(why.into());
-                return Ok(Ok(()));
-            }
-            r.debug_groups.store(open - 1, Ordering::Relaxed);
-            Ok(Recorder::pop_debug_group(e, g))
-        },
-    )
+    with_object(encoder, entry_point(), |r, g, e| {
+        let open = r.debug_groups.load(Ordering::Relaxed);
+        if open == 0 {
+            let why = "PopDebugGroup without a debug group pushed";
+            r.invalid.lock().get_or_insert(why.into());
+            return Ok(Ok(()));
+        }
+        r.debug_groups.store(open - 1, Ordering::Relaxed);
+        Ok(Recorder::pop_debug_group(e, g))
+    })
 }
 
 pub unsafe fn push_debug_group(encoder: WGPURenderBundleEncoder, group_label: WGPUStringView) {
-    with_object(
-        encoder,
-        "wgpuRenderBundleEncoderPushDebugGroup",
-        |r, g, e| {
-            // SAFETY: the caller's promise for `group_label`, passed on.
-            let recorded = unsafe { crate::commands::debug_label(e, g, true, group_label) };
-            r.debug_groups.fetch_add(1, Ordering::Relaxed);
-            recorded
-        },
-    )
+    with_object(encoder, entry_point(), |r, g, e| {
+        // SAFETY: the caller's promise for `group_label`, passed on.
+        let recorded = unsafe { crate::commands::debug_label(e, g, true, group_label) };
+        r.debug_groups.fetch_add(1, Ordering::Relaxed);
+        recorded
+    })
 }
 
 pub fn set_vertex_buffer(
@@ -356,7 +339,7 @@ pub fn set_vertex_buffer(
     offset: u64,
     size: u64,
 ) {
-    with(encoder, "wgpuRenderBundleEncoderSetVertexBuffer", |g, e| {
+    with(encoder, entry_point(), |g, e| {
         crate::commands::set_vertex_buffer(e, g, slot, buffer, offset, size)
     })
 }
@@ -368,7 +351,7 @@ pub fn set_index_buffer(
     offset: u64,
     size: u64,
 ) {
-    with(encoder, "wgpuRenderBundleEncoderSetIndexBuffer", |g, e| {
+    with(encoder, entry_point(), |g, e| {
         crate::commands::set_index_buffer(e, g, buffer, format, offset, size)
     })
 }
@@ -379,7 +362,7 @@ pub unsafe fn finish(
     encoder: WGPURenderBundleEncoder,
     descriptor: *const WGPURenderBundleDescriptor,
 ) -> WGPURenderBundle {
-    let function = "wgpuRenderBundleEncoderFinish";
+    let function = entry_point();
     let Some(e) = encoder.get_or_log(function) else {
         return Handle::NULL;
     };

@@ -13,6 +13,7 @@ use crate::commands::{Recorder, RenderRecorder};
 use crate::conv;
 use crate::device::Device;
 use crate::generated::types::*;
+use crate::guard::entry_point;
 use crate::handle::object;
 
 pub struct RenderPassEncoder {
@@ -103,9 +104,7 @@ pub unsafe fn begin(
         if let Some(e) = resolve.as_ref().and_then(|r| {
             crate::texture_format::resolve_error(r.texture.desc.format, device.features)
         }) {
-            encoder.invalidate(format!(
-                "wgpuCommandEncoderBeginRenderPass: {what}.resolveTarget: {e}"
-            ));
+            encoder.invalidate(format!("{}: {what}.resolveTarget: {e}", entry_point()));
         }
         let clear = wgt::Color {
             r: c.clearValue.r,
@@ -232,7 +231,7 @@ fn draw_with<E: wgt::error::WebGpuError>(
 pub fn set_pipeline(pass: WGPURenderPassEncoder, pipeline: WGPURenderPipeline) {
     crate::device::record_pinned(
         pass,
-        "wgpuRenderPassEncoderSetPipeline",
+        entry_point(),
         |r| &r.device,
         |r| {
             let pipeline = pipeline.get_or_message("pipeline")?;
@@ -255,7 +254,7 @@ pub unsafe fn set_bind_group(
     dynamic_offset_count: usize,
     dynamic_offsets: *const u32,
 ) {
-    with(pass, "wgpuRenderPassEncoderSetBindGroup", |g, p| unsafe {
+    with(pass, entry_point(), |g, p| unsafe {
         crate::commands::set_bind_group(
             p,
             g,
@@ -275,7 +274,7 @@ pub unsafe fn set_immediates(
 ) {
     crate::device::record_pinned(
         pass,
-        "wgpuRenderPassEncoderSetImmediates",
+        entry_point(),
         |r| &r.device,
         |r| {
             let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
@@ -308,7 +307,7 @@ pub fn draw(
     first_vertex: u32,
     first_instance: u32,
 ) {
-    draw_with(pass, "wgpuRenderPassEncoderDraw", |g, p| {
+    draw_with(pass, entry_point(), |g, p| {
         Ok(RenderRecorder::draw(
             p,
             g,
@@ -325,7 +324,7 @@ pub fn draw_indexed(
     base_vertex: i32,
     first_instance: u32,
 ) {
-    draw_with(pass, "wgpuRenderPassEncoderDrawIndexed", |g, p| {
+    draw_with(pass, entry_point(), |g, p| {
         let counts = [index_count, instance_count, first_index];
         Ok(RenderRecorder::draw_indexed(
             p,
@@ -342,7 +341,7 @@ pub fn draw_indirect(
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
-    draw_with(pass, "wgpuRenderPassEncoderDrawIndirect", |g, p| {
+    draw_with(pass, entry_point(), |g, p| {
         crate::commands::draw_indirect(p, g, false, indirect_buffer, indirect_offset)
     })
 }
@@ -352,7 +351,7 @@ pub fn draw_indexed_indirect(
     indirect_buffer: WGPUBuffer,
     indirect_offset: u64,
 ) {
-    draw_with(pass, "wgpuRenderPassEncoderDrawIndexedIndirect", |g, p| {
+    draw_with(pass, entry_point(), |g, p| {
         crate::commands::draw_indirect(p, g, true, indirect_buffer, indirect_offset)
     })
 }
@@ -389,12 +388,13 @@ pub unsafe fn execute_bundles(
         });
         if let Some(aspect) = writes {
             p.encoder.invalidate(format!(
-                "wgpuRenderPassEncoderExecuteBundles: the pass's {aspect} is read-only and a \
-                 bundle's is not"
+                "{}: the pass's {aspect} is read-only and a \
+                 bundle's is not",
+                entry_point()
             ));
         }
     }
-    with(pass, "wgpuRenderPassEncoderExecuteBundles", |g, p| {
+    with(pass, entry_point(), |g, p| {
         let ids = unsafe { conv::slice(bundles, bundle_count, "bundles") }?
             .iter()
             .map(|b| b.id_or_message("bundles"))
@@ -404,41 +404,39 @@ pub unsafe fn execute_bundles(
 }
 
 pub unsafe fn insert_debug_marker(pass: WGPURenderPassEncoder, marker_label: WGPUStringView) {
-    with(
-        pass,
-        "wgpuRenderPassEncoderInsertDebugMarker",
-        |g, p| unsafe { crate::commands::debug_label(p, g, false, marker_label) },
-    )
+    with(pass, entry_point(), |g, p| unsafe {
+        crate::commands::debug_label(p, g, false, marker_label)
+    })
 }
 
 /// Dawn's, with ChromiumExperimentalTimestampQueryInsidePasses.
 pub fn write_timestamp(pass: WGPURenderPassEncoder, query_set: WGPUQuerySet, query_index: u32) {
-    with(pass, "wgpuRenderPassEncoderWriteTimestamp", |g, p| {
+    with(pass, entry_point(), |g, p| {
         let q = query_set.id_or_message("querySet")?;
         Ok(g.render_pass_write_timestamp(p, q, query_index))
     })
 }
 
 pub fn pop_debug_group(pass: WGPURenderPassEncoder) {
-    with(pass, "wgpuRenderPassEncoderPopDebugGroup", |g, p| {
+    with(pass, entry_point(), |g, p| {
         Ok(Recorder::pop_debug_group(p, g))
     })
 }
 
 pub unsafe fn push_debug_group(pass: WGPURenderPassEncoder, group_label: WGPUStringView) {
-    with(pass, "wgpuRenderPassEncoderPushDebugGroup", |g, p| unsafe {
+    with(pass, entry_point(), |g, p| unsafe {
         crate::commands::debug_label(p, g, true, group_label)
     })
 }
 
 pub fn set_stencil_reference(pass: WGPURenderPassEncoder, reference: u32) {
-    with(pass, "wgpuRenderPassEncoderSetStencilReference", |g, p| {
+    with(pass, entry_point(), |g, p| {
         Ok(g.render_pass_set_stencil_reference(p, reference))
     })
 }
 
 pub unsafe fn set_blend_constant(pass: WGPURenderPassEncoder, color: *const WGPUColor) {
-    with(pass, "wgpuRenderPassEncoderSetBlendConstant", |g, p| {
+    with(pass, entry_point(), |g, p| {
         let c = unsafe { conv::required(color, "color") }?;
         Ok(g.render_pass_set_blend_constant(
             p,
@@ -461,13 +459,13 @@ pub fn set_viewport(
     min_depth: f32,
     max_depth: f32,
 ) {
-    with(pass, "wgpuRenderPassEncoderSetViewport", |g, p| {
+    with(pass, entry_point(), |g, p| {
         Ok(g.render_pass_set_viewport(p, x, y, width, height, min_depth, max_depth))
     })
 }
 
 pub fn set_scissor_rect(pass: WGPURenderPassEncoder, x: u32, y: u32, width: u32, height: u32) {
-    with(pass, "wgpuRenderPassEncoderSetScissorRect", |g, p| {
+    with(pass, entry_point(), |g, p| {
         Ok(g.render_pass_set_scissor_rect(p, x, y, width, height))
     })
 }
@@ -479,7 +477,7 @@ pub fn set_vertex_buffer(
     offset: u64,
     size: u64,
 ) {
-    with(pass, "wgpuRenderPassEncoderSetVertexBuffer", |g, p| {
+    with(pass, entry_point(), |g, p| {
         crate::commands::set_vertex_buffer(p, g, slot, buffer, offset, size)
     })
 }
@@ -491,19 +489,19 @@ pub fn set_index_buffer(
     offset: u64,
     size: u64,
 ) {
-    with(pass, "wgpuRenderPassEncoderSetIndexBuffer", |g, p| {
+    with(pass, entry_point(), |g, p| {
         crate::commands::set_index_buffer(p, g, buffer, format, offset, size)
     })
 }
 
 pub fn begin_occlusion_query(pass: WGPURenderPassEncoder, query_index: u32) {
-    with(pass, "wgpuRenderPassEncoderBeginOcclusionQuery", |g, p| {
+    with(pass, entry_point(), |g, p| {
         Ok(g.render_pass_begin_occlusion_query(p, query_index))
     })
 }
 
 pub fn end_occlusion_query(pass: WGPURenderPassEncoder) {
-    with(pass, "wgpuRenderPassEncoderEndOcclusionQuery", |g, p| {
+    with(pass, entry_point(), |g, p| {
         Ok(g.render_pass_end_occlusion_query(p))
     })
 }
@@ -511,12 +509,12 @@ pub fn end_occlusion_query(pass: WGPURenderPassEncoder) {
 pub fn end(pass: WGPURenderPassEncoder) {
     // By reference, not pinned: encoding can lose the device, whose callback may
     // release this pass.
-    let Some(p) = pass.get_or_log("wgpuRenderPassEncoderEnd") else {
+    let Some(p) = pass.get_or_log(entry_point()) else {
         return;
     };
     p.ended.store(true, Ordering::Relaxed);
     let result = p.device.ctx.global.render_pass_end(&mut p.pass.lock());
-    p.device.outcome("wgpuRenderPassEncoderEnd", Ok(result));
+    p.device.outcome(entry_point(), Ok(result));
     let draws = p.draws.load(Ordering::Relaxed);
     if draws > p.max_draw_count {
         p.encoder.invalidate(format!(

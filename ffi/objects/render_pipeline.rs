@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::conv;
 use crate::device::Device;
 use crate::generated::types::*;
+use crate::guard::entry_point;
 use crate::handle::{object, Handle};
 
 pub struct RenderPipeline {
@@ -498,7 +499,7 @@ pub fn get_bind_group_layout(
     render_pipeline: WGPURenderPipeline,
     group_index: u32,
 ) -> WGPUBindGroupLayout {
-    let Some(pipeline) = render_pipeline.get_or_log("wgpuRenderPipelineGetBindGroupLayout") else {
+    let Some(pipeline) = render_pipeline.get_or_log(entry_point()) else {
         return Handle::NULL;
     };
     let got = pipeline

@@ -434,13 +434,13 @@ pub fn get_compilation_info(
     shader_module: WGPUShaderModule,
     callback_info: WGPUCompilationInfoCallbackInfo,
 ) -> WGPUFuture {
-    let Some(module) = shader_module.get_or_log("wgpuShaderModuleGetCompilationInfo") else {
+    let Some(module) = shader_module.get_or_log(crate::guard::entry_point()) else {
         return WGPUFuture { id: 0 };
     };
     let device = module.device.clone();
     let cb = Sendable(callback_info);
     let Some(pending) = device.ctx.futures.register_checked(
-        "wgpuShaderModuleGetCompilationInfo",
+        crate::guard::entry_point(),
         callback_info.mode,
         Some(&device),
         None,

@@ -12,6 +12,7 @@ use crate::conv;
 use crate::device::Device;
 use crate::free_members::leak_array;
 use crate::generated::types::*;
+use crate::guard::entry_point;
 use crate::handle::{object, Handle};
 
 pub struct Surface {
@@ -190,7 +191,7 @@ pub unsafe fn create(
 }
 
 pub unsafe fn configure(surface: WGPUSurface, config: *const WGPUSurfaceConfiguration) {
-    let Some(surface) = surface.get_or_log("wgpuSurfaceConfigure") else {
+    let Some(surface) = surface.get_or_log(entry_point()) else {
         return;
     };
     let result = (|| -> conv::Result<_> {
@@ -247,8 +248,8 @@ pub unsafe fn configure(surface: WGPUSurface, config: *const WGPUSurfaceConfigur
             *surface.configured.lock() = Some((device, texture));
         }
         Err(e) => match unsafe { config.as_ref() }.and_then(|c| c.device.get().ok()) {
-            Some(d) => d.validation(format!("wgpuSurfaceConfigure: {e}")),
-            None => log::error!("wgpuSurfaceConfigure: {e}"),
+            Some(d) => d.validation(format!("{}: {e}", entry_point())),
+            None => log::error!("{}: {e}", entry_point()),
         },
     }
 }
@@ -258,10 +259,10 @@ pub unsafe fn get_capabilities(
     adapter: WGPUAdapter,
     capabilities: *mut WGPUSurfaceCapabilities,
 ) -> WGPUStatus {
-    let Some(surface) = surface.get_or_log("wgpuSurfaceGetCapabilities") else {
+    let Some(surface) = surface.get_or_log(entry_point()) else {
         return WGPUStatus::Error;
     };
-    let Some(adapter) = adapter.get_or_log("wgpuSurfaceGetCapabilities") else {
+    let Some(adapter) = adapter.get_or_log(entry_point()) else {
         return WGPUStatus::Error;
     };
     let Some(out) = (unsafe { capabilities.as_mut() }) else {
@@ -286,7 +287,7 @@ pub unsafe fn get_capabilities(
             WGPUStatus::Success
         }
         Err(e) => {
-            log::error!("wgpuSurfaceGetCapabilities: {}", crate::error::format(&e));
+            log::error!("{}: {}", entry_point(), crate::error::format(&e));
             WGPUStatus::Error
         }
     }
@@ -294,15 +295,15 @@ pub unsafe fn get_capabilities(
 
 pub unsafe fn get_current_texture(surface: WGPUSurface, surface_texture: *mut WGPUSurfaceTexture) {
     let Some(out) = (unsafe { surface_texture.as_mut() }) else {
-        return log::error!("wgpuSurfaceGetCurrentTexture: surfaceTexture is NULL");
+        return log::error!("{}: surfaceTexture is NULL", entry_point());
     };
     out.texture = Handle::NULL;
     out.status = WGPUSurfaceGetCurrentTextureStatus::Error;
-    let Some(surface) = surface.get_or_log("wgpuSurfaceGetCurrentTexture") else {
+    let Some(surface) = surface.get_or_log(entry_point()) else {
         return;
     };
     let Some((device, desc)) = surface.configured.lock().clone() else {
-        return log::error!("wgpuSurfaceGetCurrentTexture: the surface is not configured");
+        return log::error!("{}: the surface is not configured", entry_point());
     };
     match surface
         .ctx
@@ -328,20 +329,20 @@ pub unsafe fn get_current_texture(surface: WGPUSurface, surface_texture: *mut WG
 }
 
 pub fn present(surface: WGPUSurface) -> WGPUStatus {
-    let Some(surface) = surface.get_or_log("wgpuSurfacePresent") else {
+    let Some(surface) = surface.get_or_log(entry_point()) else {
         return WGPUStatus::Error;
     };
     match surface.ctx.global.surface_present(surface.id) {
         Ok(_) => WGPUStatus::Success,
         Err(e) => {
-            log::error!("wgpuSurfacePresent: {}", crate::error::format(&e));
+            log::error!("{}: {}", entry_point(), crate::error::format(&e));
             WGPUStatus::Error
         }
     }
 }
 
 pub fn unconfigure(surface: WGPUSurface) {
-    let Some(surface) = surface.get_or_log("wgpuSurfaceUnconfigure") else {
+    let Some(surface) = surface.get_or_log(entry_point()) else {
         return;
     };
     // wgpu-core has no unconfigure: drop an acquired texture, forget the configuration.

@@ -8,6 +8,7 @@ use crate::buffer::Buffer;
 use crate::conv;
 use crate::device::Device;
 use crate::generated::types::*;
+use crate::guard::entry_point;
 use crate::handle::{object, Handle};
 
 /// What a texture's getters answer from.
@@ -161,7 +162,7 @@ pub unsafe fn create(
     };
     let (id, error) = match &invalid {
         Some(e) => {
-            device.validation(format!("wgpuDeviceCreateTexture: {e}"));
+            device.validation(format!("{}: {e}", entry_point()));
             let id = device
                 .ctx
                 .global
@@ -293,15 +294,13 @@ pub unsafe fn create_view(
     texture: WGPUTexture,
     descriptor: *const WGPUTextureViewDescriptor,
 ) -> WGPUTextureView {
-    let Some(texture) = texture.get_or_log("wgpuTextureCreateView") else {
+    let Some(texture) = texture.get_or_log(entry_point()) else {
         return Handle::NULL;
     };
     match unsafe { crate::texture_view::create(&texture, descriptor) } {
         Ok(v) => Handle::new(v),
         Err(e) => {
-            texture
-                .device
-                .validation(format!("wgpuTextureCreateView: {e}"));
+            texture.device.validation(format!("{}: {e}", entry_point()));
             Handle::NULL
         }
     }
@@ -318,57 +317,51 @@ fn getter<R: Default>(texture: WGPUTexture, function: &str, f: impl FnOnce(&Text
 }
 
 pub fn get_width(texture: WGPUTexture) -> u32 {
-    getter(texture, "wgpuTextureGetWidth", |t| t.desc.size.width)
+    getter(texture, entry_point(), |t| t.desc.size.width)
 }
 
 pub fn get_height(texture: WGPUTexture) -> u32 {
-    getter(texture, "wgpuTextureGetHeight", |t| t.desc.size.height)
+    getter(texture, entry_point(), |t| t.desc.size.height)
 }
 
 pub fn get_depth_or_array_layers(texture: WGPUTexture) -> u32 {
-    getter(texture, "wgpuTextureGetDepthOrArrayLayers", |t| {
+    getter(texture, entry_point(), |t| {
         t.desc.size.depth_or_array_layers
     })
 }
 
 pub fn get_mip_level_count(texture: WGPUTexture) -> u32 {
-    getter(texture, "wgpuTextureGetMipLevelCount", |t| {
-        t.desc.mip_level_count
-    })
+    getter(texture, entry_point(), |t| t.desc.mip_level_count)
 }
 
 pub fn get_sample_count(texture: WGPUTexture) -> u32 {
-    getter(texture, "wgpuTextureGetSampleCount", |t| {
-        t.desc.sample_count
-    })
+    getter(texture, entry_point(), |t| t.desc.sample_count)
 }
 
 pub fn get_dimension(texture: WGPUTexture) -> WGPUTextureDimension {
-    getter(texture, "wgpuTextureGetDimension", |t| {
+    getter(texture, entry_point(), |t| {
         conv::texture_dimension_to_c(t.desc.dimension)
     })
 }
 
 pub fn get_texture_binding_view_dimension(texture: WGPUTexture) -> WGPUTextureViewDimension {
-    getter(texture, "wgpuTextureGetTextureBindingViewDimension", |t| {
-        t.binding_view_dimension
-    })
+    getter(texture, entry_point(), |t| t.binding_view_dimension)
 }
 
 pub fn get_format(texture: WGPUTexture) -> WGPUTextureFormat {
-    getter(texture, "wgpuTextureGetFormat", |t| {
+    getter(texture, entry_point(), |t| {
         conv::texture_format_to_c(t.desc.format)
     })
 }
 
 pub fn get_usage(texture: WGPUTexture) -> WGPUTextureUsage {
-    getter(texture, "wgpuTextureGetUsage", |t| {
+    getter(texture, entry_point(), |t| {
         conv::texture_usage_to_c(t.desc.usage)
     })
 }
 
 pub fn destroy(texture: WGPUTexture) {
-    if let Some(t) = texture.get_or_log("wgpuTextureDestroy") {
+    if let Some(t) = texture.get_or_log(entry_point()) {
         t.device.ctx.global.texture_destroy(t.id);
         t.tally.free_bytes();
     }

@@ -3,6 +3,9 @@
 //! A panic inside becomes an Internal error on the device the call was about (or an
 //! error log where no device is reachable), and the function returns its documented
 //! failure value. Nothing unwinds into C.
+//!
+//! The guard also knows which entry point is running ([`entry_point`]): messages that
+//! name the function take it from here, not from a string typed in each module.
 
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -82,6 +85,15 @@ pub static CAUGHT_PANICS: std::sync::atomic::AtomicUsize = std::sync::atomic::At
 thread_local! {
     /// How many guards this thread is inside; the panic hook keeps quiet for those.
     static DEPTH: Cell<u32> = const { Cell::new(0) };
+    /// The entry point this thread is in (the innermost: a callback may call another).
+    static ENTRY: Cell<&'static str> = const { Cell::new("") };
+}
+
+/// The C function this thread is running (`wgpuQueueSubmit`), for messages; "" outside
+/// every entry point (a worker thread: what runs there captures the name before).
+#[inline]
+pub fn entry_point() -> &'static str {
+    ENTRY.with(Cell::get)
 }
 
 /// Panics inside a guard are errors the guard reports; the default hook would also
@@ -103,7 +115,9 @@ pub fn install_panic_hook() {
 #[inline]
 pub fn guard<R: Fail>(function: &'static str, target: impl Target, body: impl FnOnce() -> R) -> R {
     DEPTH.with(|d| d.set(d.get() + 1));
+    let outer = ENTRY.with(|e| e.replace(function));
     let result = catch_unwind(AssertUnwindSafe(body));
+    ENTRY.with(|e| e.set(outer));
     DEPTH.with(|d| d.set(d.get() - 1));
     match result {
         Ok(r) => r,
@@ -181,5 +195,35 @@ pub fn maybe_test_panic(_label: Option<&str>) {
     #[cfg(feature = "panic-test")]
     if _label == Some(PANIC_LABEL) {
         panic!("panic requested by the test label");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_entry_point_is_the_innermost_guard_s_and_empty_outside() {
+        assert_eq!(entry_point(), "");
+        let seen = std::cell::RefCell::new(Vec::new());
+        guard("wgpuQueueSubmit", NoTarget, || {
+            guard("wgpuDevicePopErrorScope", NoTarget, || {
+                seen.borrow_mut().push(entry_point())
+            });
+            seen.borrow_mut().push(entry_point());
+        });
+        assert_eq!(
+            *seen.borrow(),
+            ["wgpuDevicePopErrorScope", "wgpuQueueSubmit"]
+        );
+        assert_eq!(entry_point(), "");
+    }
+
+    #[test]
+    fn a_panic_leaves_the_outer_entry_point_in_place() {
+        guard("wgpuQueueSubmit", NoTarget, || {
+            guard::<()>("wgpuBufferUnmap", NoTarget, || panic!("inside"));
+            assert_eq!(entry_point(), "wgpuQueueSubmit");
+        });
     }
 }
