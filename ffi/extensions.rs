@@ -114,6 +114,7 @@ pub unsafe extern "C" fn wgpuShimInstanceEnumerateAdapters(
     instance: WGPUInstance,
     list: *mut WGPUShimAdapterList,
 ) -> WGPUStatus {
+    // SAFETY: the caller's promises, passed on; the implementation checks NULL.
     guard("wgpuShimInstanceEnumerateAdapters", NoTarget, || unsafe {
         crate::instance::enumerate_adapters(instance, list)
     })
@@ -126,6 +127,7 @@ pub unsafe extern "C" fn wgpuShimInstanceEnumerateAdapters(
 /// all-zero list is also fine).
 #[no_mangle]
 pub unsafe extern "C" fn wgpuShimAdapterListFreeMembers(list: WGPUShimAdapterList) {
+    // SAFETY: the caller's promise that the list is this library's, passed on.
     guard("wgpuShimAdapterListFreeMembers", NoTarget, || unsafe {
         crate::free_members::adapter_list(list)
     })
@@ -176,6 +178,7 @@ pub unsafe extern "C" fn wgpuShimDeviceGetUsage(
     device: WGPUDevice,
     usage: *mut WGPUShimDeviceUsage,
 ) -> WGPUStatus {
+    // SAFETY: the caller's promise for `usage`, passed on; the implementation checks NULL.
     guard("wgpuShimDeviceGetUsage", NoTarget, || unsafe {
         crate::device::get_usage(device, usage)
     })

@@ -7,7 +7,8 @@
 //! through the device's error sink ([`error`]).
 
 #![allow(non_snake_case, non_upper_case_globals)]
-#![allow(clippy::missing_safety_doc)]
+// Every unsafe block says why it is sound; every unsafe operation is in one.
+#![deny(clippy::undocumented_unsafe_blocks, unsafe_op_in_unsafe_fn)]
 
 #[rustfmt::skip]
 pub mod generated {

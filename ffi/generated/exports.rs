@@ -3,1038 +3,2274 @@
 //! one hand-written implementation, so a function that is not implemented does not
 //! compile, and no panic crosses into C.
 
-#![allow(non_snake_case, unused_unsafe, clippy::missing_safety_doc, clippy::too_many_arguments)]
+#![allow(non_snake_case, unused_unsafe, clippy::too_many_arguments)]
 
 use super::types::*;
 use core::ffi::c_void;
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCreateInstance(descriptor: *const WGPUInstanceDescriptor) -> WGPUInstance {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCreateInstance", crate::guard::NoTarget, || unsafe { crate::instance::create_instance(descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuGetInstanceFeatures(features: *mut WGPUSupportedInstanceFeatures) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuGetInstanceFeatures", crate::guard::NoTarget, || unsafe { crate::instance::get_instance_features(features) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuGetInstanceLimits(limits: *mut WGPUInstanceLimits) -> WGPUStatus {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuGetInstanceLimits", crate::guard::NoTarget, || unsafe { crate::instance::get_instance_limits(limits) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuHasInstanceFeature(feature: WGPUInstanceFeatureName) -> WGPUBool {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuHasInstanceFeature", crate::guard::NoTarget, || unsafe { crate::instance::has_instance_feature(feature) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuGetProcAddress(proc_name: WGPUStringView) -> WGPUProc {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuGetProcAddress", crate::guard::NoTarget, || unsafe { crate::generated::exports::get_proc_address(proc_name) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuAdapterInfoFreeMembers(adapter_info: WGPUAdapterInfo) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuAdapterInfoFreeMembers", crate::guard::NoTarget, || unsafe { crate::free_members::adapter_info(adapter_info) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSupportedFeaturesFreeMembers(supported_features: WGPUSupportedFeatures) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSupportedFeaturesFreeMembers", crate::guard::NoTarget, || unsafe { crate::free_members::supported_features(supported_features) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSupportedInstanceFeaturesFreeMembers(supported_instance_features: WGPUSupportedInstanceFeatures) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSupportedInstanceFeaturesFreeMembers", crate::guard::NoTarget, || unsafe { crate::free_members::supported_instance_features(supported_instance_features) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSupportedWGSLLanguageFeaturesFreeMembers(supported_wgsl_language_features: WGPUSupportedWGSLLanguageFeatures) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSupportedWGSLLanguageFeaturesFreeMembers", crate::guard::NoTarget, || unsafe { crate::free_members::supported_WGSL_language_features(supported_wgsl_language_features) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSurfaceCapabilitiesFreeMembers(surface_capabilities: WGPUSurfaceCapabilities) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSurfaceCapabilitiesFreeMembers", crate::guard::NoTarget, || unsafe { crate::free_members::surface_capabilities(surface_capabilities) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuAdapterGetLimits(adapter: WGPUAdapter, limits: *mut WGPULimits) -> WGPUStatus {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuAdapterGetLimits", adapter, || unsafe { crate::adapter::get_limits(adapter, limits) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuAdapterHasFeature(adapter: WGPUAdapter, feature: WGPUFeatureName) -> WGPUBool {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuAdapterHasFeature", adapter, || unsafe { crate::adapter::has_feature(adapter, feature) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuAdapterGetFeatures(adapter: WGPUAdapter, features: *mut WGPUSupportedFeatures) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuAdapterGetFeatures", adapter, || unsafe { crate::adapter::get_features(adapter, features) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuAdapterGetInfo(adapter: WGPUAdapter, info: *mut WGPUAdapterInfo) -> WGPUStatus {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuAdapterGetInfo", adapter, || unsafe { crate::adapter::get_info(adapter, info) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuAdapterRequestDevice(adapter: WGPUAdapter, descriptor: *const WGPUDeviceDescriptor, callback_info: WGPURequestDeviceCallbackInfo) -> WGPUFuture {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuAdapterRequestDevice", adapter, || unsafe { crate::adapter::request_device(adapter, descriptor, callback_info) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuAdapterAddRef(adapter: WGPUAdapter) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuAdapterAddRef", adapter, || unsafe { crate::handle::add_ref::<crate::adapter::Adapter>(adapter) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuAdapterRelease(adapter: WGPUAdapter) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuAdapterRelease", adapter, || unsafe { crate::handle::release::<crate::adapter::Adapter>(adapter) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBindGroupSetLabel(bind_group: WGPUBindGroup, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBindGroupSetLabel", bind_group, || unsafe { crate::bind_group::set_label(bind_group, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBindGroupAddRef(bind_group: WGPUBindGroup) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBindGroupAddRef", bind_group, || unsafe { crate::handle::add_ref::<crate::bind_group::BindGroup>(bind_group) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBindGroupRelease(bind_group: WGPUBindGroup) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBindGroupRelease", bind_group, || unsafe { crate::handle::release::<crate::bind_group::BindGroup>(bind_group) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBindGroupLayoutSetLabel(bind_group_layout: WGPUBindGroupLayout, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBindGroupLayoutSetLabel", bind_group_layout, || unsafe { crate::bind_group_layout::set_label(bind_group_layout, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBindGroupLayoutAddRef(bind_group_layout: WGPUBindGroupLayout) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBindGroupLayoutAddRef", bind_group_layout, || unsafe { crate::handle::add_ref::<crate::bind_group_layout::BindGroupLayout>(bind_group_layout) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBindGroupLayoutRelease(bind_group_layout: WGPUBindGroupLayout) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBindGroupLayoutRelease", bind_group_layout, || unsafe { crate::handle::release::<crate::bind_group_layout::BindGroupLayout>(bind_group_layout) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferMapAsync(buffer: WGPUBuffer, mode: WGPUMapMode, offset: usize, size: usize, callback_info: WGPUBufferMapCallbackInfo) -> WGPUFuture {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferMapAsync", buffer, || unsafe { crate::buffer::map_async(buffer, mode, offset, size, callback_info) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferGetMappedRange(buffer: WGPUBuffer, offset: usize, size: usize) -> *mut c_void {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferGetMappedRange", buffer, || unsafe { crate::buffer::get_mapped_range(buffer, offset, size) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferGetConstMappedRange(buffer: WGPUBuffer, offset: usize, size: usize) -> *const c_void {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferGetConstMappedRange", buffer, || unsafe { crate::buffer::get_const_mapped_range(buffer, offset, size) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferReadMappedRange(buffer: WGPUBuffer, offset: usize, data: *mut c_void, size: usize) -> WGPUStatus {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferReadMappedRange", buffer, || unsafe { crate::buffer::read_mapped_range(buffer, offset, data, size) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferWriteMappedRange(buffer: WGPUBuffer, offset: usize, data: *const c_void, size: usize) -> WGPUStatus {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferWriteMappedRange", buffer, || unsafe { crate::buffer::write_mapped_range(buffer, offset, data, size) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferSetLabel(buffer: WGPUBuffer, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferSetLabel", buffer, || unsafe { crate::buffer::set_label(buffer, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferGetUsage(buffer: WGPUBuffer) -> WGPUBufferUsage {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferGetUsage", buffer, || unsafe { crate::buffer::get_usage(buffer) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferGetSize(buffer: WGPUBuffer) -> u64 {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferGetSize", buffer, || unsafe { crate::buffer::get_size(buffer) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferGetMapState(buffer: WGPUBuffer) -> WGPUBufferMapState {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferGetMapState", buffer, || unsafe { crate::buffer::get_map_state(buffer) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferUnmap(buffer: WGPUBuffer) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferUnmap", buffer, || unsafe { crate::buffer::unmap(buffer) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferDestroy(buffer: WGPUBuffer) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferDestroy", buffer, || unsafe { crate::buffer::destroy(buffer) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferAddRef(buffer: WGPUBuffer) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferAddRef", buffer, || unsafe { crate::handle::add_ref::<crate::buffer::Buffer>(buffer) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferRelease(buffer: WGPUBuffer) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferRelease", buffer, || unsafe { crate::handle::release::<crate::buffer::Buffer>(buffer) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandBufferSetLabel(command_buffer: WGPUCommandBuffer, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandBufferSetLabel", command_buffer, || unsafe { crate::command_buffer::set_label(command_buffer, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandBufferAddRef(command_buffer: WGPUCommandBuffer) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandBufferAddRef", command_buffer, || unsafe { crate::handle::add_ref::<crate::command_buffer::CommandBuffer>(command_buffer) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandBufferRelease(command_buffer: WGPUCommandBuffer) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandBufferRelease", command_buffer, || unsafe { crate::handle::release::<crate::command_buffer::CommandBuffer>(command_buffer) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderFinish(command_encoder: WGPUCommandEncoder, descriptor: *const WGPUCommandBufferDescriptor) -> WGPUCommandBuffer {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderFinish", command_encoder, || unsafe { crate::command_encoder::finish(command_encoder, descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderBeginComputePass(command_encoder: WGPUCommandEncoder, descriptor: *const WGPUComputePassDescriptor) -> WGPUComputePassEncoder {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderBeginComputePass", command_encoder, || unsafe { crate::command_encoder::begin_compute_pass(command_encoder, descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderBeginRenderPass(command_encoder: WGPUCommandEncoder, descriptor: *const WGPURenderPassDescriptor) -> WGPURenderPassEncoder {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderBeginRenderPass", command_encoder, || unsafe { crate::command_encoder::begin_render_pass(command_encoder, descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderCopyBufferToBuffer(command_encoder: WGPUCommandEncoder, source: WGPUBuffer, source_offset: u64, destination: WGPUBuffer, destination_offset: u64, size: u64) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderCopyBufferToBuffer", command_encoder, || unsafe { crate::command_encoder::copy_buffer_to_buffer(command_encoder, source, source_offset, destination, destination_offset, size) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderCopyBufferToTexture(command_encoder: WGPUCommandEncoder, source: *const WGPUTexelCopyBufferInfo, destination: *const WGPUTexelCopyTextureInfo, copy_size: *const WGPUExtent3D) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderCopyBufferToTexture", command_encoder, || unsafe { crate::command_encoder::copy_buffer_to_texture(command_encoder, source, destination, copy_size) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderCopyTextureToBuffer(command_encoder: WGPUCommandEncoder, source: *const WGPUTexelCopyTextureInfo, destination: *const WGPUTexelCopyBufferInfo, copy_size: *const WGPUExtent3D) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderCopyTextureToBuffer", command_encoder, || unsafe { crate::command_encoder::copy_texture_to_buffer(command_encoder, source, destination, copy_size) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderCopyTextureToTexture(command_encoder: WGPUCommandEncoder, source: *const WGPUTexelCopyTextureInfo, destination: *const WGPUTexelCopyTextureInfo, copy_size: *const WGPUExtent3D) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderCopyTextureToTexture", command_encoder, || unsafe { crate::command_encoder::copy_texture_to_texture(command_encoder, source, destination, copy_size) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderClearBuffer(command_encoder: WGPUCommandEncoder, buffer: WGPUBuffer, offset: u64, size: u64) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderClearBuffer", command_encoder, || unsafe { crate::command_encoder::clear_buffer(command_encoder, buffer, offset, size) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderInsertDebugMarker(command_encoder: WGPUCommandEncoder, marker_label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderInsertDebugMarker", command_encoder, || unsafe { crate::command_encoder::insert_debug_marker(command_encoder, marker_label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderPopDebugGroup(command_encoder: WGPUCommandEncoder) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderPopDebugGroup", command_encoder, || unsafe { crate::command_encoder::pop_debug_group(command_encoder) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderPushDebugGroup(command_encoder: WGPUCommandEncoder, group_label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderPushDebugGroup", command_encoder, || unsafe { crate::command_encoder::push_debug_group(command_encoder, group_label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderResolveQuerySet(command_encoder: WGPUCommandEncoder, query_set: WGPUQuerySet, first_query: u32, query_count: u32, destination: WGPUBuffer, destination_offset: u64) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderResolveQuerySet", command_encoder, || unsafe { crate::command_encoder::resolve_query_set(command_encoder, query_set, first_query, query_count, destination, destination_offset) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderWriteTimestamp(command_encoder: WGPUCommandEncoder, query_set: WGPUQuerySet, query_index: u32) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderWriteTimestamp", command_encoder, || unsafe { crate::command_encoder::write_timestamp(command_encoder, query_set, query_index) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderSetLabel(command_encoder: WGPUCommandEncoder, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderSetLabel", command_encoder, || unsafe { crate::command_encoder::set_label(command_encoder, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderAddRef(command_encoder: WGPUCommandEncoder) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderAddRef", command_encoder, || unsafe { crate::handle::add_ref::<crate::command_encoder::CommandEncoder>(command_encoder) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderRelease(command_encoder: WGPUCommandEncoder) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderRelease", command_encoder, || unsafe { crate::handle::release::<crate::command_encoder::CommandEncoder>(command_encoder) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderInsertDebugMarker(compute_pass_encoder: WGPUComputePassEncoder, marker_label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderInsertDebugMarker", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::insert_debug_marker(compute_pass_encoder, marker_label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderPopDebugGroup(compute_pass_encoder: WGPUComputePassEncoder) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderPopDebugGroup", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::pop_debug_group(compute_pass_encoder) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderPushDebugGroup(compute_pass_encoder: WGPUComputePassEncoder, group_label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderPushDebugGroup", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::push_debug_group(compute_pass_encoder, group_label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderSetPipeline(compute_pass_encoder: WGPUComputePassEncoder, pipeline: WGPUComputePipeline) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderSetPipeline", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::set_pipeline(compute_pass_encoder, pipeline) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderSetBindGroup(compute_pass_encoder: WGPUComputePassEncoder, group_index: u32, group: WGPUBindGroup, dynamic_offset_count: usize, dynamic_offsets: *const u32) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderSetBindGroup", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::set_bind_group(compute_pass_encoder, group_index, group, dynamic_offset_count, dynamic_offsets) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderSetImmediates(compute_pass_encoder: WGPUComputePassEncoder, offset: u32, data: *const c_void, size: usize) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderSetImmediates", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::set_immediates(compute_pass_encoder, offset, data, size) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderDispatchWorkgroups(compute_pass_encoder: WGPUComputePassEncoder, workgroupcountx: u32, workgroupcounty: u32, workgroupcountz: u32) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderDispatchWorkgroups", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::dispatch_workgroups(compute_pass_encoder, workgroupcountx, workgroupcounty, workgroupcountz) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderDispatchWorkgroupsIndirect(compute_pass_encoder: WGPUComputePassEncoder, indirect_buffer: WGPUBuffer, indirect_offset: u64) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderDispatchWorkgroupsIndirect", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::dispatch_workgroups_indirect(compute_pass_encoder, indirect_buffer, indirect_offset) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderEnd(compute_pass_encoder: WGPUComputePassEncoder) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderEnd", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::end(compute_pass_encoder) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderSetLabel(compute_pass_encoder: WGPUComputePassEncoder, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderSetLabel", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::set_label(compute_pass_encoder, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderAddRef(compute_pass_encoder: WGPUComputePassEncoder) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderAddRef", compute_pass_encoder, || unsafe { crate::handle::add_ref::<crate::compute_pass_encoder::ComputePassEncoder>(compute_pass_encoder) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderRelease(compute_pass_encoder: WGPUComputePassEncoder) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderRelease", compute_pass_encoder, || unsafe { crate::handle::release::<crate::compute_pass_encoder::ComputePassEncoder>(compute_pass_encoder) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePipelineGetBindGroupLayout(compute_pipeline: WGPUComputePipeline, group_index: u32) -> WGPUBindGroupLayout {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePipelineGetBindGroupLayout", compute_pipeline, || unsafe { crate::compute_pipeline::get_bind_group_layout(compute_pipeline, group_index) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePipelineSetLabel(compute_pipeline: WGPUComputePipeline, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePipelineSetLabel", compute_pipeline, || unsafe { crate::compute_pipeline::set_label(compute_pipeline, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePipelineAddRef(compute_pipeline: WGPUComputePipeline) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePipelineAddRef", compute_pipeline, || unsafe { crate::handle::add_ref::<crate::compute_pipeline::ComputePipeline>(compute_pipeline) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePipelineRelease(compute_pipeline: WGPUComputePipeline) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePipelineRelease", compute_pipeline, || unsafe { crate::handle::release::<crate::compute_pipeline::ComputePipeline>(compute_pipeline) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateBindGroup(device: WGPUDevice, descriptor: *const WGPUBindGroupDescriptor) -> WGPUBindGroup {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateBindGroup", device, || unsafe { crate::device::create_bind_group(device, descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateBindGroupLayout(device: WGPUDevice, descriptor: *const WGPUBindGroupLayoutDescriptor) -> WGPUBindGroupLayout {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateBindGroupLayout", device, || unsafe { crate::device::create_bind_group_layout(device, descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateBuffer(device: WGPUDevice, descriptor: *const WGPUBufferDescriptor) -> WGPUBuffer {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateBuffer", device, || unsafe { crate::device::create_buffer(device, descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateCommandEncoder(device: WGPUDevice, descriptor: *const WGPUCommandEncoderDescriptor) -> WGPUCommandEncoder {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateCommandEncoder", device, || unsafe { crate::device::create_command_encoder(device, descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateComputePipeline(device: WGPUDevice, descriptor: *const WGPUComputePipelineDescriptor) -> WGPUComputePipeline {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateComputePipeline", device, || unsafe { crate::device::create_compute_pipeline(device, descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateComputePipelineAsync(device: WGPUDevice, descriptor: *const WGPUComputePipelineDescriptor, callback_info: WGPUCreateComputePipelineAsyncCallbackInfo) -> WGPUFuture {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateComputePipelineAsync", device, || unsafe { crate::device::create_compute_pipeline_async(device, descriptor, callback_info) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreatePipelineLayout(device: WGPUDevice, descriptor: *const WGPUPipelineLayoutDescriptor) -> WGPUPipelineLayout {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreatePipelineLayout", device, || unsafe { crate::device::create_pipeline_layout(device, descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateQuerySet(device: WGPUDevice, descriptor: *const WGPUQuerySetDescriptor) -> WGPUQuerySet {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateQuerySet", device, || unsafe { crate::device::create_query_set(device, descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateRenderPipelineAsync(device: WGPUDevice, descriptor: *const WGPURenderPipelineDescriptor, callback_info: WGPUCreateRenderPipelineAsyncCallbackInfo) -> WGPUFuture {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateRenderPipelineAsync", device, || unsafe { crate::device::create_render_pipeline_async(device, descriptor, callback_info) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateRenderBundleEncoder(device: WGPUDevice, descriptor: *const WGPURenderBundleEncoderDescriptor) -> WGPURenderBundleEncoder {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateRenderBundleEncoder", device, || unsafe { crate::device::create_render_bundle_encoder(device, descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateRenderPipeline(device: WGPUDevice, descriptor: *const WGPURenderPipelineDescriptor) -> WGPURenderPipeline {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateRenderPipeline", device, || unsafe { crate::device::create_render_pipeline(device, descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateSampler(device: WGPUDevice, descriptor: *const WGPUSamplerDescriptor) -> WGPUSampler {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateSampler", device, || unsafe { crate::device::create_sampler(device, descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateShaderModule(device: WGPUDevice, descriptor: *const WGPUShaderModuleDescriptor) -> WGPUShaderModule {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateShaderModule", device, || unsafe { crate::device::create_shader_module(device, descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateTexture(device: WGPUDevice, descriptor: *const WGPUTextureDescriptor) -> WGPUTexture {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateTexture", device, || unsafe { crate::device::create_texture(device, descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceDestroy(device: WGPUDevice) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceDestroy", device, || unsafe { crate::device::destroy(device) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceGetLostFuture(device: WGPUDevice) -> WGPUFuture {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceGetLostFuture", device, || unsafe { crate::device::get_lost_future(device) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceGetLimits(device: WGPUDevice, limits: *mut WGPULimits) -> WGPUStatus {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceGetLimits", device, || unsafe { crate::device::get_limits(device, limits) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceHasFeature(device: WGPUDevice, feature: WGPUFeatureName) -> WGPUBool {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceHasFeature", device, || unsafe { crate::device::has_feature(device, feature) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceGetFeatures(device: WGPUDevice, features: *mut WGPUSupportedFeatures) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceGetFeatures", device, || unsafe { crate::device::get_features(device, features) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceGetAdapterInfo(device: WGPUDevice, adapter_info: *mut WGPUAdapterInfo) -> WGPUStatus {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceGetAdapterInfo", device, || unsafe { crate::device::get_adapter_info(device, adapter_info) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceGetQueue(device: WGPUDevice) -> WGPUQueue {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceGetQueue", device, || unsafe { crate::device::get_queue(device) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDevicePushErrorScope(device: WGPUDevice, filter: WGPUErrorFilter) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDevicePushErrorScope", device, || unsafe { crate::device::push_error_scope(device, filter) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDevicePopErrorScope(device: WGPUDevice, callback_info: WGPUPopErrorScopeCallbackInfo) -> WGPUFuture {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDevicePopErrorScope", device, || unsafe { crate::device::pop_error_scope(device, callback_info) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceSetLabel(device: WGPUDevice, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceSetLabel", device, || unsafe { crate::device::set_label(device, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceAddRef(device: WGPUDevice) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceAddRef", device, || unsafe { crate::handle::add_ref::<crate::device::Device>(device) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceRelease(device: WGPUDevice) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceRelease", device, || unsafe { crate::handle::release::<crate::device::Device>(device) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuExternalTextureSetLabel(external_texture: WGPUExternalTexture, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuExternalTextureSetLabel", external_texture, || unsafe { crate::external_texture::set_label(external_texture, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuExternalTextureAddRef(external_texture: WGPUExternalTexture) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuExternalTextureAddRef", external_texture, || unsafe { crate::handle::add_ref::<crate::external_texture::ExternalTexture>(external_texture) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuExternalTextureRelease(external_texture: WGPUExternalTexture) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuExternalTextureRelease", external_texture, || unsafe { crate::handle::release::<crate::external_texture::ExternalTexture>(external_texture) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuInstanceCreateSurface(instance: WGPUInstance, descriptor: *const WGPUSurfaceDescriptor) -> WGPUSurface {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuInstanceCreateSurface", instance, || unsafe { crate::instance::create_surface(instance, descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuInstanceGetWGSLLanguageFeatures(instance: WGPUInstance, features: *mut WGPUSupportedWGSLLanguageFeatures) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuInstanceGetWGSLLanguageFeatures", instance, || unsafe { crate::instance::get_WGSL_language_features(instance, features) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuInstanceHasWGSLLanguageFeature(instance: WGPUInstance, feature: WGPUWGSLLanguageFeatureName) -> WGPUBool {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuInstanceHasWGSLLanguageFeature", instance, || unsafe { crate::instance::has_WGSL_language_feature(instance, feature) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuInstanceProcessEvents(instance: WGPUInstance) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuInstanceProcessEvents", instance, || unsafe { crate::instance::process_events(instance) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuInstanceRequestAdapter(instance: WGPUInstance, options: *const WGPURequestAdapterOptions, callback_info: WGPURequestAdapterCallbackInfo) -> WGPUFuture {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuInstanceRequestAdapter", instance, || unsafe { crate::instance::request_adapter(instance, options, callback_info) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuInstanceWaitAny(instance: WGPUInstance, future_count: usize, futures: *mut WGPUFutureWaitInfo, timeout_ns: u64) -> WGPUWaitStatus {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuInstanceWaitAny", instance, || unsafe { crate::instance::wait_any(instance, future_count, futures, timeout_ns) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuInstanceAddRef(instance: WGPUInstance) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuInstanceAddRef", instance, || unsafe { crate::handle::add_ref::<crate::instance::Instance>(instance) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuInstanceRelease(instance: WGPUInstance) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuInstanceRelease", instance, || unsafe { crate::handle::release::<crate::instance::Instance>(instance) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuPipelineLayoutSetLabel(pipeline_layout: WGPUPipelineLayout, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuPipelineLayoutSetLabel", pipeline_layout, || unsafe { crate::pipeline_layout::set_label(pipeline_layout, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuPipelineLayoutAddRef(pipeline_layout: WGPUPipelineLayout) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuPipelineLayoutAddRef", pipeline_layout, || unsafe { crate::handle::add_ref::<crate::pipeline_layout::PipelineLayout>(pipeline_layout) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuPipelineLayoutRelease(pipeline_layout: WGPUPipelineLayout) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuPipelineLayoutRelease", pipeline_layout, || unsafe { crate::handle::release::<crate::pipeline_layout::PipelineLayout>(pipeline_layout) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQuerySetSetLabel(query_set: WGPUQuerySet, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQuerySetSetLabel", query_set, || unsafe { crate::query_set::set_label(query_set, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQuerySetGetType(query_set: WGPUQuerySet) -> WGPUQueryType {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQuerySetGetType", query_set, || unsafe { crate::query_set::get_type(query_set) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQuerySetGetCount(query_set: WGPUQuerySet) -> u32 {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQuerySetGetCount", query_set, || unsafe { crate::query_set::get_count(query_set) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQuerySetDestroy(query_set: WGPUQuerySet) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQuerySetDestroy", query_set, || unsafe { crate::query_set::destroy(query_set) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQuerySetAddRef(query_set: WGPUQuerySet) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQuerySetAddRef", query_set, || unsafe { crate::handle::add_ref::<crate::query_set::QuerySet>(query_set) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQuerySetRelease(query_set: WGPUQuerySet) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQuerySetRelease", query_set, || unsafe { crate::handle::release::<crate::query_set::QuerySet>(query_set) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQueueSubmit(queue: WGPUQueue, command_count: usize, commands: *const WGPUCommandBuffer) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQueueSubmit", queue, || unsafe { crate::queue::submit(queue, command_count, commands) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQueueOnSubmittedWorkDone(queue: WGPUQueue, callback_info: WGPUQueueWorkDoneCallbackInfo) -> WGPUFuture {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQueueOnSubmittedWorkDone", queue, || unsafe { crate::queue::on_submitted_work_done(queue, callback_info) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQueueWriteBuffer(queue: WGPUQueue, buffer: WGPUBuffer, buffer_offset: u64, data: *const c_void, size: usize) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQueueWriteBuffer", queue, || unsafe { crate::queue::write_buffer(queue, buffer, buffer_offset, data, size) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQueueWriteTexture(queue: WGPUQueue, destination: *const WGPUTexelCopyTextureInfo, data: *const c_void, data_size: usize, data_layout: *const WGPUTexelCopyBufferLayout, write_size: *const WGPUExtent3D) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQueueWriteTexture", queue, || unsafe { crate::queue::write_texture(queue, destination, data, data_size, data_layout, write_size) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQueueSetLabel(queue: WGPUQueue, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQueueSetLabel", queue, || unsafe { crate::queue::set_label(queue, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQueueAddRef(queue: WGPUQueue) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQueueAddRef", queue, || unsafe { crate::handle::add_ref::<crate::queue::Queue>(queue) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQueueRelease(queue: WGPUQueue) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQueueRelease", queue, || unsafe { crate::handle::release::<crate::queue::Queue>(queue) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleSetLabel(render_bundle: WGPURenderBundle, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleSetLabel", render_bundle, || unsafe { crate::render_bundle::set_label(render_bundle, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleAddRef(render_bundle: WGPURenderBundle) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleAddRef", render_bundle, || unsafe { crate::handle::add_ref::<crate::render_bundle::RenderBundle>(render_bundle) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleRelease(render_bundle: WGPURenderBundle) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleRelease", render_bundle, || unsafe { crate::handle::release::<crate::render_bundle::RenderBundle>(render_bundle) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderSetPipeline(render_bundle_encoder: WGPURenderBundleEncoder, pipeline: WGPURenderPipeline) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderSetPipeline", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::set_pipeline(render_bundle_encoder, pipeline) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderSetBindGroup(render_bundle_encoder: WGPURenderBundleEncoder, group_index: u32, group: WGPUBindGroup, dynamic_offset_count: usize, dynamic_offsets: *const u32) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderSetBindGroup", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::set_bind_group(render_bundle_encoder, group_index, group, dynamic_offset_count, dynamic_offsets) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderSetImmediates(render_bundle_encoder: WGPURenderBundleEncoder, offset: u32, data: *const c_void, size: usize) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderSetImmediates", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::set_immediates(render_bundle_encoder, offset, data, size) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderDraw(render_bundle_encoder: WGPURenderBundleEncoder, vertex_count: u32, instance_count: u32, first_vertex: u32, first_instance: u32) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderDraw", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::draw(render_bundle_encoder, vertex_count, instance_count, first_vertex, first_instance) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderDrawIndexed(render_bundle_encoder: WGPURenderBundleEncoder, index_count: u32, instance_count: u32, first_index: u32, base_vertex: i32, first_instance: u32) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderDrawIndexed", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::draw_indexed(render_bundle_encoder, index_count, instance_count, first_index, base_vertex, first_instance) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderDrawIndirect(render_bundle_encoder: WGPURenderBundleEncoder, indirect_buffer: WGPUBuffer, indirect_offset: u64) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderDrawIndirect", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::draw_indirect(render_bundle_encoder, indirect_buffer, indirect_offset) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderDrawIndexedIndirect(render_bundle_encoder: WGPURenderBundleEncoder, indirect_buffer: WGPUBuffer, indirect_offset: u64) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderDrawIndexedIndirect", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::draw_indexed_indirect(render_bundle_encoder, indirect_buffer, indirect_offset) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderInsertDebugMarker(render_bundle_encoder: WGPURenderBundleEncoder, marker_label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderInsertDebugMarker", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::insert_debug_marker(render_bundle_encoder, marker_label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderPopDebugGroup(render_bundle_encoder: WGPURenderBundleEncoder) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderPopDebugGroup", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::pop_debug_group(render_bundle_encoder) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderPushDebugGroup(render_bundle_encoder: WGPURenderBundleEncoder, group_label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderPushDebugGroup", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::push_debug_group(render_bundle_encoder, group_label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderSetVertexBuffer(render_bundle_encoder: WGPURenderBundleEncoder, slot: u32, buffer: WGPUBuffer, offset: u64, size: u64) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderSetVertexBuffer", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::set_vertex_buffer(render_bundle_encoder, slot, buffer, offset, size) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderSetIndexBuffer(render_bundle_encoder: WGPURenderBundleEncoder, buffer: WGPUBuffer, format: WGPUIndexFormat, offset: u64, size: u64) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderSetIndexBuffer", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::set_index_buffer(render_bundle_encoder, buffer, format, offset, size) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderFinish(render_bundle_encoder: WGPURenderBundleEncoder, descriptor: *const WGPURenderBundleDescriptor) -> WGPURenderBundle {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderFinish", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::finish(render_bundle_encoder, descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderSetLabel(render_bundle_encoder: WGPURenderBundleEncoder, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderSetLabel", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::set_label(render_bundle_encoder, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderAddRef(render_bundle_encoder: WGPURenderBundleEncoder) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderAddRef", render_bundle_encoder, || unsafe { crate::handle::add_ref::<crate::render_bundle_encoder::RenderBundleEncoder>(render_bundle_encoder) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderRelease(render_bundle_encoder: WGPURenderBundleEncoder) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderRelease", render_bundle_encoder, || unsafe { crate::handle::release::<crate::render_bundle_encoder::RenderBundleEncoder>(render_bundle_encoder) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetPipeline(render_pass_encoder: WGPURenderPassEncoder, pipeline: WGPURenderPipeline) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetPipeline", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_pipeline(render_pass_encoder, pipeline) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetBindGroup(render_pass_encoder: WGPURenderPassEncoder, group_index: u32, group: WGPUBindGroup, dynamic_offset_count: usize, dynamic_offsets: *const u32) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetBindGroup", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_bind_group(render_pass_encoder, group_index, group, dynamic_offset_count, dynamic_offsets) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetImmediates(render_pass_encoder: WGPURenderPassEncoder, offset: u32, data: *const c_void, size: usize) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetImmediates", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_immediates(render_pass_encoder, offset, data, size) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderDraw(render_pass_encoder: WGPURenderPassEncoder, vertex_count: u32, instance_count: u32, first_vertex: u32, first_instance: u32) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderDraw", render_pass_encoder, || unsafe { crate::render_pass_encoder::draw(render_pass_encoder, vertex_count, instance_count, first_vertex, first_instance) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderDrawIndexed(render_pass_encoder: WGPURenderPassEncoder, index_count: u32, instance_count: u32, first_index: u32, base_vertex: i32, first_instance: u32) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderDrawIndexed", render_pass_encoder, || unsafe { crate::render_pass_encoder::draw_indexed(render_pass_encoder, index_count, instance_count, first_index, base_vertex, first_instance) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderDrawIndirect(render_pass_encoder: WGPURenderPassEncoder, indirect_buffer: WGPUBuffer, indirect_offset: u64) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderDrawIndirect", render_pass_encoder, || unsafe { crate::render_pass_encoder::draw_indirect(render_pass_encoder, indirect_buffer, indirect_offset) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderDrawIndexedIndirect(render_pass_encoder: WGPURenderPassEncoder, indirect_buffer: WGPUBuffer, indirect_offset: u64) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderDrawIndexedIndirect", render_pass_encoder, || unsafe { crate::render_pass_encoder::draw_indexed_indirect(render_pass_encoder, indirect_buffer, indirect_offset) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderExecuteBundles(render_pass_encoder: WGPURenderPassEncoder, bundle_count: usize, bundles: *const WGPURenderBundle) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderExecuteBundles", render_pass_encoder, || unsafe { crate::render_pass_encoder::execute_bundles(render_pass_encoder, bundle_count, bundles) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderInsertDebugMarker(render_pass_encoder: WGPURenderPassEncoder, marker_label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderInsertDebugMarker", render_pass_encoder, || unsafe { crate::render_pass_encoder::insert_debug_marker(render_pass_encoder, marker_label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderPopDebugGroup(render_pass_encoder: WGPURenderPassEncoder) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderPopDebugGroup", render_pass_encoder, || unsafe { crate::render_pass_encoder::pop_debug_group(render_pass_encoder) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderPushDebugGroup(render_pass_encoder: WGPURenderPassEncoder, group_label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderPushDebugGroup", render_pass_encoder, || unsafe { crate::render_pass_encoder::push_debug_group(render_pass_encoder, group_label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetStencilReference(render_pass_encoder: WGPURenderPassEncoder, reference: u32) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetStencilReference", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_stencil_reference(render_pass_encoder, reference) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetBlendConstant(render_pass_encoder: WGPURenderPassEncoder, color: *const WGPUColor) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetBlendConstant", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_blend_constant(render_pass_encoder, color) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetViewport(render_pass_encoder: WGPURenderPassEncoder, x: f32, y: f32, width: f32, height: f32, min_depth: f32, max_depth: f32) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetViewport", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_viewport(render_pass_encoder, x, y, width, height, min_depth, max_depth) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetScissorRect(render_pass_encoder: WGPURenderPassEncoder, x: u32, y: u32, width: u32, height: u32) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetScissorRect", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_scissor_rect(render_pass_encoder, x, y, width, height) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetVertexBuffer(render_pass_encoder: WGPURenderPassEncoder, slot: u32, buffer: WGPUBuffer, offset: u64, size: u64) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetVertexBuffer", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_vertex_buffer(render_pass_encoder, slot, buffer, offset, size) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetIndexBuffer(render_pass_encoder: WGPURenderPassEncoder, buffer: WGPUBuffer, format: WGPUIndexFormat, offset: u64, size: u64) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetIndexBuffer", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_index_buffer(render_pass_encoder, buffer, format, offset, size) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderBeginOcclusionQuery(render_pass_encoder: WGPURenderPassEncoder, query_index: u32) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderBeginOcclusionQuery", render_pass_encoder, || unsafe { crate::render_pass_encoder::begin_occlusion_query(render_pass_encoder, query_index) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderEndOcclusionQuery(render_pass_encoder: WGPURenderPassEncoder) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderEndOcclusionQuery", render_pass_encoder, || unsafe { crate::render_pass_encoder::end_occlusion_query(render_pass_encoder) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderEnd(render_pass_encoder: WGPURenderPassEncoder) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderEnd", render_pass_encoder, || unsafe { crate::render_pass_encoder::end(render_pass_encoder) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetLabel(render_pass_encoder: WGPURenderPassEncoder, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetLabel", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_label(render_pass_encoder, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderAddRef(render_pass_encoder: WGPURenderPassEncoder) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderAddRef", render_pass_encoder, || unsafe { crate::handle::add_ref::<crate::render_pass_encoder::RenderPassEncoder>(render_pass_encoder) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderRelease(render_pass_encoder: WGPURenderPassEncoder) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderRelease", render_pass_encoder, || unsafe { crate::handle::release::<crate::render_pass_encoder::RenderPassEncoder>(render_pass_encoder) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPipelineGetBindGroupLayout(render_pipeline: WGPURenderPipeline, group_index: u32) -> WGPUBindGroupLayout {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPipelineGetBindGroupLayout", render_pipeline, || unsafe { crate::render_pipeline::get_bind_group_layout(render_pipeline, group_index) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPipelineSetLabel(render_pipeline: WGPURenderPipeline, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPipelineSetLabel", render_pipeline, || unsafe { crate::render_pipeline::set_label(render_pipeline, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPipelineAddRef(render_pipeline: WGPURenderPipeline) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPipelineAddRef", render_pipeline, || unsafe { crate::handle::add_ref::<crate::render_pipeline::RenderPipeline>(render_pipeline) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPipelineRelease(render_pipeline: WGPURenderPipeline) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPipelineRelease", render_pipeline, || unsafe { crate::handle::release::<crate::render_pipeline::RenderPipeline>(render_pipeline) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSamplerSetLabel(sampler: WGPUSampler, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSamplerSetLabel", sampler, || unsafe { crate::sampler::set_label(sampler, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSamplerAddRef(sampler: WGPUSampler) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSamplerAddRef", sampler, || unsafe { crate::handle::add_ref::<crate::sampler::Sampler>(sampler) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSamplerRelease(sampler: WGPUSampler) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSamplerRelease", sampler, || unsafe { crate::handle::release::<crate::sampler::Sampler>(sampler) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuShaderModuleGetCompilationInfo(shader_module: WGPUShaderModule, callback_info: WGPUCompilationInfoCallbackInfo) -> WGPUFuture {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuShaderModuleGetCompilationInfo", shader_module, || unsafe { crate::shader_module::get_compilation_info(shader_module, callback_info) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuShaderModuleSetLabel(shader_module: WGPUShaderModule, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuShaderModuleSetLabel", shader_module, || unsafe { crate::shader_module::set_label(shader_module, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuShaderModuleAddRef(shader_module: WGPUShaderModule) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuShaderModuleAddRef", shader_module, || unsafe { crate::handle::add_ref::<crate::shader_module::ShaderModule>(shader_module) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuShaderModuleRelease(shader_module: WGPUShaderModule) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuShaderModuleRelease", shader_module, || unsafe { crate::handle::release::<crate::shader_module::ShaderModule>(shader_module) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSurfaceConfigure(surface: WGPUSurface, config: *const WGPUSurfaceConfiguration) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSurfaceConfigure", surface, || unsafe { crate::surface::configure(surface, config) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSurfaceGetCapabilities(surface: WGPUSurface, adapter: WGPUAdapter, capabilities: *mut WGPUSurfaceCapabilities) -> WGPUStatus {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSurfaceGetCapabilities", surface, || unsafe { crate::surface::get_capabilities(surface, adapter, capabilities) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSurfaceGetCurrentTexture(surface: WGPUSurface, surface_texture: *mut WGPUSurfaceTexture) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSurfaceGetCurrentTexture", surface, || unsafe { crate::surface::get_current_texture(surface, surface_texture) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSurfacePresent(surface: WGPUSurface) -> WGPUStatus {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSurfacePresent", surface, || unsafe { crate::surface::present(surface) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSurfaceUnconfigure(surface: WGPUSurface) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSurfaceUnconfigure", surface, || unsafe { crate::surface::unconfigure(surface) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSurfaceSetLabel(surface: WGPUSurface, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSurfaceSetLabel", surface, || unsafe { crate::surface::set_label(surface, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSurfaceAddRef(surface: WGPUSurface) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSurfaceAddRef", surface, || unsafe { crate::handle::add_ref::<crate::surface::Surface>(surface) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSurfaceRelease(surface: WGPUSurface) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSurfaceRelease", surface, || unsafe { crate::handle::release::<crate::surface::Surface>(surface) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureCreateView(texture: WGPUTexture, descriptor: *const WGPUTextureViewDescriptor) -> WGPUTextureView {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureCreateView", texture, || unsafe { crate::texture::create_view(texture, descriptor) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureSetLabel(texture: WGPUTexture, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureSetLabel", texture, || unsafe { crate::texture::set_label(texture, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureGetWidth(texture: WGPUTexture) -> u32 {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureGetWidth", texture, || unsafe { crate::texture::get_width(texture) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureGetHeight(texture: WGPUTexture) -> u32 {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureGetHeight", texture, || unsafe { crate::texture::get_height(texture) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureGetDepthOrArrayLayers(texture: WGPUTexture) -> u32 {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureGetDepthOrArrayLayers", texture, || unsafe { crate::texture::get_depth_or_array_layers(texture) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureGetMipLevelCount(texture: WGPUTexture) -> u32 {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureGetMipLevelCount", texture, || unsafe { crate::texture::get_mip_level_count(texture) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureGetSampleCount(texture: WGPUTexture) -> u32 {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureGetSampleCount", texture, || unsafe { crate::texture::get_sample_count(texture) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureGetDimension(texture: WGPUTexture) -> WGPUTextureDimension {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureGetDimension", texture, || unsafe { crate::texture::get_dimension(texture) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureGetTextureBindingViewDimension(texture: WGPUTexture) -> WGPUTextureViewDimension {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureGetTextureBindingViewDimension", texture, || unsafe { crate::texture::get_texture_binding_view_dimension(texture) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureGetFormat(texture: WGPUTexture) -> WGPUTextureFormat {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureGetFormat", texture, || unsafe { crate::texture::get_format(texture) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureGetUsage(texture: WGPUTexture) -> WGPUTextureUsage {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureGetUsage", texture, || unsafe { crate::texture::get_usage(texture) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureDestroy(texture: WGPUTexture) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureDestroy", texture, || unsafe { crate::texture::destroy(texture) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureAddRef(texture: WGPUTexture) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureAddRef", texture, || unsafe { crate::handle::add_ref::<crate::texture::Texture>(texture) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureRelease(texture: WGPUTexture) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureRelease", texture, || unsafe { crate::handle::release::<crate::texture::Texture>(texture) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureViewSetLabel(texture_view: WGPUTextureView, label: WGPUStringView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureViewSetLabel", texture_view, || unsafe { crate::texture_view::set_label(texture_view, label) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureViewAddRef(texture_view: WGPUTextureView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureViewAddRef", texture_view, || unsafe { crate::handle::add_ref::<crate::texture_view::TextureView>(texture_view) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureViewRelease(texture_view: WGPUTextureView) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureViewRelease", texture_view, || unsafe { crate::handle::release::<crate::texture_view::TextureView>(texture_view) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuAdapterPropertiesSubgroupMatrixConfigsFreeMembers(adapter_properties_subgroup_matrix_configs: WGPUAdapterPropertiesSubgroupMatrixConfigs) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuAdapterPropertiesSubgroupMatrixConfigsFreeMembers", crate::guard::NoTarget, || unsafe { crate::free_members::adapter_properties_subgroup_matrix_configs(adapter_properties_subgroup_matrix_configs) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceTick(device: WGPUDevice) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceTick", device, || unsafe { crate::device::tick(device) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderWriteTimestamp(compute_pass_encoder: WGPUComputePassEncoder, query_set: WGPUQuerySet, query_index: u32) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderWriteTimestamp", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::write_timestamp(compute_pass_encoder, query_set, query_index) })
 }
 
+/// # Safety
+/// The arguments as webgpu.h defines them: each pointer NULL or valid for the call
+/// (an array for its count, a string view for its length), each handle NULL or one
+/// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderWriteTimestamp(render_pass_encoder: WGPURenderPassEncoder, query_set: WGPUQuerySet, query_index: u32) {
+    // SAFETY: the caller's promises, passed on unchanged; the implementation checks
+    // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderWriteTimestamp", render_pass_encoder, || unsafe { crate::render_pass_encoder::write_timestamp(render_pass_encoder, query_set, query_index) })
 }
 
@@ -1468,6 +2704,7 @@ pub const FUNCTION_NAMES: [&str; FUNCTION_COUNT] = [
 ];
 
 pub(crate) unsafe fn get_proc_address(proc_name: WGPUStringView) -> WGPUProc {
+    // SAFETY: the caller's promise for the view, passed on.
     match unsafe { crate::conv::string_view_bytes(proc_name) } {
         Ok(Some(name)) => proc_address(name),
         _ => None,

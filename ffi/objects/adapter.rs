@@ -32,7 +32,9 @@ pub unsafe fn request(
     let error = |m: String| (WGPURequestAdapterStatus::Error, m);
     let mut desc = wgc::instance::RequestAdapterOptions::default();
     let mut backends = wgt::Backends::all();
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     if let Some(o) = unsafe { options.as_ref() } {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         for (s_type, link) in unsafe { conv::Chain::new(o.nextInChain) } {
             if s_type == WGPUSType::DawnTogglesDescriptor {
                 // SAFETY: the sType says the link is a WGPUDawnTogglesDescriptor.
@@ -83,6 +85,7 @@ pub unsafe fn get_limits(adapter: WGPUAdapter, limits: *mut WGPULimits) -> WGPUS
     let Some(adapter) = adapter.get_or_log(entry_point()) else {
         return WGPUStatus::Error;
     };
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let Some(out) = (unsafe { limits.as_mut() }) else {
         return WGPUStatus::Error;
     };
@@ -126,6 +129,7 @@ pub unsafe fn get_features(adapter: WGPUAdapter, features: *mut WGPUSupportedFea
     let Some(adapter) = adapter.get_or_log(entry_point()) else {
         return;
     };
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let Some(out) = (unsafe { features.as_mut() }) else {
         return log::error!("{}: features is NULL", entry_point());
     };
@@ -137,6 +141,7 @@ pub unsafe fn get_info(adapter: WGPUAdapter, info: *mut WGPUAdapterInfo) -> WGPU
     let Some(adapter) = adapter.get_or_log(entry_point()) else {
         return WGPUStatus::Error;
     };
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let Some(out) = (unsafe { info.as_mut() }) else {
         return WGPUStatus::Error;
     };
@@ -214,6 +219,7 @@ pub unsafe fn request_device(
         return WGPUFuture { id: 0 };
     };
     let future = pending.future();
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let result = unsafe { crate::device::create(&adapter, descriptor) };
     pending.complete(
         &ctx.futures,

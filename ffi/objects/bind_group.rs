@@ -37,12 +37,16 @@ pub unsafe fn create(
     device: &Arc<Device>,
     descriptor: *const WGPUBindGroupDescriptor,
 ) -> conv::Result<BindGroup> {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { conv::no_chain(desc.nextInChain, "WGPUBindGroupDescriptor") }?;
     let layout = desc.layout.id_or_message("layout")?;
     // On the stack for the usual few entries: this runs at every creation.
     let mut entries = smallvec::SmallVec::<[wgc::binding_model::BindGroupEntry; 8]>::new();
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     for e in unsafe { conv::slice(desc.entries, desc.entryCount, "entries") }? {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         unsafe { conv::no_chain(e.nextInChain, "WGPUBindGroupEntry") }?;
         let what = || format!("entry for binding {}", e.binding);
         let set = [
@@ -86,6 +90,7 @@ pub unsafe fn create(
             resource,
         });
     }
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let (name, tag) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let label = tag.label();
     let wgc_desc = wgc::binding_model::BindGroupDescriptor {
@@ -107,5 +112,6 @@ pub unsafe fn create(
 }
 
 pub unsafe fn set_label(bind_group: WGPUBindGroup, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(bind_group, label) }
 }

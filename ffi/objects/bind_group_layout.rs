@@ -37,19 +37,24 @@ pub unsafe fn create(
     device: &Arc<Device>,
     descriptor: *const WGPUBindGroupLayoutDescriptor,
 ) -> conv::Result<BindGroupLayout> {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let (name, tag) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let label = tag.label();
     // Entries this library cannot take (a chained external texture layout, which
     // wgpu-core 30 has not on Vulkan; a bad enum) make an invalid layout, as WebGPU's
     // createBindGroupLayout always returns one; so does a storage texture format or
     // access that WebGPU's table refuses and wgpu-core may allow (texture_format).
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let entries = unsafe { conv::no_chain(desc.nextInChain, "WGPUBindGroupLayoutDescriptor") }
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         .and_then(|()| unsafe { conv::slice(desc.entries, desc.entryCount, "entries") })
         .and_then(|entries| {
             entries
                 .iter()
                 .map(|e| {
+                    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
                     unsafe { conv::no_chain(e.nextInChain, "WGPUBindGroupLayoutEntry") }?;
                     conv::bind_group_layout_entry(e)
                 })
@@ -141,5 +146,6 @@ pub fn of_pipeline(
 }
 
 pub unsafe fn set_label(bind_group_layout: WGPUBindGroupLayout, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(bind_group_layout, label) }
 }

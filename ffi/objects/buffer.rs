@@ -84,8 +84,11 @@ pub unsafe fn create(
     device: &Arc<Device>,
     descriptor: *const WGPUBufferDescriptor,
 ) -> conv::Result<Buffer> {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { conv::no_chain(desc.nextInChain, "WGPUBufferDescriptor") }?;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let label = unsafe { conv::label(desc.label) }?;
     crate::guard::maybe_test_panic(label.as_deref());
     let (name, tag) = crate::label::Name::new(label);
@@ -405,6 +408,7 @@ pub unsafe fn write_mapped_range(
 }
 
 pub unsafe fn set_label(buffer: WGPUBuffer, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(buffer, label) }
 }
 

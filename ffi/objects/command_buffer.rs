@@ -52,5 +52,6 @@ impl Drop for CommandBuffer {
 }
 
 pub unsafe fn set_label(command_buffer: WGPUCommandBuffer, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(command_buffer, label) }
 }

@@ -46,9 +46,12 @@ pub unsafe fn create(
     device: &Arc<Device>,
     descriptor: *const WGPUCommandEncoderDescriptor,
 ) -> conv::Result<CommandEncoder> {
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let label = match unsafe { descriptor.as_ref() } {
         Some(desc) => {
+            // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
             unsafe { conv::no_chain(desc.nextInChain, "WGPUCommandEncoderDescriptor") }?;
+            // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
             unsafe { conv::label(desc.label) }?
         }
         None => None,
@@ -90,9 +93,12 @@ pub unsafe fn finish(
         return Handle::NULL;
     };
     let device = &encoder.device;
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let label = match unsafe { descriptor.as_ref() } {
         None => Ok(None),
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         Some(d) => unsafe { conv::no_chain(d.nextInChain, "WGPUCommandBufferDescriptor") }
+            // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
             .and_then(|()| unsafe { conv::label(d.label) }),
     };
     let label = match label {
@@ -128,6 +134,7 @@ pub unsafe fn begin_compute_pass(
     let Some(encoder) = command_encoder.get_or_log(entry_point()) else {
         return Handle::NULL;
     };
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     match unsafe { crate::compute_pass_encoder::begin(&encoder, descriptor) } {
         Ok(pass) => Handle::new(pass),
         Err(e) => {
@@ -144,6 +151,7 @@ pub unsafe fn begin_render_pass(
     let Some(encoder) = command_encoder.get_or_log(entry_point()) else {
         return Handle::NULL;
     };
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     match unsafe { crate::render_pass_encoder::begin(&encoder, descriptor) } {
         Ok(pass) => Handle::new(pass),
         Err(e) => {
@@ -183,8 +191,11 @@ pub unsafe fn copy_buffer_to_texture(
     copy_size: *const WGPUExtent3D,
 ) {
     with(command_encoder, entry_point(), |e| {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let (src, _b) = unsafe { crate::texture::buffer_info(source, "source") }?;
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let (dst, _t) = unsafe { crate::texture::copy_info(destination, "destination") }?;
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let size = crate::texture::extent(unsafe { conv::required(copy_size, "copySize") }?);
         Ok(e.device
             .ctx
@@ -200,8 +211,11 @@ pub unsafe fn copy_texture_to_buffer(
     copy_size: *const WGPUExtent3D,
 ) {
     with(command_encoder, entry_point(), |e| {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let (src, _t) = unsafe { crate::texture::copy_info(source, "source") }?;
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let (dst, _b) = unsafe { crate::texture::buffer_info(destination, "destination") }?;
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let size = crate::texture::extent(unsafe { conv::required(copy_size, "copySize") }?);
         Ok(e.device
             .ctx
@@ -217,8 +231,11 @@ pub unsafe fn copy_texture_to_texture(
     copy_size: *const WGPUExtent3D,
 ) {
     with(command_encoder, entry_point(), |e| {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let (src, _s) = unsafe { crate::texture::copy_info(source, "source") }?;
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let (dst, _d) = unsafe { crate::texture::copy_info(destination, "destination") }?;
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let size = crate::texture::extent(unsafe { conv::required(copy_size, "copySize") }?);
         Ok(e.device
             .ctx
@@ -248,6 +265,7 @@ pub unsafe fn insert_debug_marker(
     marker_label: WGPUStringView,
 ) {
     with(command_encoder, entry_point(), |e| {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let label = unsafe { conv::string_view(marker_label) }?.unwrap_or("");
         Ok(e.device
             .ctx
@@ -264,6 +282,7 @@ pub fn pop_debug_group(command_encoder: WGPUCommandEncoder) {
 
 pub unsafe fn push_debug_group(command_encoder: WGPUCommandEncoder, group_label: WGPUStringView) {
     with(command_encoder, entry_point(), |e| {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let label = unsafe { conv::string_view(group_label) }?.unwrap_or("");
         Ok(e.device
             .ctx
@@ -309,5 +328,6 @@ pub fn write_timestamp(
 }
 
 pub unsafe fn set_label(command_encoder: WGPUCommandEncoder, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(command_encoder, label) }
 }

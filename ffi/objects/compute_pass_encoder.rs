@@ -37,8 +37,11 @@ pub unsafe fn begin(
     let device = &encoder.device;
     let mut label = None;
     let mut timestamp_writes = None;
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     if let Some(desc) = unsafe { descriptor.as_ref() } {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         unsafe { conv::no_chain(desc.nextInChain, "WGPUComputePassDescriptor") }?;
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         label = unsafe { conv::label(desc.label) }?;
         timestamp_writes = crate::query_set::timestamp_writes(desc.timestampWrites)?;
     }
@@ -81,6 +84,7 @@ fn with<E: wgt::error::WebGpuError>(
 }
 
 pub unsafe fn insert_debug_marker(pass: WGPUComputePassEncoder, marker_label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     with(pass, entry_point(), |_, g, p| unsafe {
         crate::commands::debug_label(p, g, false, marker_label)
     })
@@ -101,6 +105,7 @@ pub fn pop_debug_group(pass: WGPUComputePassEncoder) {
 }
 
 pub unsafe fn push_debug_group(pass: WGPUComputePassEncoder, group_label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     with(pass, entry_point(), |_, g, p| unsafe {
         crate::commands::debug_label(p, g, true, group_label)
     })
@@ -125,6 +130,7 @@ pub unsafe fn set_bind_group(
     dynamic_offset_count: usize,
     dynamic_offsets: *const u32,
 ) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     with(pass, entry_point(), |_, g, p| unsafe {
         crate::commands::set_bind_group(
             p,
@@ -144,6 +150,7 @@ pub unsafe fn set_immediates(
     size: usize,
 ) {
     with(pass, entry_point(), |c, g, p| {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
         if c.ended.load(std::sync::atomic::Ordering::Relaxed) {
             return Ok(g.compute_pass_set_immediates(p, offset, bytes));
@@ -190,5 +197,6 @@ pub fn end(pass: WGPUComputePassEncoder) {
 }
 
 pub unsafe fn set_label(pass: WGPUComputePassEncoder, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(pass, label) }
 }

@@ -54,16 +54,22 @@ pub unsafe fn prepare(
     device: &Arc<Device>,
     descriptor: *const WGPUComputePipelineDescriptor,
 ) -> conv::Result<Prepared> {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { conv::no_chain(desc.nextInChain, "WGPUComputePipelineDescriptor") }?;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { conv::no_chain(desc.compute.nextInChain, "WGPUComputeState") }?;
     let layout = desc.layout.get_optional("layout")?;
     let module = desc.compute.module.get_or_message("compute.module")?;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let label = unsafe { conv::label(desc.label) }?;
     crate::guard::maybe_test_panic(label.as_deref());
     let (name, tag) = crate::label::Name::new(label);
     let label = tag.owned_label();
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let entry_point = unsafe { conv::string_view(desc.compute.entryPoint) }?;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let constants = unsafe { conv::constants(desc.compute.constants, desc.compute.constantCount) }?;
     let refused = module.pipeline_error.clone().or_else(|| {
         module
@@ -153,5 +159,6 @@ pub fn get_bind_group_layout(
 }
 
 pub unsafe fn set_label(compute_pipeline: WGPUComputePipeline, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(compute_pipeline, label) }
 }

@@ -97,8 +97,10 @@ pub unsafe fn create(
             userdata2: std::ptr::null_mut(),
         },
     };
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let desc = unsafe { descriptor.as_ref() }.unwrap_or(&default);
     let mut toggles = crate::toggles::Toggles::default();
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     for (s_type, link) in unsafe { conv::Chain::new(desc.nextInChain) } {
         if s_type != WGPUSType::DawnTogglesDescriptor {
             return Err(conv::unexpected_s_type(s_type, "WGPUDeviceDescriptor"));
@@ -106,9 +108,11 @@ pub unsafe fn create(
         // SAFETY: the sType says the link is a WGPUDawnTogglesDescriptor.
         unsafe { crate::toggles::read(link, "WGPUDeviceDescriptor", Some(&mut toggles)) }?;
     }
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let label = unsafe { conv::label(desc.label) }?;
     let mut features = wgt::Features::empty();
     let mut implicit_synchronization = false;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     for f in unsafe {
         conv::slice(
             desc.requiredFeatures,
@@ -125,6 +129,7 @@ pub unsafe fn create(
     if !limits.check_limits(&adapter_limits) {
         limits = wgt::Limits::downlevel_defaults();
     }
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     if let Some(l) = unsafe { desc.requiredLimits.as_ref() } {
         conv::limits_from_c(l, &mut limits)?;
         // SAFETY: the caller's chain, each link's sType naming its type.
@@ -257,6 +262,7 @@ fn call_lost(
     message: &str,
 ) {
     if let Some(f) = cb.0.callback {
+        // SAFETY: `raw` is a WGPUDevice handle's bits (stored as usize to be Send).
         let handle: WGPUDevice = unsafe { std::mem::transmute::<usize, WGPUDevice>(raw) };
         // SAFETY: the C callback with the caller's own userdata; `handle` outlives the call.
         unsafe {
@@ -400,6 +406,7 @@ pub unsafe fn create_bind_group(
     device: WGPUDevice,
     descriptor: *const WGPUBindGroupDescriptor,
 ) -> WGPUBindGroup {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     make(device, entry_point(), |d| unsafe {
         crate::bind_group::create(d, descriptor)
     })
@@ -409,6 +416,7 @@ pub unsafe fn create_bind_group_layout(
     device: WGPUDevice,
     descriptor: *const WGPUBindGroupLayoutDescriptor,
 ) -> WGPUBindGroupLayout {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     make(device, entry_point(), |d| unsafe {
         crate::bind_group_layout::create(d, descriptor)
     })
@@ -418,6 +426,7 @@ pub unsafe fn create_buffer(
     device: WGPUDevice,
     descriptor: *const WGPUBufferDescriptor,
 ) -> WGPUBuffer {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     make(device, entry_point(), |d| unsafe {
         crate::buffer::create(d, descriptor)
     })
@@ -427,6 +436,7 @@ pub unsafe fn create_command_encoder(
     device: WGPUDevice,
     descriptor: *const WGPUCommandEncoderDescriptor,
 ) -> WGPUCommandEncoder {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     make(device, entry_point(), |d| unsafe {
         crate::command_encoder::create(d, descriptor)
     })
@@ -436,6 +446,7 @@ pub unsafe fn create_compute_pipeline(
     device: WGPUDevice,
     descriptor: *const WGPUComputePipelineDescriptor,
 ) -> WGPUComputePipeline {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     make(device, entry_point(), |d| unsafe {
         crate::compute_pipeline::prepare(d, descriptor).map(|p| p.build().0)
     })
@@ -455,6 +466,7 @@ pub unsafe fn create_compute_pipeline_async(
         entry_point(),
         c.mode,
         Sendable((c.callback, c.userdata1, c.userdata2)),
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         || unsafe { crate::compute_pipeline::prepare(&device, descriptor) },
     )
 }
@@ -463,6 +475,7 @@ pub unsafe fn create_pipeline_layout(
     device: WGPUDevice,
     descriptor: *const WGPUPipelineLayoutDescriptor,
 ) -> WGPUPipelineLayout {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     make(device, entry_point(), |d| unsafe {
         crate::pipeline_layout::create(d, descriptor)
     })
@@ -472,6 +485,7 @@ pub unsafe fn create_query_set(
     device: WGPUDevice,
     descriptor: *const WGPUQuerySetDescriptor,
 ) -> WGPUQuerySet {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     make(device, entry_point(), |d| unsafe {
         crate::query_set::create(d, descriptor)
     })
@@ -491,6 +505,7 @@ pub unsafe fn create_render_pipeline_async(
         entry_point(),
         c.mode,
         Sendable((c.callback, c.userdata1, c.userdata2)),
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         || unsafe { crate::render_pipeline::prepare(&device, descriptor) },
     )
 }
@@ -499,6 +514,7 @@ pub unsafe fn create_render_bundle_encoder(
     device: WGPUDevice,
     descriptor: *const WGPURenderBundleEncoderDescriptor,
 ) -> WGPURenderBundleEncoder {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     make(device, entry_point(), |d| unsafe {
         crate::render_bundle_encoder::create(d, descriptor)
     })
@@ -508,6 +524,7 @@ pub unsafe fn create_render_pipeline(
     device: WGPUDevice,
     descriptor: *const WGPURenderPipelineDescriptor,
 ) -> WGPURenderPipeline {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     make(device, entry_point(), |d| unsafe {
         crate::render_pipeline::prepare(d, descriptor).map(|p| p.build().0)
     })
@@ -517,6 +534,7 @@ pub unsafe fn create_sampler(
     device: WGPUDevice,
     descriptor: *const WGPUSamplerDescriptor,
 ) -> WGPUSampler {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     make(device, entry_point(), |d| unsafe {
         crate::sampler::create(d, descriptor)
     })
@@ -526,6 +544,7 @@ pub unsafe fn create_shader_module(
     device: WGPUDevice,
     descriptor: *const WGPUShaderModuleDescriptor,
 ) -> WGPUShaderModule {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     make(device, entry_point(), |d| unsafe {
         crate::shader_module::create(d, descriptor)
     })
@@ -535,6 +554,7 @@ pub unsafe fn create_texture(
     device: WGPUDevice,
     descriptor: *const WGPUTextureDescriptor,
 ) -> WGPUTexture {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     make(device, entry_point(), |d| unsafe {
         crate::texture::create(d, descriptor)
     })
@@ -564,6 +584,7 @@ pub unsafe fn get_limits(device: WGPUDevice, limits: *mut WGPULimits) -> WGPUSta
     let Some(device) = device.get_or_log(entry_point()) else {
         return WGPUStatus::Error;
     };
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let Some(out) = (unsafe { limits.as_mut() }) else {
         return WGPUStatus::Error;
     };
@@ -603,6 +624,7 @@ pub unsafe fn get_features(device: WGPUDevice, features: *mut WGPUSupportedFeatu
     let Some(device) = device.get_or_log(entry_point()) else {
         return;
     };
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let Some(out) = (unsafe { features.as_mut() }) else {
         return log::error!("{}: features is NULL", entry_point());
     };
@@ -613,6 +635,7 @@ pub unsafe fn get_adapter_info(device: WGPUDevice, info: *mut WGPUAdapterInfo) -
     let Some(device) = device.get_or_log(entry_point()) else {
         return WGPUStatus::Error;
     };
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let Some(out) = (unsafe { info.as_mut() }) else {
         return WGPUStatus::Error;
     };
@@ -707,6 +730,7 @@ pub fn pop_error_scope(
 }
 
 pub unsafe fn set_label(device: WGPUDevice, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(device, label) }
 }
 
@@ -893,6 +917,7 @@ pub unsafe fn get_usage(
     usage: *mut crate::extensions::WGPUShimDeviceUsage,
 ) -> WGPUStatus {
     use crate::accounting::Kind;
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let Some(out) = (unsafe { usage.as_mut() }) else {
         log::error!("{}: usage is NULL", entry_point());
         return WGPUStatus::Error;

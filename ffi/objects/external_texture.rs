@@ -17,5 +17,6 @@ object!(ExternalTexture, "WGPUExternalTexture", 23, |e| Some(
 ));
 
 pub unsafe fn set_label(external_texture: WGPUExternalTexture, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(external_texture, label) }
 }

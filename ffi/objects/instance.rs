@@ -35,6 +35,7 @@ const INSTANCE_FEATURES: [WGPUInstanceFeatureName; 3] = [
 
 pub unsafe fn create_instance(descriptor: *const WGPUInstanceDescriptor) -> WGPUInstance {
     crate::logging::install();
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     match unsafe { instance_options(descriptor) } {
         Ok(InstanceOptions {
             timed_wait_any,
@@ -109,9 +110,11 @@ unsafe fn instance_options(
         timed_wait_any: false,
         backends: None,
     };
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let Some(desc) = (unsafe { descriptor.as_ref() }) else {
         return Ok(options);
     };
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     for (s_type, link) in unsafe { conv::Chain::new(desc.nextInChain) } {
         if s_type == WGPUSType::DawnTogglesDescriptor {
             // SAFETY: the sType says the link is a WGPUDawnTogglesDescriptor.
@@ -126,6 +129,7 @@ unsafe fn instance_options(
         options.backends = shim_backends(chained.backends)?;
     }
     let mut timed = false;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     for f in unsafe {
         conv::slice(
             desc.requiredFeatures,
@@ -142,7 +146,9 @@ unsafe fn instance_options(
         timed |= *f == WGPUInstanceFeatureName::TimedWaitAny;
     }
     options.timed_wait_any = timed;
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     if let Some(limits) = unsafe { desc.requiredLimits.as_ref() } {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         unsafe { conv::no_chain(limits.nextInChain, "WGPUInstanceLimits") }?;
         if limits.timedWaitAnyMaxCount > TIMED_WAIT_ANY_MAX_COUNT {
             return Err(format!(
@@ -155,6 +161,7 @@ unsafe fn instance_options(
 }
 
 pub unsafe fn get_instance_features(features: *mut WGPUSupportedInstanceFeatures) {
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let Some(out) = (unsafe { features.as_mut() }) else {
         return log::error!("{}: features is NULL", entry_point());
     };
@@ -164,6 +171,7 @@ pub unsafe fn get_instance_features(features: *mut WGPUSupportedInstanceFeatures
 }
 
 pub unsafe fn get_instance_limits(limits: *mut WGPUInstanceLimits) -> WGPUStatus {
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let Some(out) = (unsafe { limits.as_mut() }) else {
         return WGPUStatus::Error;
     };
@@ -185,6 +193,7 @@ pub unsafe fn create_surface(
     let Some(instance) = instance.get_or_log(entry_point()) else {
         return Handle::NULL;
     };
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     match unsafe { crate::surface::create(&instance.ctx, descriptor) } {
         Ok(s) => Handle::new(s),
         Err(e) => {
@@ -222,6 +231,7 @@ pub unsafe fn get_WGSL_language_features(
     if instance.get_or_log(entry_point()).is_none() {
         return;
     }
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let Some(out) = (unsafe { features.as_mut() }) else {
         return log::error!("{}: features is NULL", entry_point());
     };
@@ -292,6 +302,7 @@ pub unsafe fn request_adapter(
         return WGPUFuture { id: 0 };
     };
     let future = pending.future();
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     pending.complete(&instance.ctx.futures, unsafe {
         crate::adapter::request(&instance.ctx, options)
     });
@@ -348,6 +359,7 @@ pub unsafe fn enumerate_adapters(
     instance: WGPUInstance,
     list: *mut crate::extensions::WGPUShimAdapterList,
 ) -> WGPUStatus {
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let Some(out) = (unsafe { list.as_mut() }) else {
         log::error!("{}: list is NULL", entry_point());
         return WGPUStatus::Error;

@@ -38,9 +38,12 @@ pub unsafe fn create(
     device: &Arc<Device>,
     descriptor: *const WGPUPipelineLayoutDescriptor,
 ) -> conv::Result<PipelineLayout> {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { conv::no_chain(desc.nextInChain, "WGPUPipelineLayoutDescriptor") }?;
     // A NULL entry leaves that group index empty.
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let layouts = unsafe {
         conv::slice(
             desc.bindGroupLayouts,
@@ -51,6 +54,7 @@ pub unsafe fn create(
     .iter()
     .map(|l| l.id_optional("bindGroupLayouts"))
     .collect::<conv::Result<Vec<_>>>()?;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let (name, tag) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let label = tag.label();
     let wgc_desc = wgc::binding_model::PipelineLayoutDescriptor {
@@ -73,5 +77,6 @@ pub unsafe fn create(
 }
 
 pub unsafe fn set_label(pipeline_layout: WGPUPipelineLayout, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(pipeline_layout, label) }
 }

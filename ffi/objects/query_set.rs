@@ -37,13 +37,16 @@ pub unsafe fn create(
     device: &Arc<Device>,
     descriptor: *const WGPUQuerySetDescriptor,
 ) -> conv::Result<QuerySet> {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { conv::no_chain(desc.nextInChain, "WGPUQuerySetDescriptor") }?;
     let ty = match desc.r#type {
         WGPUQueryType::Occlusion => wgt::QueryType::Occlusion,
         WGPUQueryType::Timestamp => wgt::QueryType::Timestamp,
         other => return Err(format!("{:#x} is not a valid WGPUQueryType", other.0)),
     };
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let (name, tag) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let label = tag.label();
     let wgc_desc = wgt::QuerySetDescriptor {
@@ -67,6 +70,7 @@ pub unsafe fn create(
 }
 
 pub unsafe fn set_label(query_set: WGPUQuerySet, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(query_set, label) }
 }
 
@@ -94,6 +98,7 @@ pub fn timestamp_writes(
     let Some(tw) = (unsafe { tw.as_ref() }) else {
         return Ok(None);
     };
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { conv::no_chain(tw.nextInChain, "WGPUPassTimestampWrites") }?;
     let q = tw.querySet.get_or_message("timestampWrites.querySet")?;
     Ok(Some(wgc::command::PassTimestampWrites {

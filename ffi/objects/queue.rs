@@ -22,6 +22,7 @@ pub unsafe fn submit(queue: WGPUQueue, command_count: usize, commands: *const WG
     };
     let device = &queue.device;
     let result = (|| {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let list = unsafe { conv::slice(commands, command_count, "commands") }?;
         list.iter()
             .map(|c| {
@@ -160,6 +161,7 @@ pub unsafe fn write_buffer(
     let device = &queue.device;
     let result = (|| -> conv::Result<_> {
         let buffer = buffer.id_or_message("buffer")?;
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
         Ok((buffer, bytes))
     })();
@@ -194,10 +196,14 @@ pub unsafe fn write_texture(
     };
     let device = &queue.device;
     let result = (|| -> conv::Result<_> {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let (dst, _texture) = unsafe { crate::texture::copy_info(destination, "destination") }?;
         let layout =
+            // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
             crate::texture::buffer_layout(unsafe { conv::required(data_layout, "dataLayout") }?);
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let size = crate::texture::extent(unsafe { conv::required(write_size, "writeSize") }?);
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let bytes = unsafe { conv::slice(data as *const u8, data_size, "data") }?;
         Ok((dst, layout, size, bytes, _texture))
     })();
@@ -217,5 +223,6 @@ pub unsafe fn write_texture(
 }
 
 pub unsafe fn set_label(queue: WGPUQueue, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(queue, label) }
 }

@@ -32,5 +32,6 @@ impl Drop for RenderBundle {
 }
 
 pub unsafe fn set_label(render_bundle: WGPURenderBundle, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(render_bundle, label) }
 }

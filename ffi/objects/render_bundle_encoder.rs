@@ -47,9 +47,12 @@ pub unsafe fn create(
     device: &Arc<Device>,
     descriptor: *const WGPURenderBundleEncoderDescriptor,
 ) -> conv::Result<RenderBundleEncoder> {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { conv::no_chain(desc.nextInChain, "WGPURenderBundleEncoderDescriptor") }?;
     let color_formats =
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         unsafe { conv::slice(desc.colorFormats, desc.colorFormatCount, "colorFormats") }?
             .iter()
             .map(|f| conv::texture_format(*f))
@@ -74,6 +77,7 @@ pub unsafe fn create(
         device.validation(format!("{}: {e}", entry_point()));
     }
     let wgc_desc = wgc::command::RenderBundleEncoderDescriptor {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         label: unsafe { conv::label(desc.label) }?,
         color_formats: Cow::Owned(color_formats),
         depth_stencil,
@@ -181,6 +185,7 @@ pub unsafe fn set_bind_group(
     dynamic_offset_count: usize,
     dynamic_offsets: *const u32,
 ) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     with(encoder, entry_point(), |g, e| unsafe {
         crate::commands::set_bind_group(
             e,
@@ -200,6 +205,7 @@ pub unsafe fn set_immediates(
     size: usize,
 ) {
     with_object(encoder, entry_point(), |r, g, e| {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
         let recorded = r.immediates.lock().record(e, offset, bytes, |e, o, b| {
             g.render_bundle_encoder_set_immediates(e, o, b)
@@ -305,6 +311,7 @@ fn indirect_draw(
 }
 
 pub unsafe fn insert_debug_marker(encoder: WGPURenderBundleEncoder, marker_label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     with(encoder, entry_point(), |g, e| unsafe {
         crate::commands::debug_label(e, g, false, marker_label)
     })
@@ -367,9 +374,12 @@ pub unsafe fn finish(
         return Handle::NULL;
     };
     let device = &e.device;
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let label = match unsafe { descriptor.as_ref() } {
         None => Ok(None),
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         Some(d) => unsafe { conv::no_chain(d.nextInChain, "WGPURenderBundleDescriptor") }
+            // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
             .and_then(|()| unsafe { conv::label(d.label) }),
     };
     let mut guard = e.encoder.lock();
@@ -416,5 +426,6 @@ pub unsafe fn finish(
 }
 
 pub unsafe fn set_label(encoder: WGPURenderBundleEncoder, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(encoder, label) }
 }

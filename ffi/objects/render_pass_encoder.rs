@@ -70,8 +70,10 @@ pub unsafe fn begin(
     descriptor: *const WGPURenderPassDescriptor,
 ) -> conv::Result<RenderPassEncoder> {
     let device = &encoder.device;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
     let mut max_draw_count = DEFAULT_MAX_DRAW_COUNT;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     for (s_type, link) in unsafe { conv::Chain::new(desc.nextInChain) } {
         if s_type != WGPUSType::RenderPassMaxDrawCount {
             return Err(conv::unexpected_s_type(s_type, "WGPURenderPassDescriptor"));
@@ -80,6 +82,7 @@ pub unsafe fn begin(
         max_draw_count = unsafe { (*(link as *const WGPURenderPassMaxDrawCount)).maxDrawCount };
     }
     let mut color_attachments = Vec::new();
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     for (i, c) in unsafe {
         conv::slice(
             desc.colorAttachments,
@@ -90,6 +93,7 @@ pub unsafe fn begin(
     .iter()
     .enumerate()
     {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         unsafe { conv::no_chain(c.nextInChain, "WGPURenderPassColorAttachment") }?;
         let what = format!("colorAttachments[{i}]");
         if c.view.is_null() {
@@ -122,9 +126,11 @@ pub unsafe fn begin(
                 .ok_or_else(|| format!("{what}: storeOp is Undefined"))?,
         }));
     }
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let depth_stencil_attachment = match unsafe { desc.depthStencilAttachment.as_ref() } {
         None => None,
         Some(d) => {
+            // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
             unsafe { conv::no_chain(d.nextInChain, "WGPURenderPassDepthStencilAttachment") }?;
             let view = d.view.get_or_message("depthStencilAttachment.view")?;
             let depth_clear = (!d.depthClearValue.is_nan()).then_some(d.depthClearValue);
@@ -148,6 +154,7 @@ pub unsafe fn begin(
         .map_or((false, false), |d| (d.depth.read_only, d.stencil.read_only));
     let occlusion = desc.occlusionQuerySet.get_optional("occlusionQuerySet")?;
     let wgc_desc = wgc::command::RenderPassDescriptor {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         label: unsafe { conv::label(desc.label) }?,
         color_attachments: Cow::Owned(color_attachments),
         depth_stencil_attachment,
@@ -254,6 +261,7 @@ pub unsafe fn set_bind_group(
     dynamic_offset_count: usize,
     dynamic_offsets: *const u32,
 ) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     with(pass, entry_point(), |g, p| unsafe {
         crate::commands::set_bind_group(
             p,
@@ -277,6 +285,7 @@ pub unsafe fn set_immediates(
         entry_point(),
         |r| &r.device,
         |r| {
+            // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
             let bytes = unsafe { conv::slice(data as *const u8, size, "data") }?;
             if r.ended.load(Ordering::Relaxed) {
                 let g = &r.device.ctx.global;
@@ -362,6 +371,7 @@ pub unsafe fn execute_bundles(
     bundles: *const WGPURenderBundle,
 ) {
     // The bundles' draws count against the pass's maxDrawCount.
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     if let Ok(list) = unsafe { conv::slice(bundles, bundle_count, "bundles") } {
         count_draws(
             pass,
@@ -374,6 +384,7 @@ pub unsafe fn execute_bundles(
     if let Ok(p) = pass.get() {
         // Bundles leave the pass with no pipeline and no immediate data set.
         p.immediates.lock().reset();
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let list = unsafe { conv::slice(bundles, bundle_count, "bundles") }.unwrap_or(&[]);
         let (depth, stencil) = p.read_only;
         let writes = list.iter().filter_map(|b| b.get().ok()).find_map(|b| {
@@ -395,6 +406,7 @@ pub unsafe fn execute_bundles(
         }
     }
     with(pass, entry_point(), |g, p| {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let ids = unsafe { conv::slice(bundles, bundle_count, "bundles") }?
             .iter()
             .map(|b| b.id_or_message("bundles"))
@@ -404,6 +416,7 @@ pub unsafe fn execute_bundles(
 }
 
 pub unsafe fn insert_debug_marker(pass: WGPURenderPassEncoder, marker_label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     with(pass, entry_point(), |g, p| unsafe {
         crate::commands::debug_label(p, g, false, marker_label)
     })
@@ -424,6 +437,7 @@ pub fn pop_debug_group(pass: WGPURenderPassEncoder) {
 }
 
 pub unsafe fn push_debug_group(pass: WGPURenderPassEncoder, group_label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     with(pass, entry_point(), |g, p| unsafe {
         crate::commands::debug_label(p, g, true, group_label)
     })
@@ -437,6 +451,7 @@ pub fn set_stencil_reference(pass: WGPURenderPassEncoder, reference: u32) {
 
 pub unsafe fn set_blend_constant(pass: WGPURenderPassEncoder, color: *const WGPUColor) {
     with(pass, entry_point(), |g, p| {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let c = unsafe { conv::required(color, "color") }?;
         Ok(g.render_pass_set_blend_constant(
             p,
@@ -525,5 +540,6 @@ pub fn end(pass: WGPURenderPassEncoder) {
 }
 
 pub unsafe fn set_label(pass: WGPURenderPassEncoder, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(pass, label) }
 }

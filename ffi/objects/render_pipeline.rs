@@ -170,6 +170,7 @@ fn stencil_face(s: &WGPUStencilFaceState) -> conv::Result<wgt::StencilFaceState>
 }
 
 fn depth_stencil(d: &WGPUDepthStencilState) -> conv::Result<wgt::DepthStencilState> {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { conv::no_chain(d.nextInChain, "WGPUDepthStencilState") }?;
     Ok(wgt::DepthStencilState {
         format: conv::texture_format(d.format)?.ok_or("depthStencil.format is Undefined")?,
@@ -195,6 +196,7 @@ fn depth_stencil(d: &WGPUDepthStencilState) -> conv::Result<wgt::DepthStencilSta
 }
 
 fn primitive(p: &WGPUPrimitiveState) -> conv::Result<wgt::PrimitiveState> {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { conv::no_chain(p.nextInChain, "WGPUPrimitiveState") }?;
     Ok(wgt::PrimitiveState {
         topology: match p.topology {
@@ -226,11 +228,13 @@ fn primitive(p: &WGPUPrimitiveState) -> conv::Result<wgt::PrimitiveState> {
 }
 
 fn color_target(t: &WGPUColorTargetState) -> conv::Result<Option<wgt::ColorTargetState>> {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { conv::no_chain(t.nextInChain, "WGPUColorTargetState") }?;
     let Some(format) = conv::texture_format(t.format)? else {
         // An Undefined format leaves the attachment slot empty.
         return Ok(None);
     };
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let blend = match unsafe { t.blend.as_ref() } {
         None => None,
         Some(b) => Some(wgt::BlendState {
@@ -262,13 +266,17 @@ pub unsafe fn prepare(
     device: &Arc<Device>,
     descriptor: *const WGPURenderPipelineDescriptor,
 ) -> conv::Result<Prepared> {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { conv::no_chain(desc.nextInChain, "WGPURenderPipelineDescriptor") }?;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { conv::no_chain(desc.vertex.nextInChain, "WGPUVertexState") }?;
     let layout = desc.layout.get_optional("layout")?;
     let vertex_module = desc.vertex.module.get_or_message("vertex.module")?;
 
     // Attribute lists are borrowed by the layouts below; collect them first.
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let buffers = unsafe {
         conv::slice(
             desc.vertex.buffers,
@@ -278,7 +286,9 @@ pub unsafe fn prepare(
     }?;
     let mut attributes = Vec::with_capacity(buffers.len());
     for b in buffers {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         unsafe { conv::no_chain(b.nextInChain, "WGPUVertexBufferLayout") }?;
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let list = unsafe { conv::slice(b.attributes, b.attributeCount, "attributes") }?
             .iter()
             .map(|a| {
@@ -328,16 +338,20 @@ pub unsafe fn prepare(
         };
     let mut fragment_module = None;
     let mut outputs_error = None;
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let fragment = match unsafe { desc.fragment.as_ref() } {
         None => None,
         Some(f) => {
+            // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
             unsafe { conv::no_chain(f.nextInChain, "WGPUFragmentState") }?;
             let module = f.module.get_or_message("fragment.module")?;
+            // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
             let c_targets = unsafe { conv::slice(f.targets, f.targetCount, "fragment.targets") }?;
             let targets = c_targets
                 .iter()
                 .map(color_target)
                 .collect::<conv::Result<Vec<_>>>()?;
+            // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
             let entry_point = unsafe { conv::string_view(f.entryPoint) }?;
             let sample_count = desc.multisample.count;
             // A write mask of unknown bits is WebGPU's validation error (an invalid
@@ -376,6 +390,7 @@ pub unsafe fn prepare(
                 stage: wgc::pipeline::ProgrammableStageDescriptor {
                     module: module.id,
                     entry_point: entry_point.map(|e| Cow::Owned(e.to_string())),
+                    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
                     constants: unsafe { conv::constants(f.constants, f.constantCount) }?
                         .into_iter()
                         .collect(),
@@ -390,7 +405,9 @@ pub unsafe fn prepare(
         }
     };
     let ms = &desc.multisample;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { conv::no_chain(ms.nextInChain, "WGPUMultisampleState") }?;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let (name, tag) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let label = tag.owned_label();
     let wgc_desc = wgc::pipeline::RenderPipelineDescriptor {
@@ -399,8 +416,10 @@ pub unsafe fn prepare(
         vertex: wgc::pipeline::VertexState {
             stage: wgc::pipeline::ProgrammableStageDescriptor {
                 module: vertex_module.id,
+                // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
                 entry_point: unsafe { conv::string_view(desc.vertex.entryPoint) }?
                     .map(|e| Cow::Owned(e.to_string())),
+                // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
                 constants: unsafe {
                     conv::constants(desc.vertex.constants, desc.vertex.constantCount)
                 }?
@@ -411,6 +430,7 @@ pub unsafe fn prepare(
             buffers: Cow::Owned(vertex_buffers),
         },
         primitive: primitive(&desc.primitive)?,
+        // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
         depth_stencil: match unsafe { desc.depthStencil.as_ref() } {
             None => None,
             Some(d) => Some(depth_stencil(d)?),
@@ -427,6 +447,7 @@ pub unsafe fn prepare(
         multiview_mask: None,
         cache: None,
     };
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let vertex_entry = unsafe { conv::string_view(desc.vertex.entryPoint) }?;
     let alpha_to_coverage_error = (ms.alphaToCoverageEnabled != 0 && ms.count <= 1).then(|| {
         format!(
@@ -511,5 +532,6 @@ pub fn get_bind_group_layout(
 }
 
 pub unsafe fn set_label(render_pipeline: WGPURenderPipeline, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(render_pipeline, label) }
 }

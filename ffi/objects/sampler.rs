@@ -79,8 +79,11 @@ pub unsafe fn create(
         border_color: None,
     };
     let mut label = None;
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     if let Some(desc) = unsafe { descriptor.as_ref() } {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         unsafe { conv::no_chain(desc.nextInChain, "WGPUSamplerDescriptor") }?;
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         label = unsafe { conv::label(desc.label) }?;
         wgc_desc.address_modes = [
             address_mode(desc.addressModeU)?,
@@ -114,5 +117,6 @@ pub unsafe fn create(
 }
 
 pub unsafe fn set_label(sampler: WGPUSampler, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(sampler, label) }
 }

@@ -66,10 +66,13 @@ pub unsafe fn create(
     device: &Arc<Device>,
     descriptor: *const WGPUShaderModuleDescriptor,
 ) -> conv::Result<ShaderModule> {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let (name, tag) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let label = tag.label();
     let mut source = None;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     for (s_type, link) in unsafe { conv::Chain::new(desc.nextInChain) } {
         if source.is_some() {
             return Err("more than one shader source is chained".into());
@@ -79,6 +82,7 @@ pub unsafe fn create(
                 // SAFETY: the sType says this link is a WGPUShaderSourceWGSL.
                 let wgsl = unsafe { &*(link as *const WGPUShaderSourceWGSL) };
                 let code =
+                    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
                     unsafe { conv::string_view(wgsl.code) }?.ok_or("the WGSL code is NULL")?;
                 wgc::pipeline::ShaderModuleSource::Wgsl(Cow::Borrowed(code))
             }
@@ -86,6 +90,7 @@ pub unsafe fn create(
                 // SAFETY: the sType says this link is a WGPUShaderSourceSPIRV.
                 let spirv = unsafe { &*(link as *const WGPUShaderSourceSPIRV) };
                 let words =
+                    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
                     unsafe { conv::slice(spirv.code, spirv.codeSize as usize, "SPIR-V code") }?;
                 wgc::pipeline::ShaderModuleSource::SpirV(
                     Cow::Borrowed(words),
@@ -499,6 +504,7 @@ pub fn get_compilation_info(
 }
 
 pub unsafe fn set_label(shader_module: WGPUShaderModule, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(shader_module, label) }
 }
 
@@ -516,6 +522,7 @@ mod tests {
         out: *mut c_void,
         _: *mut c_void,
     ) {
+        // SAFETY: the test passes a pointer to a T as userdata1.
         unsafe { *(out as *mut T) = handle };
     }
 
@@ -525,6 +532,7 @@ mod tests {
         out: *mut c_void,
         _: *mut c_void,
     ) {
+        // SAFETY: the test passes a pointer to a u32 as userdata1.
         unsafe { *(out as *mut u32) = status.0 };
     }
 
@@ -545,6 +553,7 @@ mod tests {
         .validate(&module)
         .unwrap();
         let words = naga::back::spv::write_vec(&module, &info, &Default::default(), None).unwrap();
+        // SAFETY: the C API called as a C program would, with live locals for pointers.
         unsafe {
             let instance = wgpuCreateInstance(std::ptr::null());
             let mut adapter: WGPUAdapter = crate::handle::Handle::NULL;

@@ -106,6 +106,7 @@ fn window(
 
 unsafe fn source(desc: &WGPUSurfaceDescriptor) -> conv::Result<Source> {
     let mut found = None;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     for (s_type, link) in unsafe { conv::Chain::new(desc.nextInChain) } {
         if found.is_some() {
             return Err("more than one surface source is chained".into());
@@ -113,11 +114,13 @@ unsafe fn source(desc: &WGPUSurfaceDescriptor) -> conv::Result<Source> {
         // SAFETY (each arm): the sType says what the link is.
         found = Some(match s_type {
             WGPUSType::SurfaceSourceXlibWindow => {
+                // SAFETY: webgpu.h's chaining rule: the link is the struct its sType names.
                 let s = unsafe { &*(link as *const WGPUSurfaceSourceXlibWindow) };
                 let display = rwh::XlibDisplayHandle::new(Some(non_null(s.display, "display")?), 0);
                 window(display, rwh::XlibWindowHandle::new(s.window as _))
             }
             WGPUSType::SurfaceSourceXCBWindow => {
+                // SAFETY: webgpu.h's chaining rule: the link is the struct its sType names.
                 let s = unsafe { &*(link as *const WGPUSurfaceSourceXCBWindow) };
                 let display =
                     rwh::XcbDisplayHandle::new(Some(non_null(s.connection, "connection")?), 0);
@@ -125,6 +128,7 @@ unsafe fn source(desc: &WGPUSurfaceDescriptor) -> conv::Result<Source> {
                 window(display, rwh::XcbWindowHandle::new(id))
             }
             WGPUSType::SurfaceSourceWaylandSurface => {
+                // SAFETY: webgpu.h's chaining rule: the link is the struct its sType names.
                 let s = unsafe { &*(link as *const WGPUSurfaceSourceWaylandSurface) };
                 let display = rwh::WaylandDisplayHandle::new(non_null(s.display, "display")?);
                 window(
@@ -133,11 +137,13 @@ unsafe fn source(desc: &WGPUSurfaceDescriptor) -> conv::Result<Source> {
                 )
             }
             WGPUSType::SurfaceSourceAndroidNativeWindow => {
+                // SAFETY: webgpu.h's chaining rule: the link is the struct its sType names.
                 let s = unsafe { &*(link as *const WGPUSurfaceSourceAndroidNativeWindow) };
                 let handle = rwh::AndroidNdkWindowHandle::new(non_null(s.window, "window")?);
                 window(rwh::AndroidDisplayHandle::new(), handle)
             }
             WGPUSType::SurfaceSourceWindowsHWND => {
+                // SAFETY: webgpu.h's chaining rule: the link is the struct its sType names.
                 let s = unsafe { &*(link as *const WGPUSurfaceSourceWindowsHWND) };
                 let hwnd = std::num::NonZeroIsize::new(s.hwnd as isize).ok_or("hwnd is NULL")?;
                 let mut handle = rwh::Win32WindowHandle::new(hwnd);
@@ -145,6 +151,7 @@ unsafe fn source(desc: &WGPUSurfaceDescriptor) -> conv::Result<Source> {
                 window(rwh::WindowsDisplayHandle::new(), handle)
             }
             WGPUSType::SurfaceSourceMetalLayer => {
+                // SAFETY: webgpu.h's chaining rule: the link is the struct its sType names.
                 let s = unsafe { &*(link as *const WGPUSurfaceSourceMetalLayer) };
                 Source::MetalLayer(non_null(s.layer, "layer")?)
             }
@@ -160,6 +167,7 @@ unsafe fn source(desc: &WGPUSurfaceDescriptor) -> conv::Result<Source> {
 /// The native objects must be live and outlive the surface, as webgpu.h requires.
 unsafe fn make(ctx: &Context, source: Source) -> conv::Result<wgc::id::SurfaceId> {
     let made = match source {
+        // SAFETY: the caller's native handles, valid while the surface lives (webgpu.h).
         Source::Window(display, window) => unsafe {
             ctx.global.instance_create_surface(display, window, None)
         },
@@ -178,7 +186,9 @@ pub unsafe fn create(
     ctx: &Arc<Context>,
     descriptor: *const WGPUSurfaceDescriptor,
 ) -> conv::Result<Surface> {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { conv::label(desc.label) }?;
     // SAFETY: the handles name live native objects, which the caller keeps alive for
     // the surface's lifetime, as webgpu.h requires.
@@ -195,14 +205,17 @@ pub unsafe fn configure(surface: WGPUSurface, config: *const WGPUSurfaceConfigur
         return;
     };
     let result = (|| -> conv::Result<_> {
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let c = unsafe { conv::required(config, "config") }?;
         let device = c.device.get_or_message("config.device")?;
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         let view_formats = unsafe { conv::slice(c.viewFormats, c.viewFormatCount, "viewFormats") }?
             .iter()
             .map(|f| {
                 conv::texture_format(*f)?.ok_or_else(|| "a view format is Undefined".to_string())
             })
             .collect::<conv::Result<Vec<_>>>()?;
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         for (s_type, _) in unsafe { conv::Chain::new(c.nextInChain) } {
             if s_type != WGPUSType::SurfaceColorManagement {
                 return Err(conv::unexpected_s_type(s_type, "WGPUSurfaceConfiguration"));
@@ -247,6 +260,7 @@ pub unsafe fn configure(surface: WGPUSurface, config: *const WGPUSurfaceConfigur
             };
             *surface.configured.lock() = Some((device, texture));
         }
+        // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
         Err(e) => match unsafe { config.as_ref() }.and_then(|c| c.device.get().ok()) {
             Some(d) => d.validation(format!("{}: {e}", entry_point())),
             None => log::error!("{}: {e}", entry_point()),
@@ -265,6 +279,7 @@ pub unsafe fn get_capabilities(
     let Some(adapter) = adapter.get_or_log(entry_point()) else {
         return WGPUStatus::Error;
     };
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let Some(out) = (unsafe { capabilities.as_mut() }) else {
         return WGPUStatus::Error;
     };
@@ -294,6 +309,7 @@ pub unsafe fn get_capabilities(
 }
 
 pub unsafe fn get_current_texture(surface: WGPUSurface, surface_texture: *mut WGPUSurfaceTexture) {
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     let Some(out) = (unsafe { surface_texture.as_mut() }) else {
         return log::error!("{}: surfaceTexture is NULL", entry_point());
     };
@@ -351,5 +367,6 @@ pub fn unconfigure(surface: WGPUSurface) {
 }
 
 pub unsafe fn set_label(surface: WGPUSurface, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(surface, label) }
 }

@@ -69,6 +69,7 @@ pub unsafe fn copy_info(
     info: *const WGPUTexelCopyTextureInfo,
     what: &str,
 ) -> conv::Result<(wgc::command::TexelCopyTextureInfo, Arc<Texture>)> {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let info = unsafe { conv::required(info, what) }?;
     let texture = info.texture.get_or_message(&format!("{what}.texture"))?;
     Ok((
@@ -91,6 +92,7 @@ pub unsafe fn buffer_info(
     info: *const WGPUTexelCopyBufferInfo,
     what: &str,
 ) -> conv::Result<(wgc::command::TexelCopyBufferInfo, Arc<Buffer>)> {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let info = unsafe { conv::required(info, what) }?;
     let buffer = info.buffer.get_or_message(&format!("{what}.buffer"))?;
     Ok((
@@ -106,8 +108,10 @@ pub unsafe fn create(
     device: &Arc<Device>,
     descriptor: *const WGPUTextureDescriptor,
 ) -> conv::Result<Texture> {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let desc = unsafe { conv::required(descriptor, "descriptor") }?;
     let mut binding_view_dimension = WGPUTextureViewDimension::Undefined;
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     for (s_type, link) in unsafe { conv::Chain::new(desc.nextInChain) } {
         match s_type {
             WGPUSType::TextureBindingViewDimension => {
@@ -119,9 +123,11 @@ pub unsafe fn create(
             other => return Err(conv::unexpected_s_type(other, "WGPUTextureDescriptor")),
         }
     }
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let (name, tag) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let label = tag.label();
     let view_formats =
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         unsafe { conv::slice(desc.viewFormats, desc.viewFormatCount, "viewFormats") }?
             .iter()
             .map(|f| {
@@ -297,6 +303,7 @@ pub unsafe fn create_view(
     let Some(texture) = texture.get_or_log(entry_point()) else {
         return Handle::NULL;
     };
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     match unsafe { crate::texture_view::create(&texture, descriptor) } {
         Ok(v) => Handle::new(v),
         Err(e) => {
@@ -307,6 +314,7 @@ pub unsafe fn create_view(
 }
 
 pub unsafe fn set_label(texture: WGPUTexture, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(texture, label) }
 }
 

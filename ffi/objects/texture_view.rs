@@ -39,9 +39,12 @@ pub unsafe fn create(
     let device = &texture.device;
     let mut wgc_desc = wgc::resource::TextureViewDescriptor::default();
     let mut label = None;
+    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
     if let Some(desc) = unsafe { descriptor.as_ref() } {
         // Swizzles need a feature wgpu-core does not offer.
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         unsafe { conv::no_chain(desc.nextInChain, "WGPUTextureViewDescriptor") }?;
+        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
         label = unsafe { conv::label(desc.label) }?;
         wgc_desc.format = conv::texture_format(desc.format)?;
         wgc_desc.dimension = conv::texture_view_dimension(desc.dimension)?;
@@ -79,5 +82,6 @@ pub unsafe fn create(
 }
 
 pub unsafe fn set_label(texture_view: WGPUTextureView, label: WGPUStringView) {
+    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     unsafe { crate::label::set(texture_view, label) }
 }

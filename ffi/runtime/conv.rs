@@ -45,6 +45,7 @@ pub unsafe fn string_view_bytes<'a>(view: WGPUStringView) -> Result<Option<&'a [
 /// # Safety
 /// As [`string_view_bytes`].
 pub unsafe fn string_view<'a>(view: WGPUStringView) -> Result<Option<&'a str>> {
+    // SAFETY: the caller's promise for the view, passed on.
     match unsafe { string_view_bytes(view) }? {
         None => Ok(None),
         Some(b) => std::str::from_utf8(b)
@@ -58,6 +59,7 @@ pub unsafe fn string_view<'a>(view: WGPUStringView) -> Result<Option<&'a str>> {
 /// # Safety
 /// As [`string_view_bytes`].
 pub unsafe fn label<'a>(view: WGPUStringView) -> Result<Option<Cow<'a, str>>> {
+    // SAFETY: the caller's promise for the view, passed on.
     Ok(unsafe { string_view(view) }?
         .filter(|s| !s.is_empty())
         .map(Cow::Borrowed))
@@ -136,6 +138,7 @@ impl Iterator for Chain {
 /// # Safety
 /// As [`Chain::new`].
 pub unsafe fn no_chain(first: *const WGPUChainedStruct, what: &str) -> Result<()> {
+    // SAFETY: the caller's promise for the chain, passed on.
     match unsafe { Chain::new(first) }.next() {
         None => Ok(()),
         Some((s_type, _)) => Err(unexpected_s_type(s_type, what)),
@@ -500,6 +503,7 @@ fn per_stage_limit(l: &mut wgt::Limits, textures: bool) -> &mut u32 {
 /// As [`Chain::new`]; the links are the caller's to write.
 pub unsafe fn stage_limits_to_c(l: &wgt::Limits, chain: *mut WGPUChainedStruct) -> Result<()> {
     let mut l = l.clone();
+    // SAFETY: the caller's promise for the chain, passed on.
     for (s_type, link) in unsafe { Chain::new(chain) } {
         if s_type != WGPUSType::CompatibilityModeLimits {
             return Err(unexpected_s_type(s_type, "WGPULimits"));
@@ -526,6 +530,7 @@ pub unsafe fn stage_limits_from_c(
     base: &mut wgt::Limits,
 ) -> Result<()> {
     let mut adapter = adapter.clone();
+    // SAFETY: the caller's promise for the chain, passed on.
     for (s_type, link) in unsafe { Chain::new(chain) } {
         if s_type != WGPUSType::CompatibilityModeLimits {
             return Err(unexpected_s_type(s_type, "WGPULimits"));
@@ -749,7 +754,9 @@ pub unsafe fn constants(
     count: usize,
 ) -> Result<std::collections::HashMap<String, f64>> {
     let mut out = std::collections::HashMap::new();
+    // SAFETY: the caller's promises for the array and its keys, passed on.
     for c in unsafe { slice(entries, count, "constants") }? {
+        // SAFETY: as above.
         let key = unsafe { string_view(c.key) }?.ok_or("a constant's key is NULL")?;
         out.insert(key.to_string(), c.value);
     }

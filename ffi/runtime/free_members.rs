@@ -38,11 +38,16 @@ pub fn leak_string(s: &str) -> WGPUStringView {
 /// `view` must come from [`leak_string`] and not have been freed.
 unsafe fn free_string(view: WGPUStringView) {
     if !view.data.is_null() && view.length != WGPU_STRLEN {
+        // SAFETY: leak_string leaked `length` bytes and a NUL (the caller's promise).
         unsafe { free_array(view.data.cast::<u8>(), view.length + 1) }
     }
 }
 
+// SAFETY (each function below): the caller's promise that the struct was filled by
+// this library and not freed before, so each array is the one it leaked, at its count.
+
 pub unsafe fn adapter_info(info: WGPUAdapterInfo) {
+    // SAFETY: see above.
     unsafe {
         free_string(info.vendor);
         free_string(info.architecture);
@@ -54,22 +59,27 @@ pub unsafe fn adapter_info(info: WGPUAdapterInfo) {
 pub unsafe fn adapter_properties_subgroup_matrix_configs(
     p: WGPUAdapterPropertiesSubgroupMatrixConfigs,
 ) {
+    // SAFETY: see above.
     unsafe { free_array(p.configs, p.configCount) }
 }
 
 pub unsafe fn supported_features(f: WGPUSupportedFeatures) {
+    // SAFETY: see above.
     unsafe { free_array(f.features, f.featureCount) }
 }
 
 pub unsafe fn supported_instance_features(f: WGPUSupportedInstanceFeatures) {
+    // SAFETY: see above.
     unsafe { free_array(f.features, f.featureCount) }
 }
 
 pub unsafe fn supported_WGSL_language_features(f: WGPUSupportedWGSLLanguageFeatures) {
+    // SAFETY: see above.
     unsafe { free_array(f.features, f.featureCount) }
 }
 
 pub unsafe fn surface_capabilities(c: WGPUSurfaceCapabilities) {
+    // SAFETY: see above.
     unsafe {
         free_array(c.formats, c.formatCount);
         free_array(c.presentModes, c.presentModeCount);
@@ -87,5 +97,6 @@ pub unsafe fn adapter_list(list: crate::extensions::WGPUShimAdapterList) {
     for adapter in adapters {
         crate::handle::release(*adapter);
     }
+    // SAFETY: as above: the array enumerate_adapters leaked.
     unsafe { free_array(list.adapters, list.adapterCount) }
 }

@@ -353,6 +353,7 @@ pub struct Sendable<T>(pub T);
 // SAFETY: the callback and its userdata are opaque to us; webgpu.h's callback-mode
 // contract makes the C side responsible for their thread-safety.
 unsafe impl<T> Send for Sendable<T> {}
+// SAFETY: as for Send: shared access only copies the pointers out.
 unsafe impl<T> Sync for Sendable<T> {}
 
 #[cfg(test)]

@@ -159,6 +159,7 @@ pub unsafe fn set<T: Object>(handle: Handle<T>, label: WGPUStringView) {
         return;
     };
     let device = T::device(&object);
+    // SAFETY: the caller's promise for the view, passed on.
     match unsafe { conv::string_view(label) } {
         Ok(l) => {
             let l = l.unwrap_or("");

@@ -124,6 +124,7 @@ mod tests {
             &[],
         );
         let mut t = Toggles::default();
+        // SAFETY: a chain of live locals.
         unsafe { read(&d.chain, "WGPUDeviceDescriptor", Some(&mut t)) }.unwrap();
         assert_eq!(
             t,
@@ -141,6 +142,7 @@ mod tests {
             &[c"disable_robustness"],
         );
         let mut t = Toggles::default();
+        // SAFETY: a chain of live locals.
         unsafe { read(&d.chain, "WGPUDeviceDescriptor", Some(&mut t)) }.unwrap();
         assert!(t.bounds_checks && !t.zero_initialize_workgroup_memory && !t.int_div_checks);
     }
@@ -158,6 +160,7 @@ mod tests {
             disabledToggleCount: 0,
             disabledToggles: std::ptr::null(),
         };
+        // SAFETY: a chain of live locals.
         let e = unsafe { read(&d.chain, "WGPUInstanceDescriptor", None) }.unwrap_err();
         assert!(e.contains("NULL"));
     }
