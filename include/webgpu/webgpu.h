@@ -2626,47 +2626,174 @@ typedef void (*WGPUProcRenderPassEncoderWriteTimestamp)(WGPURenderPassEncoder re
 
 #if !defined(WGPU_SKIP_DECLARATIONS)
 
+/**
+ * Returns a new reference to a WGPUInstance, which the caller releases with
+ * wgpuInstanceRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPUInstance wgpuCreateInstance(WGPU_NULLABLE WGPUInstanceDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * The arrays and strings it writes into `features` are the library's until
+ * wgpuSupportedInstanceFeaturesFreeMembers.
+ */
 WGPU_EXPORT void wgpuGetInstanceFeatures(WGPUSupportedInstanceFeatures * features) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT WGPUStatus wgpuGetInstanceLimits(WGPUInstanceLimits * limits) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT WGPUBool wgpuHasInstanceFeature(WGPUInstanceFeatureName feature) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT WGPUProc wgpuGetProcAddress(WGPUStringView procName) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Frees the arrays and strings the library wrote into the struct (not the struct
+ * itself). An all-zero struct is fine; freeing twice is not.
+ */
 WGPU_EXPORT void wgpuAdapterInfoFreeMembers(WGPUAdapterInfo adapterInfo) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Frees the arrays and strings the library wrote into the struct (not the struct
+ * itself). An all-zero struct is fine; freeing twice is not.
+ */
 WGPU_EXPORT void wgpuSupportedFeaturesFreeMembers(WGPUSupportedFeatures supportedFeatures) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Frees the arrays and strings the library wrote into the struct (not the struct
+ * itself). An all-zero struct is fine; freeing twice is not.
+ */
 WGPU_EXPORT void wgpuSupportedInstanceFeaturesFreeMembers(WGPUSupportedInstanceFeatures supportedInstanceFeatures) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Frees the arrays and strings the library wrote into the struct (not the struct
+ * itself). An all-zero struct is fine; freeing twice is not.
+ */
 WGPU_EXPORT void wgpuSupportedWGSLLanguageFeaturesFreeMembers(WGPUSupportedWGSLLanguageFeatures supportedWGSLLanguageFeatures) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Frees the arrays and strings the library wrote into the struct (not the struct
+ * itself). An all-zero struct is fine; freeing twice is not.
+ */
 WGPU_EXPORT void wgpuSurfaceCapabilitiesFreeMembers(WGPUSurfaceCapabilities surfaceCapabilities) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT WGPUStatus wgpuAdapterGetLimits(WGPUAdapter adapter, WGPULimits * limits) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT WGPUBool wgpuAdapterHasFeature(WGPUAdapter adapter, WGPUFeatureName feature) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * The arrays and strings it writes into `features` are the library's until
+ * wgpuSupportedFeaturesFreeMembers.
+ */
 WGPU_EXPORT void wgpuAdapterGetFeatures(WGPUAdapter adapter, WGPUSupportedFeatures * features) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * The arrays and strings it writes into `info` are the library's until
+ * wgpuAdapterInfoFreeMembers.
+ */
 WGPU_EXPORT WGPUStatus wgpuAdapterGetInfo(WGPUAdapter adapter, WGPUAdapterInfo * info) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * The callback fires exactly once: in WaitAny for WaitAnyOnly, in ProcessEvents or
+ * WaitAny for AllowProcessEvents, on any thread (maybe before this returns) for
+ * AllowSpontaneous; with CallbackCancelled if the instance is released first. Returns
+ * its future; an invalid mode is an error and returns future 0.
+ */
 WGPU_EXPORT WGPUFuture wgpuAdapterRequestDevice(WGPUAdapter adapter, WGPU_NULLABLE WGPUDeviceDescriptor const * descriptor, WGPURequestDeviceCallbackInfo callbackInfo) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuAdapterAddRef(WGPUAdapter adapter) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuAdapterRelease(WGPUAdapter adapter) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuBindGroupSetLabel(WGPUBindGroup bindGroup, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuBindGroupAddRef(WGPUBindGroup bindGroup) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuBindGroupRelease(WGPUBindGroup bindGroup) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuBindGroupLayoutSetLabel(WGPUBindGroupLayout bindGroupLayout, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuBindGroupLayoutAddRef(WGPUBindGroupLayout bindGroupLayout) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuBindGroupLayoutRelease(WGPUBindGroupLayout bindGroupLayout) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * The callback fires exactly once: in WaitAny for WaitAnyOnly, in ProcessEvents or
+ * WaitAny for AllowProcessEvents, on any thread (maybe before this returns) for
+ * AllowSpontaneous; with CallbackCancelled if the instance is released first. Returns
+ * its future; an invalid mode is an error and returns future 0.
+ */
 WGPU_EXPORT WGPUFuture wgpuBufferMapAsync(WGPUBuffer buffer, WGPUMapMode mode, size_t offset, size_t size, WGPUBufferMapCallbackInfo callbackInfo) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void * wgpuBufferGetMappedRange(WGPUBuffer buffer, size_t offset, size_t size) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void const * wgpuBufferGetConstMappedRange(WGPUBuffer buffer, size_t offset, size_t size) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT WGPUStatus wgpuBufferReadMappedRange(WGPUBuffer buffer, size_t offset, void * data, size_t size) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT WGPUStatus wgpuBufferWriteMappedRange(WGPUBuffer buffer, size_t offset, void const * data, size_t size) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuBufferSetLabel(WGPUBuffer buffer, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT WGPUBufferUsage wgpuBufferGetUsage(WGPUBuffer buffer) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT uint64_t wgpuBufferGetSize(WGPUBuffer buffer) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT WGPUBufferMapState wgpuBufferGetMapState(WGPUBuffer buffer) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuBufferUnmap(WGPUBuffer buffer) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Destroys it now: its memory goes and a later use is a validation error; the handle
+ * stays valid until its last Release.
+ */
 WGPU_EXPORT void wgpuBufferDestroy(WGPUBuffer buffer) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuBufferAddRef(WGPUBuffer buffer) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuBufferRelease(WGPUBuffer buffer) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuCommandBufferSetLabel(WGPUCommandBuffer commandBuffer, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuCommandBufferAddRef(WGPUCommandBuffer commandBuffer) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuCommandBufferRelease(WGPUCommandBuffer commandBuffer) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPUCommandBuffer, which the caller releases with
+ * wgpuCommandBufferRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPUCommandBuffer wgpuCommandEncoderFinish(WGPUCommandEncoder commandEncoder, WGPU_NULLABLE WGPUCommandBufferDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPUComputePassEncoder, which the caller releases with
+ * wgpuComputePassEncoderRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPUComputePassEncoder wgpuCommandEncoderBeginComputePass(WGPUCommandEncoder commandEncoder, WGPU_NULLABLE WGPUComputePassDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPURenderPassEncoder, which the caller releases with
+ * wgpuRenderPassEncoderRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPURenderPassEncoder wgpuCommandEncoderBeginRenderPass(WGPUCommandEncoder commandEncoder, WGPURenderPassDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuCommandEncoderCopyBufferToBuffer(WGPUCommandEncoder commandEncoder, WGPUBuffer source, uint64_t sourceOffset, WGPUBuffer destination, uint64_t destinationOffset, uint64_t size) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuCommandEncoderCopyBufferToTexture(WGPUCommandEncoder commandEncoder, WGPUTexelCopyBufferInfo const * source, WGPUTexelCopyTextureInfo const * destination, WGPUExtent3D const * copySize) WGPU_FUNCTION_ATTRIBUTE;
@@ -2678,8 +2805,19 @@ WGPU_EXPORT void wgpuCommandEncoderPopDebugGroup(WGPUCommandEncoder commandEncod
 WGPU_EXPORT void wgpuCommandEncoderPushDebugGroup(WGPUCommandEncoder commandEncoder, WGPUStringView groupLabel) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuCommandEncoderResolveQuerySet(WGPUCommandEncoder commandEncoder, WGPUQuerySet querySet, uint32_t firstQuery, uint32_t queryCount, WGPUBuffer destination, uint64_t destinationOffset) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuCommandEncoderWriteTimestamp(WGPUCommandEncoder commandEncoder, WGPUQuerySet querySet, uint32_t queryIndex) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuCommandEncoderSetLabel(WGPUCommandEncoder commandEncoder, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuCommandEncoderAddRef(WGPUCommandEncoder commandEncoder) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuCommandEncoderRelease(WGPUCommandEncoder commandEncoder) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuComputePassEncoderInsertDebugMarker(WGPUComputePassEncoder computePassEncoder, WGPUStringView markerLabel) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuComputePassEncoderPopDebugGroup(WGPUComputePassEncoder computePassEncoder) WGPU_FUNCTION_ATTRIBUTE;
@@ -2690,68 +2828,318 @@ WGPU_EXPORT void wgpuComputePassEncoderSetImmediates(WGPUComputePassEncoder comp
 WGPU_EXPORT void wgpuComputePassEncoderDispatchWorkgroups(WGPUComputePassEncoder computePassEncoder, uint32_t workgroupCountX, uint32_t workgroupCountY, uint32_t workgroupCountZ) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuComputePassEncoderDispatchWorkgroupsIndirect(WGPUComputePassEncoder computePassEncoder, WGPUBuffer indirectBuffer, uint64_t indirectOffset) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuComputePassEncoderEnd(WGPUComputePassEncoder computePassEncoder) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuComputePassEncoderSetLabel(WGPUComputePassEncoder computePassEncoder, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuComputePassEncoderAddRef(WGPUComputePassEncoder computePassEncoder) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuComputePassEncoderRelease(WGPUComputePassEncoder computePassEncoder) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPUBindGroupLayout, which the caller releases with
+ * wgpuBindGroupLayoutRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPUBindGroupLayout wgpuComputePipelineGetBindGroupLayout(WGPUComputePipeline computePipeline, uint32_t groupIndex) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuComputePipelineSetLabel(WGPUComputePipeline computePipeline, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuComputePipelineAddRef(WGPUComputePipeline computePipeline) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuComputePipelineRelease(WGPUComputePipeline computePipeline) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPUBindGroup, which the caller releases with
+ * wgpuBindGroupRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPUBindGroup wgpuDeviceCreateBindGroup(WGPUDevice device, WGPUBindGroupDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPUBindGroupLayout, which the caller releases with
+ * wgpuBindGroupLayoutRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPUBindGroupLayout wgpuDeviceCreateBindGroupLayout(WGPUDevice device, WGPUBindGroupLayoutDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPUBuffer, which the caller releases with
+ * wgpuBufferRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPUBuffer wgpuDeviceCreateBuffer(WGPUDevice device, WGPUBufferDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPUCommandEncoder, which the caller releases with
+ * wgpuCommandEncoderRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPUCommandEncoder wgpuDeviceCreateCommandEncoder(WGPUDevice device, WGPU_NULLABLE WGPUCommandEncoderDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPUComputePipeline, which the caller releases with
+ * wgpuComputePipelineRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPUComputePipeline wgpuDeviceCreateComputePipeline(WGPUDevice device, WGPUComputePipelineDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * The callback fires exactly once: in WaitAny for WaitAnyOnly, in ProcessEvents or
+ * WaitAny for AllowProcessEvents, on any thread (maybe before this returns) for
+ * AllowSpontaneous; with CallbackCancelled if the instance is released first. Returns
+ * its future; an invalid mode is an error and returns future 0.
+ */
 WGPU_EXPORT WGPUFuture wgpuDeviceCreateComputePipelineAsync(WGPUDevice device, WGPUComputePipelineDescriptor const * descriptor, WGPUCreateComputePipelineAsyncCallbackInfo callbackInfo) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPUPipelineLayout, which the caller releases with
+ * wgpuPipelineLayoutRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPUPipelineLayout wgpuDeviceCreatePipelineLayout(WGPUDevice device, WGPUPipelineLayoutDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPUQuerySet, which the caller releases with
+ * wgpuQuerySetRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPUQuerySet wgpuDeviceCreateQuerySet(WGPUDevice device, WGPUQuerySetDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * The callback fires exactly once: in WaitAny for WaitAnyOnly, in ProcessEvents or
+ * WaitAny for AllowProcessEvents, on any thread (maybe before this returns) for
+ * AllowSpontaneous; with CallbackCancelled if the instance is released first. Returns
+ * its future; an invalid mode is an error and returns future 0.
+ */
 WGPU_EXPORT WGPUFuture wgpuDeviceCreateRenderPipelineAsync(WGPUDevice device, WGPURenderPipelineDescriptor const * descriptor, WGPUCreateRenderPipelineAsyncCallbackInfo callbackInfo) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPURenderBundleEncoder, which the caller releases with
+ * wgpuRenderBundleEncoderRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPURenderBundleEncoder wgpuDeviceCreateRenderBundleEncoder(WGPUDevice device, WGPURenderBundleEncoderDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPURenderPipeline, which the caller releases with
+ * wgpuRenderPipelineRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPURenderPipeline wgpuDeviceCreateRenderPipeline(WGPUDevice device, WGPURenderPipelineDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPUSampler, which the caller releases with
+ * wgpuSamplerRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPUSampler wgpuDeviceCreateSampler(WGPUDevice device, WGPU_NULLABLE WGPUSamplerDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPUShaderModule, which the caller releases with
+ * wgpuShaderModuleRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPUShaderModule wgpuDeviceCreateShaderModule(WGPUDevice device, WGPUShaderModuleDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPUTexture, which the caller releases with
+ * wgpuTextureRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPUTexture wgpuDeviceCreateTexture(WGPUDevice device, WGPUTextureDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Destroys the device: it is lost (its lost callback fires once, reason Destroyed) and
+ * reports no further errors; the handle stays valid until its last Release.
+ */
 WGPU_EXPORT void wgpuDeviceDestroy(WGPUDevice device) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT WGPUFuture wgpuDeviceGetLostFuture(WGPUDevice device) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT WGPUStatus wgpuDeviceGetLimits(WGPUDevice device, WGPULimits * limits) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT WGPUBool wgpuDeviceHasFeature(WGPUDevice device, WGPUFeatureName feature) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * The arrays and strings it writes into `features` are the library's until
+ * wgpuSupportedFeaturesFreeMembers.
+ */
 WGPU_EXPORT void wgpuDeviceGetFeatures(WGPUDevice device, WGPUSupportedFeatures * features) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * The arrays and strings it writes into `adapterInfo` are the library's until
+ * wgpuAdapterInfoFreeMembers.
+ */
 WGPU_EXPORT WGPUStatus wgpuDeviceGetAdapterInfo(WGPUDevice device, WGPUAdapterInfo * adapterInfo) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPUQueue, which the caller releases with
+ * wgpuQueueRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPUQueue wgpuDeviceGetQueue(WGPUDevice device) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuDevicePushErrorScope(WGPUDevice device, WGPUErrorFilter filter) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * The callback fires exactly once: in WaitAny for WaitAnyOnly, in ProcessEvents or
+ * WaitAny for AllowProcessEvents, on any thread (maybe before this returns) for
+ * AllowSpontaneous; with CallbackCancelled if the instance is released first. Returns
+ * its future; an invalid mode is an error and returns future 0.
+ */
 WGPU_EXPORT WGPUFuture wgpuDevicePopErrorScope(WGPUDevice device, WGPUPopErrorScopeCallbackInfo callbackInfo) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuDeviceSetLabel(WGPUDevice device, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuDeviceAddRef(WGPUDevice device) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuDeviceRelease(WGPUDevice device) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuExternalTextureSetLabel(WGPUExternalTexture externalTexture, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuExternalTextureAddRef(WGPUExternalTexture externalTexture) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuExternalTextureRelease(WGPUExternalTexture externalTexture) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPUSurface, which the caller releases with
+ * wgpuSurfaceRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPUSurface wgpuInstanceCreateSurface(WGPUInstance instance, WGPUSurfaceDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * The arrays and strings it writes into `features` are the library's until
+ * wgpuSupportedWGSLLanguageFeaturesFreeMembers.
+ */
 WGPU_EXPORT void wgpuInstanceGetWGSLLanguageFeatures(WGPUInstance instance, WGPUSupportedWGSLLanguageFeatures * features) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT WGPUBool wgpuInstanceHasWGSLLanguageFeature(WGPUInstance instance, WGPUWGSLLanguageFeatureName feature) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuInstanceProcessEvents(WGPUInstance instance) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * The callback fires exactly once: in WaitAny for WaitAnyOnly, in ProcessEvents or
+ * WaitAny for AllowProcessEvents, on any thread (maybe before this returns) for
+ * AllowSpontaneous; with CallbackCancelled if the instance is released first. Returns
+ * its future; an invalid mode is an error and returns future 0.
+ */
 WGPU_EXPORT WGPUFuture wgpuInstanceRequestAdapter(WGPUInstance instance, WGPU_NULLABLE WGPURequestAdapterOptions const * options, WGPURequestAdapterCallbackInfo callbackInfo) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT WGPUWaitStatus wgpuInstanceWaitAny(WGPUInstance instance, size_t futureCount, WGPU_NULLABLE WGPUFutureWaitInfo * futures, uint64_t timeoutNS) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuInstanceAddRef(WGPUInstance instance) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuInstanceRelease(WGPUInstance instance) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuPipelineLayoutSetLabel(WGPUPipelineLayout pipelineLayout, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuPipelineLayoutAddRef(WGPUPipelineLayout pipelineLayout) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuPipelineLayoutRelease(WGPUPipelineLayout pipelineLayout) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuQuerySetSetLabel(WGPUQuerySet querySet, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT WGPUQueryType wgpuQuerySetGetType(WGPUQuerySet querySet) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT uint32_t wgpuQuerySetGetCount(WGPUQuerySet querySet) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Destroys it now: its memory goes and a later use is a validation error; the handle
+ * stays valid until its last Release.
+ */
 WGPU_EXPORT void wgpuQuerySetDestroy(WGPUQuerySet querySet) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuQuerySetAddRef(WGPUQuerySet querySet) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuQuerySetRelease(WGPUQuerySet querySet) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuQueueSubmit(WGPUQueue queue, size_t commandCount, WGPUCommandBuffer const * commands) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * The callback fires exactly once: in WaitAny for WaitAnyOnly, in ProcessEvents or
+ * WaitAny for AllowProcessEvents, on any thread (maybe before this returns) for
+ * AllowSpontaneous; with CallbackCancelled if the instance is released first. Returns
+ * its future; an invalid mode is an error and returns future 0.
+ */
 WGPU_EXPORT WGPUFuture wgpuQueueOnSubmittedWorkDone(WGPUQueue queue, WGPUQueueWorkDoneCallbackInfo callbackInfo) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuQueueWriteBuffer(WGPUQueue queue, WGPUBuffer buffer, uint64_t bufferOffset, void const * data, size_t size) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuQueueWriteTexture(WGPUQueue queue, WGPUTexelCopyTextureInfo const * destination, void const * data, size_t dataSize, WGPUTexelCopyBufferLayout const * dataLayout, WGPUExtent3D const * writeSize) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuQueueSetLabel(WGPUQueue queue, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuQueueAddRef(WGPUQueue queue) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuQueueRelease(WGPUQueue queue) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuRenderBundleSetLabel(WGPURenderBundle renderBundle, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuRenderBundleAddRef(WGPURenderBundle renderBundle) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuRenderBundleRelease(WGPURenderBundle renderBundle) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuRenderBundleEncoderSetPipeline(WGPURenderBundleEncoder renderBundleEncoder, WGPURenderPipeline pipeline) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuRenderBundleEncoderSetBindGroup(WGPURenderBundleEncoder renderBundleEncoder, uint32_t groupIndex, WGPU_NULLABLE WGPUBindGroup group, size_t dynamicOffsetCount, uint32_t const * dynamicOffsets) WGPU_FUNCTION_ATTRIBUTE;
@@ -2765,9 +3153,27 @@ WGPU_EXPORT void wgpuRenderBundleEncoderPopDebugGroup(WGPURenderBundleEncoder re
 WGPU_EXPORT void wgpuRenderBundleEncoderPushDebugGroup(WGPURenderBundleEncoder renderBundleEncoder, WGPUStringView groupLabel) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuRenderBundleEncoderSetVertexBuffer(WGPURenderBundleEncoder renderBundleEncoder, uint32_t slot, WGPU_NULLABLE WGPUBuffer buffer, uint64_t offset, uint64_t size) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuRenderBundleEncoderSetIndexBuffer(WGPURenderBundleEncoder renderBundleEncoder, WGPUBuffer buffer, WGPUIndexFormat format, uint64_t offset, uint64_t size) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPURenderBundle, which the caller releases with
+ * wgpuRenderBundleRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPURenderBundle wgpuRenderBundleEncoderFinish(WGPURenderBundleEncoder renderBundleEncoder, WGPU_NULLABLE WGPURenderBundleDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuRenderBundleEncoderSetLabel(WGPURenderBundleEncoder renderBundleEncoder, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuRenderBundleEncoderAddRef(WGPURenderBundleEncoder renderBundleEncoder) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuRenderBundleEncoderRelease(WGPURenderBundleEncoder renderBundleEncoder) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuRenderPassEncoderSetPipeline(WGPURenderPassEncoder renderPassEncoder, WGPURenderPipeline pipeline) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuRenderPassEncoderSetBindGroup(WGPURenderPassEncoder renderPassEncoder, uint32_t groupIndex, WGPU_NULLABLE WGPUBindGroup group, size_t dynamicOffsetCount, uint32_t const * dynamicOffsets) WGPU_FUNCTION_ATTRIBUTE;
@@ -2789,29 +3195,112 @@ WGPU_EXPORT void wgpuRenderPassEncoderSetIndexBuffer(WGPURenderPassEncoder rende
 WGPU_EXPORT void wgpuRenderPassEncoderBeginOcclusionQuery(WGPURenderPassEncoder renderPassEncoder, uint32_t queryIndex) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuRenderPassEncoderEndOcclusionQuery(WGPURenderPassEncoder renderPassEncoder) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuRenderPassEncoderEnd(WGPURenderPassEncoder renderPassEncoder) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuRenderPassEncoderSetLabel(WGPURenderPassEncoder renderPassEncoder, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuRenderPassEncoderAddRef(WGPURenderPassEncoder renderPassEncoder) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuRenderPassEncoderRelease(WGPURenderPassEncoder renderPassEncoder) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPUBindGroupLayout, which the caller releases with
+ * wgpuBindGroupLayoutRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPUBindGroupLayout wgpuRenderPipelineGetBindGroupLayout(WGPURenderPipeline renderPipeline, uint32_t groupIndex) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuRenderPipelineSetLabel(WGPURenderPipeline renderPipeline, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuRenderPipelineAddRef(WGPURenderPipeline renderPipeline) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuRenderPipelineRelease(WGPURenderPipeline renderPipeline) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuSamplerSetLabel(WGPUSampler sampler, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuSamplerAddRef(WGPUSampler sampler) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuSamplerRelease(WGPUSampler sampler) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * The callback fires exactly once: in WaitAny for WaitAnyOnly, in ProcessEvents or
+ * WaitAny for AllowProcessEvents, on any thread (maybe before this returns) for
+ * AllowSpontaneous; with CallbackCancelled if the instance is released first. Returns
+ * its future; an invalid mode is an error and returns future 0.
+ */
 WGPU_EXPORT WGPUFuture wgpuShaderModuleGetCompilationInfo(WGPUShaderModule shaderModule, WGPUCompilationInfoCallbackInfo callbackInfo) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuShaderModuleSetLabel(WGPUShaderModule shaderModule, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuShaderModuleAddRef(WGPUShaderModule shaderModule) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuShaderModuleRelease(WGPUShaderModule shaderModule) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuSurfaceConfigure(WGPUSurface surface, WGPUSurfaceConfiguration const * config) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * The arrays and strings it writes into `capabilities` are the library's until
+ * wgpuSurfaceCapabilitiesFreeMembers.
+ */
 WGPU_EXPORT WGPUStatus wgpuSurfaceGetCapabilities(WGPUSurface surface, WGPUAdapter adapter, WGPUSurfaceCapabilities * capabilities) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuSurfaceGetCurrentTexture(WGPUSurface surface, WGPUSurfaceTexture * surfaceTexture) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT WGPUStatus wgpuSurfacePresent(WGPUSurface surface) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuSurfaceUnconfigure(WGPUSurface surface) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuSurfaceSetLabel(WGPUSurface surface, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuSurfaceAddRef(WGPUSurface surface) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuSurfaceRelease(WGPUSurface surface) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Returns a new reference to a WGPUTextureView, which the caller releases with
+ * wgpuTextureViewRelease.
+ * Invalid input is a validation error on the device (its error scopes, else its
+ * uncaptured-error callback); what each bad input returns is listed in
+ * c-tests/BAD_INPUT.md.
+ */
 WGPU_EXPORT WGPUTextureView wgpuTextureCreateView(WGPUTexture texture, WGPU_NULLABLE WGPUTextureViewDescriptor const * descriptor) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuTextureSetLabel(WGPUTexture texture, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT uint32_t wgpuTextureGetWidth(WGPUTexture texture) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT uint32_t wgpuTextureGetHeight(WGPUTexture texture) WGPU_FUNCTION_ATTRIBUTE;
@@ -2822,12 +3311,38 @@ WGPU_EXPORT WGPUTextureDimension wgpuTextureGetDimension(WGPUTexture texture) WG
 WGPU_EXPORT WGPUTextureViewDimension wgpuTextureGetTextureBindingViewDimension(WGPUTexture texture) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT WGPUTextureFormat wgpuTextureGetFormat(WGPUTexture texture) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT WGPUTextureUsage wgpuTextureGetUsage(WGPUTexture texture) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Destroys it now: its memory goes and a later use is a validation error; the handle
+ * stays valid until its last Release.
+ */
 WGPU_EXPORT void wgpuTextureDestroy(WGPUTexture texture) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuTextureAddRef(WGPUTexture texture) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuTextureRelease(WGPUTexture texture) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Copies `label` (UTF-8, read during the call only); later error messages name the
+ * object by it.
+ */
 WGPU_EXPORT void wgpuTextureViewSetLabel(WGPUTextureView textureView, WGPUStringView label) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Adds a reference; each reference is dropped by one Release.
+ */
 WGPU_EXPORT void wgpuTextureViewAddRef(WGPUTextureView textureView) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Drops one reference; the object goes with its last one (work already submitted keeps
+ * what it uses). A NULL or unknown handle is logged and ignored.
+ */
 WGPU_EXPORT void wgpuTextureViewRelease(WGPUTextureView textureView) WGPU_FUNCTION_ATTRIBUTE;
+/**
+ * Frees the arrays and strings the library wrote into the struct (not the struct
+ * itself). An all-zero struct is fine; freeing twice is not.
+ */
 WGPU_EXPORT void wgpuAdapterPropertiesSubgroupMatrixConfigsFreeMembers(WGPUAdapterPropertiesSubgroupMatrixConfigs adapterPropertiesSubgroupMatrixConfigs) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuDeviceTick(WGPUDevice device) WGPU_FUNCTION_ATTRIBUTE;
 WGPU_EXPORT void wgpuComputePassEncoderWriteTimestamp(WGPUComputePassEncoder computePassEncoder, WGPUQuerySet querySet, uint32_t queryIndex) WGPU_FUNCTION_ATTRIBUTE;

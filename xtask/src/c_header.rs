@@ -289,6 +289,16 @@ impl Api {
                 .iter()
                 .flat_map(|a| self.c_params(a, false))
                 .collect();
+            let doc = crate::docs::function_doc(self, f);
+            if !doc.is_empty() {
+                h.push_str("/**\n");
+                for paragraph in doc {
+                    for line in wrap(&paragraph, 86) {
+                        writeln!(h, " * {line}").unwrap();
+                    }
+                }
+                h.push_str(" */\n");
+            }
             writeln!(
                 h,
                 "WGPU_EXPORT {} {}({}) WGPU_FUNCTION_ATTRIBUTE;",
@@ -308,3 +318,20 @@ pub(crate) const C_PROLOGUE: &str = include_str!("../templates/webgpu.h.prologue
 pub(crate) const C_STRING_VIEW: &str = include_str!("../templates/webgpu.h.string_view");
 
 pub(crate) const C_BASIC_STRUCTS: &str = include_str!("../templates/webgpu.h.basic_structs");
+
+/// `text` in lines of at most `width` characters, broken at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("one line at least");
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
+}

@@ -5,6 +5,7 @@
 //!
 //! - `model`: the API data read into types (the only module that reads YAML);
 //! - `naming`: how names are spelled in C, C++ and Rust;
+//! - `docs`: the doc comments of webgpu.h's functions, by rules over their shape;
 //! - one writer per output: `c_header` (webgpu.h), `cpp_header` (webgpu_cpp.h),
 //!   `rust` (ffi/generated/types.rs and exports.rs), `dawn_proc_table`, and
 //!   `extension_header` (webgpu_shim.h, by cbindgen from ffi/extensions.rs); the fixed
@@ -20,6 +21,7 @@ use yaml_rust2::YamlLoader;
 mod c_header;
 mod cpp_header;
 mod dawn_proc_table;
+mod docs;
 mod extension_header;
 mod model;
 mod naming;

@@ -456,7 +456,7 @@ impl Api {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use yaml_rust2::YamlLoader;
 
     use super::*;
