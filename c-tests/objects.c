@@ -1,4 +1,5 @@
-/* Object lifetimes and the remaining queries:
+/* Object lifetimes and the remaining queries, as named cases (CASES, at the end; each
+ * prints ok or FAIL with its name):
  * - AddRef and Release of every object type: an extra reference keeps the object
  *   alive through one Release, and the last Release ends it (later use is reported);
  * - SetLabel on every object type: a valid label is accepted, an invalid one is a
@@ -633,10 +634,7 @@ static void device_features(void) {
     wgpuSupportedFeaturesFreeMembers(none);
 }
 
-int main(void) {
-    wgpuShimSetLogCallback(on_log, WGPUShimLogLevel_Error, NULL);
-    if (!setup(&ctx)) return 1;
-
+static void features_and_limits(void) {
     /* Features: what the adapter lists, it has; the device's are a subset. */
     WGPUSupportedFeatures af = WGPU_SUPPORTED_FEATURES_INIT;
     wgpuAdapterGetFeatures(ctx.adapter, &af);
@@ -652,9 +650,9 @@ int main(void) {
     CHECK(wgpuAdapterGetLimits(ctx.adapter, &al) == WGPUStatus_Success);
     CHECK(wgpuDeviceGetLimits(ctx.device, &dl) == WGPUStatus_Success);
     CHECK(dl.maxBufferSize <= al.maxBufferSize && dl.maxBindGroups <= al.maxBindGroups);
-    device_limits();
-    device_features();
+}
 
+static void wgsl_language_features(void) {
     /* WGSL language features: each one reported is had, and a shader that requires it
      * and uses it compiles; one that is not (pointers to storage as arguments) is not
      * reported, and requiring it is an error. */
@@ -716,7 +714,10 @@ int main(void) {
     wgpuDevicePushErrorScope(ctx.device, WGPUErrorFilter_Validation);
     WGPUShaderModule dot = wgsl_module(&ctx, "@compute @workgroup_size(1) fn main() { let x = dot4U8Packed(1u, 2u); }");
     CHECK(pop_scope(&ctx).type == WGPUErrorType_NoError);
+    wgpuShaderModuleRelease(dot);
+}
 
+static void adapter_info(void) {
     /* The device's adapter info is the adapter's. */
     WGPUAdapterInfo ai = WGPU_ADAPTER_INFO_INIT, di = WGPU_ADAPTER_INFO_INIT;
     CHECK(wgpuAdapterGetInfo(ctx.adapter, &ai) == WGPUStatus_Success);
@@ -725,7 +726,9 @@ int main(void) {
     CHECK(ai.vendorID == di.vendorID && ai.deviceID == di.deviceID && ai.backendType == di.backendType);
     wgpuAdapterInfoFreeMembers(ai);
     wgpuAdapterInfoFreeMembers(di);
+}
 
+static void texture_copies(void) {
     /* Copies through a texture: buffer -> texture -> texture -> buffer. */
     WGPUTextureBindingViewDimension tbvd = WGPU_TEXTURE_BINDING_VIEW_DIMENSION_INIT;
     tbvd.textureBindingViewDimension = WGPUTextureViewDimension_2DArray;
@@ -759,11 +762,22 @@ int main(void) {
     CHECK(got && got[0] == 1000 && got[7] == 1007 && got[64 * 7 + 7] == 1000 + 64 * 7 + 7);
     wgpuBufferUnmap(down);
 
-    immediates();
-    timestamps();
-    large_writes();
-    loops();
+    wgpuCommandBufferRelease(cmd);
+    wgpuCommandEncoderRelease(enc);
+    wgpuBufferRelease(down);
+    wgpuBufferRelease(up);
+    wgpuTextureRelease(tb);
+    wgpuTextureRelease(ta);
+}
 
+static void lifecycles(void) {
+    WGPUTextureDescriptor td = WGPU_TEXTURE_DESCRIPTOR_INIT;
+    td.size = (WGPUExtent3D){8, 8, 1};
+    td.format = WGPUTextureFormat_R32Uint;
+    td.usage = WGPUTextureUsage_CopySrc | WGPUTextureUsage_CopyDst;
+    WGPUTexture ta = wgpuDeviceCreateTexture(ctx.device, &td);
+    WGPUBuffer up = make_buffer(&ctx, 64, WGPUBufferUsage_Storage, 0);
+    WGPUShaderModule dot = wgsl_module(&ctx, "@compute @workgroup_size(1) fn main() {}");
     /* Every object type: AddRef keeps it through one Release; SetLabel validates. */
     /* The instance and adapter have no SetLabel: check them through a call. */
     CHECK(logged_errors == 0);
@@ -860,6 +874,20 @@ int main(void) {
     qd.count = 4;
     LIFECYCLE(QuerySet, wgpuDeviceCreateQuerySet(ctx.device, &qd), wgpuQuerySetAddRef, wgpuQuerySetRelease, wgpuQuerySetSetLabel);
 
+    wgpuRenderBundleEncoderRelease(rbe);
+    wgpuTextureViewRelease(rtv);
+    wgpuTextureRelease(rt);
+    wgpuCommandEncoderRelease(e3);
+    wgpuCommandEncoderRelease(e2);
+    wgpuShaderModuleRelease(rm);
+    wgpuBufferRelease(storage);
+    wgpuBindGroupLayoutRelease(bgl);
+    wgpuShaderModuleRelease(dot);
+    wgpuBufferRelease(up);
+    wgpuTextureRelease(ta);
+}
+
+static void labels_in_messages(void) {
     /* Labels name objects in error messages: the creation label, and after SetLabel
      * the new one; the library's internal tagging never shows. */
     WGPUBufferDescriptor lbd = WGPU_BUFFER_DESCRIPTOR_INIT;
@@ -894,7 +922,9 @@ int main(void) {
     printf("pipeline error: %s\n", l3.message);
     wgpuComputePipelineRelease(np);
     wgpuShaderModuleRelease(unnamed);
+}
 
+static void lost_future(void) {
     /* The lost future fires when the device is destroyed: wait on it. */
     WGPUDeviceLostReason reason = 0;
     WGPUDeviceDescriptor ldd = WGPU_DEVICE_DESCRIPTOR_INIT;
@@ -912,22 +942,41 @@ int main(void) {
     wgpuDeviceRelease(doomed);
     CHECK(ctx.uncaptured_count == 0);
     if (ctx.uncaptured_count) fprintf(stderr, "uncaptured: %s\n", ctx.uncaptured_message);
+}
 
-    wgpuRenderBundleEncoderRelease(rbe);
-    wgpuTextureViewRelease(rtv);
-    wgpuTextureRelease(rt);
-    wgpuCommandEncoderRelease(e3);
-    wgpuCommandEncoderRelease(e2);
-    wgpuShaderModuleRelease(rm);
-    wgpuBufferRelease(storage);
-    wgpuBindGroupLayoutRelease(bgl);
-    wgpuCommandBufferRelease(cmd);
-    wgpuCommandEncoderRelease(enc);
-    wgpuBufferRelease(down);
-    wgpuBufferRelease(up);
-    wgpuTextureRelease(tb);
-    wgpuTextureRelease(ta);
-    wgpuShaderModuleRelease(dot);
+typedef struct {
+    const char *name;
+    const char *what;
+    void (*run)(void);
+} Case;
+
+#define CASE(fn, what) {#fn, what, fn}
+
+/* Each case makes and releases its own objects on the shared device. */
+static const Case CASES[] = {
+    CASE(features_and_limits, "the adapter has what it lists; the device's features and limits are within the adapter's"),
+    CASE(device_limits, "a device's limits: the defaults, better only where requested, never the adapter's own"),
+    CASE(device_features, "a device has the features it was created with and no more"),
+    CASE(wgsl_language_features, "each reported WGSL language feature is had; an unreported one is an error to require"),
+    CASE(adapter_info, "the device's adapter info is the adapter's"),
+    CASE(texture_copies, "buffer to texture to texture to buffer round-trips; the binding view dimension is kept"),
+    CASE(immediates, "immediate data in compute passes, render passes and bundles, set before the pipeline too; past the limit, an invalid encoder"),
+    CASE(timestamps, "timestamps around a dispatch increase; without the feature, a validation error"),
+    CASE(large_writes, "a large WriteBuffer (staged by several threads) lands whole"),
+    CASE(loops, "loops compute what WGSL says, bounded or provably ending, barriers included"),
+    CASE(lifecycles, "every object type: AddRef keeps it through one Release; SetLabel validates"),
+    CASE(labels_in_messages, "labels name objects in error messages, after SetLabel too"),
+    CASE(lost_future, "the lost future fires when the device is destroyed"),
+};
+
+int main(void) {
+    wgpuShimSetLogCallback(on_log, WGPUShimLogLevel_Error, NULL);
+    if (!setup(&ctx)) return 1;
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        int before = test_failures;
+        CASES[i].run();
+        printf("%s %s: %s\n", test_failures == before ? "ok  " : "FAIL", CASES[i].name, CASES[i].what);
+    }
     wgpuShimSetLogCallback(NULL, WGPUShimLogLevel_Off, NULL);
     teardown(&ctx);
     return finish("objects");
