@@ -57,6 +57,10 @@ CAUSES = [
     # lavapipe 22.3 draws nothing for drawIndexedIndirect with the index buffer bound at
     # a non-zero offset (a C program shows it; the same draws on an NVIDIA GPU).
     ("driver", r"@webgpu:api,operation,rendering,draw:arguments:.*indexed=true;indirect=true"),
+    # Making and destroying 65,536 query sets takes lavapipe on 2 cores about the CTS's
+    # time limit for a test scope: one run passes, the next fails (this library before
+    # and after session 9 alike).
+    ("driver", r"@webgpu:api,operation,command_buffer,queries,timestampQuery:many_query_sets:numQuerySets=65536 ~ endTestScope timed out"),
     # lavapipe 22.3 resolves into layer 0 of a resolve target whatever the view's base
     # layer (a C program shows it; right on an NVIDIA GPU). Every case has such subcases.
     ("driver", r"@webgpu:api,operation,render_pass,resolve:render_pass_resolve"),
