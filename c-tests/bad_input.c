@@ -1216,6 +1216,22 @@ static WGPURenderBundleEncoder bundle_with_pipeline(WGPUShaderModule *m, WGPURen
     return be;
 }
 
+/* A render pass of `pd` that executes `bundle`, finished: the command buffer is made
+ * (never NULL) and the scope holds an error with `needle`, or none for NULL. */
+static int pass_with_bundle_finishes(const WGPURenderPassDescriptor *pd, WGPURenderBundle bundle, const char *needle) {
+    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
+    WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(enc, pd);
+    wgpuRenderPassEncoderExecuteBundles(pass, 1, &bundle);
+    wgpuRenderPassEncoderEnd(pass);
+    scope();
+    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
+    int ok = cb != NULL && (needle ? validation(needle) : validation_free());
+    wgpuCommandBufferRelease(cb);
+    wgpuRenderPassEncoderRelease(pass);
+    wgpuCommandEncoderRelease(enc);
+    return ok;
+}
+
 /* WebGPU checks a bundle's indirect draw against its buffer in the bundle encoder:
  * the bundle is invalid, and a pass that executes it makes an invalid command buffer
  * (wgpu-core 30 alone panicked in Finish over the out-of-bounds draw). */
@@ -1239,16 +1255,7 @@ static int bundle_indirect_draw(uint64_t buffer_size, uint64_t offset, const cha
     WGPURenderPassDescriptor pd = WGPU_RENDER_PASS_DESCRIPTOR_INIT;
     pd.colorAttachmentCount = 1;
     pd.colorAttachments = &ca;
-    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
-    WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(enc, &pd);
-    wgpuRenderPassEncoderExecuteBundles(pass, 1, &bundle);
-    wgpuRenderPassEncoderEnd(pass);
-    scope();
-    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
-    ok = ok && cb != NULL && validation("");
-    wgpuCommandBufferRelease(cb);
-    wgpuCommandEncoderRelease(enc);
-    wgpuRenderPassEncoderRelease(pass);
+    ok = ok && pass_with_bundle_finishes(&pd, bundle, "");
     wgpuTextureViewRelease(v);
     wgpuTextureRelease(t);
     wgpuRenderBundleRelease(bundle);
@@ -1387,16 +1394,7 @@ static int pass_executes_bundle(int pass_stencil_ro, int bundle_stencil_ro, cons
     ds.stencilReadOnly = pass_stencil_ro;
     WGPURenderPassDescriptor pd = WGPU_RENDER_PASS_DESCRIPTOR_INIT;
     pd.depthStencilAttachment = &ds;
-    WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
-    WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(enc, &pd);
-    wgpuRenderPassEncoderExecuteBundles(pass, 1, &bundle);
-    wgpuRenderPassEncoderEnd(pass);
-    scope();
-    WGPUCommandBuffer cb = wgpuCommandEncoderFinish(enc, NULL);
-    int ok = cb != NULL && (needle ? validation(needle) : validation_free());
-    wgpuCommandBufferRelease(cb);
-    wgpuRenderPassEncoderRelease(pass);
-    wgpuCommandEncoderRelease(enc);
+    int ok = pass_with_bundle_finishes(&pd, bundle, needle);
     wgpuRenderBundleRelease(bundle);
     wgpuRenderBundleEncoderRelease(be);
     wgpuTextureViewRelease(v);
