@@ -621,7 +621,7 @@ pub unsafe extern "C" fn wgpuCommandEncoderRelease(command_encoder: WGPUCommandE
 pub unsafe extern "C" fn wgpuComputePassEncoderInsertDebugMarker(compute_pass_encoder: WGPUComputePassEncoder, marker_label: WGPUStringView) {
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
-    crate::guard::guard("wgpuComputePassEncoderInsertDebugMarker", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::insert_debug_marker(compute_pass_encoder, marker_label) })
+    crate::guard::guard("wgpuComputePassEncoderInsertDebugMarker", compute_pass_encoder, || unsafe { crate::commands::insert_debug_marker(compute_pass_encoder, marker_label) })
 }
 
 /// # Safety
@@ -665,7 +665,7 @@ pub unsafe extern "C" fn wgpuComputePassEncoderSetPipeline(compute_pass_encoder:
 pub unsafe extern "C" fn wgpuComputePassEncoderSetBindGroup(compute_pass_encoder: WGPUComputePassEncoder, group_index: u32, group: WGPUBindGroup, dynamic_offset_count: usize, dynamic_offsets: *const u32) {
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
-    crate::guard::guard("wgpuComputePassEncoderSetBindGroup", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::set_bind_group(compute_pass_encoder, group_index, group, dynamic_offset_count, dynamic_offsets) })
+    crate::guard::guard("wgpuComputePassEncoderSetBindGroup", compute_pass_encoder, || unsafe { crate::commands::set_bind_group(compute_pass_encoder, group_index, group, dynamic_offset_count, dynamic_offsets) })
 }
 
 /// # Safety
@@ -1424,7 +1424,7 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderSetPipeline(render_bundle_encode
 pub unsafe extern "C" fn wgpuRenderBundleEncoderSetBindGroup(render_bundle_encoder: WGPURenderBundleEncoder, group_index: u32, group: WGPUBindGroup, dynamic_offset_count: usize, dynamic_offsets: *const u32) {
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
-    crate::guard::guard("wgpuRenderBundleEncoderSetBindGroup", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::set_bind_group(render_bundle_encoder, group_index, group, dynamic_offset_count, dynamic_offsets) })
+    crate::guard::guard("wgpuRenderBundleEncoderSetBindGroup", render_bundle_encoder, || unsafe { crate::commands::set_bind_group(render_bundle_encoder, group_index, group, dynamic_offset_count, dynamic_offsets) })
 }
 
 /// # Safety
@@ -1446,7 +1446,7 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderSetImmediates(render_bundle_enco
 pub unsafe extern "C" fn wgpuRenderBundleEncoderDraw(render_bundle_encoder: WGPURenderBundleEncoder, vertex_count: u32, instance_count: u32, first_vertex: u32, first_instance: u32) {
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
-    crate::guard::guard("wgpuRenderBundleEncoderDraw", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::draw(render_bundle_encoder, vertex_count, instance_count, first_vertex, first_instance) })
+    crate::guard::guard("wgpuRenderBundleEncoderDraw", render_bundle_encoder, || unsafe { crate::commands::draw(render_bundle_encoder, vertex_count, instance_count, first_vertex, first_instance) })
 }
 
 /// # Safety
@@ -1457,7 +1457,7 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderDraw(render_bundle_encoder: WGPU
 pub unsafe extern "C" fn wgpuRenderBundleEncoderDrawIndexed(render_bundle_encoder: WGPURenderBundleEncoder, index_count: u32, instance_count: u32, first_index: u32, base_vertex: i32, first_instance: u32) {
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
-    crate::guard::guard("wgpuRenderBundleEncoderDrawIndexed", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::draw_indexed(render_bundle_encoder, index_count, instance_count, first_index, base_vertex, first_instance) })
+    crate::guard::guard("wgpuRenderBundleEncoderDrawIndexed", render_bundle_encoder, || unsafe { crate::commands::draw_indexed(render_bundle_encoder, index_count, instance_count, first_index, base_vertex, first_instance) })
 }
 
 /// # Safety
@@ -1490,7 +1490,7 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderDrawIndexedIndirect(render_bundl
 pub unsafe extern "C" fn wgpuRenderBundleEncoderInsertDebugMarker(render_bundle_encoder: WGPURenderBundleEncoder, marker_label: WGPUStringView) {
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
-    crate::guard::guard("wgpuRenderBundleEncoderInsertDebugMarker", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::insert_debug_marker(render_bundle_encoder, marker_label) })
+    crate::guard::guard("wgpuRenderBundleEncoderInsertDebugMarker", render_bundle_encoder, || unsafe { crate::commands::insert_debug_marker(render_bundle_encoder, marker_label) })
 }
 
 /// # Safety
@@ -1523,7 +1523,7 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderPushDebugGroup(render_bundle_enc
 pub unsafe extern "C" fn wgpuRenderBundleEncoderSetVertexBuffer(render_bundle_encoder: WGPURenderBundleEncoder, slot: u32, buffer: WGPUBuffer, offset: u64, size: u64) {
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
-    crate::guard::guard("wgpuRenderBundleEncoderSetVertexBuffer", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::set_vertex_buffer(render_bundle_encoder, slot, buffer, offset, size) })
+    crate::guard::guard("wgpuRenderBundleEncoderSetVertexBuffer", render_bundle_encoder, || unsafe { crate::commands::set_vertex_buffer(render_bundle_encoder, slot, buffer, offset, size) })
 }
 
 /// # Safety
@@ -1534,7 +1534,7 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderSetVertexBuffer(render_bundle_en
 pub unsafe extern "C" fn wgpuRenderBundleEncoderSetIndexBuffer(render_bundle_encoder: WGPURenderBundleEncoder, buffer: WGPUBuffer, format: WGPUIndexFormat, offset: u64, size: u64) {
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
-    crate::guard::guard("wgpuRenderBundleEncoderSetIndexBuffer", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::set_index_buffer(render_bundle_encoder, buffer, format, offset, size) })
+    crate::guard::guard("wgpuRenderBundleEncoderSetIndexBuffer", render_bundle_encoder, || unsafe { crate::commands::set_index_buffer(render_bundle_encoder, buffer, format, offset, size) })
 }
 
 /// # Safety
@@ -1600,7 +1600,7 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderSetPipeline(render_pass_encoder: W
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetBindGroup(render_pass_encoder: WGPURenderPassEncoder, group_index: u32, group: WGPUBindGroup, dynamic_offset_count: usize, dynamic_offsets: *const u32) {
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
-    crate::guard::guard("wgpuRenderPassEncoderSetBindGroup", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_bind_group(render_pass_encoder, group_index, group, dynamic_offset_count, dynamic_offsets) })
+    crate::guard::guard("wgpuRenderPassEncoderSetBindGroup", render_pass_encoder, || unsafe { crate::commands::set_bind_group(render_pass_encoder, group_index, group, dynamic_offset_count, dynamic_offsets) })
 }
 
 /// # Safety
@@ -1622,7 +1622,7 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderSetImmediates(render_pass_encoder:
 pub unsafe extern "C" fn wgpuRenderPassEncoderDraw(render_pass_encoder: WGPURenderPassEncoder, vertex_count: u32, instance_count: u32, first_vertex: u32, first_instance: u32) {
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
-    crate::guard::guard("wgpuRenderPassEncoderDraw", render_pass_encoder, || unsafe { crate::render_pass_encoder::draw(render_pass_encoder, vertex_count, instance_count, first_vertex, first_instance) })
+    crate::guard::guard("wgpuRenderPassEncoderDraw", render_pass_encoder, || unsafe { crate::commands::draw(render_pass_encoder, vertex_count, instance_count, first_vertex, first_instance) })
 }
 
 /// # Safety
@@ -1633,7 +1633,7 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderDraw(render_pass_encoder: WGPURend
 pub unsafe extern "C" fn wgpuRenderPassEncoderDrawIndexed(render_pass_encoder: WGPURenderPassEncoder, index_count: u32, instance_count: u32, first_index: u32, base_vertex: i32, first_instance: u32) {
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
-    crate::guard::guard("wgpuRenderPassEncoderDrawIndexed", render_pass_encoder, || unsafe { crate::render_pass_encoder::draw_indexed(render_pass_encoder, index_count, instance_count, first_index, base_vertex, first_instance) })
+    crate::guard::guard("wgpuRenderPassEncoderDrawIndexed", render_pass_encoder, || unsafe { crate::commands::draw_indexed(render_pass_encoder, index_count, instance_count, first_index, base_vertex, first_instance) })
 }
 
 /// # Safety
@@ -1677,7 +1677,7 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderExecuteBundles(render_pass_encoder
 pub unsafe extern "C" fn wgpuRenderPassEncoderInsertDebugMarker(render_pass_encoder: WGPURenderPassEncoder, marker_label: WGPUStringView) {
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
-    crate::guard::guard("wgpuRenderPassEncoderInsertDebugMarker", render_pass_encoder, || unsafe { crate::render_pass_encoder::insert_debug_marker(render_pass_encoder, marker_label) })
+    crate::guard::guard("wgpuRenderPassEncoderInsertDebugMarker", render_pass_encoder, || unsafe { crate::commands::insert_debug_marker(render_pass_encoder, marker_label) })
 }
 
 /// # Safety
@@ -1754,7 +1754,7 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderSetScissorRect(render_pass_encoder
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetVertexBuffer(render_pass_encoder: WGPURenderPassEncoder, slot: u32, buffer: WGPUBuffer, offset: u64, size: u64) {
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
-    crate::guard::guard("wgpuRenderPassEncoderSetVertexBuffer", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_vertex_buffer(render_pass_encoder, slot, buffer, offset, size) })
+    crate::guard::guard("wgpuRenderPassEncoderSetVertexBuffer", render_pass_encoder, || unsafe { crate::commands::set_vertex_buffer(render_pass_encoder, slot, buffer, offset, size) })
 }
 
 /// # Safety
@@ -1765,7 +1765,7 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderSetVertexBuffer(render_pass_encode
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetIndexBuffer(render_pass_encoder: WGPURenderPassEncoder, buffer: WGPUBuffer, format: WGPUIndexFormat, offset: u64, size: u64) {
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
-    crate::guard::guard("wgpuRenderPassEncoderSetIndexBuffer", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_index_buffer(render_pass_encoder, buffer, format, offset, size) })
+    crate::guard::guard("wgpuRenderPassEncoderSetIndexBuffer", render_pass_encoder, || unsafe { crate::commands::set_index_buffer(render_pass_encoder, buffer, format, offset, size) })
 }
 
 /// # Safety

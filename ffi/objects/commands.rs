@@ -11,6 +11,7 @@ use wgc::id::{BindGroupId, BufferId};
 
 use crate::conv;
 use crate::generated::types::*;
+use crate::handle::{Handle, Object};
 
 /// What a command's recording gives: a conversion error (the arguments), or wgpu-core's
 /// result.
@@ -65,22 +66,117 @@ pub trait RenderRecorder: Recorder {
     ) -> Result<(), PassStateError>;
 }
 
-/// `SetBindGroup(groupIndex, group, dynamicOffsetCount, dynamicOffsets)`.
+/// A C object these commands are recorded on: the compute pass, the render pass, the
+/// render bundle encoder.
+pub trait Encoder: Object + Sized {
+    type Recorder: Recorder;
+    /// Runs `record` on the object's wgpu-core encoder and reports its outcome under
+    /// the running entry point's name; `draw` counts a draw (against the maxDrawCount
+    /// of the passes that run it).
+    fn record(
+        encoder: Handle<Self>,
+        draw: bool,
+        record: impl FnOnce(&Global, &mut Self::Recorder) -> Recorded,
+    );
+}
+
+/// `wgpu*SetBindGroup(groupIndex, group, dynamicOffsetCount, dynamicOffsets)`.
 ///
 /// # Safety
 /// `dynamic_offsets` points to `count` offsets (or is NULL with none).
-pub unsafe fn set_bind_group(
-    r: &mut impl Recorder,
-    g: &Global,
+pub unsafe fn set_bind_group<T: Encoder>(
+    encoder: Handle<T>,
     group_index: u32,
     group: WGPUBindGroup,
     count: usize,
     dynamic_offsets: *const u32,
-) -> Recorded {
-    // SAFETY: the caller's promise, checked for NULL with a count by `conv::slice`.
-    let offsets = unsafe { conv::slice(dynamic_offsets, count, "dynamicOffsets") }?;
-    let group = group.id_optional("group")?;
-    Ok(r.set_bind_group(g, group_index, group, offsets))
+) {
+    T::record(encoder, false, |g, r| {
+        // SAFETY: the caller's promise, checked for NULL with a count by `conv::slice`.
+        let offsets = unsafe { conv::slice(dynamic_offsets, count, "dynamicOffsets") }?;
+        let group = group.id_optional("group")?;
+        Ok(r.set_bind_group(g, group_index, group, offsets))
+    })
+}
+
+/// `wgpu*InsertDebugMarker(markerLabel)`.
+///
+/// # Safety
+/// `marker_label` is a string view the caller owns for the call.
+pub unsafe fn insert_debug_marker<T: Encoder>(encoder: Handle<T>, marker_label: WGPUStringView) {
+    // SAFETY: the caller's promise, passed on.
+    T::record(encoder, false, |g, r| unsafe {
+        debug_label(r, g, false, marker_label)
+    })
+}
+
+/// `wgpu*SetVertexBuffer(slot, buffer, offset, size)`: a NULL buffer unbinds the slot.
+pub fn set_vertex_buffer<T: Encoder>(
+    encoder: Handle<T>,
+    slot: u32,
+    buffer: WGPUBuffer,
+    offset: u64,
+    size: u64,
+) where
+    T::Recorder: RenderRecorder,
+{
+    T::record(encoder, false, |g, r| {
+        let b = buffer.id_optional("buffer")?;
+        let (offset, size) =
+            crate::buffer::vertex_or_index_range(buffer, offset, size, wgt::VERTEX_ALIGNMENT)?;
+        Ok(r.set_vertex_buffer(g, slot, b, offset, size))
+    })
+}
+
+/// `wgpu*SetIndexBuffer(buffer, format, offset, size)`: the offset aligned to the format.
+pub fn set_index_buffer<T: Encoder>(
+    encoder: Handle<T>,
+    buffer: WGPUBuffer,
+    format: WGPUIndexFormat,
+    offset: u64,
+    size: u64,
+) where
+    T::Recorder: RenderRecorder,
+{
+    T::record(encoder, false, |g, r| {
+        let b = buffer.id_or_message("buffer")?;
+        let format =
+            crate::render_pipeline::index_format(format)?.ok_or("the index format is Undefined")?;
+        let align = format.byte_size() as u64;
+        let (offset, size) = crate::buffer::vertex_or_index_range(buffer, offset, size, align)?;
+        Ok(r.set_index_buffer(g, b, format, offset, size))
+    })
+}
+
+/// `wgpu*Draw(vertexCount, instanceCount, firstVertex, firstInstance)`.
+pub fn draw<T: Encoder>(
+    encoder: Handle<T>,
+    vertex_count: u32,
+    instance_count: u32,
+    first_vertex: u32,
+    first_instance: u32,
+) where
+    T::Recorder: RenderRecorder,
+{
+    let args = [vertex_count, instance_count, first_vertex, first_instance];
+    T::record(encoder, true, |g, r| Ok(r.draw(g, args)))
+}
+
+/// `wgpu*DrawIndexed(indexCount, instanceCount, firstIndex, baseVertex, firstInstance)`.
+pub fn draw_indexed<T: Encoder>(
+    encoder: Handle<T>,
+    index_count: u32,
+    instance_count: u32,
+    first_index: u32,
+    base_vertex: i32,
+    first_instance: u32,
+) where
+    T::Recorder: RenderRecorder,
+{
+    let counts = [index_count, instance_count, first_index];
+    T::record(encoder, true, |g, r| {
+        Ok(r.draw_indexed(g, counts, base_vertex, first_instance))
+    })
 }
 
 /// `InsertDebugMarker`, `PushDebugGroup` (`push`) and their label.
@@ -100,38 +196,6 @@ pub unsafe fn debug_label(
     } else {
         r.insert_debug_marker(g, label)
     })
-}
-
-/// `SetVertexBuffer(slot, buffer, offset, size)`: a NULL buffer unbinds the slot.
-pub fn set_vertex_buffer(
-    r: &mut impl RenderRecorder,
-    g: &Global,
-    slot: u32,
-    buffer: WGPUBuffer,
-    offset: u64,
-    size: u64,
-) -> Recorded {
-    let b = buffer.id_optional("buffer")?;
-    let (offset, size) =
-        crate::buffer::vertex_or_index_range(buffer, offset, size, wgt::VERTEX_ALIGNMENT)?;
-    Ok(r.set_vertex_buffer(g, slot, b, offset, size))
-}
-
-/// `SetIndexBuffer(buffer, format, offset, size)`: the offset aligned to the format.
-pub fn set_index_buffer(
-    r: &mut impl RenderRecorder,
-    g: &Global,
-    buffer: WGPUBuffer,
-    format: WGPUIndexFormat,
-    offset: u64,
-    size: u64,
-) -> Recorded {
-    let b = buffer.id_or_message("buffer")?;
-    let format =
-        crate::render_pipeline::index_format(format)?.ok_or("the index format is Undefined")?;
-    let align = format.byte_size() as u64;
-    let (offset, size) = crate::buffer::vertex_or_index_range(buffer, offset, size, align)?;
-    Ok(r.set_index_buffer(g, b, format, offset, size))
 }
 
 /// `DrawIndirect` and `DrawIndexedIndirect` (`indexed`).

@@ -83,13 +83,6 @@ fn with<E: wgt::error::WebGpuError>(
     )
 }
 
-pub unsafe fn insert_debug_marker(pass: WGPUComputePassEncoder, marker_label: WGPUStringView) {
-    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
-    with(pass, entry_point(), |_, g, p| unsafe {
-        crate::commands::debug_label(p, g, false, marker_label)
-    })
-}
-
 /// Dawn's, with ChromiumExperimentalTimestampQueryInsidePasses.
 pub fn write_timestamp(pass: WGPUComputePassEncoder, query_set: WGPUQuerySet, query_index: u32) {
     with(pass, entry_point(), |_, g, p| {
@@ -111,6 +104,21 @@ pub unsafe fn push_debug_group(pass: WGPUComputePassEncoder, group_label: WGPUSt
     })
 }
 
+/// Its share of the commands every programmable encoder records (`commands`).
+impl crate::commands::Encoder for ComputePassEncoder {
+    type Recorder = wgc::command::ComputePass;
+    fn record(
+        encoder: crate::handle::Handle<Self>,
+        _draw: bool,
+        record: impl FnOnce(
+            &wgc::global::Global,
+            &mut wgc::command::ComputePass,
+        ) -> crate::commands::Recorded,
+    ) {
+        with(encoder, entry_point(), |_, g, p| record(g, p))
+    }
+}
+
 pub fn set_pipeline(pass: WGPUComputePassEncoder, pipeline: WGPUComputePipeline) {
     with(pass, entry_point(), |c, g, p| {
         let pipeline = pipeline.get_or_message("pipeline")?;
@@ -120,26 +128,6 @@ pub fn set_pipeline(pass: WGPUComputePassEncoder, pipeline: WGPUComputePipeline)
             |p| g.compute_pass_set_pipeline(p, pipeline.id),
             |p, o, b| g.compute_pass_set_immediates(p, o, b),
         ))
-    })
-}
-
-pub unsafe fn set_bind_group(
-    pass: WGPUComputePassEncoder,
-    group_index: u32,
-    group: WGPUBindGroup,
-    dynamic_offset_count: usize,
-    dynamic_offsets: *const u32,
-) {
-    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
-    with(pass, entry_point(), |_, g, p| unsafe {
-        crate::commands::set_bind_group(
-            p,
-            g,
-            group_index,
-            group,
-            dynamic_offset_count,
-            dynamic_offsets,
-        )
     })
 }
 

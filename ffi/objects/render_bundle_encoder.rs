@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-use crate::commands::{Recorder, RenderRecorder};
+use crate::commands::Recorder;
 use crate::conv;
 use crate::device::Device;
 use crate::generated::types::*;
@@ -166,6 +166,25 @@ fn with_object<E: wgt::error::WebGpuError>(
     r.device.outcome(function, result);
 }
 
+/// Its share of the commands every programmable encoder records (`commands`).
+impl crate::commands::Encoder for RenderBundleEncoder {
+    type Recorder = wgc::command::RenderBundleEncoder;
+    fn record(
+        encoder: crate::handle::Handle<Self>,
+        draw: bool,
+        record: impl FnOnce(
+            &wgc::global::Global,
+            &mut wgc::command::RenderBundleEncoder,
+        ) -> crate::commands::Recorded,
+    ) {
+        if draw {
+            draw_with(encoder, entry_point(), record)
+        } else {
+            with(encoder, entry_point(), record)
+        }
+    }
+}
+
 pub fn set_pipeline(encoder: WGPURenderBundleEncoder, pipeline: WGPURenderPipeline) {
     with_object(encoder, entry_point(), |r, g, e| {
         let pipeline = pipeline.get_or_message("pipeline")?;
@@ -175,26 +194,6 @@ pub fn set_pipeline(encoder: WGPURenderBundleEncoder, pipeline: WGPURenderPipeli
             |e| g.render_bundle_encoder_set_pipeline(e, pipeline.id),
             |e, o, b| g.render_bundle_encoder_set_immediates(e, o, b),
         ))
-    })
-}
-
-pub unsafe fn set_bind_group(
-    encoder: WGPURenderBundleEncoder,
-    group_index: u32,
-    group: WGPUBindGroup,
-    dynamic_offset_count: usize,
-    dynamic_offsets: *const u32,
-) {
-    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
-    with(encoder, entry_point(), |g, e| unsafe {
-        crate::commands::set_bind_group(
-            e,
-            g,
-            group_index,
-            group,
-            dynamic_offset_count,
-            dynamic_offsets,
-        )
     })
 }
 
@@ -217,42 +216,6 @@ pub unsafe fn set_immediates(
                 Ok(Ok(()))
             }
         }
-    })
-}
-
-pub fn draw(
-    encoder: WGPURenderBundleEncoder,
-    vertex_count: u32,
-    instance_count: u32,
-    first_vertex: u32,
-    first_instance: u32,
-) {
-    draw_with(encoder, entry_point(), |g, e| {
-        Ok(RenderRecorder::draw(
-            e,
-            g,
-            [vertex_count, instance_count, first_vertex, first_instance],
-        ))
-    })
-}
-
-pub fn draw_indexed(
-    encoder: WGPURenderBundleEncoder,
-    index_count: u32,
-    instance_count: u32,
-    first_index: u32,
-    base_vertex: i32,
-    first_instance: u32,
-) {
-    draw_with(encoder, entry_point(), |g, e| {
-        let counts = [index_count, instance_count, first_index];
-        Ok(RenderRecorder::draw_indexed(
-            e,
-            g,
-            counts,
-            base_vertex,
-            first_instance,
-        ))
     })
 }
 
@@ -310,13 +273,6 @@ fn indirect_draw(
     })
 }
 
-pub unsafe fn insert_debug_marker(encoder: WGPURenderBundleEncoder, marker_label: WGPUStringView) {
-    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
-    with(encoder, entry_point(), |g, e| unsafe {
-        crate::commands::debug_label(e, g, false, marker_label)
-    })
-}
-
 pub fn pop_debug_group(encoder: WGPURenderBundleEncoder) {
     with_object(encoder, entry_point(), |r, g, e| {
         let open = r.debug_groups.load(Ordering::Relaxed);
@@ -336,30 +292,6 @@ pub unsafe fn push_debug_group(encoder: WGPURenderBundleEncoder, group_label: WG
         let recorded = unsafe { crate::commands::debug_label(e, g, true, group_label) };
         r.debug_groups.fetch_add(1, Ordering::Relaxed);
         recorded
-    })
-}
-
-pub fn set_vertex_buffer(
-    encoder: WGPURenderBundleEncoder,
-    slot: u32,
-    buffer: WGPUBuffer,
-    offset: u64,
-    size: u64,
-) {
-    with(encoder, entry_point(), |g, e| {
-        crate::commands::set_vertex_buffer(e, g, slot, buffer, offset, size)
-    })
-}
-
-pub fn set_index_buffer(
-    encoder: WGPURenderBundleEncoder,
-    buffer: WGPUBuffer,
-    format: WGPUIndexFormat,
-    offset: u64,
-    size: u64,
-) {
-    with(encoder, entry_point(), |g, e| {
-        crate::commands::set_index_buffer(e, g, buffer, format, offset, size)
     })
 }
 

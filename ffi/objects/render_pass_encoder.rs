@@ -9,7 +9,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 
 use crate::command_encoder::CommandEncoder;
-use crate::commands::{Recorder, RenderRecorder};
+use crate::commands::Recorder;
 use crate::conv;
 use crate::device::Device;
 use crate::generated::types::*;
@@ -235,6 +235,25 @@ fn draw_with<E: wgt::error::WebGpuError>(
     )
 }
 
+/// Its share of the commands every programmable encoder records (`commands`).
+impl crate::commands::Encoder for RenderPassEncoder {
+    type Recorder = wgc::command::RenderPass;
+    fn record(
+        encoder: crate::handle::Handle<Self>,
+        draw: bool,
+        record: impl FnOnce(
+            &wgc::global::Global,
+            &mut wgc::command::RenderPass,
+        ) -> crate::commands::Recorded,
+    ) {
+        if draw {
+            draw_with(encoder, entry_point(), record)
+        } else {
+            with(encoder, entry_point(), record)
+        }
+    }
+}
+
 pub fn set_pipeline(pass: WGPURenderPassEncoder, pipeline: WGPURenderPipeline) {
     crate::device::record_pinned(
         pass,
@@ -252,26 +271,6 @@ pub fn set_pipeline(pass: WGPURenderPassEncoder, pipeline: WGPURenderPipeline) {
             ))
         },
     )
-}
-
-pub unsafe fn set_bind_group(
-    pass: WGPURenderPassEncoder,
-    group_index: u32,
-    group: WGPUBindGroup,
-    dynamic_offset_count: usize,
-    dynamic_offsets: *const u32,
-) {
-    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
-    with(pass, entry_point(), |g, p| unsafe {
-        crate::commands::set_bind_group(
-            p,
-            g,
-            group_index,
-            group,
-            dynamic_offset_count,
-            dynamic_offsets,
-        )
-    })
 }
 
 pub unsafe fn set_immediates(
@@ -307,42 +306,6 @@ pub unsafe fn set_immediates(
             }
         },
     )
-}
-
-pub fn draw(
-    pass: WGPURenderPassEncoder,
-    vertex_count: u32,
-    instance_count: u32,
-    first_vertex: u32,
-    first_instance: u32,
-) {
-    draw_with(pass, entry_point(), |g, p| {
-        Ok(RenderRecorder::draw(
-            p,
-            g,
-            [vertex_count, instance_count, first_vertex, first_instance],
-        ))
-    })
-}
-
-pub fn draw_indexed(
-    pass: WGPURenderPassEncoder,
-    index_count: u32,
-    instance_count: u32,
-    first_index: u32,
-    base_vertex: i32,
-    first_instance: u32,
-) {
-    draw_with(pass, entry_point(), |g, p| {
-        let counts = [index_count, instance_count, first_index];
-        Ok(RenderRecorder::draw_indexed(
-            p,
-            g,
-            counts,
-            base_vertex,
-            first_instance,
-        ))
-    })
 }
 
 pub fn draw_indirect(
@@ -415,13 +378,6 @@ pub unsafe fn execute_bundles(
     })
 }
 
-pub unsafe fn insert_debug_marker(pass: WGPURenderPassEncoder, marker_label: WGPUStringView) {
-    // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
-    with(pass, entry_point(), |g, p| unsafe {
-        crate::commands::debug_label(p, g, false, marker_label)
-    })
-}
-
 /// Dawn's, with ChromiumExperimentalTimestampQueryInsidePasses.
 pub fn write_timestamp(pass: WGPURenderPassEncoder, query_set: WGPUQuerySet, query_index: u32) {
     with(pass, entry_point(), |g, p| {
@@ -482,30 +438,6 @@ pub fn set_viewport(
 pub fn set_scissor_rect(pass: WGPURenderPassEncoder, x: u32, y: u32, width: u32, height: u32) {
     with(pass, entry_point(), |g, p| {
         Ok(g.render_pass_set_scissor_rect(p, x, y, width, height))
-    })
-}
-
-pub fn set_vertex_buffer(
-    pass: WGPURenderPassEncoder,
-    slot: u32,
-    buffer: WGPUBuffer,
-    offset: u64,
-    size: u64,
-) {
-    with(pass, entry_point(), |g, p| {
-        crate::commands::set_vertex_buffer(p, g, slot, buffer, offset, size)
-    })
-}
-
-pub fn set_index_buffer(
-    pass: WGPURenderPassEncoder,
-    buffer: WGPUBuffer,
-    format: WGPUIndexFormat,
-    offset: u64,
-    size: u64,
-) {
-    with(pass, entry_point(), |g, p| {
-        crate::commands::set_index_buffer(p, g, buffer, format, offset, size)
     })
 }
 

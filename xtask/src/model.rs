@@ -174,6 +174,24 @@ pub(crate) fn parse_struct(st: &Yaml) -> Struct {
     }
 }
 
+/// The objects that record the commands WebGPU's encoders share (Dawn's encoder base).
+const PROGRAMMABLE_ENCODERS: &[&str] = &[
+    "compute_pass_encoder",
+    "render_pass_encoder",
+    "render_bundle_encoder",
+];
+
+/// Their commands implemented once, generic over the object, in `ffi/objects/commands.rs`:
+/// each object's export calls `crate::commands::<name>`.
+const SHARED_COMMANDS: &[&str] = &[
+    "insert_debug_marker",
+    "set_bind_group",
+    "set_vertex_buffer",
+    "set_index_buffer",
+    "draw",
+    "draw_indexed",
+];
+
 /// The functions of an object's methods (`wgpu<Object><Method>`, the object first),
 /// implemented by `crate::<object>::<method>`; with `add_ref` and `release` for an
 /// object of the standard's own (`with_refcount`).
@@ -207,7 +225,13 @@ pub(crate) fn object_functions(
             });
             ret = Some((Ty::Struct("future".into()), Ptr::None));
         }
-        methods.push((name.clone(), ret, args, format!("crate::{obj}::{name}")));
+        let implementation =
+            if PROGRAMMABLE_ENCODERS.contains(&obj) && SHARED_COMMANDS.contains(&name.as_str()) {
+                format!("crate::commands::{name}")
+            } else {
+                format!("crate::{obj}::{name}")
+            };
+        methods.push((name.clone(), ret, args, implementation));
     }
     if with_refcount {
         for (m, generic) in [("add_ref", "add_ref"), ("release", "release")] {
