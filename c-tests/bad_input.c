@@ -1407,6 +1407,47 @@ static int pass_read_only_bundle_not(void) {
            pass_executes_bundle(1, 1, NULL) && pass_executes_bundle(0, 0, NULL);
 }
 
+/* A pipeline whose explicit layout gives a depth texture a filtering sampler, sampled
+ * together (here through a helper function) is invalid; a non-filtering sampler is
+ * fine. wgpu-core 30 checks only float and integer textures. */
+static int depth_with_sampler(WGPUSamplerBindingType sampler, const char *needle) {
+    WGPUShaderModule m = wgsl_module(C, "@group(0) @binding(0) var t: texture_depth_2d;\n"
+                                        "@group(0) @binding(1) var s: sampler;\n"
+                                        "fn gather() -> vec4f { return textureGather(t, s, vec2f(0)); }\n"
+                                        "@compute @workgroup_size(1) fn main() { _ = gather(); }\n");
+    WGPUBindGroupLayoutEntry e[2] = {WGPU_BIND_GROUP_LAYOUT_ENTRY_INIT, WGPU_BIND_GROUP_LAYOUT_ENTRY_INIT};
+    e[0].binding = 0;
+    e[0].visibility = WGPUShaderStage_Compute;
+    e[0].texture.sampleType = WGPUTextureSampleType_Depth;
+    e[1].binding = 1;
+    e[1].visibility = WGPUShaderStage_Compute;
+    e[1].sampler.type = sampler;
+    WGPUBindGroupLayoutDescriptor ld = WGPU_BIND_GROUP_LAYOUT_DESCRIPTOR_INIT;
+    ld.entryCount = 2;
+    ld.entries = e;
+    WGPUBindGroupLayout bgl = wgpuDeviceCreateBindGroupLayout(C->device, &ld);
+    WGPUPipelineLayoutDescriptor pld = WGPU_PIPELINE_LAYOUT_DESCRIPTOR_INIT;
+    pld.bindGroupLayoutCount = 1;
+    pld.bindGroupLayouts = &bgl;
+    WGPUPipelineLayout pl = wgpuDeviceCreatePipelineLayout(C->device, &pld);
+    WGPUComputePipelineDescriptor cd = WGPU_COMPUTE_PIPELINE_DESCRIPTOR_INIT;
+    cd.layout = pl;
+    cd.compute.module = m;
+    scope();
+    WGPUComputePipeline p = wgpuDeviceCreateComputePipeline(C->device, &cd);
+    int ok = p != NULL && (needle ? validation(needle) : validation_free());
+    wgpuComputePipelineRelease(p);
+    wgpuPipelineLayoutRelease(pl);
+    wgpuBindGroupLayoutRelease(bgl);
+    wgpuShaderModuleRelease(m);
+    return ok;
+}
+
+static int depth_texture_with_filtering_sampler(void) {
+    return depth_with_sampler(WGPUSamplerBindingType_Filtering, "is sampled with the filtering sampler at group 0 binding 1") &&
+           depth_with_sampler(WGPUSamplerBindingType_NonFiltering, NULL);
+}
+
 static int submit_null_array(void) {
     scope();
     wgpuQueueSubmit(C->queue, 2, NULL);
@@ -1777,6 +1818,7 @@ static const Case CASES[] = {
     CASE(render_pipeline_write_mask_unknown_bits, "render pipeline: a color target's write mask with bits past Alpha (0x10; 0x80000001)", "an invalid pipeline, not NULL; validation error naming the mask"),
     CASE(render_pipeline_alpha_to_coverage_rules, "render pipeline: alpha-to-coverage with 1 sample; with a shader that writes sample_mask", "invalid pipelines with validation errors; with 4 samples and no sample_mask output, or sample_mask without alpha-to-coverage, valid"),
     CASE(pass_read_only_bundle_not, "a depth16unorm pass with stencilReadOnly executes a bundle without it", "the encoder's Finish reports it; with the bundle read-only too, or neither, valid"),
+    CASE(depth_texture_with_filtering_sampler, "compute pipeline: an explicit layout gives a gathered depth texture a filtering sampler", "an invalid pipeline with a validation error naming both bindings; a non-filtering sampler is valid"),
     CASE(submit_null_array, "`Submit` with a count and NULL array", "validation error"),
     CASE(submit_released_command_buffer, "a released command buffer submitted", "validation error"),
     CASE(submit_destroyed_buffer, "a submit using a destroyed buffer", "validation error: destroyed"),

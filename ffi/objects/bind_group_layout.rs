@@ -15,6 +15,9 @@ pub struct BindGroupLayout {
     pub name: crate::label::Name,
     pub id: wgc::id::BindGroupLayoutId,
     pub tally: crate::accounting::Tally,
+    /// Its entries as made (none where unknown: an invalid layout, a pipeline's), for
+    /// the checks of explicit pipeline layouts that wgpu-core lacks (`sampling`).
+    pub entries: Vec<wgt::BindGroupLayoutEntry>,
 }
 
 object!(
@@ -96,6 +99,7 @@ pub unsafe fn create(
         device: device.clone(),
         tally: crate::accounting::Tally::new(device, crate::accounting::Kind::BindGroupLayout),
         id,
+        entries: wgc_desc.entries.into_owned(),
     })
 }
 
@@ -133,6 +137,7 @@ pub fn of_pipeline(
         tally: crate::accounting::Tally::new(device, crate::accounting::Kind::BindGroupLayout),
         name: crate::label::Name::new(None).0,
         id,
+        entries: Vec::new(),
     };
     match error {
         None => Handle::new(layout),

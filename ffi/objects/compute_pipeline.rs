@@ -76,11 +76,17 @@ pub unsafe fn prepare(
             .compute_checks
             .error(entry_point, &constants, &device.limits)
             .or_else(|| match &layout {
-                Some(layout) => module.entry_immediates.error(
-                    naga::ShaderStage::Compute,
-                    entry_point,
-                    layout.immediate_size,
-                ),
+                Some(layout) => module
+                    .entry_immediates
+                    .error(
+                        naga::ShaderStage::Compute,
+                        entry_point,
+                        layout.immediate_size,
+                    )
+                    .or_else(|| {
+                        let stage = naga::ShaderStage::Compute;
+                        module.sampling.error(stage, entry_point, &layout.groups)
+                    }),
                 None => module.storage_textures.error(
                     naga::ShaderStage::Compute,
                     entry_point,

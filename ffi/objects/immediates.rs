@@ -188,7 +188,7 @@ impl EntryPoints {
         layout_size: u32,
     ) -> Option<String> {
         let (name, _, used) =
-            crate::shader_module::entry_point(&self.0, stage, entry_point, |e| (&e.0, e.1))?;
+            crate::shader::entry_point(&self.0, stage, entry_point, |e| (&e.0, e.1))?;
         (*used > layout_size).then(|| {
             format!(
                 "entry point '{name}' uses {used} bytes of immediate data, more than the \

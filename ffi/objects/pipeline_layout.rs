@@ -16,6 +16,9 @@ pub struct PipelineLayout {
     pub tally: crate::accounting::Tally,
     /// Its `immediateSize`, for the encoders' immediate data (`immediates`).
     pub immediate_size: u32,
+    /// Each group's layout entries (none for an empty group), for the checks wgpu-core
+    /// lacks (`sampling`).
+    pub groups: Vec<Vec<wgt::BindGroupLayoutEntry>>,
 }
 
 object!(
@@ -52,8 +55,13 @@ pub unsafe fn create(
         )
     }?
     .iter()
-    .map(|l| l.id_optional("bindGroupLayouts"))
+    .map(|l| l.get_optional("bindGroupLayouts"))
     .collect::<conv::Result<Vec<_>>>()?;
+    let groups = layouts
+        .iter()
+        .map(|l| l.as_ref().map_or_else(Vec::new, |l| l.entries.clone()))
+        .collect();
+    let layouts = layouts.iter().map(|l| l.as_ref().map(|l| l.id)).collect();
     // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     let (name, tag) = crate::label::Name::new(unsafe { conv::label(desc.label) }?);
     let label = tag.label();
@@ -73,6 +81,7 @@ pub unsafe fn create(
         tally: crate::accounting::Tally::new(device, crate::accounting::Kind::PipelineLayout),
         id,
         immediate_size: desc.immediateSize,
+        groups,
     })
 }
 

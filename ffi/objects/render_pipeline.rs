@@ -323,15 +323,15 @@ pub unsafe fn prepare(
         .collect::<conv::Result<Vec<_>>>()?;
 
     // What WebGPU checks of a stage's entry point that wgpu-core does not: the
-    // immediate data it uses against an explicit layout; the storage textures an
-    // automatic layout derives from it against this device's format capabilities.
+    // immediate data it uses and the texture-sampler pairs it samples against an
+    // explicit layout; the storage textures an automatic layout derives from it against
+    // this device's format capabilities.
     let stage_error =
         |module: &crate::shader_module::ShaderModule, stage, entry_point| match &layout {
-            Some(layout) => {
-                module
-                    .entry_immediates
-                    .error(stage, entry_point, layout.immediate_size)
-            }
+            Some(layout) => module
+                .entry_immediates
+                .error(stage, entry_point, layout.immediate_size)
+                .or_else(|| module.sampling.error(stage, entry_point, &layout.groups)),
             None => module
                 .storage_textures
                 .error(stage, entry_point, device.features),

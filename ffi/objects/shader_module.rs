@@ -43,6 +43,9 @@ pub struct ShaderModule {
     /// The storage textures each entry point uses, where this library parsed the
     /// module: an automatic layout must be able to hold them.
     pub storage_textures: crate::texture_format::EntryPoints,
+    /// The texture and sampler bindings each entry point samples together, where this
+    /// library parsed the module: an explicit layout's must fit (`sampling`).
+    pub sampling: crate::sampling::Sampling,
     pub tally: crate::accounting::Tally,
 }
 
@@ -122,6 +125,7 @@ pub unsafe fn create(
         immediate_size: compiled.immediate_size,
         entry_immediates: compiled.entry_immediates,
         storage_textures: compiled.storage_textures,
+        sampling: compiled.sampling,
     })
 }
 
@@ -137,6 +141,7 @@ struct Compiled {
     immediate_size: Option<u32>,
     entry_immediates: crate::immediates::EntryPoints,
     storage_textures: crate::texture_format::EntryPoints,
+    sampling: crate::sampling::Sampling,
 }
 
 impl Compiled {
@@ -152,6 +157,7 @@ impl Compiled {
             immediate_size: None,
             entry_immediates: Default::default(),
             storage_textures: Default::default(),
+            sampling: Default::default(),
         }
     }
 
@@ -210,24 +216,6 @@ fn create_wgsl(device: &Device, label: wgc::Label<'_>, code: &str) -> Compiled {
         );
     }
     compiled
-}
-
-/// The entry of `list` for the entry point a pipeline names: `name`, or where that
-/// is `None`, the module's only entry point of `stage` (none if it has several).
-pub fn entry_point<'a, T>(
-    list: &'a [T],
-    stage: naga::ShaderStage,
-    name: Option<&str>,
-    key: impl Fn(&T) -> (&String, naga::ShaderStage),
-) -> Option<&'a T> {
-    let mut of_stage = list.iter().filter(|e| key(e).1 == stage);
-    match name {
-        Some(n) => of_stage.find(|e| key(e).0 == n),
-        None => {
-            let only = of_stage.next()?;
-            of_stage.next().is_none().then_some(only)
-        }
-    }
 }
 
 /// The byte of `to` at the line and column of byte `offset` of `from`: `wgsl_source`
@@ -371,6 +359,7 @@ fn create_loop_bounded(
     let immediate_size = naga::valid::ImmediateSlots::size_for_module(&module);
     let entry_immediates = crate::immediates::EntryPoints::of(&module);
     let storage_textures = crate::texture_format::EntryPoints::of(&module);
+    let sampling = crate::sampling::Sampling::of(&module);
     let fragment_outputs = crate::fragment_outputs::FragmentOutputs::of(&module);
     let mut runtime_checks = device.toggles.runtime_checks();
     runtime_checks.force_loop_bounding = false;
@@ -387,6 +376,7 @@ fn create_loop_bounded(
                 immediate_size: Some(immediate_size),
                 entry_immediates,
                 storage_textures,
+                sampling,
                 messages: warnings
                     .into_iter()
                     .map(|w| source_message(code, w.severity, &w.error))

@@ -290,7 +290,7 @@ impl EntryPoints {
         features: F,
     ) -> Option<String> {
         let (name, _, used) =
-            crate::shader_module::entry_point(&self.0, stage, entry_point, |e| (&e.0, e.1))?;
+            crate::shader::entry_point(&self.0, stage, entry_point, |e| (&e.0, e.1))?;
         used.iter().find_map(|&(format, access)| {
             storage_error(format, access, features)
                 .map(|e| format!("entry point '{name}' uses a storage texture that {e}"))

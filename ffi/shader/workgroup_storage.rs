@@ -219,23 +219,32 @@ pub fn used_globals(
     entry: &naga::Function,
 ) -> HashSet<Handle<naga::GlobalVariable>> {
     let mut globals = HashSet::new();
-    let mut seen = HashSet::new();
-    let mut pending = vec![entry];
-    while let Some(function) = pending.pop() {
+    for function in reachable(module, entry) {
         for (_, expr) in function.expressions.iter() {
             if let Expression::GlobalVariable(g) = *expr {
                 globals.insert(g);
             }
         }
+    }
+    globals
+}
+
+/// A function and every function it calls, at any depth, each once.
+pub fn reachable<'m>(module: &'m Module, entry: &'m naga::Function) -> Vec<&'m naga::Function> {
+    let mut out = vec![entry];
+    let mut seen = HashSet::new();
+    let mut next = 0;
+    while let Some(&function) = out.get(next) {
+        next += 1;
         let mut calls = Vec::new();
         called(&function.body, &mut calls);
         for f in calls {
             if seen.insert(f) {
-                pending.push(&module.functions[f]);
+                out.push(&module.functions[f]);
             }
         }
     }
-    globals
+    out
 }
 
 /// The functions a block calls, at any depth.
