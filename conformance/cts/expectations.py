@@ -67,6 +67,10 @@ CAUSES = [
     # wgpu-core 30 has no texture-formats-tier1 (storage use of r8unorm and the like,
     # render use of the snorm formats), which the CTS's all-features device assumes.
     ("wgpu-core", r"Texture usages TextureUsages\((STORAGE_BINDING|RENDER_ATTACHMENT)\) are not allowed on a texture of type"),
+    # wgpu-core 30 tracks a texture's usage per mip level and layer, not per aspect: a
+    # depth-stencil attachment read-only in one aspect, the other aspect bound as a
+    # texture in the same pass, conflict there (WebGPU allows it).
+    ("wgpu-core", r"@webgpu:api,validation,resource_usages,texture,in_render_common:subresources,depth_stencil_attachment_and_bind_group ~ with conflicting usages"),
     # wgpu-core 30 refuses a bind group or view of a destroyed buffer or texture when it
     # is created (WebGPU checks destroyed resources at Submit), and a query set of 0.
     ("wgpu-core", r"Unexpected validation error occurred: (Buffer|Texture) with '[^']*' label has been destroyed"),
