@@ -333,24 +333,16 @@ pub unsafe fn execute_bundles(
     bundle_count: usize,
     bundles: *const WGPURenderBundle,
 ) {
-    // The bundles' draws count against the pass's maxDrawCount.
     // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
-    if let Ok(list) = unsafe { conv::slice(bundles, bundle_count, "bundles") } {
-        count_draws(
-            pass,
-            list.iter()
-                .filter_map(|b| b.get().ok())
-                .map(|b| b.draws)
-                .sum(),
-        );
-    }
+    let list = unsafe { conv::slice(bundles, bundle_count, "bundles") }.unwrap_or(&[]);
+    let live: Vec<_> = list.iter().filter_map(|b| b.get().ok()).collect();
+    // The bundles' draws count against the pass's maxDrawCount.
+    count_draws(pass, live.iter().map(|b| b.draws).sum());
     if let Ok(p) = pass.get() {
         // Bundles leave the pass with no pipeline and no immediate data set.
         p.immediates.lock().reset();
-        // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
-        let list = unsafe { conv::slice(bundles, bundle_count, "bundles") }.unwrap_or(&[]);
         let (depth, stencil) = p.read_only;
-        let writes = list.iter().filter_map(|b| b.get().ok()).find_map(|b| {
+        let writes = live.iter().find_map(|b| {
             let (bundle_depth, bundle_stencil) = b.read_only;
             if depth && !bundle_depth {
                 Some("depth")
@@ -362,8 +354,7 @@ pub unsafe fn execute_bundles(
         });
         if let Some(aspect) = writes {
             p.encoder.invalidate(format!(
-                "{}: the pass's {aspect} is read-only and a \
-                 bundle's is not",
+                "{}: the pass's {aspect} is read-only and a bundle's is not",
                 entry_point()
             ));
         }
