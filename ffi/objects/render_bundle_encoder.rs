@@ -103,48 +103,8 @@ pub unsafe fn create(
     })
 }
 
-/// Runs `record` on the encoder, reporting a conversion error or a wgpu-core one.
-fn with<E: wgt::error::WebGpuError>(
-    encoder: WGPURenderBundleEncoder,
-    function: &str,
-    record: impl FnOnce(
-        &wgc::global::Global,
-        &mut wgc::command::RenderBundleEncoder,
-    ) -> conv::Result<Result<(), E>>,
-) {
-    with_object(encoder, function, |_, g, e| record(g, e))
-}
-
-/// `with`, for a draw: also counted against the maxDrawCount of the passes that
-/// execute the bundle.
-fn draw_with<E: wgt::error::WebGpuError>(
-    encoder: WGPURenderBundleEncoder,
-    function: &str,
-    record: impl FnOnce(
-        &wgc::global::Global,
-        &mut wgc::command::RenderBundleEncoder,
-    ) -> conv::Result<Result<(), E>>,
-) {
-    draw_with_object(encoder, function, |_, g, e| record(g, e))
-}
-
-/// `draw_with`, where the recording needs this library's own state of the encoder.
-fn draw_with_object<E: wgt::error::WebGpuError>(
-    encoder: WGPURenderBundleEncoder,
-    function: &str,
-    record: impl FnOnce(
-        &RenderBundleEncoder,
-        &wgc::global::Global,
-        &mut wgc::command::RenderBundleEncoder,
-    ) -> conv::Result<Result<(), E>>,
-) {
-    with_object(encoder, function, |r, g, e| {
-        r.draws.fetch_add(1, Ordering::Relaxed);
-        record(r, g, e)
-    })
-}
-
-/// `with`, where the recording needs this library's own state of the encoder too.
+/// Runs `record` on the encoder (and this library's state of it), reporting a
+/// conversion error or a wgpu-core one.
 fn with_object<E: wgt::error::WebGpuError>(
     encoder: WGPURenderBundleEncoder,
     function: &str,
@@ -177,11 +137,13 @@ impl crate::commands::Encoder for RenderBundleEncoder {
             &mut wgc::command::RenderBundleEncoder,
         ) -> crate::commands::Recorded,
     ) {
-        if draw {
-            draw_with(encoder, entry_point(), record)
-        } else {
-            with(encoder, entry_point(), record)
-        }
+        with_object(encoder, entry_point(), |r, g, e| {
+            if draw {
+                // Counted against the maxDrawCount of the passes that execute the bundle.
+                r.draws.fetch_add(1, Ordering::Relaxed);
+            }
+            record(g, e)
+        })
     }
 }
 
@@ -249,7 +211,8 @@ fn indirect_draw(
     buffer: WGPUBuffer,
     offset: u64,
 ) {
-    draw_with_object(encoder, function, |r, g, e| {
+    with_object(encoder, function, |r, g, e| {
+        r.draws.fetch_add(1, Ordering::Relaxed);
         let size = buffer.get_or_message("indirectBuffer")?.size();
         let needed = if indexed { 20 } else { 16 };
         let why = if !offset.is_multiple_of(4) {
