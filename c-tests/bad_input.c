@@ -1126,12 +1126,37 @@ static int submit_twice(void) {
     return ok;
 }
 
+/* A 4x4 rgba8unorm render target and a pass descriptor that clears and stores it. */
+typedef struct {
+    WGPUTexture texture;
+    WGPUTextureView view;
+    WGPURenderPassColorAttachment attachment;
+    WGPURenderPassDescriptor pass;
+} ColorTarget;
+
+static void color_target(ColorTarget *c) {
+    c->texture = texture2d(WGPUTextureFormat_RGBA8Unorm, 4, 4, WGPUTextureUsage_RenderAttachment);
+    c->view = wgpuTextureCreateView(c->texture, NULL);
+    c->attachment = (WGPURenderPassColorAttachment)WGPU_RENDER_PASS_COLOR_ATTACHMENT_INIT;
+    c->attachment.view = c->view;
+    c->attachment.loadOp = WGPULoadOp_Clear;
+    c->attachment.storeOp = WGPUStoreOp_Store;
+    c->pass = (WGPURenderPassDescriptor)WGPU_RENDER_PASS_DESCRIPTOR_INIT;
+    c->pass.colorAttachmentCount = 1;
+    c->pass.colorAttachments = &c->attachment;
+}
+
+static void color_target_release(ColorTarget *c) {
+    wgpuTextureViewRelease(c->view);
+    wgpuTextureRelease(c->texture);
+}
+
 /* A render pass that records more draws than its maxDrawCount (chained), directly or
  * through a bundle, makes its encoder invalid: finish reports it, and the buffer it
  * gives cannot be submitted. Within the count, all is well. */
 static int pass_with_draws(uint64_t max, int draws, int bundle_draws) {
-    WGPUTexture t = texture2d(WGPUTextureFormat_RGBA8Unorm, 4, 4, WGPUTextureUsage_RenderAttachment);
-    WGPUTextureView v = wgpuTextureCreateView(t, NULL);
+    ColorTarget c;
+    color_target(&c);
     WGPUShaderModule m = wgsl_module(C, "@vertex fn vs() -> @builtin(position) vec4f { return vec4f(); }\n"
                                         "@fragment fn fs() -> @location(0) vec4f { return vec4f(1); }\n");
     WGPUColorTargetState ct = WGPU_COLOR_TARGET_STATE_INIT;
@@ -1157,16 +1182,9 @@ static int pass_with_draws(uint64_t max, int draws, int bundle_draws) {
     }
     WGPURenderPassMaxDrawCount mdc = WGPU_RENDER_PASS_MAX_DRAW_COUNT_INIT;
     mdc.maxDrawCount = max;
-    WGPURenderPassColorAttachment ca = WGPU_RENDER_PASS_COLOR_ATTACHMENT_INIT;
-    ca.view = v;
-    ca.loadOp = WGPULoadOp_Clear;
-    ca.storeOp = WGPUStoreOp_Store;
-    WGPURenderPassDescriptor pd = WGPU_RENDER_PASS_DESCRIPTOR_INIT;
-    pd.nextInChain = &mdc.chain;
-    pd.colorAttachmentCount = 1;
-    pd.colorAttachments = &ca;
+    c.pass.nextInChain = &mdc.chain;
     WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
-    WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(enc, &pd);
+    WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(enc, &c.pass);
     wgpuRenderPassEncoderSetPipeline(pass, p);
     for (int i = 0; i < draws; i++) wgpuRenderPassEncoderDraw(pass, 3, 1, 0, 0);
     if (bundle) wgpuRenderPassEncoderExecuteBundles(pass, 1, &bundle);
@@ -1184,8 +1202,7 @@ static int pass_with_draws(uint64_t max, int draws, int bundle_draws) {
     if (bundle) wgpuRenderBundleRelease(bundle);
     wgpuRenderPipelineRelease(p);
     wgpuShaderModuleRelease(m);
-    wgpuTextureViewRelease(v);
-    wgpuTextureRelease(t);
+    color_target_release(&c);
     return ok;
 }
 
@@ -1246,18 +1263,10 @@ static int bundle_indirect_draw(uint64_t buffer_size, uint64_t offset, const cha
     scope();
     WGPURenderBundle bundle = wgpuRenderBundleEncoderFinish(be, NULL);
     int ok = bundle != NULL && validation(needle);
-    WGPUTexture t = texture2d(WGPUTextureFormat_RGBA8Unorm, 4, 4, WGPUTextureUsage_RenderAttachment);
-    WGPUTextureView v = wgpuTextureCreateView(t, NULL);
-    WGPURenderPassColorAttachment ca = WGPU_RENDER_PASS_COLOR_ATTACHMENT_INIT;
-    ca.view = v;
-    ca.loadOp = WGPULoadOp_Clear;
-    ca.storeOp = WGPUStoreOp_Store;
-    WGPURenderPassDescriptor pd = WGPU_RENDER_PASS_DESCRIPTOR_INIT;
-    pd.colorAttachmentCount = 1;
-    pd.colorAttachments = &ca;
-    ok = ok && pass_with_bundle_finishes(&pd, bundle, "");
-    wgpuTextureViewRelease(v);
-    wgpuTextureRelease(t);
+    ColorTarget c;
+    color_target(&c);
+    ok = ok && pass_with_bundle_finishes(&c.pass, bundle, "");
+    color_target_release(&c);
     wgpuRenderBundleRelease(bundle);
     wgpuBufferRelease(index);
     wgpuBufferRelease(indirect);
@@ -1600,47 +1609,31 @@ static int render_pass_undefined_load_op(void) {
 }
 
 static int draw_without_pipeline(void) {
-    WGPUTexture t = texture2d(WGPUTextureFormat_RGBA8Unorm, 4, 4, WGPUTextureUsage_RenderAttachment);
-    WGPUTextureView v = wgpuTextureCreateView(t, NULL);
-    WGPURenderPassColorAttachment ca = WGPU_RENDER_PASS_COLOR_ATTACHMENT_INIT;
-    ca.view = v;
-    ca.loadOp = WGPULoadOp_Clear;
-    ca.storeOp = WGPUStoreOp_Store;
-    WGPURenderPassDescriptor d = WGPU_RENDER_PASS_DESCRIPTOR_INIT;
-    d.colorAttachmentCount = 1;
-    d.colorAttachments = &ca;
+    ColorTarget c;
+    color_target(&c);
     WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
-    WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(enc, &d);
+    WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(enc, &c.pass);
     wgpuRenderPassEncoderDraw(pass, 3, 1, 0, 0);
     wgpuRenderPassEncoderEnd(pass);
     scope();
     submit_encoder(enc);
     wgpuRenderPassEncoderRelease(pass);
-    wgpuTextureViewRelease(v);
-    wgpuTextureRelease(t);
+    color_target_release(&c);
     return validation("pipeline");
 }
 
 static int blend_constant_null(void) {
-    WGPUTexture t = texture2d(WGPUTextureFormat_RGBA8Unorm, 4, 4, WGPUTextureUsage_RenderAttachment);
-    WGPUTextureView v = wgpuTextureCreateView(t, NULL);
-    WGPURenderPassColorAttachment ca = WGPU_RENDER_PASS_COLOR_ATTACHMENT_INIT;
-    ca.view = v;
-    ca.loadOp = WGPULoadOp_Clear;
-    ca.storeOp = WGPUStoreOp_Store;
-    WGPURenderPassDescriptor d = WGPU_RENDER_PASS_DESCRIPTOR_INIT;
-    d.colorAttachmentCount = 1;
-    d.colorAttachments = &ca;
+    ColorTarget c;
+    color_target(&c);
     WGPUCommandEncoder enc = wgpuDeviceCreateCommandEncoder(C->device, NULL);
-    WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(enc, &d);
+    WGPURenderPassEncoder pass = wgpuCommandEncoderBeginRenderPass(enc, &c.pass);
     scope();
     wgpuRenderPassEncoderSetBlendConstant(pass, NULL);
     int ok = validation("color is NULL");
     wgpuRenderPassEncoderEnd(pass);
     wgpuRenderPassEncoderRelease(pass);
     wgpuCommandEncoderRelease(enc);
-    wgpuTextureViewRelease(v);
-    wgpuTextureRelease(t);
+    color_target_release(&c);
     return ok;
 }
 
