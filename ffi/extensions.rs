@@ -88,6 +88,7 @@ pub const WGPUShimBackend_DX12: WGPUShimBackends = 1 << 3;
 /// comma-separated list of `vulkan`, `gl`, `metal`, `dx12`; without that, Vulkan,
 /// Metal and DX12 (GL is probed only when asked for).
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub struct WGPUShimInstanceBackends {
     /// `chain.sType` is `WGPUShimSType_InstanceBackends`.
     pub chain: WGPUChainedStruct,

@@ -14,10 +14,13 @@
 pub mod generated {
     pub mod exports;
     pub mod types;
+    pub mod wire;
 }
 
 pub mod extensions;
 mod objects;
+#[doc(hidden)]
+pub mod remote;
 mod runtime;
 mod shader;
 

@@ -124,6 +124,10 @@ pub unsafe extern "C" fn wgpuSurfaceCapabilitiesFreeMembers(surface_capabilities
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuAdapterGetLimits(adapter: WGPUAdapter, limits: *mut WGPULimits) -> WGPUStatus {
+    if adapter.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuAdapterGetLimits", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuAdapterGetLimits(adapter, limits) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuAdapterGetLimits", adapter, || unsafe { crate::adapter::get_limits(adapter, limits) })
@@ -135,6 +139,10 @@ pub unsafe extern "C" fn wgpuAdapterGetLimits(adapter: WGPUAdapter, limits: *mut
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuAdapterHasFeature(adapter: WGPUAdapter, feature: WGPUFeatureName) -> WGPUBool {
+    if adapter.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuAdapterHasFeature", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuAdapterHasFeature(adapter, feature) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuAdapterHasFeature", adapter, || unsafe { crate::adapter::has_feature(adapter, feature) })
@@ -146,6 +154,10 @@ pub unsafe extern "C" fn wgpuAdapterHasFeature(adapter: WGPUAdapter, feature: WG
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuAdapterGetFeatures(adapter: WGPUAdapter, features: *mut WGPUSupportedFeatures) {
+    if adapter.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuAdapterGetFeatures", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuAdapterGetFeatures(adapter, features) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuAdapterGetFeatures", adapter, || unsafe { crate::adapter::get_features(adapter, features) })
@@ -157,6 +169,10 @@ pub unsafe extern "C" fn wgpuAdapterGetFeatures(adapter: WGPUAdapter, features: 
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuAdapterGetInfo(adapter: WGPUAdapter, info: *mut WGPUAdapterInfo) -> WGPUStatus {
+    if adapter.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuAdapterGetInfo", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuAdapterGetInfo(adapter, info) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuAdapterGetInfo", adapter, || unsafe { crate::adapter::get_info(adapter, info) })
@@ -168,6 +184,10 @@ pub unsafe extern "C" fn wgpuAdapterGetInfo(adapter: WGPUAdapter, info: *mut WGP
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuAdapterRequestDevice(adapter: WGPUAdapter, descriptor: *const WGPUDeviceDescriptor, callback_info: WGPURequestDeviceCallbackInfo) -> WGPUFuture {
+    if adapter.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuAdapterRequestDevice", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuAdapterRequestDevice(adapter, descriptor, callback_info) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuAdapterRequestDevice", adapter, || unsafe { crate::adapter::request_device(adapter, descriptor, callback_info) })
@@ -179,6 +199,10 @@ pub unsafe extern "C" fn wgpuAdapterRequestDevice(adapter: WGPUAdapter, descript
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuAdapterAddRef(adapter: WGPUAdapter) {
+    if adapter.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuAdapterAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(adapter) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuAdapterAddRef", adapter, || unsafe { crate::handle::add_ref::<crate::adapter::Adapter>(adapter) })
@@ -190,6 +214,10 @@ pub unsafe extern "C" fn wgpuAdapterAddRef(adapter: WGPUAdapter) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuAdapterRelease(adapter: WGPUAdapter) {
+    if adapter.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuAdapterRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(adapter) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuAdapterRelease", adapter, || unsafe { crate::handle::release::<crate::adapter::Adapter>(adapter) })
@@ -201,6 +229,10 @@ pub unsafe extern "C" fn wgpuAdapterRelease(adapter: WGPUAdapter) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBindGroupSetLabel(bind_group: WGPUBindGroup, label: WGPUStringView) {
+    if bind_group.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBindGroupSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuBindGroupSetLabel(bind_group, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBindGroupSetLabel", bind_group, || unsafe { crate::bind_group::set_label(bind_group, label) })
@@ -212,6 +244,10 @@ pub unsafe extern "C" fn wgpuBindGroupSetLabel(bind_group: WGPUBindGroup, label:
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBindGroupAddRef(bind_group: WGPUBindGroup) {
+    if bind_group.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBindGroupAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(bind_group) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBindGroupAddRef", bind_group, || unsafe { crate::handle::add_ref::<crate::bind_group::BindGroup>(bind_group) })
@@ -223,6 +259,10 @@ pub unsafe extern "C" fn wgpuBindGroupAddRef(bind_group: WGPUBindGroup) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBindGroupRelease(bind_group: WGPUBindGroup) {
+    if bind_group.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBindGroupRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(bind_group) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBindGroupRelease", bind_group, || unsafe { crate::handle::release::<crate::bind_group::BindGroup>(bind_group) })
@@ -234,6 +274,10 @@ pub unsafe extern "C" fn wgpuBindGroupRelease(bind_group: WGPUBindGroup) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBindGroupLayoutSetLabel(bind_group_layout: WGPUBindGroupLayout, label: WGPUStringView) {
+    if bind_group_layout.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBindGroupLayoutSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuBindGroupLayoutSetLabel(bind_group_layout, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBindGroupLayoutSetLabel", bind_group_layout, || unsafe { crate::bind_group_layout::set_label(bind_group_layout, label) })
@@ -245,6 +289,10 @@ pub unsafe extern "C" fn wgpuBindGroupLayoutSetLabel(bind_group_layout: WGPUBind
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBindGroupLayoutAddRef(bind_group_layout: WGPUBindGroupLayout) {
+    if bind_group_layout.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBindGroupLayoutAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(bind_group_layout) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBindGroupLayoutAddRef", bind_group_layout, || unsafe { crate::handle::add_ref::<crate::bind_group_layout::BindGroupLayout>(bind_group_layout) })
@@ -256,6 +304,10 @@ pub unsafe extern "C" fn wgpuBindGroupLayoutAddRef(bind_group_layout: WGPUBindGr
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBindGroupLayoutRelease(bind_group_layout: WGPUBindGroupLayout) {
+    if bind_group_layout.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBindGroupLayoutRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(bind_group_layout) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBindGroupLayoutRelease", bind_group_layout, || unsafe { crate::handle::release::<crate::bind_group_layout::BindGroupLayout>(bind_group_layout) })
@@ -267,6 +319,10 @@ pub unsafe extern "C" fn wgpuBindGroupLayoutRelease(bind_group_layout: WGPUBindG
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferMapAsync(buffer: WGPUBuffer, mode: WGPUMapMode, offset: usize, size: usize, callback_info: WGPUBufferMapCallbackInfo) -> WGPUFuture {
+    if buffer.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBufferMapAsync", crate::guard::NoTarget, || unsafe { crate::remote::client::buffer_map_async(buffer, mode, offset, size, callback_info) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferMapAsync", buffer, || unsafe { crate::buffer::map_async(buffer, mode, offset, size, callback_info) })
@@ -278,6 +334,10 @@ pub unsafe extern "C" fn wgpuBufferMapAsync(buffer: WGPUBuffer, mode: WGPUMapMod
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferGetMappedRange(buffer: WGPUBuffer, offset: usize, size: usize) -> *mut c_void {
+    if buffer.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBufferGetMappedRange", crate::guard::NoTarget, || unsafe { crate::remote::client::buffer_get_mapped_range(buffer, offset, size) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferGetMappedRange", buffer, || unsafe { crate::buffer::get_mapped_range(buffer, offset, size) })
@@ -289,6 +349,10 @@ pub unsafe extern "C" fn wgpuBufferGetMappedRange(buffer: WGPUBuffer, offset: us
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferGetConstMappedRange(buffer: WGPUBuffer, offset: usize, size: usize) -> *const c_void {
+    if buffer.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBufferGetConstMappedRange", crate::guard::NoTarget, || unsafe { crate::remote::client::buffer_get_const_mapped_range(buffer, offset, size) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferGetConstMappedRange", buffer, || unsafe { crate::buffer::get_const_mapped_range(buffer, offset, size) })
@@ -300,6 +364,10 @@ pub unsafe extern "C" fn wgpuBufferGetConstMappedRange(buffer: WGPUBuffer, offse
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferReadMappedRange(buffer: WGPUBuffer, offset: usize, data: *mut c_void, size: usize) -> WGPUStatus {
+    if buffer.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBufferReadMappedRange", crate::guard::NoTarget, || unsafe { crate::remote::client::buffer_read_mapped_range(buffer, offset, data, size) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferReadMappedRange", buffer, || unsafe { crate::buffer::read_mapped_range(buffer, offset, data, size) })
@@ -311,6 +379,10 @@ pub unsafe extern "C" fn wgpuBufferReadMappedRange(buffer: WGPUBuffer, offset: u
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferWriteMappedRange(buffer: WGPUBuffer, offset: usize, data: *const c_void, size: usize) -> WGPUStatus {
+    if buffer.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBufferWriteMappedRange", crate::guard::NoTarget, || unsafe { crate::remote::client::buffer_write_mapped_range(buffer, offset, data, size) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferWriteMappedRange", buffer, || unsafe { crate::buffer::write_mapped_range(buffer, offset, data, size) })
@@ -322,6 +394,10 @@ pub unsafe extern "C" fn wgpuBufferWriteMappedRange(buffer: WGPUBuffer, offset: 
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferSetLabel(buffer: WGPUBuffer, label: WGPUStringView) {
+    if buffer.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBufferSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuBufferSetLabel(buffer, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferSetLabel", buffer, || unsafe { crate::buffer::set_label(buffer, label) })
@@ -333,6 +409,10 @@ pub unsafe extern "C" fn wgpuBufferSetLabel(buffer: WGPUBuffer, label: WGPUStrin
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferGetUsage(buffer: WGPUBuffer) -> WGPUBufferUsage {
+    if buffer.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBufferGetUsage", crate::guard::NoTarget, || unsafe { crate::remote::client::buffer_get_usage(buffer) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferGetUsage", buffer, || unsafe { crate::buffer::get_usage(buffer) })
@@ -344,6 +424,10 @@ pub unsafe extern "C" fn wgpuBufferGetUsage(buffer: WGPUBuffer) -> WGPUBufferUsa
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferGetSize(buffer: WGPUBuffer) -> u64 {
+    if buffer.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBufferGetSize", crate::guard::NoTarget, || unsafe { crate::remote::client::buffer_get_size(buffer) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferGetSize", buffer, || unsafe { crate::buffer::get_size(buffer) })
@@ -355,6 +439,10 @@ pub unsafe extern "C" fn wgpuBufferGetSize(buffer: WGPUBuffer) -> u64 {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferGetMapState(buffer: WGPUBuffer) -> WGPUBufferMapState {
+    if buffer.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBufferGetMapState", crate::guard::NoTarget, || unsafe { crate::remote::client::buffer_get_map_state(buffer) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferGetMapState", buffer, || unsafe { crate::buffer::get_map_state(buffer) })
@@ -366,6 +454,10 @@ pub unsafe extern "C" fn wgpuBufferGetMapState(buffer: WGPUBuffer) -> WGPUBuffer
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferUnmap(buffer: WGPUBuffer) {
+    if buffer.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBufferUnmap", crate::guard::NoTarget, || unsafe { crate::remote::client::buffer_unmap(buffer) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferUnmap", buffer, || unsafe { crate::buffer::unmap(buffer) })
@@ -377,6 +469,10 @@ pub unsafe extern "C" fn wgpuBufferUnmap(buffer: WGPUBuffer) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferDestroy(buffer: WGPUBuffer) {
+    if buffer.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBufferDestroy", crate::guard::NoTarget, || unsafe { crate::remote::client::buffer_destroy(buffer) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferDestroy", buffer, || unsafe { crate::buffer::destroy(buffer) })
@@ -388,6 +484,10 @@ pub unsafe extern "C" fn wgpuBufferDestroy(buffer: WGPUBuffer) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferAddRef(buffer: WGPUBuffer) {
+    if buffer.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBufferAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(buffer) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferAddRef", buffer, || unsafe { crate::handle::add_ref::<crate::buffer::Buffer>(buffer) })
@@ -399,6 +499,10 @@ pub unsafe extern "C" fn wgpuBufferAddRef(buffer: WGPUBuffer) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuBufferRelease(buffer: WGPUBuffer) {
+    if buffer.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuBufferRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(buffer) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuBufferRelease", buffer, || unsafe { crate::handle::release::<crate::buffer::Buffer>(buffer) })
@@ -410,6 +514,10 @@ pub unsafe extern "C" fn wgpuBufferRelease(buffer: WGPUBuffer) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandBufferSetLabel(command_buffer: WGPUCommandBuffer, label: WGPUStringView) {
+    if command_buffer.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandBufferSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuCommandBufferSetLabel(command_buffer, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandBufferSetLabel", command_buffer, || unsafe { crate::command_buffer::set_label(command_buffer, label) })
@@ -421,6 +529,10 @@ pub unsafe extern "C" fn wgpuCommandBufferSetLabel(command_buffer: WGPUCommandBu
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandBufferAddRef(command_buffer: WGPUCommandBuffer) {
+    if command_buffer.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandBufferAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(command_buffer) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandBufferAddRef", command_buffer, || unsafe { crate::handle::add_ref::<crate::command_buffer::CommandBuffer>(command_buffer) })
@@ -432,6 +544,10 @@ pub unsafe extern "C" fn wgpuCommandBufferAddRef(command_buffer: WGPUCommandBuff
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandBufferRelease(command_buffer: WGPUCommandBuffer) {
+    if command_buffer.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandBufferRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(command_buffer) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandBufferRelease", command_buffer, || unsafe { crate::handle::release::<crate::command_buffer::CommandBuffer>(command_buffer) })
@@ -443,6 +559,10 @@ pub unsafe extern "C" fn wgpuCommandBufferRelease(command_buffer: WGPUCommandBuf
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderFinish(command_encoder: WGPUCommandEncoder, descriptor: *const WGPUCommandBufferDescriptor) -> WGPUCommandBuffer {
+    if command_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandEncoderFinish", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuCommandEncoderFinish(command_encoder, descriptor) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderFinish", command_encoder, || unsafe { crate::command_encoder::finish(command_encoder, descriptor) })
@@ -454,6 +574,10 @@ pub unsafe extern "C" fn wgpuCommandEncoderFinish(command_encoder: WGPUCommandEn
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderBeginComputePass(command_encoder: WGPUCommandEncoder, descriptor: *const WGPUComputePassDescriptor) -> WGPUComputePassEncoder {
+    if command_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandEncoderBeginComputePass", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuCommandEncoderBeginComputePass(command_encoder, descriptor) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderBeginComputePass", command_encoder, || unsafe { crate::command_encoder::begin_compute_pass(command_encoder, descriptor) })
@@ -465,6 +589,10 @@ pub unsafe extern "C" fn wgpuCommandEncoderBeginComputePass(command_encoder: WGP
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderBeginRenderPass(command_encoder: WGPUCommandEncoder, descriptor: *const WGPURenderPassDescriptor) -> WGPURenderPassEncoder {
+    if command_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandEncoderBeginRenderPass", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuCommandEncoderBeginRenderPass(command_encoder, descriptor) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderBeginRenderPass", command_encoder, || unsafe { crate::command_encoder::begin_render_pass(command_encoder, descriptor) })
@@ -476,6 +604,10 @@ pub unsafe extern "C" fn wgpuCommandEncoderBeginRenderPass(command_encoder: WGPU
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderCopyBufferToBuffer(command_encoder: WGPUCommandEncoder, source: WGPUBuffer, source_offset: u64, destination: WGPUBuffer, destination_offset: u64, size: u64) {
+    if command_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandEncoderCopyBufferToBuffer", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuCommandEncoderCopyBufferToBuffer(command_encoder, source, source_offset, destination, destination_offset, size) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderCopyBufferToBuffer", command_encoder, || unsafe { crate::command_encoder::copy_buffer_to_buffer(command_encoder, source, source_offset, destination, destination_offset, size) })
@@ -487,6 +619,10 @@ pub unsafe extern "C" fn wgpuCommandEncoderCopyBufferToBuffer(command_encoder: W
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderCopyBufferToTexture(command_encoder: WGPUCommandEncoder, source: *const WGPUTexelCopyBufferInfo, destination: *const WGPUTexelCopyTextureInfo, copy_size: *const WGPUExtent3D) {
+    if command_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandEncoderCopyBufferToTexture", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuCommandEncoderCopyBufferToTexture(command_encoder, source, destination, copy_size) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderCopyBufferToTexture", command_encoder, || unsafe { crate::command_encoder::copy_buffer_to_texture(command_encoder, source, destination, copy_size) })
@@ -498,6 +634,10 @@ pub unsafe extern "C" fn wgpuCommandEncoderCopyBufferToTexture(command_encoder: 
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderCopyTextureToBuffer(command_encoder: WGPUCommandEncoder, source: *const WGPUTexelCopyTextureInfo, destination: *const WGPUTexelCopyBufferInfo, copy_size: *const WGPUExtent3D) {
+    if command_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandEncoderCopyTextureToBuffer", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuCommandEncoderCopyTextureToBuffer(command_encoder, source, destination, copy_size) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderCopyTextureToBuffer", command_encoder, || unsafe { crate::command_encoder::copy_texture_to_buffer(command_encoder, source, destination, copy_size) })
@@ -509,6 +649,10 @@ pub unsafe extern "C" fn wgpuCommandEncoderCopyTextureToBuffer(command_encoder: 
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderCopyTextureToTexture(command_encoder: WGPUCommandEncoder, source: *const WGPUTexelCopyTextureInfo, destination: *const WGPUTexelCopyTextureInfo, copy_size: *const WGPUExtent3D) {
+    if command_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandEncoderCopyTextureToTexture", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuCommandEncoderCopyTextureToTexture(command_encoder, source, destination, copy_size) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderCopyTextureToTexture", command_encoder, || unsafe { crate::command_encoder::copy_texture_to_texture(command_encoder, source, destination, copy_size) })
@@ -520,6 +664,10 @@ pub unsafe extern "C" fn wgpuCommandEncoderCopyTextureToTexture(command_encoder:
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderClearBuffer(command_encoder: WGPUCommandEncoder, buffer: WGPUBuffer, offset: u64, size: u64) {
+    if command_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandEncoderClearBuffer", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuCommandEncoderClearBuffer(command_encoder, buffer, offset, size) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderClearBuffer", command_encoder, || unsafe { crate::command_encoder::clear_buffer(command_encoder, buffer, offset, size) })
@@ -531,6 +679,10 @@ pub unsafe extern "C" fn wgpuCommandEncoderClearBuffer(command_encoder: WGPUComm
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderInsertDebugMarker(command_encoder: WGPUCommandEncoder, marker_label: WGPUStringView) {
+    if command_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandEncoderInsertDebugMarker", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuCommandEncoderInsertDebugMarker(command_encoder, marker_label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderInsertDebugMarker", command_encoder, || unsafe { crate::command_encoder::insert_debug_marker(command_encoder, marker_label) })
@@ -542,6 +694,10 @@ pub unsafe extern "C" fn wgpuCommandEncoderInsertDebugMarker(command_encoder: WG
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderPopDebugGroup(command_encoder: WGPUCommandEncoder) {
+    if command_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandEncoderPopDebugGroup", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuCommandEncoderPopDebugGroup(command_encoder) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderPopDebugGroup", command_encoder, || unsafe { crate::command_encoder::pop_debug_group(command_encoder) })
@@ -553,6 +709,10 @@ pub unsafe extern "C" fn wgpuCommandEncoderPopDebugGroup(command_encoder: WGPUCo
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderPushDebugGroup(command_encoder: WGPUCommandEncoder, group_label: WGPUStringView) {
+    if command_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandEncoderPushDebugGroup", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuCommandEncoderPushDebugGroup(command_encoder, group_label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderPushDebugGroup", command_encoder, || unsafe { crate::command_encoder::push_debug_group(command_encoder, group_label) })
@@ -564,6 +724,10 @@ pub unsafe extern "C" fn wgpuCommandEncoderPushDebugGroup(command_encoder: WGPUC
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderResolveQuerySet(command_encoder: WGPUCommandEncoder, query_set: WGPUQuerySet, first_query: u32, query_count: u32, destination: WGPUBuffer, destination_offset: u64) {
+    if command_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandEncoderResolveQuerySet", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuCommandEncoderResolveQuerySet(command_encoder, query_set, first_query, query_count, destination, destination_offset) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderResolveQuerySet", command_encoder, || unsafe { crate::command_encoder::resolve_query_set(command_encoder, query_set, first_query, query_count, destination, destination_offset) })
@@ -575,6 +739,10 @@ pub unsafe extern "C" fn wgpuCommandEncoderResolveQuerySet(command_encoder: WGPU
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderWriteTimestamp(command_encoder: WGPUCommandEncoder, query_set: WGPUQuerySet, query_index: u32) {
+    if command_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandEncoderWriteTimestamp", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuCommandEncoderWriteTimestamp(command_encoder, query_set, query_index) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderWriteTimestamp", command_encoder, || unsafe { crate::command_encoder::write_timestamp(command_encoder, query_set, query_index) })
@@ -586,6 +754,10 @@ pub unsafe extern "C" fn wgpuCommandEncoderWriteTimestamp(command_encoder: WGPUC
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderSetLabel(command_encoder: WGPUCommandEncoder, label: WGPUStringView) {
+    if command_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandEncoderSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuCommandEncoderSetLabel(command_encoder, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderSetLabel", command_encoder, || unsafe { crate::command_encoder::set_label(command_encoder, label) })
@@ -597,6 +769,10 @@ pub unsafe extern "C" fn wgpuCommandEncoderSetLabel(command_encoder: WGPUCommand
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderAddRef(command_encoder: WGPUCommandEncoder) {
+    if command_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandEncoderAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(command_encoder) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderAddRef", command_encoder, || unsafe { crate::handle::add_ref::<crate::command_encoder::CommandEncoder>(command_encoder) })
@@ -608,6 +784,10 @@ pub unsafe extern "C" fn wgpuCommandEncoderAddRef(command_encoder: WGPUCommandEn
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuCommandEncoderRelease(command_encoder: WGPUCommandEncoder) {
+    if command_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuCommandEncoderRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(command_encoder) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuCommandEncoderRelease", command_encoder, || unsafe { crate::handle::release::<crate::command_encoder::CommandEncoder>(command_encoder) })
@@ -619,6 +799,10 @@ pub unsafe extern "C" fn wgpuCommandEncoderRelease(command_encoder: WGPUCommandE
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderInsertDebugMarker(compute_pass_encoder: WGPUComputePassEncoder, marker_label: WGPUStringView) {
+    if compute_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuComputePassEncoderInsertDebugMarker", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuComputePassEncoderInsertDebugMarker(compute_pass_encoder, marker_label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderInsertDebugMarker", compute_pass_encoder, || unsafe { crate::commands::insert_debug_marker(compute_pass_encoder, marker_label) })
@@ -630,6 +814,10 @@ pub unsafe extern "C" fn wgpuComputePassEncoderInsertDebugMarker(compute_pass_en
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderPopDebugGroup(compute_pass_encoder: WGPUComputePassEncoder) {
+    if compute_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuComputePassEncoderPopDebugGroup", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuComputePassEncoderPopDebugGroup(compute_pass_encoder) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderPopDebugGroup", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::pop_debug_group(compute_pass_encoder) })
@@ -641,6 +829,10 @@ pub unsafe extern "C" fn wgpuComputePassEncoderPopDebugGroup(compute_pass_encode
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderPushDebugGroup(compute_pass_encoder: WGPUComputePassEncoder, group_label: WGPUStringView) {
+    if compute_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuComputePassEncoderPushDebugGroup", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuComputePassEncoderPushDebugGroup(compute_pass_encoder, group_label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderPushDebugGroup", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::push_debug_group(compute_pass_encoder, group_label) })
@@ -652,6 +844,10 @@ pub unsafe extern "C" fn wgpuComputePassEncoderPushDebugGroup(compute_pass_encod
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderSetPipeline(compute_pass_encoder: WGPUComputePassEncoder, pipeline: WGPUComputePipeline) {
+    if compute_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuComputePassEncoderSetPipeline", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuComputePassEncoderSetPipeline(compute_pass_encoder, pipeline) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderSetPipeline", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::set_pipeline(compute_pass_encoder, pipeline) })
@@ -663,6 +859,10 @@ pub unsafe extern "C" fn wgpuComputePassEncoderSetPipeline(compute_pass_encoder:
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderSetBindGroup(compute_pass_encoder: WGPUComputePassEncoder, group_index: u32, group: WGPUBindGroup, dynamic_offset_count: usize, dynamic_offsets: *const u32) {
+    if compute_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuComputePassEncoderSetBindGroup", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuComputePassEncoderSetBindGroup(compute_pass_encoder, group_index, group, dynamic_offset_count, dynamic_offsets) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderSetBindGroup", compute_pass_encoder, || unsafe { crate::commands::set_bind_group(compute_pass_encoder, group_index, group, dynamic_offset_count, dynamic_offsets) })
@@ -674,6 +874,10 @@ pub unsafe extern "C" fn wgpuComputePassEncoderSetBindGroup(compute_pass_encoder
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderSetImmediates(compute_pass_encoder: WGPUComputePassEncoder, offset: u32, data: *const c_void, size: usize) {
+    if compute_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuComputePassEncoderSetImmediates", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuComputePassEncoderSetImmediates(compute_pass_encoder, offset, data, size) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderSetImmediates", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::set_immediates(compute_pass_encoder, offset, data, size) })
@@ -685,6 +889,10 @@ pub unsafe extern "C" fn wgpuComputePassEncoderSetImmediates(compute_pass_encode
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderDispatchWorkgroups(compute_pass_encoder: WGPUComputePassEncoder, workgroupcountx: u32, workgroupcounty: u32, workgroupcountz: u32) {
+    if compute_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuComputePassEncoderDispatchWorkgroups", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuComputePassEncoderDispatchWorkgroups(compute_pass_encoder, workgroupcountx, workgroupcounty, workgroupcountz) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderDispatchWorkgroups", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::dispatch_workgroups(compute_pass_encoder, workgroupcountx, workgroupcounty, workgroupcountz) })
@@ -696,6 +904,10 @@ pub unsafe extern "C" fn wgpuComputePassEncoderDispatchWorkgroups(compute_pass_e
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderDispatchWorkgroupsIndirect(compute_pass_encoder: WGPUComputePassEncoder, indirect_buffer: WGPUBuffer, indirect_offset: u64) {
+    if compute_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuComputePassEncoderDispatchWorkgroupsIndirect", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuComputePassEncoderDispatchWorkgroupsIndirect(compute_pass_encoder, indirect_buffer, indirect_offset) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderDispatchWorkgroupsIndirect", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::dispatch_workgroups_indirect(compute_pass_encoder, indirect_buffer, indirect_offset) })
@@ -707,6 +919,10 @@ pub unsafe extern "C" fn wgpuComputePassEncoderDispatchWorkgroupsIndirect(comput
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderEnd(compute_pass_encoder: WGPUComputePassEncoder) {
+    if compute_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuComputePassEncoderEnd", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuComputePassEncoderEnd(compute_pass_encoder) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderEnd", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::end(compute_pass_encoder) })
@@ -718,6 +934,10 @@ pub unsafe extern "C" fn wgpuComputePassEncoderEnd(compute_pass_encoder: WGPUCom
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderSetLabel(compute_pass_encoder: WGPUComputePassEncoder, label: WGPUStringView) {
+    if compute_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuComputePassEncoderSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuComputePassEncoderSetLabel(compute_pass_encoder, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderSetLabel", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::set_label(compute_pass_encoder, label) })
@@ -729,6 +949,10 @@ pub unsafe extern "C" fn wgpuComputePassEncoderSetLabel(compute_pass_encoder: WG
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderAddRef(compute_pass_encoder: WGPUComputePassEncoder) {
+    if compute_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuComputePassEncoderAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(compute_pass_encoder) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderAddRef", compute_pass_encoder, || unsafe { crate::handle::add_ref::<crate::compute_pass_encoder::ComputePassEncoder>(compute_pass_encoder) })
@@ -740,6 +964,10 @@ pub unsafe extern "C" fn wgpuComputePassEncoderAddRef(compute_pass_encoder: WGPU
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderRelease(compute_pass_encoder: WGPUComputePassEncoder) {
+    if compute_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuComputePassEncoderRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(compute_pass_encoder) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderRelease", compute_pass_encoder, || unsafe { crate::handle::release::<crate::compute_pass_encoder::ComputePassEncoder>(compute_pass_encoder) })
@@ -751,6 +979,10 @@ pub unsafe extern "C" fn wgpuComputePassEncoderRelease(compute_pass_encoder: WGP
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePipelineGetBindGroupLayout(compute_pipeline: WGPUComputePipeline, group_index: u32) -> WGPUBindGroupLayout {
+    if compute_pipeline.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuComputePipelineGetBindGroupLayout", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuComputePipelineGetBindGroupLayout(compute_pipeline, group_index) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePipelineGetBindGroupLayout", compute_pipeline, || unsafe { crate::compute_pipeline::get_bind_group_layout(compute_pipeline, group_index) })
@@ -762,6 +994,10 @@ pub unsafe extern "C" fn wgpuComputePipelineGetBindGroupLayout(compute_pipeline:
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePipelineSetLabel(compute_pipeline: WGPUComputePipeline, label: WGPUStringView) {
+    if compute_pipeline.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuComputePipelineSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuComputePipelineSetLabel(compute_pipeline, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePipelineSetLabel", compute_pipeline, || unsafe { crate::compute_pipeline::set_label(compute_pipeline, label) })
@@ -773,6 +1009,10 @@ pub unsafe extern "C" fn wgpuComputePipelineSetLabel(compute_pipeline: WGPUCompu
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePipelineAddRef(compute_pipeline: WGPUComputePipeline) {
+    if compute_pipeline.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuComputePipelineAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(compute_pipeline) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePipelineAddRef", compute_pipeline, || unsafe { crate::handle::add_ref::<crate::compute_pipeline::ComputePipeline>(compute_pipeline) })
@@ -784,6 +1024,10 @@ pub unsafe extern "C" fn wgpuComputePipelineAddRef(compute_pipeline: WGPUCompute
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePipelineRelease(compute_pipeline: WGPUComputePipeline) {
+    if compute_pipeline.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuComputePipelineRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(compute_pipeline) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePipelineRelease", compute_pipeline, || unsafe { crate::handle::release::<crate::compute_pipeline::ComputePipeline>(compute_pipeline) })
@@ -795,6 +1039,10 @@ pub unsafe extern "C" fn wgpuComputePipelineRelease(compute_pipeline: WGPUComput
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateBindGroup(device: WGPUDevice, descriptor: *const WGPUBindGroupDescriptor) -> WGPUBindGroup {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceCreateBindGroup", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceCreateBindGroup(device, descriptor) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateBindGroup", device, || unsafe { crate::device::create_bind_group(device, descriptor) })
@@ -806,6 +1054,10 @@ pub unsafe extern "C" fn wgpuDeviceCreateBindGroup(device: WGPUDevice, descripto
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateBindGroupLayout(device: WGPUDevice, descriptor: *const WGPUBindGroupLayoutDescriptor) -> WGPUBindGroupLayout {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceCreateBindGroupLayout", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceCreateBindGroupLayout(device, descriptor) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateBindGroupLayout", device, || unsafe { crate::device::create_bind_group_layout(device, descriptor) })
@@ -817,6 +1069,10 @@ pub unsafe extern "C" fn wgpuDeviceCreateBindGroupLayout(device: WGPUDevice, des
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateBuffer(device: WGPUDevice, descriptor: *const WGPUBufferDescriptor) -> WGPUBuffer {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceCreateBuffer", crate::guard::NoTarget, || unsafe { crate::remote::client::device_create_buffer(device, descriptor) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateBuffer", device, || unsafe { crate::device::create_buffer(device, descriptor) })
@@ -828,6 +1084,10 @@ pub unsafe extern "C" fn wgpuDeviceCreateBuffer(device: WGPUDevice, descriptor: 
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateCommandEncoder(device: WGPUDevice, descriptor: *const WGPUCommandEncoderDescriptor) -> WGPUCommandEncoder {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceCreateCommandEncoder", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceCreateCommandEncoder(device, descriptor) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateCommandEncoder", device, || unsafe { crate::device::create_command_encoder(device, descriptor) })
@@ -839,6 +1099,10 @@ pub unsafe extern "C" fn wgpuDeviceCreateCommandEncoder(device: WGPUDevice, desc
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateComputePipeline(device: WGPUDevice, descriptor: *const WGPUComputePipelineDescriptor) -> WGPUComputePipeline {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceCreateComputePipeline", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceCreateComputePipeline(device, descriptor) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateComputePipeline", device, || unsafe { crate::device::create_compute_pipeline(device, descriptor) })
@@ -850,6 +1114,10 @@ pub unsafe extern "C" fn wgpuDeviceCreateComputePipeline(device: WGPUDevice, des
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateComputePipelineAsync(device: WGPUDevice, descriptor: *const WGPUComputePipelineDescriptor, callback_info: WGPUCreateComputePipelineAsyncCallbackInfo) -> WGPUFuture {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceCreateComputePipelineAsync", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceCreateComputePipelineAsync(device, descriptor, callback_info) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateComputePipelineAsync", device, || unsafe { crate::device::create_compute_pipeline_async(device, descriptor, callback_info) })
@@ -861,6 +1129,10 @@ pub unsafe extern "C" fn wgpuDeviceCreateComputePipelineAsync(device: WGPUDevice
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreatePipelineLayout(device: WGPUDevice, descriptor: *const WGPUPipelineLayoutDescriptor) -> WGPUPipelineLayout {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceCreatePipelineLayout", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceCreatePipelineLayout(device, descriptor) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreatePipelineLayout", device, || unsafe { crate::device::create_pipeline_layout(device, descriptor) })
@@ -872,6 +1144,10 @@ pub unsafe extern "C" fn wgpuDeviceCreatePipelineLayout(device: WGPUDevice, desc
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateQuerySet(device: WGPUDevice, descriptor: *const WGPUQuerySetDescriptor) -> WGPUQuerySet {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceCreateQuerySet", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceCreateQuerySet(device, descriptor) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateQuerySet", device, || unsafe { crate::device::create_query_set(device, descriptor) })
@@ -883,6 +1159,10 @@ pub unsafe extern "C" fn wgpuDeviceCreateQuerySet(device: WGPUDevice, descriptor
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateRenderPipelineAsync(device: WGPUDevice, descriptor: *const WGPURenderPipelineDescriptor, callback_info: WGPUCreateRenderPipelineAsyncCallbackInfo) -> WGPUFuture {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceCreateRenderPipelineAsync", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceCreateRenderPipelineAsync(device, descriptor, callback_info) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateRenderPipelineAsync", device, || unsafe { crate::device::create_render_pipeline_async(device, descriptor, callback_info) })
@@ -894,6 +1174,10 @@ pub unsafe extern "C" fn wgpuDeviceCreateRenderPipelineAsync(device: WGPUDevice,
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateRenderBundleEncoder(device: WGPUDevice, descriptor: *const WGPURenderBundleEncoderDescriptor) -> WGPURenderBundleEncoder {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceCreateRenderBundleEncoder", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceCreateRenderBundleEncoder(device, descriptor) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateRenderBundleEncoder", device, || unsafe { crate::device::create_render_bundle_encoder(device, descriptor) })
@@ -905,6 +1189,10 @@ pub unsafe extern "C" fn wgpuDeviceCreateRenderBundleEncoder(device: WGPUDevice,
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateRenderPipeline(device: WGPUDevice, descriptor: *const WGPURenderPipelineDescriptor) -> WGPURenderPipeline {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceCreateRenderPipeline", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceCreateRenderPipeline(device, descriptor) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateRenderPipeline", device, || unsafe { crate::device::create_render_pipeline(device, descriptor) })
@@ -916,6 +1204,10 @@ pub unsafe extern "C" fn wgpuDeviceCreateRenderPipeline(device: WGPUDevice, desc
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateSampler(device: WGPUDevice, descriptor: *const WGPUSamplerDescriptor) -> WGPUSampler {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceCreateSampler", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceCreateSampler(device, descriptor) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateSampler", device, || unsafe { crate::device::create_sampler(device, descriptor) })
@@ -927,6 +1219,10 @@ pub unsafe extern "C" fn wgpuDeviceCreateSampler(device: WGPUDevice, descriptor:
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateShaderModule(device: WGPUDevice, descriptor: *const WGPUShaderModuleDescriptor) -> WGPUShaderModule {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceCreateShaderModule", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceCreateShaderModule(device, descriptor) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateShaderModule", device, || unsafe { crate::device::create_shader_module(device, descriptor) })
@@ -938,6 +1234,10 @@ pub unsafe extern "C" fn wgpuDeviceCreateShaderModule(device: WGPUDevice, descri
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceCreateTexture(device: WGPUDevice, descriptor: *const WGPUTextureDescriptor) -> WGPUTexture {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceCreateTexture", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceCreateTexture(device, descriptor) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceCreateTexture", device, || unsafe { crate::device::create_texture(device, descriptor) })
@@ -949,6 +1249,10 @@ pub unsafe extern "C" fn wgpuDeviceCreateTexture(device: WGPUDevice, descriptor:
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceDestroy(device: WGPUDevice) {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceDestroy", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceDestroy(device) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceDestroy", device, || unsafe { crate::device::destroy(device) })
@@ -960,6 +1264,10 @@ pub unsafe extern "C" fn wgpuDeviceDestroy(device: WGPUDevice) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceGetLostFuture(device: WGPUDevice) -> WGPUFuture {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceGetLostFuture", crate::guard::NoTarget, || unsafe { crate::remote::client::device_get_lost_future(device) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceGetLostFuture", device, || unsafe { crate::device::get_lost_future(device) })
@@ -971,6 +1279,10 @@ pub unsafe extern "C" fn wgpuDeviceGetLostFuture(device: WGPUDevice) -> WGPUFutu
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceGetLimits(device: WGPUDevice, limits: *mut WGPULimits) -> WGPUStatus {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceGetLimits", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceGetLimits(device, limits) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceGetLimits", device, || unsafe { crate::device::get_limits(device, limits) })
@@ -982,6 +1294,10 @@ pub unsafe extern "C" fn wgpuDeviceGetLimits(device: WGPUDevice, limits: *mut WG
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceHasFeature(device: WGPUDevice, feature: WGPUFeatureName) -> WGPUBool {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceHasFeature", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceHasFeature(device, feature) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceHasFeature", device, || unsafe { crate::device::has_feature(device, feature) })
@@ -993,6 +1309,10 @@ pub unsafe extern "C" fn wgpuDeviceHasFeature(device: WGPUDevice, feature: WGPUF
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceGetFeatures(device: WGPUDevice, features: *mut WGPUSupportedFeatures) {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceGetFeatures", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceGetFeatures(device, features) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceGetFeatures", device, || unsafe { crate::device::get_features(device, features) })
@@ -1004,6 +1324,10 @@ pub unsafe extern "C" fn wgpuDeviceGetFeatures(device: WGPUDevice, features: *mu
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceGetAdapterInfo(device: WGPUDevice, adapter_info: *mut WGPUAdapterInfo) -> WGPUStatus {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceGetAdapterInfo", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceGetAdapterInfo(device, adapter_info) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceGetAdapterInfo", device, || unsafe { crate::device::get_adapter_info(device, adapter_info) })
@@ -1015,6 +1339,10 @@ pub unsafe extern "C" fn wgpuDeviceGetAdapterInfo(device: WGPUDevice, adapter_in
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceGetQueue(device: WGPUDevice) -> WGPUQueue {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceGetQueue", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceGetQueue(device) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceGetQueue", device, || unsafe { crate::device::get_queue(device) })
@@ -1026,6 +1354,10 @@ pub unsafe extern "C" fn wgpuDeviceGetQueue(device: WGPUDevice) -> WGPUQueue {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDevicePushErrorScope(device: WGPUDevice, filter: WGPUErrorFilter) {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDevicePushErrorScope", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDevicePushErrorScope(device, filter) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDevicePushErrorScope", device, || unsafe { crate::device::push_error_scope(device, filter) })
@@ -1037,6 +1369,10 @@ pub unsafe extern "C" fn wgpuDevicePushErrorScope(device: WGPUDevice, filter: WG
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDevicePopErrorScope(device: WGPUDevice, callback_info: WGPUPopErrorScopeCallbackInfo) -> WGPUFuture {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDevicePopErrorScope", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDevicePopErrorScope(device, callback_info) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDevicePopErrorScope", device, || unsafe { crate::device::pop_error_scope(device, callback_info) })
@@ -1048,6 +1384,10 @@ pub unsafe extern "C" fn wgpuDevicePopErrorScope(device: WGPUDevice, callback_in
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceSetLabel(device: WGPUDevice, label: WGPUStringView) {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceSetLabel(device, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceSetLabel", device, || unsafe { crate::device::set_label(device, label) })
@@ -1059,6 +1399,10 @@ pub unsafe extern "C" fn wgpuDeviceSetLabel(device: WGPUDevice, label: WGPUStrin
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceAddRef(device: WGPUDevice) {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(device) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceAddRef", device, || unsafe { crate::handle::add_ref::<crate::device::Device>(device) })
@@ -1070,6 +1414,10 @@ pub unsafe extern "C" fn wgpuDeviceAddRef(device: WGPUDevice) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceRelease(device: WGPUDevice) {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(device) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceRelease", device, || unsafe { crate::handle::release::<crate::device::Device>(device) })
@@ -1081,6 +1429,10 @@ pub unsafe extern "C" fn wgpuDeviceRelease(device: WGPUDevice) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuExternalTextureSetLabel(external_texture: WGPUExternalTexture, label: WGPUStringView) {
+    if external_texture.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuExternalTextureSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuExternalTextureSetLabel(external_texture, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuExternalTextureSetLabel", external_texture, || unsafe { crate::external_texture::set_label(external_texture, label) })
@@ -1092,6 +1444,10 @@ pub unsafe extern "C" fn wgpuExternalTextureSetLabel(external_texture: WGPUExter
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuExternalTextureAddRef(external_texture: WGPUExternalTexture) {
+    if external_texture.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuExternalTextureAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(external_texture) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuExternalTextureAddRef", external_texture, || unsafe { crate::handle::add_ref::<crate::external_texture::ExternalTexture>(external_texture) })
@@ -1103,6 +1459,10 @@ pub unsafe extern "C" fn wgpuExternalTextureAddRef(external_texture: WGPUExterna
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuExternalTextureRelease(external_texture: WGPUExternalTexture) {
+    if external_texture.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuExternalTextureRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(external_texture) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuExternalTextureRelease", external_texture, || unsafe { crate::handle::release::<crate::external_texture::ExternalTexture>(external_texture) })
@@ -1114,6 +1474,10 @@ pub unsafe extern "C" fn wgpuExternalTextureRelease(external_texture: WGPUExtern
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuInstanceCreateSurface(instance: WGPUInstance, descriptor: *const WGPUSurfaceDescriptor) -> WGPUSurface {
+    if instance.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuInstanceCreateSurface", crate::guard::NoTarget, || unsafe { crate::remote::client::instance_create_surface(instance, descriptor) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuInstanceCreateSurface", instance, || unsafe { crate::instance::create_surface(instance, descriptor) })
@@ -1125,6 +1489,10 @@ pub unsafe extern "C" fn wgpuInstanceCreateSurface(instance: WGPUInstance, descr
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuInstanceGetWGSLLanguageFeatures(instance: WGPUInstance, features: *mut WGPUSupportedWGSLLanguageFeatures) {
+    if instance.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuInstanceGetWGSLLanguageFeatures", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuInstanceGetWGSLLanguageFeatures(instance, features) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuInstanceGetWGSLLanguageFeatures", instance, || unsafe { crate::instance::get_WGSL_language_features(instance, features) })
@@ -1136,6 +1504,10 @@ pub unsafe extern "C" fn wgpuInstanceGetWGSLLanguageFeatures(instance: WGPUInsta
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuInstanceHasWGSLLanguageFeature(instance: WGPUInstance, feature: WGPUWGSLLanguageFeatureName) -> WGPUBool {
+    if instance.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuInstanceHasWGSLLanguageFeature", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuInstanceHasWGSLLanguageFeature(instance, feature) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuInstanceHasWGSLLanguageFeature", instance, || unsafe { crate::instance::has_WGSL_language_feature(instance, feature) })
@@ -1147,6 +1519,10 @@ pub unsafe extern "C" fn wgpuInstanceHasWGSLLanguageFeature(instance: WGPUInstan
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuInstanceProcessEvents(instance: WGPUInstance) {
+    if instance.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuInstanceProcessEvents", crate::guard::NoTarget, || unsafe { crate::remote::client::instance_process_events(instance) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuInstanceProcessEvents", instance, || unsafe { crate::instance::process_events(instance) })
@@ -1158,6 +1534,10 @@ pub unsafe extern "C" fn wgpuInstanceProcessEvents(instance: WGPUInstance) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuInstanceRequestAdapter(instance: WGPUInstance, options: *const WGPURequestAdapterOptions, callback_info: WGPURequestAdapterCallbackInfo) -> WGPUFuture {
+    if instance.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuInstanceRequestAdapter", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuInstanceRequestAdapter(instance, options, callback_info) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuInstanceRequestAdapter", instance, || unsafe { crate::instance::request_adapter(instance, options, callback_info) })
@@ -1169,6 +1549,10 @@ pub unsafe extern "C" fn wgpuInstanceRequestAdapter(instance: WGPUInstance, opti
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuInstanceWaitAny(instance: WGPUInstance, future_count: usize, futures: *mut WGPUFutureWaitInfo, timeout_ns: u64) -> WGPUWaitStatus {
+    if instance.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuInstanceWaitAny", crate::guard::NoTarget, || unsafe { crate::remote::client::instance_wait_any(instance, future_count, futures, timeout_ns) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuInstanceWaitAny", instance, || unsafe { crate::instance::wait_any(instance, future_count, futures, timeout_ns) })
@@ -1180,6 +1564,10 @@ pub unsafe extern "C" fn wgpuInstanceWaitAny(instance: WGPUInstance, future_coun
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuInstanceAddRef(instance: WGPUInstance) {
+    if instance.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuInstanceAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(instance) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuInstanceAddRef", instance, || unsafe { crate::handle::add_ref::<crate::instance::Instance>(instance) })
@@ -1191,6 +1579,10 @@ pub unsafe extern "C" fn wgpuInstanceAddRef(instance: WGPUInstance) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuInstanceRelease(instance: WGPUInstance) {
+    if instance.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuInstanceRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(instance) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuInstanceRelease", instance, || unsafe { crate::handle::release::<crate::instance::Instance>(instance) })
@@ -1202,6 +1594,10 @@ pub unsafe extern "C" fn wgpuInstanceRelease(instance: WGPUInstance) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuPipelineLayoutSetLabel(pipeline_layout: WGPUPipelineLayout, label: WGPUStringView) {
+    if pipeline_layout.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuPipelineLayoutSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuPipelineLayoutSetLabel(pipeline_layout, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuPipelineLayoutSetLabel", pipeline_layout, || unsafe { crate::pipeline_layout::set_label(pipeline_layout, label) })
@@ -1213,6 +1609,10 @@ pub unsafe extern "C" fn wgpuPipelineLayoutSetLabel(pipeline_layout: WGPUPipelin
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuPipelineLayoutAddRef(pipeline_layout: WGPUPipelineLayout) {
+    if pipeline_layout.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuPipelineLayoutAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(pipeline_layout) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuPipelineLayoutAddRef", pipeline_layout, || unsafe { crate::handle::add_ref::<crate::pipeline_layout::PipelineLayout>(pipeline_layout) })
@@ -1224,6 +1624,10 @@ pub unsafe extern "C" fn wgpuPipelineLayoutAddRef(pipeline_layout: WGPUPipelineL
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuPipelineLayoutRelease(pipeline_layout: WGPUPipelineLayout) {
+    if pipeline_layout.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuPipelineLayoutRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(pipeline_layout) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuPipelineLayoutRelease", pipeline_layout, || unsafe { crate::handle::release::<crate::pipeline_layout::PipelineLayout>(pipeline_layout) })
@@ -1235,6 +1639,10 @@ pub unsafe extern "C" fn wgpuPipelineLayoutRelease(pipeline_layout: WGPUPipeline
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQuerySetSetLabel(query_set: WGPUQuerySet, label: WGPUStringView) {
+    if query_set.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuQuerySetSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuQuerySetSetLabel(query_set, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQuerySetSetLabel", query_set, || unsafe { crate::query_set::set_label(query_set, label) })
@@ -1246,6 +1654,10 @@ pub unsafe extern "C" fn wgpuQuerySetSetLabel(query_set: WGPUQuerySet, label: WG
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQuerySetGetType(query_set: WGPUQuerySet) -> WGPUQueryType {
+    if query_set.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuQuerySetGetType", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuQuerySetGetType(query_set) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQuerySetGetType", query_set, || unsafe { crate::query_set::get_type(query_set) })
@@ -1257,6 +1669,10 @@ pub unsafe extern "C" fn wgpuQuerySetGetType(query_set: WGPUQuerySet) -> WGPUQue
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQuerySetGetCount(query_set: WGPUQuerySet) -> u32 {
+    if query_set.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuQuerySetGetCount", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuQuerySetGetCount(query_set) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQuerySetGetCount", query_set, || unsafe { crate::query_set::get_count(query_set) })
@@ -1268,6 +1684,10 @@ pub unsafe extern "C" fn wgpuQuerySetGetCount(query_set: WGPUQuerySet) -> u32 {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQuerySetDestroy(query_set: WGPUQuerySet) {
+    if query_set.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuQuerySetDestroy", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuQuerySetDestroy(query_set) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQuerySetDestroy", query_set, || unsafe { crate::query_set::destroy(query_set) })
@@ -1279,6 +1699,10 @@ pub unsafe extern "C" fn wgpuQuerySetDestroy(query_set: WGPUQuerySet) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQuerySetAddRef(query_set: WGPUQuerySet) {
+    if query_set.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuQuerySetAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(query_set) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQuerySetAddRef", query_set, || unsafe { crate::handle::add_ref::<crate::query_set::QuerySet>(query_set) })
@@ -1290,6 +1714,10 @@ pub unsafe extern "C" fn wgpuQuerySetAddRef(query_set: WGPUQuerySet) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQuerySetRelease(query_set: WGPUQuerySet) {
+    if query_set.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuQuerySetRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(query_set) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQuerySetRelease", query_set, || unsafe { crate::handle::release::<crate::query_set::QuerySet>(query_set) })
@@ -1301,6 +1729,10 @@ pub unsafe extern "C" fn wgpuQuerySetRelease(query_set: WGPUQuerySet) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQueueSubmit(queue: WGPUQueue, command_count: usize, commands: *const WGPUCommandBuffer) {
+    if queue.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuQueueSubmit", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuQueueSubmit(queue, command_count, commands) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQueueSubmit", queue, || unsafe { crate::queue::submit(queue, command_count, commands) })
@@ -1312,6 +1744,10 @@ pub unsafe extern "C" fn wgpuQueueSubmit(queue: WGPUQueue, command_count: usize,
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQueueOnSubmittedWorkDone(queue: WGPUQueue, callback_info: WGPUQueueWorkDoneCallbackInfo) -> WGPUFuture {
+    if queue.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuQueueOnSubmittedWorkDone", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuQueueOnSubmittedWorkDone(queue, callback_info) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQueueOnSubmittedWorkDone", queue, || unsafe { crate::queue::on_submitted_work_done(queue, callback_info) })
@@ -1323,6 +1759,10 @@ pub unsafe extern "C" fn wgpuQueueOnSubmittedWorkDone(queue: WGPUQueue, callback
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQueueWriteBuffer(queue: WGPUQueue, buffer: WGPUBuffer, buffer_offset: u64, data: *const c_void, size: usize) {
+    if queue.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuQueueWriteBuffer", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuQueueWriteBuffer(queue, buffer, buffer_offset, data, size) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQueueWriteBuffer", queue, || unsafe { crate::queue::write_buffer(queue, buffer, buffer_offset, data, size) })
@@ -1334,6 +1774,10 @@ pub unsafe extern "C" fn wgpuQueueWriteBuffer(queue: WGPUQueue, buffer: WGPUBuff
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQueueWriteTexture(queue: WGPUQueue, destination: *const WGPUTexelCopyTextureInfo, data: *const c_void, data_size: usize, data_layout: *const WGPUTexelCopyBufferLayout, write_size: *const WGPUExtent3D) {
+    if queue.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuQueueWriteTexture", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuQueueWriteTexture(queue, destination, data, data_size, data_layout, write_size) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQueueWriteTexture", queue, || unsafe { crate::queue::write_texture(queue, destination, data, data_size, data_layout, write_size) })
@@ -1345,6 +1789,10 @@ pub unsafe extern "C" fn wgpuQueueWriteTexture(queue: WGPUQueue, destination: *c
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQueueSetLabel(queue: WGPUQueue, label: WGPUStringView) {
+    if queue.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuQueueSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuQueueSetLabel(queue, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQueueSetLabel", queue, || unsafe { crate::queue::set_label(queue, label) })
@@ -1356,6 +1804,10 @@ pub unsafe extern "C" fn wgpuQueueSetLabel(queue: WGPUQueue, label: WGPUStringVi
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQueueAddRef(queue: WGPUQueue) {
+    if queue.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuQueueAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(queue) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQueueAddRef", queue, || unsafe { crate::handle::add_ref::<crate::queue::Queue>(queue) })
@@ -1367,6 +1819,10 @@ pub unsafe extern "C" fn wgpuQueueAddRef(queue: WGPUQueue) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuQueueRelease(queue: WGPUQueue) {
+    if queue.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuQueueRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(queue) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuQueueRelease", queue, || unsafe { crate::handle::release::<crate::queue::Queue>(queue) })
@@ -1378,6 +1834,10 @@ pub unsafe extern "C" fn wgpuQueueRelease(queue: WGPUQueue) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleSetLabel(render_bundle: WGPURenderBundle, label: WGPUStringView) {
+    if render_bundle.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderBundleSetLabel(render_bundle, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleSetLabel", render_bundle, || unsafe { crate::render_bundle::set_label(render_bundle, label) })
@@ -1389,6 +1849,10 @@ pub unsafe extern "C" fn wgpuRenderBundleSetLabel(render_bundle: WGPURenderBundl
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleAddRef(render_bundle: WGPURenderBundle) {
+    if render_bundle.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(render_bundle) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleAddRef", render_bundle, || unsafe { crate::handle::add_ref::<crate::render_bundle::RenderBundle>(render_bundle) })
@@ -1400,6 +1864,10 @@ pub unsafe extern "C" fn wgpuRenderBundleAddRef(render_bundle: WGPURenderBundle)
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleRelease(render_bundle: WGPURenderBundle) {
+    if render_bundle.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(render_bundle) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleRelease", render_bundle, || unsafe { crate::handle::release::<crate::render_bundle::RenderBundle>(render_bundle) })
@@ -1411,6 +1879,10 @@ pub unsafe extern "C" fn wgpuRenderBundleRelease(render_bundle: WGPURenderBundle
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderSetPipeline(render_bundle_encoder: WGPURenderBundleEncoder, pipeline: WGPURenderPipeline) {
+    if render_bundle_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleEncoderSetPipeline", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderBundleEncoderSetPipeline(render_bundle_encoder, pipeline) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderSetPipeline", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::set_pipeline(render_bundle_encoder, pipeline) })
@@ -1422,6 +1894,10 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderSetPipeline(render_bundle_encode
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderSetBindGroup(render_bundle_encoder: WGPURenderBundleEncoder, group_index: u32, group: WGPUBindGroup, dynamic_offset_count: usize, dynamic_offsets: *const u32) {
+    if render_bundle_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleEncoderSetBindGroup", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderBundleEncoderSetBindGroup(render_bundle_encoder, group_index, group, dynamic_offset_count, dynamic_offsets) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderSetBindGroup", render_bundle_encoder, || unsafe { crate::commands::set_bind_group(render_bundle_encoder, group_index, group, dynamic_offset_count, dynamic_offsets) })
@@ -1433,6 +1909,10 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderSetBindGroup(render_bundle_encod
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderSetImmediates(render_bundle_encoder: WGPURenderBundleEncoder, offset: u32, data: *const c_void, size: usize) {
+    if render_bundle_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleEncoderSetImmediates", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderBundleEncoderSetImmediates(render_bundle_encoder, offset, data, size) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderSetImmediates", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::set_immediates(render_bundle_encoder, offset, data, size) })
@@ -1444,6 +1924,10 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderSetImmediates(render_bundle_enco
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderDraw(render_bundle_encoder: WGPURenderBundleEncoder, vertex_count: u32, instance_count: u32, first_vertex: u32, first_instance: u32) {
+    if render_bundle_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleEncoderDraw", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderBundleEncoderDraw(render_bundle_encoder, vertex_count, instance_count, first_vertex, first_instance) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderDraw", render_bundle_encoder, || unsafe { crate::commands::draw(render_bundle_encoder, vertex_count, instance_count, first_vertex, first_instance) })
@@ -1455,6 +1939,10 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderDraw(render_bundle_encoder: WGPU
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderDrawIndexed(render_bundle_encoder: WGPURenderBundleEncoder, index_count: u32, instance_count: u32, first_index: u32, base_vertex: i32, first_instance: u32) {
+    if render_bundle_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleEncoderDrawIndexed", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderBundleEncoderDrawIndexed(render_bundle_encoder, index_count, instance_count, first_index, base_vertex, first_instance) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderDrawIndexed", render_bundle_encoder, || unsafe { crate::commands::draw_indexed(render_bundle_encoder, index_count, instance_count, first_index, base_vertex, first_instance) })
@@ -1466,6 +1954,10 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderDrawIndexed(render_bundle_encode
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderDrawIndirect(render_bundle_encoder: WGPURenderBundleEncoder, indirect_buffer: WGPUBuffer, indirect_offset: u64) {
+    if render_bundle_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleEncoderDrawIndirect", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderBundleEncoderDrawIndirect(render_bundle_encoder, indirect_buffer, indirect_offset) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderDrawIndirect", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::draw_indirect(render_bundle_encoder, indirect_buffer, indirect_offset) })
@@ -1477,6 +1969,10 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderDrawIndirect(render_bundle_encod
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderDrawIndexedIndirect(render_bundle_encoder: WGPURenderBundleEncoder, indirect_buffer: WGPUBuffer, indirect_offset: u64) {
+    if render_bundle_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleEncoderDrawIndexedIndirect", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderBundleEncoderDrawIndexedIndirect(render_bundle_encoder, indirect_buffer, indirect_offset) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderDrawIndexedIndirect", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::draw_indexed_indirect(render_bundle_encoder, indirect_buffer, indirect_offset) })
@@ -1488,6 +1984,10 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderDrawIndexedIndirect(render_bundl
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderInsertDebugMarker(render_bundle_encoder: WGPURenderBundleEncoder, marker_label: WGPUStringView) {
+    if render_bundle_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleEncoderInsertDebugMarker", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderBundleEncoderInsertDebugMarker(render_bundle_encoder, marker_label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderInsertDebugMarker", render_bundle_encoder, || unsafe { crate::commands::insert_debug_marker(render_bundle_encoder, marker_label) })
@@ -1499,6 +1999,10 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderInsertDebugMarker(render_bundle_
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderPopDebugGroup(render_bundle_encoder: WGPURenderBundleEncoder) {
+    if render_bundle_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleEncoderPopDebugGroup", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderBundleEncoderPopDebugGroup(render_bundle_encoder) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderPopDebugGroup", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::pop_debug_group(render_bundle_encoder) })
@@ -1510,6 +2014,10 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderPopDebugGroup(render_bundle_enco
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderPushDebugGroup(render_bundle_encoder: WGPURenderBundleEncoder, group_label: WGPUStringView) {
+    if render_bundle_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleEncoderPushDebugGroup", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderBundleEncoderPushDebugGroup(render_bundle_encoder, group_label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderPushDebugGroup", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::push_debug_group(render_bundle_encoder, group_label) })
@@ -1521,6 +2029,10 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderPushDebugGroup(render_bundle_enc
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderSetVertexBuffer(render_bundle_encoder: WGPURenderBundleEncoder, slot: u32, buffer: WGPUBuffer, offset: u64, size: u64) {
+    if render_bundle_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleEncoderSetVertexBuffer", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderBundleEncoderSetVertexBuffer(render_bundle_encoder, slot, buffer, offset, size) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderSetVertexBuffer", render_bundle_encoder, || unsafe { crate::commands::set_vertex_buffer(render_bundle_encoder, slot, buffer, offset, size) })
@@ -1532,6 +2044,10 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderSetVertexBuffer(render_bundle_en
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderSetIndexBuffer(render_bundle_encoder: WGPURenderBundleEncoder, buffer: WGPUBuffer, format: WGPUIndexFormat, offset: u64, size: u64) {
+    if render_bundle_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleEncoderSetIndexBuffer", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderBundleEncoderSetIndexBuffer(render_bundle_encoder, buffer, format, offset, size) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderSetIndexBuffer", render_bundle_encoder, || unsafe { crate::commands::set_index_buffer(render_bundle_encoder, buffer, format, offset, size) })
@@ -1543,6 +2059,10 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderSetIndexBuffer(render_bundle_enc
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderFinish(render_bundle_encoder: WGPURenderBundleEncoder, descriptor: *const WGPURenderBundleDescriptor) -> WGPURenderBundle {
+    if render_bundle_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleEncoderFinish", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderBundleEncoderFinish(render_bundle_encoder, descriptor) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderFinish", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::finish(render_bundle_encoder, descriptor) })
@@ -1554,6 +2074,10 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderFinish(render_bundle_encoder: WG
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderSetLabel(render_bundle_encoder: WGPURenderBundleEncoder, label: WGPUStringView) {
+    if render_bundle_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleEncoderSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderBundleEncoderSetLabel(render_bundle_encoder, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderSetLabel", render_bundle_encoder, || unsafe { crate::render_bundle_encoder::set_label(render_bundle_encoder, label) })
@@ -1565,6 +2089,10 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderSetLabel(render_bundle_encoder: 
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderAddRef(render_bundle_encoder: WGPURenderBundleEncoder) {
+    if render_bundle_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleEncoderAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(render_bundle_encoder) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderAddRef", render_bundle_encoder, || unsafe { crate::handle::add_ref::<crate::render_bundle_encoder::RenderBundleEncoder>(render_bundle_encoder) })
@@ -1576,6 +2104,10 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderAddRef(render_bundle_encoder: WG
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderBundleEncoderRelease(render_bundle_encoder: WGPURenderBundleEncoder) {
+    if render_bundle_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderBundleEncoderRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(render_bundle_encoder) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderBundleEncoderRelease", render_bundle_encoder, || unsafe { crate::handle::release::<crate::render_bundle_encoder::RenderBundleEncoder>(render_bundle_encoder) })
@@ -1587,6 +2119,10 @@ pub unsafe extern "C" fn wgpuRenderBundleEncoderRelease(render_bundle_encoder: W
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetPipeline(render_pass_encoder: WGPURenderPassEncoder, pipeline: WGPURenderPipeline) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderSetPipeline", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderSetPipeline(render_pass_encoder, pipeline) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetPipeline", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_pipeline(render_pass_encoder, pipeline) })
@@ -1598,6 +2134,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderSetPipeline(render_pass_encoder: W
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetBindGroup(render_pass_encoder: WGPURenderPassEncoder, group_index: u32, group: WGPUBindGroup, dynamic_offset_count: usize, dynamic_offsets: *const u32) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderSetBindGroup", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderSetBindGroup(render_pass_encoder, group_index, group, dynamic_offset_count, dynamic_offsets) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetBindGroup", render_pass_encoder, || unsafe { crate::commands::set_bind_group(render_pass_encoder, group_index, group, dynamic_offset_count, dynamic_offsets) })
@@ -1609,6 +2149,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderSetBindGroup(render_pass_encoder: 
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetImmediates(render_pass_encoder: WGPURenderPassEncoder, offset: u32, data: *const c_void, size: usize) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderSetImmediates", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderSetImmediates(render_pass_encoder, offset, data, size) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetImmediates", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_immediates(render_pass_encoder, offset, data, size) })
@@ -1620,6 +2164,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderSetImmediates(render_pass_encoder:
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderDraw(render_pass_encoder: WGPURenderPassEncoder, vertex_count: u32, instance_count: u32, first_vertex: u32, first_instance: u32) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderDraw", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderDraw(render_pass_encoder, vertex_count, instance_count, first_vertex, first_instance) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderDraw", render_pass_encoder, || unsafe { crate::commands::draw(render_pass_encoder, vertex_count, instance_count, first_vertex, first_instance) })
@@ -1631,6 +2179,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderDraw(render_pass_encoder: WGPURend
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderDrawIndexed(render_pass_encoder: WGPURenderPassEncoder, index_count: u32, instance_count: u32, first_index: u32, base_vertex: i32, first_instance: u32) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderDrawIndexed", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderDrawIndexed(render_pass_encoder, index_count, instance_count, first_index, base_vertex, first_instance) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderDrawIndexed", render_pass_encoder, || unsafe { crate::commands::draw_indexed(render_pass_encoder, index_count, instance_count, first_index, base_vertex, first_instance) })
@@ -1642,6 +2194,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderDrawIndexed(render_pass_encoder: W
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderDrawIndirect(render_pass_encoder: WGPURenderPassEncoder, indirect_buffer: WGPUBuffer, indirect_offset: u64) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderDrawIndirect", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderDrawIndirect(render_pass_encoder, indirect_buffer, indirect_offset) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderDrawIndirect", render_pass_encoder, || unsafe { crate::render_pass_encoder::draw_indirect(render_pass_encoder, indirect_buffer, indirect_offset) })
@@ -1653,6 +2209,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderDrawIndirect(render_pass_encoder: 
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderDrawIndexedIndirect(render_pass_encoder: WGPURenderPassEncoder, indirect_buffer: WGPUBuffer, indirect_offset: u64) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderDrawIndexedIndirect", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderDrawIndexedIndirect(render_pass_encoder, indirect_buffer, indirect_offset) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderDrawIndexedIndirect", render_pass_encoder, || unsafe { crate::render_pass_encoder::draw_indexed_indirect(render_pass_encoder, indirect_buffer, indirect_offset) })
@@ -1664,6 +2224,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderDrawIndexedIndirect(render_pass_en
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderExecuteBundles(render_pass_encoder: WGPURenderPassEncoder, bundle_count: usize, bundles: *const WGPURenderBundle) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderExecuteBundles", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderExecuteBundles(render_pass_encoder, bundle_count, bundles) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderExecuteBundles", render_pass_encoder, || unsafe { crate::render_pass_encoder::execute_bundles(render_pass_encoder, bundle_count, bundles) })
@@ -1675,6 +2239,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderExecuteBundles(render_pass_encoder
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderInsertDebugMarker(render_pass_encoder: WGPURenderPassEncoder, marker_label: WGPUStringView) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderInsertDebugMarker", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderInsertDebugMarker(render_pass_encoder, marker_label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderInsertDebugMarker", render_pass_encoder, || unsafe { crate::commands::insert_debug_marker(render_pass_encoder, marker_label) })
@@ -1686,6 +2254,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderInsertDebugMarker(render_pass_enco
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderPopDebugGroup(render_pass_encoder: WGPURenderPassEncoder) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderPopDebugGroup", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderPopDebugGroup(render_pass_encoder) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderPopDebugGroup", render_pass_encoder, || unsafe { crate::render_pass_encoder::pop_debug_group(render_pass_encoder) })
@@ -1697,6 +2269,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderPopDebugGroup(render_pass_encoder:
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderPushDebugGroup(render_pass_encoder: WGPURenderPassEncoder, group_label: WGPUStringView) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderPushDebugGroup", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderPushDebugGroup(render_pass_encoder, group_label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderPushDebugGroup", render_pass_encoder, || unsafe { crate::render_pass_encoder::push_debug_group(render_pass_encoder, group_label) })
@@ -1708,6 +2284,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderPushDebugGroup(render_pass_encoder
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetStencilReference(render_pass_encoder: WGPURenderPassEncoder, reference: u32) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderSetStencilReference", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderSetStencilReference(render_pass_encoder, reference) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetStencilReference", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_stencil_reference(render_pass_encoder, reference) })
@@ -1719,6 +2299,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderSetStencilReference(render_pass_en
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetBlendConstant(render_pass_encoder: WGPURenderPassEncoder, color: *const WGPUColor) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderSetBlendConstant", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderSetBlendConstant(render_pass_encoder, color) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetBlendConstant", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_blend_constant(render_pass_encoder, color) })
@@ -1730,6 +2314,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderSetBlendConstant(render_pass_encod
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetViewport(render_pass_encoder: WGPURenderPassEncoder, x: f32, y: f32, width: f32, height: f32, min_depth: f32, max_depth: f32) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderSetViewport", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderSetViewport(render_pass_encoder, x, y, width, height, min_depth, max_depth) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetViewport", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_viewport(render_pass_encoder, x, y, width, height, min_depth, max_depth) })
@@ -1741,6 +2329,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderSetViewport(render_pass_encoder: W
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetScissorRect(render_pass_encoder: WGPURenderPassEncoder, x: u32, y: u32, width: u32, height: u32) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderSetScissorRect", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderSetScissorRect(render_pass_encoder, x, y, width, height) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetScissorRect", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_scissor_rect(render_pass_encoder, x, y, width, height) })
@@ -1752,6 +2344,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderSetScissorRect(render_pass_encoder
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetVertexBuffer(render_pass_encoder: WGPURenderPassEncoder, slot: u32, buffer: WGPUBuffer, offset: u64, size: u64) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderSetVertexBuffer", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderSetVertexBuffer(render_pass_encoder, slot, buffer, offset, size) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetVertexBuffer", render_pass_encoder, || unsafe { crate::commands::set_vertex_buffer(render_pass_encoder, slot, buffer, offset, size) })
@@ -1763,6 +2359,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderSetVertexBuffer(render_pass_encode
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetIndexBuffer(render_pass_encoder: WGPURenderPassEncoder, buffer: WGPUBuffer, format: WGPUIndexFormat, offset: u64, size: u64) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderSetIndexBuffer", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderSetIndexBuffer(render_pass_encoder, buffer, format, offset, size) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetIndexBuffer", render_pass_encoder, || unsafe { crate::commands::set_index_buffer(render_pass_encoder, buffer, format, offset, size) })
@@ -1774,6 +2374,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderSetIndexBuffer(render_pass_encoder
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderBeginOcclusionQuery(render_pass_encoder: WGPURenderPassEncoder, query_index: u32) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderBeginOcclusionQuery", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderBeginOcclusionQuery(render_pass_encoder, query_index) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderBeginOcclusionQuery", render_pass_encoder, || unsafe { crate::render_pass_encoder::begin_occlusion_query(render_pass_encoder, query_index) })
@@ -1785,6 +2389,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderBeginOcclusionQuery(render_pass_en
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderEndOcclusionQuery(render_pass_encoder: WGPURenderPassEncoder) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderEndOcclusionQuery", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderEndOcclusionQuery(render_pass_encoder) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderEndOcclusionQuery", render_pass_encoder, || unsafe { crate::render_pass_encoder::end_occlusion_query(render_pass_encoder) })
@@ -1796,6 +2404,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderEndOcclusionQuery(render_pass_enco
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderEnd(render_pass_encoder: WGPURenderPassEncoder) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderEnd", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderEnd(render_pass_encoder) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderEnd", render_pass_encoder, || unsafe { crate::render_pass_encoder::end(render_pass_encoder) })
@@ -1807,6 +2419,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderEnd(render_pass_encoder: WGPURende
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderSetLabel(render_pass_encoder: WGPURenderPassEncoder, label: WGPUStringView) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderSetLabel(render_pass_encoder, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderSetLabel", render_pass_encoder, || unsafe { crate::render_pass_encoder::set_label(render_pass_encoder, label) })
@@ -1818,6 +2434,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderSetLabel(render_pass_encoder: WGPU
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderAddRef(render_pass_encoder: WGPURenderPassEncoder) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(render_pass_encoder) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderAddRef", render_pass_encoder, || unsafe { crate::handle::add_ref::<crate::render_pass_encoder::RenderPassEncoder>(render_pass_encoder) })
@@ -1829,6 +2449,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderAddRef(render_pass_encoder: WGPURe
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderRelease(render_pass_encoder: WGPURenderPassEncoder) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(render_pass_encoder) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderRelease", render_pass_encoder, || unsafe { crate::handle::release::<crate::render_pass_encoder::RenderPassEncoder>(render_pass_encoder) })
@@ -1840,6 +2464,10 @@ pub unsafe extern "C" fn wgpuRenderPassEncoderRelease(render_pass_encoder: WGPUR
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPipelineGetBindGroupLayout(render_pipeline: WGPURenderPipeline, group_index: u32) -> WGPUBindGroupLayout {
+    if render_pipeline.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPipelineGetBindGroupLayout", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPipelineGetBindGroupLayout(render_pipeline, group_index) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPipelineGetBindGroupLayout", render_pipeline, || unsafe { crate::render_pipeline::get_bind_group_layout(render_pipeline, group_index) })
@@ -1851,6 +2479,10 @@ pub unsafe extern "C" fn wgpuRenderPipelineGetBindGroupLayout(render_pipeline: W
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPipelineSetLabel(render_pipeline: WGPURenderPipeline, label: WGPUStringView) {
+    if render_pipeline.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPipelineSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPipelineSetLabel(render_pipeline, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPipelineSetLabel", render_pipeline, || unsafe { crate::render_pipeline::set_label(render_pipeline, label) })
@@ -1862,6 +2494,10 @@ pub unsafe extern "C" fn wgpuRenderPipelineSetLabel(render_pipeline: WGPURenderP
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPipelineAddRef(render_pipeline: WGPURenderPipeline) {
+    if render_pipeline.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPipelineAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(render_pipeline) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPipelineAddRef", render_pipeline, || unsafe { crate::handle::add_ref::<crate::render_pipeline::RenderPipeline>(render_pipeline) })
@@ -1873,6 +2509,10 @@ pub unsafe extern "C" fn wgpuRenderPipelineAddRef(render_pipeline: WGPURenderPip
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPipelineRelease(render_pipeline: WGPURenderPipeline) {
+    if render_pipeline.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPipelineRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(render_pipeline) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPipelineRelease", render_pipeline, || unsafe { crate::handle::release::<crate::render_pipeline::RenderPipeline>(render_pipeline) })
@@ -1884,6 +2524,10 @@ pub unsafe extern "C" fn wgpuRenderPipelineRelease(render_pipeline: WGPURenderPi
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSamplerSetLabel(sampler: WGPUSampler, label: WGPUStringView) {
+    if sampler.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuSamplerSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuSamplerSetLabel(sampler, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSamplerSetLabel", sampler, || unsafe { crate::sampler::set_label(sampler, label) })
@@ -1895,6 +2539,10 @@ pub unsafe extern "C" fn wgpuSamplerSetLabel(sampler: WGPUSampler, label: WGPUSt
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSamplerAddRef(sampler: WGPUSampler) {
+    if sampler.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuSamplerAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(sampler) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSamplerAddRef", sampler, || unsafe { crate::handle::add_ref::<crate::sampler::Sampler>(sampler) })
@@ -1906,6 +2554,10 @@ pub unsafe extern "C" fn wgpuSamplerAddRef(sampler: WGPUSampler) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSamplerRelease(sampler: WGPUSampler) {
+    if sampler.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuSamplerRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(sampler) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSamplerRelease", sampler, || unsafe { crate::handle::release::<crate::sampler::Sampler>(sampler) })
@@ -1917,6 +2569,10 @@ pub unsafe extern "C" fn wgpuSamplerRelease(sampler: WGPUSampler) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuShaderModuleGetCompilationInfo(shader_module: WGPUShaderModule, callback_info: WGPUCompilationInfoCallbackInfo) -> WGPUFuture {
+    if shader_module.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuShaderModuleGetCompilationInfo", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuShaderModuleGetCompilationInfo(shader_module, callback_info) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuShaderModuleGetCompilationInfo", shader_module, || unsafe { crate::shader_module::get_compilation_info(shader_module, callback_info) })
@@ -1928,6 +2584,10 @@ pub unsafe extern "C" fn wgpuShaderModuleGetCompilationInfo(shader_module: WGPUS
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuShaderModuleSetLabel(shader_module: WGPUShaderModule, label: WGPUStringView) {
+    if shader_module.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuShaderModuleSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuShaderModuleSetLabel(shader_module, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuShaderModuleSetLabel", shader_module, || unsafe { crate::shader_module::set_label(shader_module, label) })
@@ -1939,6 +2599,10 @@ pub unsafe extern "C" fn wgpuShaderModuleSetLabel(shader_module: WGPUShaderModul
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuShaderModuleAddRef(shader_module: WGPUShaderModule) {
+    if shader_module.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuShaderModuleAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(shader_module) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuShaderModuleAddRef", shader_module, || unsafe { crate::handle::add_ref::<crate::shader_module::ShaderModule>(shader_module) })
@@ -1950,6 +2614,10 @@ pub unsafe extern "C" fn wgpuShaderModuleAddRef(shader_module: WGPUShaderModule)
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuShaderModuleRelease(shader_module: WGPUShaderModule) {
+    if shader_module.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuShaderModuleRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(shader_module) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuShaderModuleRelease", shader_module, || unsafe { crate::handle::release::<crate::shader_module::ShaderModule>(shader_module) })
@@ -1961,6 +2629,10 @@ pub unsafe extern "C" fn wgpuShaderModuleRelease(shader_module: WGPUShaderModule
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSurfaceConfigure(surface: WGPUSurface, config: *const WGPUSurfaceConfiguration) {
+    if surface.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuSurfaceConfigure", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuSurfaceConfigure(surface, config) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSurfaceConfigure", surface, || unsafe { crate::surface::configure(surface, config) })
@@ -1972,6 +2644,10 @@ pub unsafe extern "C" fn wgpuSurfaceConfigure(surface: WGPUSurface, config: *con
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSurfaceGetCapabilities(surface: WGPUSurface, adapter: WGPUAdapter, capabilities: *mut WGPUSurfaceCapabilities) -> WGPUStatus {
+    if surface.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuSurfaceGetCapabilities", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuSurfaceGetCapabilities(surface, adapter, capabilities) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSurfaceGetCapabilities", surface, || unsafe { crate::surface::get_capabilities(surface, adapter, capabilities) })
@@ -1983,6 +2659,10 @@ pub unsafe extern "C" fn wgpuSurfaceGetCapabilities(surface: WGPUSurface, adapte
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSurfaceGetCurrentTexture(surface: WGPUSurface, surface_texture: *mut WGPUSurfaceTexture) {
+    if surface.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuSurfaceGetCurrentTexture", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuSurfaceGetCurrentTexture(surface, surface_texture) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSurfaceGetCurrentTexture", surface, || unsafe { crate::surface::get_current_texture(surface, surface_texture) })
@@ -1994,6 +2674,10 @@ pub unsafe extern "C" fn wgpuSurfaceGetCurrentTexture(surface: WGPUSurface, surf
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSurfacePresent(surface: WGPUSurface) -> WGPUStatus {
+    if surface.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuSurfacePresent", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuSurfacePresent(surface) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSurfacePresent", surface, || unsafe { crate::surface::present(surface) })
@@ -2005,6 +2689,10 @@ pub unsafe extern "C" fn wgpuSurfacePresent(surface: WGPUSurface) -> WGPUStatus 
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSurfaceUnconfigure(surface: WGPUSurface) {
+    if surface.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuSurfaceUnconfigure", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuSurfaceUnconfigure(surface) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSurfaceUnconfigure", surface, || unsafe { crate::surface::unconfigure(surface) })
@@ -2016,6 +2704,10 @@ pub unsafe extern "C" fn wgpuSurfaceUnconfigure(surface: WGPUSurface) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSurfaceSetLabel(surface: WGPUSurface, label: WGPUStringView) {
+    if surface.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuSurfaceSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuSurfaceSetLabel(surface, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSurfaceSetLabel", surface, || unsafe { crate::surface::set_label(surface, label) })
@@ -2027,6 +2719,10 @@ pub unsafe extern "C" fn wgpuSurfaceSetLabel(surface: WGPUSurface, label: WGPUSt
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSurfaceAddRef(surface: WGPUSurface) {
+    if surface.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuSurfaceAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(surface) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSurfaceAddRef", surface, || unsafe { crate::handle::add_ref::<crate::surface::Surface>(surface) })
@@ -2038,6 +2734,10 @@ pub unsafe extern "C" fn wgpuSurfaceAddRef(surface: WGPUSurface) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuSurfaceRelease(surface: WGPUSurface) {
+    if surface.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuSurfaceRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(surface) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuSurfaceRelease", surface, || unsafe { crate::handle::release::<crate::surface::Surface>(surface) })
@@ -2049,6 +2749,10 @@ pub unsafe extern "C" fn wgpuSurfaceRelease(surface: WGPUSurface) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureCreateView(texture: WGPUTexture, descriptor: *const WGPUTextureViewDescriptor) -> WGPUTextureView {
+    if texture.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuTextureCreateView", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuTextureCreateView(texture, descriptor) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureCreateView", texture, || unsafe { crate::texture::create_view(texture, descriptor) })
@@ -2060,6 +2764,10 @@ pub unsafe extern "C" fn wgpuTextureCreateView(texture: WGPUTexture, descriptor:
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureSetLabel(texture: WGPUTexture, label: WGPUStringView) {
+    if texture.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuTextureSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuTextureSetLabel(texture, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureSetLabel", texture, || unsafe { crate::texture::set_label(texture, label) })
@@ -2071,6 +2779,10 @@ pub unsafe extern "C" fn wgpuTextureSetLabel(texture: WGPUTexture, label: WGPUSt
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureGetWidth(texture: WGPUTexture) -> u32 {
+    if texture.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuTextureGetWidth", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuTextureGetWidth(texture) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureGetWidth", texture, || unsafe { crate::texture::get_width(texture) })
@@ -2082,6 +2794,10 @@ pub unsafe extern "C" fn wgpuTextureGetWidth(texture: WGPUTexture) -> u32 {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureGetHeight(texture: WGPUTexture) -> u32 {
+    if texture.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuTextureGetHeight", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuTextureGetHeight(texture) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureGetHeight", texture, || unsafe { crate::texture::get_height(texture) })
@@ -2093,6 +2809,10 @@ pub unsafe extern "C" fn wgpuTextureGetHeight(texture: WGPUTexture) -> u32 {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureGetDepthOrArrayLayers(texture: WGPUTexture) -> u32 {
+    if texture.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuTextureGetDepthOrArrayLayers", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuTextureGetDepthOrArrayLayers(texture) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureGetDepthOrArrayLayers", texture, || unsafe { crate::texture::get_depth_or_array_layers(texture) })
@@ -2104,6 +2824,10 @@ pub unsafe extern "C" fn wgpuTextureGetDepthOrArrayLayers(texture: WGPUTexture) 
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureGetMipLevelCount(texture: WGPUTexture) -> u32 {
+    if texture.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuTextureGetMipLevelCount", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuTextureGetMipLevelCount(texture) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureGetMipLevelCount", texture, || unsafe { crate::texture::get_mip_level_count(texture) })
@@ -2115,6 +2839,10 @@ pub unsafe extern "C" fn wgpuTextureGetMipLevelCount(texture: WGPUTexture) -> u3
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureGetSampleCount(texture: WGPUTexture) -> u32 {
+    if texture.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuTextureGetSampleCount", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuTextureGetSampleCount(texture) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureGetSampleCount", texture, || unsafe { crate::texture::get_sample_count(texture) })
@@ -2126,6 +2854,10 @@ pub unsafe extern "C" fn wgpuTextureGetSampleCount(texture: WGPUTexture) -> u32 
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureGetDimension(texture: WGPUTexture) -> WGPUTextureDimension {
+    if texture.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuTextureGetDimension", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuTextureGetDimension(texture) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureGetDimension", texture, || unsafe { crate::texture::get_dimension(texture) })
@@ -2137,6 +2869,10 @@ pub unsafe extern "C" fn wgpuTextureGetDimension(texture: WGPUTexture) -> WGPUTe
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureGetTextureBindingViewDimension(texture: WGPUTexture) -> WGPUTextureViewDimension {
+    if texture.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuTextureGetTextureBindingViewDimension", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuTextureGetTextureBindingViewDimension(texture) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureGetTextureBindingViewDimension", texture, || unsafe { crate::texture::get_texture_binding_view_dimension(texture) })
@@ -2148,6 +2884,10 @@ pub unsafe extern "C" fn wgpuTextureGetTextureBindingViewDimension(texture: WGPU
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureGetFormat(texture: WGPUTexture) -> WGPUTextureFormat {
+    if texture.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuTextureGetFormat", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuTextureGetFormat(texture) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureGetFormat", texture, || unsafe { crate::texture::get_format(texture) })
@@ -2159,6 +2899,10 @@ pub unsafe extern "C" fn wgpuTextureGetFormat(texture: WGPUTexture) -> WGPUTextu
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureGetUsage(texture: WGPUTexture) -> WGPUTextureUsage {
+    if texture.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuTextureGetUsage", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuTextureGetUsage(texture) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureGetUsage", texture, || unsafe { crate::texture::get_usage(texture) })
@@ -2170,6 +2914,10 @@ pub unsafe extern "C" fn wgpuTextureGetUsage(texture: WGPUTexture) -> WGPUTextur
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureDestroy(texture: WGPUTexture) {
+    if texture.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuTextureDestroy", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuTextureDestroy(texture) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureDestroy", texture, || unsafe { crate::texture::destroy(texture) })
@@ -2181,6 +2929,10 @@ pub unsafe extern "C" fn wgpuTextureDestroy(texture: WGPUTexture) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureAddRef(texture: WGPUTexture) {
+    if texture.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuTextureAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(texture) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureAddRef", texture, || unsafe { crate::handle::add_ref::<crate::texture::Texture>(texture) })
@@ -2192,6 +2944,10 @@ pub unsafe extern "C" fn wgpuTextureAddRef(texture: WGPUTexture) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureRelease(texture: WGPUTexture) {
+    if texture.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuTextureRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(texture) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureRelease", texture, || unsafe { crate::handle::release::<crate::texture::Texture>(texture) })
@@ -2203,6 +2959,10 @@ pub unsafe extern "C" fn wgpuTextureRelease(texture: WGPUTexture) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureViewSetLabel(texture_view: WGPUTextureView, label: WGPUStringView) {
+    if texture_view.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuTextureViewSetLabel", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuTextureViewSetLabel(texture_view, label) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureViewSetLabel", texture_view, || unsafe { crate::texture_view::set_label(texture_view, label) })
@@ -2214,6 +2974,10 @@ pub unsafe extern "C" fn wgpuTextureViewSetLabel(texture_view: WGPUTextureView, 
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureViewAddRef(texture_view: WGPUTextureView) {
+    if texture_view.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuTextureViewAddRef", crate::guard::NoTarget, || unsafe { crate::remote::proxy::add_ref(texture_view) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureViewAddRef", texture_view, || unsafe { crate::handle::add_ref::<crate::texture_view::TextureView>(texture_view) })
@@ -2225,6 +2989,10 @@ pub unsafe extern "C" fn wgpuTextureViewAddRef(texture_view: WGPUTextureView) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuTextureViewRelease(texture_view: WGPUTextureView) {
+    if texture_view.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuTextureViewRelease", crate::guard::NoTarget, || unsafe { crate::remote::proxy::release(texture_view) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuTextureViewRelease", texture_view, || unsafe { crate::handle::release::<crate::texture_view::TextureView>(texture_view) })
@@ -2247,6 +3015,10 @@ pub unsafe extern "C" fn wgpuAdapterPropertiesSubgroupMatrixConfigsFreeMembers(a
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuDeviceTick(device: WGPUDevice) {
+    if device.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuDeviceTick", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceTick(device) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuDeviceTick", device, || unsafe { crate::device::tick(device) })
@@ -2258,6 +3030,10 @@ pub unsafe extern "C" fn wgpuDeviceTick(device: WGPUDevice) {
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuComputePassEncoderWriteTimestamp(compute_pass_encoder: WGPUComputePassEncoder, query_set: WGPUQuerySet, query_index: u32) {
+    if compute_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuComputePassEncoderWriteTimestamp", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuComputePassEncoderWriteTimestamp(compute_pass_encoder, query_set, query_index) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuComputePassEncoderWriteTimestamp", compute_pass_encoder, || unsafe { crate::compute_pass_encoder::write_timestamp(compute_pass_encoder, query_set, query_index) })
@@ -2269,6 +3045,10 @@ pub unsafe extern "C" fn wgpuComputePassEncoderWriteTimestamp(compute_pass_encod
 /// this library returned.
 #[no_mangle]
 pub unsafe extern "C" fn wgpuRenderPassEncoderWriteTimestamp(render_pass_encoder: WGPURenderPassEncoder, query_set: WGPUQuerySet, query_index: u32) {
+    if render_pass_encoder.is_remote() {
+        // SAFETY: as below; the remote side reads the arguments as the implementation would.
+        return crate::guard::guard("wgpuRenderPassEncoderWriteTimestamp", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuRenderPassEncoderWriteTimestamp(render_pass_encoder, query_set, query_index) });
+    }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.
     crate::guard::guard("wgpuRenderPassEncoderWriteTimestamp", render_pass_encoder, || unsafe { crate::render_pass_encoder::write_timestamp(render_pass_encoder, query_set, query_index) })

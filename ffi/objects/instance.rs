@@ -35,6 +35,10 @@ const INSTANCE_FEATURES: [WGPUInstanceFeatureName; 3] = [
 
 pub unsafe fn create_instance(descriptor: *const WGPUInstanceDescriptor) -> WGPUInstance {
     crate::logging::install();
+    if let Some(target) = crate::remote::target() {
+        // SAFETY: the caller's pointer, passed on.
+        return unsafe { crate::remote::client::create_instance(descriptor, &target) };
+    }
     // SAFETY: the caller's pointers (entry point's # Safety), to checked conversions.
     match unsafe { instance_options(descriptor) } {
         Ok(InstanceOptions {

@@ -93,6 +93,22 @@ pub enum HandleError {
     Invalid,
 }
 
+impl<T> Handle<T> {
+    /// The handle with this value, checked when used like any handle from C.
+    pub fn from_raw(raw: usize) -> Self {
+        Self {
+            raw,
+            _type: PhantomData,
+        }
+    }
+
+    /// Whether it names an object of the GPU process (`crate::remote::proxy`).
+    #[inline]
+    pub fn is_remote(self) -> bool {
+        cfg!(target_pointer_width = "64") && self.raw & crate::remote::proxy::REMOTE != 0
+    }
+}
+
 impl<T: Object> Handle<T> {
     pub const NULL: Self = Self {
         raw: 0,

@@ -7,7 +7,8 @@
 //! - `naming`: how names are spelled in C, C++ and Rust;
 //! - `docs`: the doc comments of webgpu.h's functions, by rules over their shape;
 //! - one writer per output: `c_header` (webgpu.h), `cpp_header` (webgpu_cpp.h),
-//!   `rust` (ffi/generated/types.rs and exports.rs), `dawn_proc_table`, and
+//!   `rust` (ffi/generated/types.rs and exports.rs), `wire` (ffi/generated/wire.rs,
+//!   the GPU process's wire: codecs, client stubs, server dispatch), `dawn_proc_table`, and
 //!   `extension_header` (webgpu_shim.h, by cbindgen from ffi/extensions.rs); the fixed
 //!   text of each header is a template in `templates/`, which reads like the file.
 //!
@@ -26,6 +27,7 @@ mod extension_header;
 mod model;
 mod naming;
 mod rust;
+mod wire;
 
 /// Every generated file (relative to the repository root) and its text.
 fn outputs(root: &Path) -> Vec<(&'static str, String)> {
@@ -41,6 +43,7 @@ fn outputs(root: &Path) -> Vec<(&'static str, String)> {
         ("include/webgpu/webgpu.h", api.c_header()),
         ("ffi/generated/types.rs", api.rust_types()),
         ("ffi/generated/exports.rs", api.rust_exports()),
+        ("ffi/generated/wire.rs", api.rust_wire()),
         ("include/webgpu/webgpu_cpp.h", api.cpp_header()),
         (
             "include/webgpu/webgpu_shim.h",

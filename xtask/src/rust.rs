@@ -213,9 +213,10 @@ impl Api {
             } else {
                 "crate::guard::NoTarget".into()
             };
+            let remote = self.remote_branch(f).unwrap_or_default();
             writeln!(
                 r,
-                "{SAFETY_DOC}#[no_mangle]\npub unsafe extern \"C\" fn {}({}){ret} {{\n{SAFETY_CALL}    crate::guard::guard(\"{}\", {target}, || unsafe {{ {}({}) }})\n}}\n",
+                "{SAFETY_DOC}#[no_mangle]\npub unsafe extern \"C\" fn {}({}){ret} {{\n{remote}{SAFETY_CALL}    crate::guard::guard(\"{}\", {target}, || unsafe {{ {}({}) }})\n}}\n",
                 f.c_name,
                 decl.join(", "),
                 f.c_name,

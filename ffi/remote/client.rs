@@ -1,0 +1,915 @@
+//! The client: a remote instance's connection to the GPU process, the `Call` every
+//! generated stub encodes into, and the functions whose client side is written by
+//! hand (the event loop, mapped memory, what the client answers itself).
+//!
+//! Calls are appended to a batch and sent when a call needs an answer, at `Submit`,
+//! at the event loop, or when the batch is large; a call that creates an object
+//! returns the handle it chose at once. Replies and callbacks are read by the thread
+//! waiting for a reply; callbacks run after every lock of the connection is released
+//! (futures through the instance's queue, so their mode holds as in-process).
+//!
+//! When the server goes away, every pending future completes (device-lost ones with
+//! a reason saying so), once, and later calls log an error and do nothing.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::Mutex;
+
+use super::proxy::{self, Proxy};
+use super::transport::{frame, Stream};
+use super::wire::{Arena, Fire, Reader, Side, WResult, WireError, Writer};
+use super::*;
+use crate::future::{Futures, Wait};
+use crate::generated::types::*;
+use crate::generated::wire as gen;
+use crate::guard::Fail;
+use crate::handle::Handle;
+
+/// A callback the host gave, waiting for the server's call of it.
+struct Slot {
+    kind: u32,
+    callback: usize,
+    userdata1: usize,
+    userdata2: usize,
+    /// The local future it completes (None: it may fire many times, spontaneously).
+    future: Option<WGPUFuture>,
+    /// Ids chosen for the objects the callback will carry.
+    fresh: Vec<u64>,
+}
+
+enum Ready {
+    Future(WGPUFuture, Fire),
+    Now(Fire),
+}
+
+pub struct Connection {
+    tx: Stream,
+    rx: Mutex<Stream>,
+    batch: Mutex<Vec<u8>>,
+    dead: AtomicBool,
+    slots: Mutex<HashMap<u64, Slot>>,
+    /// Future id -> slot, for WaitAny.
+    future_slots: Mutex<HashMap<u64, u64>>,
+    /// Device id -> its lost future.
+    lost: Mutex<HashMap<u64, WGPUFuture>>,
+    pub futures: Futures,
+}
+
+/// Send the batch once it holds this much.
+const BATCH: usize = 64 * 1024;
+
+impl Connection {
+    fn new(stream: Stream) -> std::io::Result<Arc<Connection>> {
+        let rx = Stream::new(stream.try_clone()?);
+        Ok(Arc::new(Connection {
+            tx: stream,
+            rx: Mutex::new(rx),
+            batch: Mutex::new(Vec::new()),
+            dead: AtomicBool::new(false),
+            slots: Mutex::new(HashMap::new()),
+            future_slots: Mutex::new(HashMap::new()),
+            lost: Mutex::new(HashMap::new()),
+            futures: Futures::default(),
+        }))
+    }
+
+    pub fn is_dead(&self) -> bool {
+        self.dead.load(Ordering::Acquire)
+    }
+
+    /// Appends a message; sends the batch when it is large or `flush`.
+    pub fn push(&self, kind: u8, body: &[u8], flush: bool) {
+        let mut batch = self.batch.lock();
+        frame(&mut batch, kind, body);
+        if flush || batch.len() >= BATCH {
+            let sent = self.tx.send(&batch);
+            batch.clear();
+            drop(batch);
+            if sent.is_err() {
+                self.gone();
+            }
+        }
+    }
+
+    pub fn release(&self, tag: usize, id: u64) {
+        if self.is_dead() {
+            return;
+        }
+        let mut w = Writer::default();
+        w.u8(tag as u8);
+        w.u64(id);
+        self.push(K_RELEASE, &w.buf, false);
+    }
+
+    /// Sends a message with the batch and waits for its reply, handling the callbacks
+    /// that come before it. None when the server is gone.
+    pub fn round_trip(self: &Arc<Self>, kind: u8, body: &[u8]) -> Option<Vec<u8>> {
+        if self.is_dead() {
+            return None;
+        }
+        let mut ready = Vec::new();
+        let reply = {
+            let mut rx = self.rx.lock();
+            self.push(kind, body, true);
+            loop {
+                match rx.receive() {
+                    Ok((R_REPLY, body)) => break Some(body),
+                    Ok((R_CALLBACK, body)) => {
+                        if let Err(e) = self.on_callback(&body, &mut ready) {
+                            log::error!("the GPU process sent a bad callback: {}", e.message());
+                        }
+                    }
+                    Ok((R_ERROR, body)) => {
+                        log::error!(
+                            "the GPU process refused this client: {}",
+                            String::from_utf8_lossy(&body)
+                        );
+                    }
+                    Ok((k, _)) => log::error!("the GPU process sent a message of kind {k}"),
+                    Err(_) => break None,
+                }
+            }
+        };
+        self.run(ready);
+        if reply.is_none() {
+            self.gone();
+        }
+        reply
+    }
+
+    fn on_callback(self: &Arc<Self>, body: &[u8], ready: &mut Vec<Ready>) -> WResult<()> {
+        let mut r = Reader::new(body);
+        let slot_id = r.u64()?;
+        let (kind, callback, u1, u2, future, fresh) = {
+            let mut slots = self.slots.lock();
+            let slot = slots
+                .get(&slot_id)
+                .ok_or_else(|| WireError::malformed("a callback slot it was not given"))?;
+            let info = (
+                slot.kind,
+                slot.callback,
+                slot.userdata1,
+                slot.userdata2,
+                slot.future,
+                slot.fresh.clone(),
+            );
+            if slot.future.is_some() {
+                slots.remove(&slot_id);
+            }
+            info
+        };
+        if let Some(f) = future {
+            self.future_slots.lock().remove(&f.id);
+        }
+        let side = Received {
+            conn: self.clone(),
+            fresh,
+            arena: Arena::default(),
+        };
+        let fire = gen::receive(kind, &mut r, side, callback, u1, u2)?;
+        ready.push(match future {
+            Some(f) => Ready::Future(f, fire),
+            None => Ready::Now(fire),
+        });
+        Ok(())
+    }
+
+    /// Completes futures and runs spontaneous callbacks, outside every lock.
+    fn run(&self, ready: Vec<Ready>) {
+        for r in ready {
+            match r {
+                Ready::Future(f, fire) => self.futures.complete(f, fire),
+                Ready::Now(fire) => fire(),
+            }
+        }
+    }
+
+    /// The server is gone: every pending callback completes once, device-lost ones
+    /// with reason Unknown and a message saying why.
+    fn gone(&self) {
+        if self.dead.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        log::error!("the GPU process is gone: its devices are lost");
+        let slots: Vec<Slot> = self.slots.lock().drain().map(|(_, s)| s).collect();
+        self.future_slots.lock().clear();
+        for s in slots {
+            let Some(f) = s.future else { continue };
+            let (status, message) = if s.kind == gen::CALLBACK_DEVICE_LOST {
+                (WGPUDeviceLostReason::Unknown.0, GONE)
+            } else {
+                (gen::cancelled_status(s.kind), GONE)
+            };
+            let fire = gen::cancel(
+                s.kind,
+                s.callback,
+                s.userdata1,
+                s.userdata2,
+                status,
+                message,
+            );
+            self.futures.complete(f, fire);
+        }
+    }
+}
+
+/// The message of everything that ends because the server did.
+pub const GONE: &str = "the GPU process exited or the connection to it was lost";
+
+/// The side of the client that decodes a callback's arguments or a reply.
+struct Received {
+    conn: Arc<Connection>,
+    fresh: Vec<u64>,
+    arena: Arena,
+}
+
+impl Side for Received {
+    fn put_object(&mut self, _: usize, _: usize) -> WResult<u64> {
+        Err(WireError::malformed("an object in a reply"))
+    }
+    fn get_object(&mut self, tag: usize, id: u64) -> WResult<usize> {
+        if id == 0 {
+            return Ok(0);
+        }
+        if !proxy::exists(id) {
+            if !self.fresh.contains(&id) {
+                return Err(WireError::malformed("an object id the client never chose"));
+            }
+            proxy::insert(tag, id, self.conn.clone());
+        }
+        Ok(proxy::raw(tag, id))
+    }
+    fn put_callback(
+        &mut self,
+        _: u32,
+        _: WGPUCallbackMode,
+        _: usize,
+        _: usize,
+        _: usize,
+    ) -> WResult<u64> {
+        Err(WireError::malformed("a callback in a reply"))
+    }
+    fn get_callback(&mut self, _: u32, _: u64) -> WResult<(usize, usize)> {
+        Err(WireError::malformed("a callback in a reply"))
+    }
+    fn keep<T: Copy + 'static>(&mut self, v: Vec<T>) -> *const T {
+        self.arena.keep(v)
+    }
+    fn keep_one<T: Copy + 'static>(&mut self, v: T) -> *mut T {
+        self.arena.keep_one(v)
+    }
+    fn keep_string(&mut self, b: &[u8]) -> WGPUStringView {
+        self.arena.keep_string(b)
+    }
+}
+
+/// The side decoding an answer into the host's output struct: arrays and strings
+/// are the host's to free with the struct's FreeMembers, as in-process.
+#[derive(Default)]
+pub struct Owned {
+    arena: Arena,
+}
+
+impl Side for Owned {
+    fn put_object(&mut self, _: usize, _: usize) -> WResult<u64> {
+        Err(WireError::malformed("an object in a reply"))
+    }
+    fn get_object(&mut self, tag: usize, id: u64) -> WResult<usize> {
+        Ok(if id == 0 { 0 } else { proxy::raw(tag, id) })
+    }
+    fn put_callback(
+        &mut self,
+        _: u32,
+        _: WGPUCallbackMode,
+        _: usize,
+        _: usize,
+        _: usize,
+    ) -> WResult<u64> {
+        Err(WireError::malformed("a callback in a reply"))
+    }
+    fn get_callback(&mut self, _: u32, _: u64) -> WResult<(usize, usize)> {
+        Err(WireError::malformed("a callback in a reply"))
+    }
+    fn keep<T: Copy + 'static>(&mut self, v: Vec<T>) -> *const T {
+        crate::free_members::leak_array(v).0
+    }
+    fn keep_one<T: Copy + 'static>(&mut self, v: T) -> *mut T {
+        // Chain links are copied into the host's own links, then dropped.
+        self.arena.keep_one(v)
+    }
+    fn keep_string(&mut self, b: &[u8]) -> WGPUStringView {
+        let mut v = Vec::with_capacity(b.len() + 1);
+        v.extend_from_slice(b);
+        v.push(0);
+        let (data, _) = crate::free_members::leak_array(v);
+        WGPUStringView {
+            data: data.cast(),
+            length: b.len(),
+        }
+    }
+}
+
+/// Copies each link of a decoded output chain into the host's link of the same sType.
+///
+/// # Safety
+/// `host` the host's valid chain; `got` a decoded one.
+pub unsafe fn fill_chain(host: *mut WGPUChainedStruct, got: *mut WGPUChainedStruct) {
+    let header = std::mem::size_of::<WGPUChainedStruct>();
+    let mut h = host;
+    while !h.is_null() {
+        // SAFETY: the caller's promise.
+        let stype = unsafe { (*h).sType };
+        let mut g = got;
+        while !g.is_null() {
+            // SAFETY: decoded links, valid.
+            if unsafe { (*g).sType } == stype {
+                if let Some(size) = gen::stype_size(stype) {
+                    // SAFETY: both links are structs of `size` bytes (their sType);
+                    // the headers (with the host's `next`) stay.
+                    unsafe {
+                        std::ptr::copy_nonoverlapping(
+                            g.cast::<u8>().add(header),
+                            h.cast::<u8>().add(header),
+                            size - header,
+                        )
+                    };
+                }
+                break;
+            }
+            // SAFETY: as above.
+            g = unsafe { (*g).next };
+        }
+        // SAFETY: the caller's promise.
+        h = unsafe { (*h).next };
+    }
+}
+
+/// The client's side while encoding a call.
+pub struct Encoding {
+    conn: Arc<Connection>,
+    /// Objects this call creates: (tag, id).
+    made: Vec<(usize, u64)>,
+    /// Slots registered, removed again if the call fails.
+    slots: Vec<u64>,
+    /// A device-lost future registered by this call's descriptor.
+    lost: Option<WGPUFuture>,
+}
+
+impl Encoding {
+    pub fn new_object(&mut self, tag: usize) -> u64 {
+        let id = proxy::next_id();
+        self.made.push((tag, id));
+        id
+    }
+
+    fn slot(&mut self, slot: Slot) -> u64 {
+        let id = proxy::next_id();
+        if let Some(f) = slot.future {
+            self.conn.future_slots.lock().insert(f.id, id);
+        }
+        self.conn.slots.lock().insert(id, slot);
+        self.slots.push(id);
+        id
+    }
+
+    fn register(
+        &self,
+        kind: u32,
+        mode: WGPUCallbackMode,
+        cb: usize,
+        u1: usize,
+        u2: usize,
+    ) -> WResult<WGPUFuture> {
+        let cancel = gen::cancel(
+            kind,
+            cb,
+            u1,
+            u2,
+            gen::cancelled_status(kind),
+            crate::future::CANCELLED,
+        );
+        let f = self.conn.futures.register(mode, None, cancel);
+        if f.id == 0 {
+            return Err(WireError::unsupported("a callback of a released instance"));
+        }
+        Ok(f)
+    }
+
+    /// A future-returning call's callback: (the local future, its slot, the ids of
+    /// the objects it will carry).
+    pub fn future(
+        &mut self,
+        kind: u32,
+        mode: WGPUCallbackMode,
+        callback: usize,
+        userdata1: usize,
+        userdata2: usize,
+        fresh_tags: &[usize],
+    ) -> WResult<(WGPUFuture, u64, Vec<u64>)> {
+        let f = self.register(kind, mode, callback, userdata1, userdata2)?;
+        let fresh: Vec<u64> = fresh_tags.iter().map(|_| proxy::next_id()).collect();
+        if let (Some(lost), Some(device)) = (self.lost.take(), fresh.first()) {
+            if kind == gen::CALLBACK_REQUEST_DEVICE {
+                self.conn.lost.lock().insert(*device, lost);
+            }
+        }
+        let slot = self.slot(Slot {
+            kind,
+            callback,
+            userdata1,
+            userdata2,
+            future: Some(f),
+            fresh: fresh.clone(),
+        });
+        Ok((f, slot, fresh))
+    }
+}
+
+impl Side for Encoding {
+    fn put_object(&mut self, tag: usize, raw: usize) -> WResult<u64> {
+        if raw == 0 {
+            return Ok(0);
+        }
+        match proxy::get(raw) {
+            Some((id, p)) if p.tag == tag && Arc::ptr_eq(&p.conn, &self.conn) => Ok(id),
+            _ => Err(WireError::Unsupported(format!(
+                "the {} {raw:#x} is not a live object of this instance's GPU process",
+                gen::tag_name(tag)
+            ))),
+        }
+    }
+    fn get_object(&mut self, _: usize, _: u64) -> WResult<usize> {
+        Err(WireError::malformed("decoding while encoding"))
+    }
+    fn put_callback(
+        &mut self,
+        kind: u32,
+        mode: WGPUCallbackMode,
+        cb: usize,
+        u1: usize,
+        u2: usize,
+    ) -> WResult<u64> {
+        let future = if kind == gen::CALLBACK_DEVICE_LOST {
+            let f = self.register(kind, mode, cb, u1, u2)?;
+            self.lost = Some(f);
+            Some(f)
+        } else {
+            None
+        };
+        Ok(self.slot(Slot {
+            kind,
+            callback: cb,
+            userdata1: u1,
+            userdata2: u2,
+            future,
+            fresh: Vec::new(),
+        }))
+    }
+    fn get_callback(&mut self, _: u32, _: u64) -> WResult<(usize, usize)> {
+        Err(WireError::malformed("decoding while encoding"))
+    }
+    fn keep<T: Copy + 'static>(&mut self, _: Vec<T>) -> *const T {
+        std::ptr::null()
+    }
+    fn keep_one<T: Copy + 'static>(&mut self, _: T) -> *mut T {
+        std::ptr::null_mut()
+    }
+    fn keep_string(&mut self, _: &[u8]) -> WGPUStringView {
+        crate::conv::NULL_STRING_VIEW
+    }
+}
+
+/// One call being encoded by a generated stub.
+pub struct Call {
+    w: Writer,
+    side: Encoding,
+    function: &'static str,
+}
+
+impl Call {
+    /// A call of function `index` on the remote object `raw`; None (logged) when it
+    /// is not a live remote object or its server is gone.
+    pub fn begin(raw: usize, index: u32, function: &'static str) -> Option<Call> {
+        let Some((_, p)) = proxy::get(raw) else {
+            log::error!("{function}: the handle {raw:#x} is not a live remote object");
+            return None;
+        };
+        Call::on(&p, index, function)
+    }
+
+    fn on(p: &Proxy, index: u32, function: &'static str) -> Option<Call> {
+        if p.conn.is_dead() {
+            log::error!("{function}: {GONE}");
+            return None;
+        }
+        let mut w = Writer::default();
+        w.u32(index);
+        Some(Call {
+            w,
+            side: Encoding {
+                conn: p.conn.clone(),
+                made: Vec::new(),
+                slots: Vec::new(),
+                lost: None,
+            },
+            function,
+        })
+    }
+
+    pub fn parts(&mut self) -> (&mut Writer, &mut Encoding) {
+        (&mut self.w, &mut self.side)
+    }
+
+    fn publish(&mut self) {
+        for (tag, id) in self.side.made.drain(..) {
+            proxy::insert(tag, id, self.side.conn.clone());
+        }
+    }
+
+    /// Sends the call (with the batch at Submit).
+    pub fn send(mut self) {
+        self.publish();
+        let flush = self.function == "wgpuQueueSubmit";
+        self.side.conn.push(K_CALL, &self.w.buf, flush);
+    }
+
+    /// Sends the call and waits for its reply.
+    pub fn round_trip(&mut self) -> Option<Vec<u8>> {
+        self.publish();
+        let reply = self.side.conn.round_trip(K_CALL, &self.w.buf);
+        if reply.is_none() {
+            log::error!("{}: {GONE}", self.function);
+        }
+        reply
+    }
+
+    pub fn answered<T: Fail>(self, r: WResult<T>) -> T {
+        r.unwrap_or_else(|e| {
+            log::error!("{}: {}", self.function, e.message());
+            T::fail()
+        })
+    }
+
+    /// The call could not be encoded: nothing was sent.
+    pub fn fail<R: Fail>(self, e: WireError) -> R {
+        let mut slots = self.side.conn.slots.lock();
+        for s in &self.side.slots {
+            if let Some(slot) = slots.remove(s) {
+                if let Some(f) = slot.future {
+                    let fire = gen::cancel(
+                        slot.kind,
+                        slot.callback,
+                        slot.userdata1,
+                        slot.userdata2,
+                        gen::cancelled_status(slot.kind),
+                        "the call could not be sent to the GPU process",
+                    );
+                    self.side.conn.futures.complete(f, fire);
+                }
+            }
+        }
+        drop(slots);
+        log::error!("{}: {}", self.function, e.message());
+        R::fail()
+    }
+}
+
+/// A remote instance, connected to the server at `target` (`unix:PATH`).
+///
+/// # Safety
+/// `descriptor` NULL or valid.
+pub unsafe fn create_instance(
+    descriptor: *const WGPUInstanceDescriptor,
+    target: &str,
+) -> WGPUInstance {
+    let stream = match connect(target) {
+        Ok(s) => s,
+        Err(e) => {
+            log::error!("wgpuCreateInstance: cannot reach the GPU process at {target}: {e}");
+            return Handle::NULL;
+        }
+    };
+    let conn = match Connection::new(stream) {
+        Ok(c) => c,
+        Err(e) => {
+            log::error!("wgpuCreateInstance: {e}");
+            return Handle::NULL;
+        }
+    };
+    let id = proxy::next_id();
+    let mut w = Writer::default();
+    w.u64(gen::WIRE_HASH);
+    w.u64(id);
+    let mut side = Encoding {
+        conn: conn.clone(),
+        made: Vec::new(),
+        slots: Vec::new(),
+        lost: None,
+    };
+    if descriptor.is_null() {
+        w.u8(0);
+    } else {
+        w.u8(1);
+        // SAFETY: the caller's promise.
+        if let Err(e) = unsafe { gen::enc_instance_descriptor(&mut w, &mut side, &*descriptor) } {
+            log::error!("wgpuCreateInstance: {}", e.message());
+            return Handle::NULL;
+        }
+    }
+    let Some(reply) = conn.round_trip(K_HELLO, &w.buf) else {
+        log::error!("wgpuCreateInstance: the GPU process at {target} closed the connection");
+        return Handle::NULL;
+    };
+    let mut r = Reader::new(&reply);
+    if r.u8().ok() != Some(1) {
+        log::error!(
+            "wgpuCreateInstance: the GPU process refused the instance: {}",
+            String::from_utf8_lossy(r.bytes().unwrap_or_default())
+        );
+        return Handle::NULL;
+    }
+    proxy::insert(gen::TAG_INSTANCE, id, conn);
+    Handle::from_raw(proxy::raw(gen::TAG_INSTANCE, id))
+}
+
+fn connect(target: &str) -> std::io::Result<Stream> {
+    match target.strip_prefix("unix:") {
+        Some(path) => Stream::connect(path),
+        None => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "expected unix:PATH",
+        )),
+    }
+}
+
+fn conn_of(raw: usize) -> Option<(u64, Arc<Proxy>)> {
+    let found = proxy::get(raw);
+    if found.is_none() {
+        log::error!(
+            "{}: the handle {raw:#x} is not a live remote object",
+            crate::guard::entry_point()
+        );
+    }
+    found
+}
+
+// The functions written by hand (xtask's HAND_WRITTEN), named `<object>_<method>`.
+
+pub fn instance_process_events(instance: WGPUInstance) {
+    let Some((_, p)) = conn_of(instance.raw()) else {
+        return;
+    };
+    p.conn.round_trip(K_PROCESS_EVENTS, &[]);
+    p.conn.futures.process_events();
+}
+
+/// # Safety
+/// `futures` valid for `future_count` elements.
+pub unsafe fn instance_wait_any(
+    instance: WGPUInstance,
+    future_count: usize,
+    futures: *mut WGPUFutureWaitInfo,
+    timeout_ns: u64,
+) -> WGPUWaitStatus {
+    let Some((_, p)) = conn_of(instance.raw()) else {
+        return WGPUWaitStatus::Error;
+    };
+    if future_count == 0 {
+        return WGPUWaitStatus::Success;
+    }
+    if futures.is_null() {
+        log::error!("{}: futures is NULL", crate::guard::entry_point());
+        return WGPUWaitStatus::Error;
+    }
+    // SAFETY: non-NULL, and the caller promises `future_count` elements.
+    let list = unsafe { std::slice::from_raw_parts_mut(futures, future_count) };
+    // What completed already (or has no slot: fired, or never remote).
+    if let Wait::Success = p.conn.futures.wait_any(list, Some(Duration::ZERO)) {
+        return WGPUWaitStatus::Success;
+    }
+    let slots: Vec<u64> = {
+        let map = p.conn.future_slots.lock();
+        list.iter()
+            .filter_map(|f| map.get(&f.future.id).copied())
+            .collect()
+    };
+    let mut w = Writer::default();
+    w.usize(slots.len());
+    for s in &slots {
+        w.u64(*s);
+    }
+    w.u64(timeout_ns);
+    let reply = p.conn.round_trip(K_WAIT_ANY, &w.buf);
+    match p.conn.futures.wait_any(list, Some(Duration::ZERO)) {
+        Wait::Success => WGPUWaitStatus::Success,
+        _ => match reply.as_deref().map(|b| Reader::new(b).u32()) {
+            Some(Ok(status)) if status != WGPUWaitStatus::Success.0 => WGPUWaitStatus(status),
+            Some(_) => WGPUWaitStatus::TimedOut,
+            None => WGPUWaitStatus::Error,
+        },
+    }
+}
+
+/// # Safety
+/// As `wgpuInstanceCreateSurface`.
+pub unsafe fn instance_create_surface(
+    _instance: WGPUInstance,
+    _descriptor: *const WGPUSurfaceDescriptor,
+) -> WGPUSurface {
+    log::error!(
+        "{}: surfaces are not available with a remote instance (windows live in the client process)",
+        crate::guard::entry_point()
+    );
+    Handle::NULL
+}
+
+/// # Safety
+/// `descriptor` NULL or valid.
+pub unsafe fn device_create_buffer(
+    device: WGPUDevice,
+    descriptor: *const WGPUBufferDescriptor,
+) -> WGPUBuffer {
+    // SAFETY: the caller's promise, passed on.
+    let buffer = unsafe { gen::client::wgpuDeviceCreateBuffer(device, descriptor) };
+    // SAFETY: the caller's promise.
+    if let (Some((_, p)), Some(d)) = (proxy::get(buffer.raw()), unsafe { descriptor.as_ref() }) {
+        let mut state = p.buffer.lock();
+        state.size = d.size;
+        state.usage = d.usage;
+        state.map_write = d.mappedAtCreation != 0;
+    }
+    buffer
+}
+
+pub fn buffer_get_size(buffer: WGPUBuffer) -> u64 {
+    conn_of(buffer.raw()).map_or(0, |(_, p)| p.buffer.lock().size)
+}
+
+pub fn buffer_get_usage(buffer: WGPUBuffer) -> WGPUBufferUsage {
+    conn_of(buffer.raw()).map_or(0, |(_, p)| p.buffer.lock().usage)
+}
+
+/// # Safety
+/// As the export.
+pub unsafe fn buffer_get_map_state(buffer: WGPUBuffer) -> WGPUBufferMapState {
+    // SAFETY: passed on.
+    unsafe { gen::client::wgpuBufferGetMapState(buffer) }
+}
+
+/// # Safety
+/// As the export.
+pub unsafe fn buffer_map_async(
+    buffer: WGPUBuffer,
+    mode: WGPUMapMode,
+    offset: usize,
+    size: usize,
+    callback_info: WGPUBufferMapCallbackInfo,
+) -> WGPUFuture {
+    if let Some((_, p)) = proxy::get(buffer.raw()) {
+        p.buffer.lock().map_write = mode & WGPUMapMode_Write != 0;
+    }
+    // SAFETY: passed on.
+    unsafe { gen::client::wgpuBufferMapAsync(buffer, mode, offset, size, callback_info) }
+}
+
+/// A copy of a mapped range, kept until Unmap; NULL where the server's
+/// `Get(Const)MappedRange` gives NULL.
+fn mapped_range(buffer: WGPUBuffer, offset: usize, size: usize, writable: bool) -> *mut u8 {
+    let Some((id, p)) = conn_of(buffer.raw()) else {
+        return std::ptr::null_mut();
+    };
+    let mut w = Writer::default();
+    w.u64(id);
+    w.usize(offset);
+    w.usize(size);
+    w.u8(writable as u8);
+    let Some(reply) = p.conn.round_trip(K_MAPPED, &w.buf) else {
+        return std::ptr::null_mut();
+    };
+    let mut r = Reader::new(&reply);
+    if r.u8() != Ok(1) {
+        return std::ptr::null_mut();
+    }
+    let Ok(bytes) = r.bytes() else {
+        return std::ptr::null_mut();
+    };
+    let mut shadow: Box<[u8]> = bytes.into();
+    let ptr = shadow.as_mut_ptr();
+    let mut state = p.buffer.lock();
+    let write_back = writable || state.map_write;
+    state.shadows.push((offset as u64, shadow, write_back));
+    ptr
+}
+
+pub fn buffer_get_mapped_range(
+    buffer: WGPUBuffer,
+    offset: usize,
+    size: usize,
+) -> *mut std::ffi::c_void {
+    mapped_range(buffer, offset, size, true).cast()
+}
+
+pub fn buffer_get_const_mapped_range(
+    buffer: WGPUBuffer,
+    offset: usize,
+    size: usize,
+) -> *const std::ffi::c_void {
+    mapped_range(buffer, offset, size, false).cast()
+}
+
+/// # Safety
+/// `data` valid for `size` bytes.
+pub unsafe fn buffer_read_mapped_range(
+    buffer: WGPUBuffer,
+    offset: usize,
+    data: *mut std::ffi::c_void,
+    size: usize,
+) -> WGPUStatus {
+    let Some((id, p)) = conn_of(buffer.raw()) else {
+        return WGPUStatus::Error;
+    };
+    let mut w = Writer::default();
+    w.u64(id);
+    w.usize(offset);
+    w.usize(size);
+    let Some(reply) = p.conn.round_trip(K_READ_MAPPED, &w.buf) else {
+        return WGPUStatus::Error;
+    };
+    let mut r = Reader::new(&reply);
+    let status = WGPUStatus(r.u32().unwrap_or(0));
+    if status == WGPUStatus::Success {
+        match r.bytes() {
+            Ok(b) if b.len() == size && !data.is_null() => {
+                // SAFETY: the caller's promise: `data` holds `size` bytes.
+                unsafe { std::ptr::copy_nonoverlapping(b.as_ptr(), data.cast(), size) }
+            }
+            _ => return WGPUStatus::Error,
+        }
+    }
+    status
+}
+
+/// # Safety
+/// `data` valid for `size` bytes.
+pub unsafe fn buffer_write_mapped_range(
+    buffer: WGPUBuffer,
+    offset: usize,
+    data: *const std::ffi::c_void,
+    size: usize,
+) -> WGPUStatus {
+    let Some((id, p)) = conn_of(buffer.raw()) else {
+        return WGPUStatus::Error;
+    };
+    let mut w = Writer::default();
+    w.u64(id);
+    w.usize(offset);
+    // SAFETY: the caller's promise.
+    unsafe { w.data(data, size) };
+    match p.conn.round_trip(K_WRITE_MAPPED, &w.buf) {
+        Some(reply) => WGPUStatus(Reader::new(&reply).u32().unwrap_or(0)),
+        None => WGPUStatus::Error,
+    }
+}
+
+/// Sends the writable copies back, then unmaps.
+pub fn buffer_unmap(buffer: WGPUBuffer) {
+    if let Some((id, p)) = conn_of(buffer.raw()) {
+        let shadows = std::mem::take(&mut p.buffer.lock().shadows);
+        for (offset, bytes, write_back) in shadows {
+            if write_back {
+                let mut w = Writer::default();
+                w.u64(id);
+                w.u64(offset);
+                w.bytes(&bytes);
+                p.conn.push(K_WRITE_BACK, &w.buf, false);
+            }
+        }
+        p.buffer.lock().map_write = false;
+    }
+    // SAFETY: a handle alone.
+    unsafe { gen::client::wgpuBufferUnmap(buffer) }
+}
+
+pub fn buffer_destroy(buffer: WGPUBuffer) {
+    if let Some((_, p)) = proxy::get(buffer.raw()) {
+        p.buffer.lock().shadows.clear();
+    }
+    // SAFETY: a handle alone.
+    unsafe { gen::client::wgpuBufferDestroy(buffer) }
+}
+
+pub fn device_get_lost_future(device: WGPUDevice) -> WGPUFuture {
+    match conn_of(device.raw()) {
+        Some((id, p)) => p.conn.lost.lock().get(&id).copied().unwrap_or_else(|| {
+            log::error!(
+                "{}: this remote device has no lost future",
+                crate::guard::entry_point()
+            );
+            WGPUFuture { id: 0 }
+        }),
+        None => WGPUFuture { id: 0 },
+    }
+}

@@ -1,0 +1,52 @@
+//! Remote mode: `webgpu.h` over IPC to a GPU process (`webgpu-shim-server`) that owns
+//! wgpu-core and the driver, so that what a tenant's work does to the driver costs a
+//! device, not the host.
+//!
+//! A host asks for it per instance (`WEBGPU_SHIM_REMOTE=unix:PATH`); every object made
+//! from a remote instance is a proxy (`proxy`): its handle has the high bit set, and
+//! each generated export sends a call on such a handle to `ffi/generated/wire.rs`'s
+//! client stub instead of the in-process implementation. The wire is generated from
+//! the API data (`xtask/src/wire.rs`); `wire` holds its primitives, `transport` the
+//! socket, `client` the connection and the hand-written calls, `server` the sessions,
+//! `extension` this library's own chained structs.
+//!
+//! Messages (client to server): `K_HELLO` (wire hash, instance id, descriptor),
+//! `K_CALL` (function index, arguments), `K_RELEASE`, the event loop (`K_PROCESS_EVENTS`,
+//! `K_WAIT_ANY`), and mapped memory (`K_MAPPED`, `K_WRITE_BACK`, `K_READ_MAPPED`,
+//! `K_WRITE_MAPPED`). Server to client: `R_REPLY`, `R_CALLBACK` (slot, arguments),
+//! `R_ERROR` (why the session ends).
+//!
+//! Not yet: bulk data through shared memory (it crosses in messages), spawning the
+//! server, surfaces (windows live in the client process), the host's quotas.
+
+pub mod client;
+pub mod extension;
+pub mod proxy;
+pub mod server;
+pub mod transport;
+pub mod wire;
+
+pub const K_HELLO: u8 = 1;
+pub const K_CALL: u8 = 2;
+pub const K_RELEASE: u8 = 3;
+pub const K_PROCESS_EVENTS: u8 = 4;
+pub const K_WAIT_ANY: u8 = 5;
+pub const K_MAPPED: u8 = 6;
+pub const K_WRITE_BACK: u8 = 7;
+pub const K_READ_MAPPED: u8 = 8;
+pub const K_WRITE_MAPPED: u8 = 9;
+
+pub const R_REPLY: u8 = 1;
+pub const R_CALLBACK: u8 = 2;
+pub const R_ERROR: u8 = 3;
+
+/// Where a new instance's GPU process is: `WEBGPU_SHIM_REMOTE` (`unix:PATH`), never
+/// inside the GPU process itself.
+pub fn target() -> Option<String> {
+    if server::in_server() {
+        return None;
+    }
+    std::env::var("WEBGPU_SHIM_REMOTE")
+        .ok()
+        .filter(|t| !t.is_empty())
+}

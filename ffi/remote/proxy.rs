@@ -1,0 +1,109 @@
+//! Proxies: what a client's handle names when its object lives in the GPU process.
+//!
+//! A proxy handle is `REMOTE | tag << 48 | id`: the high bit (never set in a local
+//! handle, whose top byte is its table's tag) tells every export to take the remote
+//! branch; the id is the object's name on the wire, chosen by the client when it
+//! asks for the object, so creation never waits for the server. The references C
+//! holds are counted here; the last release tells the server to release its one.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock};
+
+use parking_lot::Mutex;
+
+use super::client::Connection;
+
+pub const REMOTE: usize = 1 << (usize::BITS - 1);
+const ID_BITS: u32 = 48;
+const ID_MASK: u64 = (1 << ID_BITS) - 1;
+
+/// A proxy's handle value.
+pub fn raw(tag: usize, id: u64) -> usize {
+    REMOTE | (tag << ID_BITS) | (id & ID_MASK) as usize
+}
+
+/// (tag, id) of a proxy handle value.
+pub fn split(raw: usize) -> Option<(usize, u64)> {
+    (raw & REMOTE != 0).then(|| (((raw & !REMOTE) >> ID_BITS), (raw as u64) & ID_MASK))
+}
+
+/// A fresh id (never reused in this process).
+pub fn next_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed) & ID_MASK
+}
+
+/// What the client knows about a buffer without asking.
+#[derive(Default)]
+pub struct BufferState {
+    pub size: u64,
+    pub usage: u64,
+    /// Copies of the mapped ranges handed to C: (offset, bytes, writable).
+    pub shadows: Vec<(u64, Box<[u8]>, bool)>,
+    /// Mapped for writing (mappedAtCreation, or MapAsync with WRITE).
+    pub map_write: bool,
+}
+
+pub struct Proxy {
+    pub tag: usize,
+    pub conn: Arc<Connection>,
+    refs: AtomicUsize,
+    pub buffer: Mutex<BufferState>,
+}
+
+static PROXIES: LazyLock<Mutex<HashMap<u64, Arc<Proxy>>>> = LazyLock::new(Default::default);
+
+/// Registers the object `id` of `conn`; C holds one reference.
+pub fn insert(tag: usize, id: u64, conn: Arc<Connection>) -> Arc<Proxy> {
+    let p = Arc::new(Proxy {
+        tag,
+        conn,
+        refs: AtomicUsize::new(1),
+        buffer: Mutex::new(BufferState::default()),
+    });
+    PROXIES.lock().insert(id, p.clone());
+    p
+}
+
+/// The live proxy a handle value names, of that tag.
+pub fn get(raw: usize) -> Option<(u64, Arc<Proxy>)> {
+    let (tag, id) = split(raw)?;
+    let p = PROXIES.lock().get(&id).cloned()?;
+    (p.tag == tag).then_some((id, p))
+}
+
+/// Whether `id` names a live proxy.
+pub fn exists(id: u64) -> bool {
+    PROXIES.lock().contains_key(&id)
+}
+
+/// `wgpu*AddRef` on a proxy.
+pub fn add_ref<T: crate::handle::Object>(handle: crate::handle::Handle<T>) {
+    match get(handle.raw()) {
+        Some((_, p)) => {
+            p.refs.fetch_add(1, Ordering::Relaxed);
+        }
+        None => log::error!(
+            "{}: the handle {:#x} is not a live remote object",
+            crate::guard::entry_point(),
+            handle.raw()
+        ),
+    }
+}
+
+/// `wgpu*Release` on a proxy: the last one tells the server.
+pub fn release<T: crate::handle::Object>(handle: crate::handle::Handle<T>) {
+    let Some((id, p)) = get(handle.raw()) else {
+        log::error!(
+            "{}: the handle {:#x} is not a live remote object",
+            crate::guard::entry_point(),
+            handle.raw()
+        );
+        return;
+    };
+    if p.refs.fetch_sub(1, Ordering::AcqRel) == 1 {
+        PROXIES.lock().remove(&id);
+        p.conn.release(p.tag, id);
+    }
+}

@@ -1,0 +1,498 @@
+//! The server: one session per client connection, on its own thread, owning that
+//! client's instance and objects. Every call runs through the same exports (guard,
+//! validation) as in-process; every message is decoded defensively, and one that does
+//! not decode (or names an id the client never made) ends that client's session
+//! alone, releasing everything it held.
+//!
+//! Callbacks are registered with `SERVER_MODE` and fire inside the session's
+//! `ProcessEvents`/`WaitAny`, which the client's own event loop asks for; each one's
+//! forwarder queues its arguments for the client, ahead of the reply.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use super::transport::{frame, Stream};
+use super::wire::{Arena, Reader, Side, WResult, WireError, Writer};
+use super::*;
+use crate::generated::exports as ex;
+use crate::generated::types::*;
+use crate::generated::wire as gen;
+use crate::handle::Handle;
+
+/// The mode of every callback the server registers: fired in the session's
+/// ProcessEvents and WaitAny only, on the session's thread.
+pub const SERVER_MODE: WGPUCallbackMode = WGPUCallbackMode::AllowProcessEvents;
+
+static IN_SERVER: AtomicBool = AtomicBool::new(false);
+
+/// Whether this process is the GPU process (whose instances are never remote).
+pub fn in_server() -> bool {
+    IN_SERVER.load(Ordering::Relaxed)
+}
+
+#[derive(Default)]
+struct Maps {
+    /// Client id -> (tag, handle value; 0 where creation gave NULL).
+    objects: HashMap<u64, (usize, usize)>,
+    /// Handle value -> the first client id naming it.
+    reverse: HashMap<usize, u64>,
+    /// Slot -> the server's future, for WaitAny.
+    futures: HashMap<u64, WGPUFuture>,
+    /// Slot -> ids for the objects its callback will carry.
+    fresh: HashMap<u64, Vec<u64>>,
+    /// Slots that may fire many times (uncaptured errors).
+    persistent: HashSet<u64>,
+}
+
+pub struct Session {
+    tx: Stream,
+    out: Mutex<Vec<u8>>,
+    maps: Mutex<Maps>,
+    instance: Mutex<usize>,
+}
+
+/// The server's side of the codec for one call or callback.
+pub struct ServerSide<'a> {
+    session: &'a Session,
+    arena: Arena,
+    fresh: Vec<u64>,
+}
+
+impl<'a> ServerSide<'a> {
+    fn new(session: &'a Session) -> Self {
+        ServerSide {
+            session,
+            arena: Arena::default(),
+            fresh: Vec::new(),
+        }
+    }
+
+    /// Records what a call made under the id the client chose.
+    pub fn register(&mut self, tag: usize, id: u64, raw: usize) -> WResult<()> {
+        let mut maps = self.session.maps.lock();
+        if id == 0 || maps.objects.contains_key(&id) {
+            return Err(WireError::malformed("an object id already in use"));
+        }
+        maps.objects.insert(id, (tag, raw));
+        if raw != 0 {
+            maps.reverse.entry(raw).or_insert(id);
+        }
+        Ok(())
+    }
+
+    /// A future-returning call's slot: the userdata its forwarder gets.
+    pub fn future_slot(&mut self, slot: u64, fresh: Vec<u64>) -> WResult<(usize, usize)> {
+        let mut maps = self.session.maps.lock();
+        if maps.fresh.contains_key(&slot) || maps.futures.contains_key(&slot) {
+            return Err(WireError::malformed("a callback slot already in use"));
+        }
+        maps.fresh.insert(slot, fresh);
+        Ok((self.session as *const Session as usize, slot as usize))
+    }
+
+    pub fn future_made(&mut self, slot: u64, future: WGPUFuture) {
+        let mut maps = self.session.maps.lock();
+        // A callback that already fired (spontaneously) left no slot to wait on.
+        if maps.fresh.contains_key(&slot) {
+            maps.futures.insert(slot, future);
+        }
+    }
+}
+
+impl Side for ServerSide<'_> {
+    fn put_object(&mut self, tag: usize, raw: usize) -> WResult<u64> {
+        if raw == 0 {
+            return Ok(0);
+        }
+        if let Some(id) = self.session.maps.lock().reverse.get(&raw) {
+            return Ok(*id);
+        }
+        match self.fresh.first().copied() {
+            Some(id) => {
+                self.fresh.remove(0);
+                self.register(tag, id, raw)?;
+                Ok(id)
+            }
+            None => {
+                log::error!(
+                    "a callback carries a {} the client has no id for",
+                    gen::tag_name(tag)
+                );
+                Ok(0)
+            }
+        }
+    }
+    fn get_object(&mut self, tag: usize, id: u64) -> WResult<usize> {
+        if id == 0 {
+            return Ok(0);
+        }
+        match self.session.maps.lock().objects.get(&id) {
+            Some(&(t, raw)) if t == tag => Ok(raw),
+            Some(_) => Err(WireError::malformed("an id of another object type")),
+            None => Err(WireError::malformed("an object id the client never made")),
+        }
+    }
+    fn put_callback(
+        &mut self,
+        _: u32,
+        _: WGPUCallbackMode,
+        _: usize,
+        _: usize,
+        _: usize,
+    ) -> WResult<u64> {
+        Err(WireError::malformed("a callback from the server"))
+    }
+    fn get_callback(&mut self, kind: u32, slot: u64) -> WResult<(usize, usize)> {
+        let mut maps = self.session.maps.lock();
+        if maps.fresh.contains_key(&slot) || maps.persistent.contains(&slot) {
+            return Err(WireError::malformed("a callback slot already in use"));
+        }
+        if kind == gen::CALLBACK_UNCAPTURED_ERROR {
+            maps.persistent.insert(slot);
+        } else {
+            maps.fresh.insert(slot, Vec::new());
+        }
+        Ok((self.session as *const Session as usize, slot as usize))
+    }
+    fn keep<T: Copy + 'static>(&mut self, v: Vec<T>) -> *const T {
+        self.arena.keep(v)
+    }
+    fn keep_one<T: Copy + 'static>(&mut self, v: T) -> *mut T {
+        self.arena.keep_one(v)
+    }
+    fn keep_string(&mut self, b: &[u8]) -> WGPUStringView {
+        self.arena.keep_string(b)
+    }
+}
+
+/// A forwarder's body: queues slot `slot`'s arguments for the client.
+pub fn forward(
+    session: usize,
+    slot: usize,
+    encode: impl FnOnce(&mut Writer, &mut ServerSide) -> WResult<()>,
+) {
+    // SAFETY: `session` is the address of a live Session: callbacks fire only while
+    // its thread runs (in its calls, or while it releases its objects at the end).
+    let session = unsafe { &*(session as *const Session) };
+    let slot = slot as u64;
+    let (fresh, persistent) = {
+        let mut maps = session.maps.lock();
+        let persistent = maps.persistent.contains(&slot);
+        maps.futures.remove(&slot);
+        (maps.fresh.remove(&slot).unwrap_or_default(), persistent)
+    };
+    let mut side = ServerSide::new(session);
+    side.fresh = fresh;
+    let mut w = Writer::default();
+    w.u64(slot);
+    match encode(&mut w, &mut side) {
+        Ok(()) => frame(&mut session.out.lock(), R_CALLBACK, &w.buf),
+        Err(e) => log::error!("a callback could not be sent: {}", e.message()),
+    }
+    let _ = persistent;
+}
+
+impl Session {
+    fn reply(&self, body: &[u8]) {
+        frame(&mut self.out.lock(), R_REPLY, body);
+    }
+
+    fn flush(&self) -> bool {
+        let mut out = self.out.lock();
+        if out.is_empty() {
+            return true;
+        }
+        let ok = self.tx.send(&out).is_ok();
+        out.clear();
+        ok
+    }
+
+    fn instance(&self) -> WGPUInstance {
+        Handle::from_raw(*self.instance.lock())
+    }
+
+    fn buffer(&self, id: u64) -> WResult<WGPUBuffer> {
+        let mut side = ServerSide::new(self);
+        Ok(Handle::from_raw(side.get_object(gen::TAG_BUFFER, id)?))
+    }
+
+    /// One message; Err ends the session.
+    fn handle(&self, kind: u8, body: &[u8]) -> WResult<()> {
+        let mut r = Reader::new(body);
+        match kind {
+            K_HELLO => {
+                if *self.instance.lock() != 0 {
+                    return Err(WireError::malformed("a second hello"));
+                }
+                if r.u64()? != gen::WIRE_HASH {
+                    let mut w = Writer::default();
+                    w.u8(0);
+                    w.bytes(b"the client library is another version than the server's");
+                    self.reply(&w.buf);
+                    return Ok(());
+                }
+                let id = r.u64()?;
+                let mut side = ServerSide::new(self);
+                let desc = if r.u8()? == 1 {
+                    {
+                        let d = gen::dec_instance_descriptor(&mut r, &mut side)?;
+                        side.keep_one(d) as *const _
+                    }
+                } else {
+                    std::ptr::null()
+                };
+                // SAFETY: a descriptor decoded into `side`, alive for the call.
+                let instance = unsafe { ex::wgpuCreateInstance(desc) };
+                let mut w = Writer::default();
+                if instance.is_null() {
+                    w.u8(0);
+                    w.bytes(b"the GPU process could not create an instance with this descriptor");
+                } else {
+                    side.register(gen::TAG_INSTANCE, id, instance.raw())?;
+                    *self.instance.lock() = instance.raw();
+                    w.u8(1);
+                }
+                self.reply(&w.buf);
+            }
+            _ if *self.instance.lock() == 0 => {
+                return Err(WireError::malformed("a call before hello"))
+            }
+            K_CALL => {
+                let function = r.u32()?;
+                let mut side = ServerSide::new(self);
+                // SAFETY: on the session's thread, with its side.
+                let reply = unsafe { gen::dispatch(function, &mut r, &mut side) }?;
+                if let Some(w) = reply {
+                    self.reply(&w.buf);
+                }
+            }
+            K_RELEASE => {
+                let tag = r.u8()? as usize;
+                let id = r.u64()?;
+                let raw = {
+                    let mut maps = self.maps.lock();
+                    match maps.objects.get(&id) {
+                        Some(&(t, raw)) if t == tag => {
+                            maps.objects.remove(&id);
+                            if maps.reverse.get(&raw) == Some(&id) {
+                                maps.reverse.remove(&raw);
+                            }
+                            raw
+                        }
+                        _ => {
+                            return Err(WireError::malformed("a release of an id it does not hold"))
+                        }
+                    }
+                };
+                if raw != 0 {
+                    gen::release(tag, raw);
+                }
+            }
+            K_PROCESS_EVENTS => {
+                // SAFETY: the session's instance.
+                unsafe { ex::wgpuInstanceProcessEvents(self.instance()) };
+                self.reply(&[]);
+            }
+            K_WAIT_ANY => {
+                let n = r.usize()?;
+                if n.saturating_mul(8) > r.remaining() {
+                    return Err(WireError::malformed("a wait longer than its message"));
+                }
+                let mut infos = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let slot = r.u64()?;
+                    if let Some(f) = self.maps.lock().futures.get(&slot) {
+                        infos.push(WGPUFutureWaitInfo {
+                            future: *f,
+                            completed: 0,
+                        });
+                    }
+                }
+                let timeout = r.u64()?;
+                let status = if infos.is_empty() {
+                    // Nothing left to wait for here: their callbacks are on the way.
+                    WGPUWaitStatus::Success
+                } else {
+                    // SAFETY: `infos` holds `infos.len()` elements.
+                    unsafe {
+                        ex::wgpuInstanceWaitAny(
+                            self.instance(),
+                            infos.len(),
+                            infos.as_mut_ptr(),
+                            timeout,
+                        )
+                    }
+                };
+                let mut w = Writer::default();
+                w.u32(status.0);
+                self.reply(&w.buf);
+            }
+            K_MAPPED => {
+                let buffer = self.buffer(r.u64()?)?;
+                let offset = r.usize()?;
+                let size = r.usize()?;
+                let writable = r.u8()? == 1;
+                // SAFETY: exports check the handle and the range.
+                let p = unsafe {
+                    if writable {
+                        ex::wgpuBufferGetMappedRange(buffer, offset, size) as *const u8
+                    } else {
+                        ex::wgpuBufferGetConstMappedRange(buffer, offset, size) as *const u8
+                    }
+                };
+                let mut w = Writer::default();
+                if p.is_null() {
+                    w.u8(0);
+                } else {
+                    let len = if size == WGPU_WHOLE_MAP_SIZE {
+                        // SAFETY: a live buffer (the range was just given).
+                        (unsafe { ex::wgpuBufferGetSize(buffer) } as usize).saturating_sub(offset)
+                    } else {
+                        size
+                    };
+                    w.u8(1);
+                    // SAFETY: the implementation gave a mapped range of `len` bytes.
+                    w.bytes(unsafe { std::slice::from_raw_parts(p, len) });
+                }
+                self.reply(&w.buf);
+            }
+            K_WRITE_BACK => {
+                let buffer = self.buffer(r.u64()?)?;
+                let offset = r.usize()?;
+                let bytes = r.bytes()?;
+                // SAFETY: exports check the handle and the range.
+                let p = unsafe { ex::wgpuBufferGetMappedRange(buffer, offset, bytes.len()) };
+                if !p.is_null() {
+                    // SAFETY: a writable mapped range of `bytes.len()` bytes.
+                    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), p.cast(), bytes.len()) };
+                }
+            }
+            K_READ_MAPPED => {
+                let buffer = self.buffer(r.u64()?)?;
+                let offset = r.usize()?;
+                let size = r.usize()?;
+                if size > super::transport::MAX_FRAME {
+                    return Err(WireError::malformed("a read larger than a message"));
+                }
+                let mut data = vec![0u8; size];
+                // SAFETY: `data` holds `size` bytes.
+                let status = unsafe {
+                    ex::wgpuBufferReadMappedRange(buffer, offset, data.as_mut_ptr().cast(), size)
+                };
+                let mut w = Writer::default();
+                w.u32(status.0);
+                w.bytes(&data);
+                self.reply(&w.buf);
+            }
+            K_WRITE_MAPPED => {
+                let buffer = self.buffer(r.u64()?)?;
+                let offset = r.usize()?;
+                let mut side = ServerSide::new(self);
+                let (data, size) = r.data(&mut side)?;
+                // SAFETY: `data` holds `size` bytes (or is NULL).
+                let status = unsafe { ex::wgpuBufferWriteMappedRange(buffer, offset, data, size) };
+                let mut w = Writer::default();
+                w.u32(status.0);
+                self.reply(&w.buf);
+            }
+            _ => return Err(WireError::malformed("an unknown message kind")),
+        }
+        if r.remaining() != 0 {
+            return Err(WireError::malformed("bytes after the end"));
+        }
+        Ok(())
+    }
+
+    /// Releases everything the client held, newest first, then its instance.
+    fn teardown(&self) {
+        let mut objects: Vec<(u64, (usize, usize))> = self.maps.lock().objects.drain().collect();
+        objects.sort_by(|a, b| b.0.cmp(&a.0));
+        for (_, (tag, raw)) in objects {
+            if raw != 0 {
+                gen::release(tag, raw);
+            }
+        }
+        *self.instance.lock() = 0;
+        self.out.lock().clear();
+    }
+}
+
+/// Serves one client until it disconnects or sends what does not decode.
+pub fn serve(stream: Stream) {
+    let tx = match stream.try_clone() {
+        Ok(s) => Stream::new(s),
+        Err(e) => {
+            log::error!("webgpu-shim-server: {e}");
+            return;
+        }
+    };
+    let mut rx = stream;
+    let session = Arc::new(Session {
+        tx,
+        out: Mutex::new(Vec::new()),
+        maps: Mutex::new(Maps::default()),
+        instance: Mutex::new(0),
+    });
+    loop {
+        let (kind, body) = match rx.receive() {
+            Ok(m) => m,
+            Err(_) => break,
+        };
+        let result = crate::guard::catch(|| session.handle(kind, &body));
+        let failure = match result {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e.message().to_string()),
+            Err(panic) => Some(format!("internal error: {panic}")),
+        };
+        if let Some(message) = failure {
+            log::warn!("webgpu-shim-server: disconnecting a client: {message}");
+            frame(&mut session.out.lock(), R_ERROR, message.as_bytes());
+            session.flush();
+            break;
+        }
+        if !rx.has_frame() && !session.flush() {
+            break;
+        }
+    }
+    session.teardown();
+}
+
+/// `webgpu-shim-server`'s main: `--listen PATH` serves every client that connects
+/// to the unix socket at PATH, each on its own thread.
+pub fn main(args: &[String]) -> i32 {
+    IN_SERVER.store(true, Ordering::Relaxed);
+    crate::logging::install();
+    match args {
+        [flag, path] if flag == "--listen" => {
+            let _ = std::fs::remove_file(path);
+            let listener = match std::os::unix::net::UnixListener::bind(path) {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("webgpu-shim-server: cannot listen on {path}: {e}");
+                    return 1;
+                }
+            };
+            for conn in listener.incoming() {
+                match conn {
+                    Ok(socket) => {
+                        let spawned = std::thread::Builder::new()
+                            .name("webgpu-shim-session".into())
+                            .spawn(move || serve(Stream::new(socket)));
+                        if let Err(e) = spawned {
+                            log::error!("webgpu-shim-server: no thread for a client: {e}");
+                        }
+                    }
+                    Err(e) => log::error!("webgpu-shim-server: accept: {e}"),
+                }
+            }
+            0
+        }
+        _ => {
+            eprintln!("usage: webgpu-shim-server --listen SOCKET_PATH");
+            2
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! The transport: framed messages over a stream socket. Linux first (a unix socket);
+//! the rest of `remote` sees only `Stream`, so another transport replaces this file.
+//!
+//! A frame is `u32 length | u8 kind | body`. Writes never raise SIGPIPE (a dead peer
+//! is an error, not a signal that kills the host).
+
+use std::io::{self, Read};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::net::UnixStream;
+
+/// The largest frame either side accepts (a bigger one ends the connection).
+pub const MAX_FRAME: usize = 1 << 30;
+
+pub struct Stream {
+    socket: UnixStream,
+    /// Bytes read but not yet consumed.
+    inbox: Vec<u8>,
+    start: usize,
+}
+
+impl Stream {
+    pub fn connect(path: &str) -> io::Result<Stream> {
+        Ok(Stream::new(UnixStream::connect(path)?))
+    }
+
+    pub fn new(socket: UnixStream) -> Stream {
+        Stream {
+            socket,
+            inbox: Vec::new(),
+            start: 0,
+        }
+    }
+
+    pub fn from_fd(fd: OwnedFd) -> Stream {
+        Stream::new(UnixStream::from(fd))
+    }
+
+    pub fn try_clone(&self) -> io::Result<UnixStream> {
+        self.socket.try_clone()
+    }
+
+    /// Writes all of `bytes` (whole frames), without SIGPIPE.
+    pub fn send(&self, mut bytes: &[u8]) -> io::Result<()> {
+        while !bytes.is_empty() {
+            // SAFETY: a valid socket and a valid buffer of that length.
+            let n = unsafe {
+                libc::send(
+                    self.socket.as_raw_fd(),
+                    bytes.as_ptr().cast(),
+                    bytes.len(),
+                    libc::MSG_NOSIGNAL,
+                )
+            };
+            if n < 0 {
+                let e = io::Error::last_os_error();
+                if e.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(e);
+            }
+            bytes = &bytes[n as usize..];
+        }
+        Ok(())
+    }
+
+    /// The next frame: (kind, body). Blocks until one has arrived.
+    pub fn receive(&mut self) -> io::Result<(u8, Vec<u8>)> {
+        let header = self.fill(5)?;
+        let len = u32::from_le_bytes(header[..4].try_into().unwrap()) as usize;
+        let kind = header[4];
+        if len > MAX_FRAME {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "frame too large",
+            ));
+        }
+        self.start += 5;
+        let body = self.fill(len)?.to_vec();
+        self.start += len;
+        Ok((kind, body))
+    }
+
+    /// Whether a whole frame is already buffered (so reading it will not block).
+    pub fn has_frame(&self) -> bool {
+        let avail = &self.inbox[self.start..];
+        avail.len() >= 5
+            && avail.len() >= 5 + u32::from_le_bytes(avail[..4].try_into().unwrap()) as usize
+    }
+
+    /// At least `n` unread bytes, reading as needed.
+    fn fill(&mut self, n: usize) -> io::Result<&[u8]> {
+        if self.start > 0 && self.inbox.len() - self.start < n {
+            self.inbox.drain(..self.start);
+            self.start = 0;
+        }
+        while self.inbox.len() - self.start < n {
+            let mut chunk = [0u8; 64 * 1024];
+            let got = self.socket.read(&mut chunk)?;
+            if got == 0 {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the peer closed",
+                ));
+            }
+            self.inbox.extend_from_slice(&chunk[..got]);
+        }
+        Ok(&self.inbox[self.start..self.start + n])
+    }
+}
+
+/// Appends a frame of `kind` around `body` to `out`.
+pub fn frame(out: &mut Vec<u8>, kind: u8, body: &[u8]) {
+    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    out.push(kind);
+    out.extend_from_slice(body);
+}
