@@ -322,33 +322,59 @@ pub unsafe fn wait_any(
     let Some(instance) = instance.get_or_log(entry_point()) else {
         return WGPUWaitStatus::Error;
     };
+    // SAFETY: the caller's promise, passed on.
+    let futures = match unsafe {
+        wait_any_arguments(instance.ctx.timed_wait_any, future_count, futures, timeout_ns)
+    } {
+        Ok(Some(futures)) => futures,
+        Ok(None) => return WGPUWaitStatus::Success,
+        Err(status) => return status,
+    };
+    let timeout = (timeout_ns != u64::MAX).then(|| Duration::from_nanos(timeout_ns));
+    wait_status(instance.ctx.futures.wait_any(futures, timeout))
+}
+
+/// WaitAny's checks, in-process and remote: the futures to wait on (None: there are
+/// none), or the status to return (the error logged).
+///
+/// # Safety
+/// `futures` NULL or valid for `future_count` elements.
+pub unsafe fn wait_any_arguments<'a>(
+    timed_wait_any: bool,
+    future_count: usize,
+    futures: *mut WGPUFutureWaitInfo,
+    timeout_ns: u64,
+) -> Result<Option<&'a mut [WGPUFutureWaitInfo]>, WGPUWaitStatus> {
     if future_count == 0 {
-        return WGPUWaitStatus::Success;
+        return Ok(None);
     }
     if futures.is_null() {
         log::error!("{}: futures is NULL", entry_point());
-        return WGPUWaitStatus::Error;
+        return Err(WGPUWaitStatus::Error);
     }
     if timeout_ns > 0 {
-        if !instance.ctx.timed_wait_any {
+        if !timed_wait_any {
             log::error!(
                 "{}: a timeout needs the TimedWaitAny instance feature",
                 entry_point()
             );
-            return WGPUWaitStatus::Error;
+            return Err(WGPUWaitStatus::Error);
         }
         if future_count > TIMED_WAIT_ANY_MAX_COUNT {
             log::error!(
                 "{}: {future_count} futures is above timedWaitAnyMaxCount",
                 entry_point()
             );
-            return WGPUWaitStatus::Error;
+            return Err(WGPUWaitStatus::Error);
         }
     }
     // SAFETY: non-NULL, and the caller promises `future_count` elements.
-    let futures = unsafe { std::slice::from_raw_parts_mut(futures, future_count) };
-    let timeout = (timeout_ns != u64::MAX).then(|| Duration::from_nanos(timeout_ns));
-    match instance.ctx.futures.wait_any(futures, timeout) {
+    Ok(Some(unsafe { std::slice::from_raw_parts_mut(futures, future_count) }))
+}
+
+/// A wait's result as WaitAny returns it (an error logged).
+pub fn wait_status(wait: Wait) -> WGPUWaitStatus {
+    match wait {
         Wait::Success => WGPUWaitStatus::Success,
         Wait::TimedOut => WGPUWaitStatus::TimedOut,
         Wait::Error(e) => {

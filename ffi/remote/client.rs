@@ -56,13 +56,15 @@ pub struct Connection {
     /// Device id -> its lost future.
     lost: Mutex<HashMap<u64, WGPUFuture>>,
     pub futures: Futures,
+    /// The instance has the TimedWaitAny feature.
+    pub timed_wait_any: bool,
 }
 
 /// Send the batch once it holds this much.
 const BATCH: usize = 64 * 1024;
 
 impl Connection {
-    fn new(stream: Stream) -> std::io::Result<Arc<Connection>> {
+    fn new(stream: Stream, timed_wait_any: bool) -> std::io::Result<Arc<Connection>> {
         let rx = Stream::new(stream.try_clone()?);
         Ok(Arc::new(Connection {
             tx: stream,
@@ -73,6 +75,7 @@ impl Connection {
             future_slots: Mutex::new(HashMap::new()),
             lost: Mutex::new(HashMap::new()),
             futures: Futures::default(),
+            timed_wait_any,
         }))
     }
 
@@ -592,7 +595,15 @@ pub unsafe fn create_instance(
             return Handle::NULL;
         }
     };
-    let conn = match Connection::new(stream) {
+    // SAFETY: the caller's promise.
+    let timed_wait_any = unsafe { descriptor.as_ref() }.is_some_and(|d| {
+        // SAFETY: the caller's promise: an array of that count.
+        d.requiredFeatureCount > 0 && !d.requiredFeatures.is_null() && unsafe {
+            std::slice::from_raw_parts(d.requiredFeatures, d.requiredFeatureCount)
+        }
+        .contains(&WGPUInstanceFeatureName::TimedWaitAny)
+    });
+    let conn = match Connection::new(stream, timed_wait_any) {
         Ok(c) => c,
         Err(e) => {
             log::error!("wgpuCreateInstance: {e}");
@@ -677,18 +688,18 @@ pub unsafe fn instance_wait_any(
     let Some((_, p)) = conn_of(instance.raw()) else {
         return WGPUWaitStatus::Error;
     };
-    if future_count == 0 {
-        return WGPUWaitStatus::Success;
-    }
-    if futures.is_null() {
-        log::error!("{}: futures is NULL", crate::guard::entry_point());
-        return WGPUWaitStatus::Error;
-    }
-    // SAFETY: non-NULL, and the caller promises `future_count` elements.
-    let list = unsafe { std::slice::from_raw_parts_mut(futures, future_count) };
-    // What completed already (or has no slot: fired, or never remote).
-    if let Wait::Success = p.conn.futures.wait_any(list, Some(Duration::ZERO)) {
-        return WGPUWaitStatus::Success;
+    // SAFETY: the caller's promise, passed on.
+    let list = match unsafe {
+        crate::instance::wait_any_arguments(p.conn.timed_wait_any, future_count, futures, timeout_ns)
+    } {
+        Ok(Some(list)) => list,
+        Ok(None) => return WGPUWaitStatus::Success,
+        Err(status) => return status,
+    };
+    // What completed already; an unknown future is an error, as in-process.
+    match p.conn.futures.wait_any(list, Some(Duration::ZERO)) {
+        Wait::TimedOut => {}
+        done => return crate::instance::wait_status(done),
     }
     let slots: Vec<u64> = {
         let map = p.conn.future_slots.lock();
@@ -705,7 +716,8 @@ pub unsafe fn instance_wait_any(
     let reply = p.conn.round_trip(K_WAIT_ANY, &w.buf);
     match p.conn.futures.wait_any(list, Some(Duration::ZERO)) {
         Wait::Success => WGPUWaitStatus::Success,
-        _ => match reply.as_deref().map(|b| Reader::new(b).u32()) {
+        Wait::Error(e) => crate::instance::wait_status(Wait::Error(e)),
+        Wait::TimedOut => match reply.as_deref().map(|b| Reader::new(b).u32()) {
             Some(Ok(status)) if status != WGPUWaitStatus::Success.0 => WGPUWaitStatus(status),
             Some(_) => WGPUWaitStatus::TimedOut,
             None => WGPUWaitStatus::Error,

@@ -105,5 +105,13 @@ pub fn release<T: crate::handle::Object>(handle: crate::handle::Handle<T>) {
     if p.refs.fetch_sub(1, Ordering::AcqRel) == 1 {
         PROXIES.lock().remove(&id);
         p.conn.release(p.tag, id);
+        if p.tag == crate::generated::wire::TAG_DEVICE {
+            // Its lost callback (Destroyed) comes now, as in-process.
+            p.conn.round_trip(super::K_PROCESS_EVENTS, &[]);
+            p.conn.futures.process_events();
+        } else if p.tag == crate::generated::wire::TAG_INSTANCE {
+            // What is still pending is cancelled, as in-process.
+            p.conn.futures.close();
+        }
     }
 }
