@@ -324,7 +324,12 @@ pub unsafe fn wait_any(
     };
     // SAFETY: the caller's promise, passed on.
     let futures = match unsafe {
-        wait_any_arguments(instance.ctx.timed_wait_any, future_count, futures, timeout_ns)
+        wait_any_arguments(
+            instance.ctx.timed_wait_any,
+            future_count,
+            futures,
+            timeout_ns,
+        )
     } {
         Ok(Some(futures)) => futures,
         Ok(None) => return WGPUWaitStatus::Success,
@@ -369,7 +374,9 @@ pub unsafe fn wait_any_arguments<'a>(
         }
     }
     // SAFETY: non-NULL, and the caller promises `future_count` elements.
-    Ok(Some(unsafe { std::slice::from_raw_parts_mut(futures, future_count) }))
+    Ok(Some(unsafe {
+        std::slice::from_raw_parts_mut(futures, future_count)
+    }))
 }
 
 /// A wait's result as WaitAny returns it (an error logged).

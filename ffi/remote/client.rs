@@ -48,7 +48,7 @@ enum Ready {
 pub struct Connection {
     tx: Stream,
     rx: Mutex<Stream>,
-    batch: Mutex<Vec<u8>>,
+    batch: Mutex<Batch>,
     dead: AtomicBool,
     slots: Mutex<HashMap<u64, Slot>>,
     /// Future id -> slot, for WaitAny.
@@ -60,6 +60,13 @@ pub struct Connection {
     pub timed_wait_any: bool,
 }
 
+#[derive(Default)]
+struct Batch {
+    buf: Vec<u8>,
+    /// The client thread of the last call sent (`K_THREAD`).
+    thread: u64,
+}
+
 /// Send the batch once it holds this much.
 const BATCH: usize = 64 * 1024;
 
@@ -69,7 +76,7 @@ impl Connection {
         Ok(Arc::new(Connection {
             tx: stream,
             rx: Mutex::new(rx),
-            batch: Mutex::new(Vec::new()),
+            batch: Mutex::new(Batch::default()),
             dead: AtomicBool::new(false),
             slots: Mutex::new(HashMap::new()),
             future_slots: Mutex::new(HashMap::new()),
@@ -85,11 +92,16 @@ impl Connection {
 
     /// Appends a message; sends the batch when it is large or `flush`.
     pub fn push(&self, kind: u8, body: &[u8], flush: bool) {
+        let thread = crate::error::scope_key();
         let mut batch = self.batch.lock();
-        frame(&mut batch, kind, body);
-        if flush || batch.len() >= BATCH {
-            let sent = self.tx.send(&batch);
-            batch.clear();
+        if batch.thread != thread {
+            batch.thread = thread;
+            frame(&mut batch.buf, K_THREAD, &thread.to_le_bytes());
+        }
+        frame(&mut batch.buf, kind, body);
+        if flush || batch.buf.len() >= BATCH {
+            let sent = self.tx.send(&batch.buf);
+            batch.buf.clear();
             drop(batch);
             if sent.is_err() {
                 self.gone();
@@ -359,6 +371,8 @@ pub struct Encoding {
     slots: Vec<u64>,
     /// A device-lost future registered by this call's descriptor.
     lost: Option<WGPUFuture>,
+    /// Its callback may fire spontaneously: the call waits for the server to try.
+    spontaneous: bool,
 }
 
 impl Encoding {
@@ -413,6 +427,7 @@ impl Encoding {
         fresh_tags: &[usize],
     ) -> WResult<(WGPUFuture, u64, Vec<u64>)> {
         let f = self.register(kind, mode, callback, userdata1, userdata2)?;
+        self.spontaneous |= mode == WGPUCallbackMode::AllowSpontaneous;
         let fresh: Vec<u64> = fresh_tags.iter().map(|_| proxy::next_id()).collect();
         if let (Some(lost), Some(device)) = (self.lost.take(), fresh.first()) {
             if kind == gen::CALLBACK_REQUEST_DEVICE {
@@ -517,6 +532,7 @@ impl Call {
                 made: Vec::new(),
                 slots: Vec::new(),
                 lost: None,
+                spontaneous: false,
             },
             function,
         })
@@ -535,6 +551,13 @@ impl Call {
     /// Sends the call (with the batch at Submit).
     pub fn send(mut self) {
         self.publish();
+        if self.side.spontaneous {
+            // In-process, what completes at once (an adapter, a device, a pipeline)
+            // calls a spontaneous callback before the call returns; so here.
+            self.side.conn.push(K_CALL, &self.w.buf, false);
+            self.side.conn.round_trip(K_PROCESS_EVENTS, &[]);
+            return;
+        }
         let flush = self.function == "wgpuQueueSubmit";
         self.side.conn.push(K_CALL, &self.w.buf, flush);
     }
@@ -598,10 +621,10 @@ pub unsafe fn create_instance(
     // SAFETY: the caller's promise.
     let timed_wait_any = unsafe { descriptor.as_ref() }.is_some_and(|d| {
         // SAFETY: the caller's promise: an array of that count.
-        d.requiredFeatureCount > 0 && !d.requiredFeatures.is_null() && unsafe {
-            std::slice::from_raw_parts(d.requiredFeatures, d.requiredFeatureCount)
-        }
-        .contains(&WGPUInstanceFeatureName::TimedWaitAny)
+        d.requiredFeatureCount > 0
+            && !d.requiredFeatures.is_null()
+            && unsafe { std::slice::from_raw_parts(d.requiredFeatures, d.requiredFeatureCount) }
+                .contains(&WGPUInstanceFeatureName::TimedWaitAny)
     });
     let conn = match Connection::new(stream, timed_wait_any) {
         Ok(c) => c,
@@ -619,6 +642,7 @@ pub unsafe fn create_instance(
         made: Vec::new(),
         slots: Vec::new(),
         lost: None,
+        spontaneous: false,
     };
     if descriptor.is_null() {
         w.u8(0);
@@ -690,7 +714,12 @@ pub unsafe fn instance_wait_any(
     };
     // SAFETY: the caller's promise, passed on.
     let list = match unsafe {
-        crate::instance::wait_any_arguments(p.conn.timed_wait_any, future_count, futures, timeout_ns)
+        crate::instance::wait_any_arguments(
+            p.conn.timed_wait_any,
+            future_count,
+            futures,
+            timeout_ns,
+        )
     } {
         Ok(Some(list)) => list,
         Ok(None) => return WGPUWaitStatus::Success,
@@ -701,29 +730,49 @@ pub unsafe fn instance_wait_any(
         Wait::TimedOut => {}
         done => return crate::instance::wait_status(done),
     }
-    let slots: Vec<u64> = {
-        let map = p.conn.future_slots.lock();
-        list.iter()
-            .filter_map(|f| map.get(&f.future.id).copied())
-            .collect()
-    };
-    let mut w = Writer::default();
-    w.usize(slots.len());
-    for s in &slots {
-        w.u64(*s);
-    }
-    w.u64(timeout_ns);
-    let reply = p.conn.round_trip(K_WAIT_ANY, &w.buf);
-    match p.conn.futures.wait_any(list, Some(Duration::ZERO)) {
-        Wait::Success => WGPUWaitStatus::Success,
-        Wait::Error(e) => crate::instance::wait_status(Wait::Error(e)),
-        Wait::TimedOut => match reply.as_deref().map(|b| Reader::new(b).u32()) {
-            Some(Ok(status)) if status != WGPUWaitStatus::Success.0 => WGPUWaitStatus(status),
-            Some(_) => WGPUWaitStatus::TimedOut,
-            None => WGPUWaitStatus::Error,
-        },
+    // The server waits in short turns, so that this client's other threads get
+    // their calls through between them; until the deadline, or until another thread
+    // brings the completion in.
+    let deadline = (timeout_ns != u64::MAX)
+        .then(|| std::time::Instant::now() + Duration::from_nanos(timeout_ns));
+    loop {
+        let slots: Vec<u64> = {
+            let map = p.conn.future_slots.lock();
+            list.iter()
+                .filter_map(|f| map.get(&f.future.id).copied())
+                .collect()
+        };
+        let left = deadline.map_or(TURN, |d| {
+            d.saturating_duration_since(std::time::Instant::now())
+        });
+        let mut w = Writer::default();
+        w.usize(slots.len());
+        for s in &slots {
+            w.u64(*s);
+        }
+        w.u64(left.min(TURN).as_nanos() as u64);
+        let reply = p.conn.round_trip(K_WAIT_ANY, &w.buf);
+        let waited = if slots.is_empty() {
+            // Completions read by another thread: they are being queued now.
+            p.conn.futures.wait_any(list, Some(left.min(TURN)))
+        } else {
+            p.conn.futures.wait_any(list, Some(Duration::ZERO))
+        };
+        match waited {
+            Wait::TimedOut => {}
+            done => return crate::instance::wait_status(done),
+        }
+        if reply.is_none() {
+            return WGPUWaitStatus::Error;
+        }
+        if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+            return WGPUWaitStatus::TimedOut;
+        }
     }
 }
+
+/// The longest the server waits for one client thread at a time.
+const TURN: Duration = Duration::from_millis(5);
 
 /// # Safety
 /// As `wgpuInstanceCreateSurface`.

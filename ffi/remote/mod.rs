@@ -13,7 +13,8 @@
 //! Messages (client to server): `K_HELLO` (wire hash, instance id, descriptor),
 //! `K_CALL` (function index, arguments), `K_RELEASE`, the event loop (`K_PROCESS_EVENTS`,
 //! `K_WAIT_ANY`), and mapped memory (`K_MAPPED`, `K_WRITE_BACK`, `K_READ_MAPPED`,
-//! `K_WRITE_MAPPED`). Server to client: `R_REPLY`, `R_CALLBACK` (slot, arguments),
+//! `K_WRITE_MAPPED`); `K_THREAD` before the calls of another client thread (error
+//! scopes are per thread). Server to client: `R_REPLY`, `R_CALLBACK` (slot, arguments),
 //! `R_ERROR` (why the session ends).
 //!
 //! Not yet: bulk data through shared memory (it crosses in messages), spawning the
@@ -35,6 +36,8 @@ pub const K_MAPPED: u8 = 6;
 pub const K_WRITE_BACK: u8 = 7;
 pub const K_READ_MAPPED: u8 = 8;
 pub const K_WRITE_MAPPED: u8 = 9;
+/// The client thread the following calls come from (error scopes are per thread).
+pub const K_THREAD: u8 = 10;
 
 pub const R_REPLY: u8 = 1;
 pub const R_CALLBACK: u8 = 2;

@@ -257,6 +257,10 @@ impl Session {
                 }
                 self.reply(&w.buf);
             }
+            K_THREAD => {
+                // The client's thread keys, apart from this process's own threads'.
+                crate::error::act_for(r.u64()? | 1 << 63);
+            }
             _ if *self.instance.lock() == 0 => {
                 return Err(WireError::malformed("a call before hello"))
             }

@@ -5,7 +5,6 @@
 //! named by their current labels).
 
 use std::collections::HashMap;
-use std::thread::ThreadId;
 
 use crate::conv;
 use crate::device::Device;
@@ -18,10 +17,33 @@ struct Scope {
     error: Option<(WGPUErrorType, String)>,
 }
 
+thread_local! {
+    /// The stack this thread's calls use: its own, or (in the GPU process) that of the
+    /// client thread a session is acting for.
+    static SCOPE_KEY: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// The key of the calling thread's error scope stack.
+pub fn scope_key() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    SCOPE_KEY.with(|k| {
+        if k.get() == 0 {
+            k.set(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        }
+        k.get()
+    })
+}
+
+/// Makes this thread's calls use the stack of `key` (a remote session, acting for a
+/// client thread).
+pub fn act_for(key: u64) {
+    SCOPE_KEY.with(|k| k.set(key));
+}
+
 /// Error scopes are per thread, as webgpu.h specifies: each thread that uses a device
 /// has its own stack, and an error goes to the stack of the thread that caused it.
 pub struct ErrorSink {
-    scopes: HashMap<ThreadId, Vec<Scope>>,
+    scopes: HashMap<u64, Vec<Scope>>,
     uncaptured: Sendable<WGPUUncapturedErrorCallbackInfo>,
 }
 
@@ -37,7 +59,7 @@ impl ErrorSink {
     }
 
     pub fn push(&mut self, filter: WGPUErrorFilter) {
-        let stack = self.scopes.entry(std::thread::current().id()).or_default();
+        let stack = self.scopes.entry(scope_key()).or_default();
         stack.push(Scope {
             filter,
             error: None,
@@ -46,7 +68,7 @@ impl ErrorSink {
 
     /// None when this thread's stack is empty; else the scope's error, if it caught one.
     pub fn pop(&mut self) -> Option<Option<(WGPUErrorType, String)>> {
-        let id = std::thread::current().id();
+        let id = scope_key();
         let stack = self.scopes.get_mut(&id)?;
         let popped = stack.pop().map(|s| s.error);
         if stack.is_empty() {
@@ -63,7 +85,7 @@ impl ErrorSink {
             WGPUErrorType::OutOfMemory => WGPUErrorFilter::OutOfMemory,
             _ => WGPUErrorFilter::Internal,
         };
-        let stack = self.scopes.get_mut(&std::thread::current().id());
+        let stack = self.scopes.get_mut(&scope_key());
         match stack.and_then(|s| s.iter_mut().rev().find(|s| s.filter == filter)) {
             Some(scope) => {
                 scope.error.get_or_insert((ty, message));
