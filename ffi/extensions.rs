@@ -115,6 +115,12 @@ pub unsafe extern "C" fn wgpuShimInstanceEnumerateAdapters(
     instance: WGPUInstance,
     list: *mut WGPUShimAdapterList,
 ) -> WGPUStatus {
+    if instance.is_remote() {
+        // SAFETY: as below.
+        return guard("wgpuShimInstanceEnumerateAdapters", NoTarget, || unsafe {
+            crate::remote::client::instance_enumerate_adapters(instance, list)
+        });
+    }
     // SAFETY: the caller's promises, passed on; the implementation checks NULL.
     guard("wgpuShimInstanceEnumerateAdapters", NoTarget, || unsafe {
         crate::instance::enumerate_adapters(instance, list)
@@ -179,6 +185,12 @@ pub unsafe extern "C" fn wgpuShimDeviceGetUsage(
     device: WGPUDevice,
     usage: *mut WGPUShimDeviceUsage,
 ) -> WGPUStatus {
+    if device.is_remote() {
+        // SAFETY: as below.
+        return guard("wgpuShimDeviceGetUsage", NoTarget, || unsafe {
+            crate::remote::client::device_get_usage(device, usage)
+        });
+    }
     // SAFETY: the caller's promise for `usage`, passed on; the implementation checks NULL.
     guard("wgpuShimDeviceGetUsage", NoTarget, || unsafe {
         crate::device::get_usage(device, usage)

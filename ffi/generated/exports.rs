@@ -3017,7 +3017,7 @@ pub unsafe extern "C" fn wgpuAdapterPropertiesSubgroupMatrixConfigsFreeMembers(a
 pub unsafe extern "C" fn wgpuDeviceTick(device: WGPUDevice) {
     if device.is_remote() {
         // SAFETY: as below; the remote side reads the arguments as the implementation would.
-        return crate::guard::guard("wgpuDeviceTick", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuDeviceTick(device) });
+        return crate::guard::guard("wgpuDeviceTick", crate::guard::NoTarget, || unsafe { crate::remote::client::device_tick(device) });
     }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.

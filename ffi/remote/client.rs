@@ -137,6 +137,15 @@ impl Connection {
                             log::error!("the GPU process sent a bad callback: {}", e.message());
                         }
                     }
+                    Ok((R_LOG, body)) => {
+                        let mut r = Reader::new(&body);
+                        let level = match r.u8() {
+                            Ok(1) => log::Level::Error,
+                            _ => log::Level::Warn,
+                        };
+                        let message = String::from_utf8_lossy(r.bytes().unwrap_or_default());
+                        log::log!(level, "{message}");
+                    }
                     Ok((R_ERROR, body)) => {
                         log::error!(
                             "the GPU process refused this client: {}",
@@ -512,7 +521,7 @@ impl Call {
     /// is not a live remote object or its server is gone.
     pub fn begin(raw: usize, index: u32, function: &'static str) -> Option<Call> {
         let Some((_, p)) = proxy::get(raw) else {
-            log::error!("{function}: the handle {raw:#x} is not a live remote object");
+            log::error!("{function}: {}", proxy::not_live(raw));
             return None;
         };
         Call::on(&p, index, function)
@@ -683,10 +692,7 @@ fn connect(target: &str) -> std::io::Result<Stream> {
 fn conn_of(raw: usize) -> Option<(u64, Arc<Proxy>)> {
     let found = proxy::get(raw);
     if found.is_none() {
-        log::error!(
-            "{}: the handle {raw:#x} is not a live remote object",
-            crate::guard::entry_point()
-        );
+        log::error!("{}: {}", crate::guard::entry_point(), proxy::not_live(raw));
     }
     found
 }
@@ -972,5 +978,90 @@ pub fn device_get_lost_future(device: WGPUDevice) -> WGPUFuture {
             WGPUFuture { id: 0 }
         }),
         None => WGPUFuture { id: 0 },
+    }
+}
+
+/// Up to this many adapters come back from an enumeration.
+pub const MAX_ADAPTERS: usize = 64;
+
+/// # Safety
+/// As `wgpuShimInstanceEnumerateAdapters`.
+pub unsafe fn instance_enumerate_adapters(
+    instance: WGPUInstance,
+    list: *mut crate::extensions::WGPUShimAdapterList,
+) -> WGPUStatus {
+    let Some((_, p)) = conn_of(instance.raw()) else {
+        return WGPUStatus::Error;
+    };
+    if list.is_null() {
+        log::error!("{}: list is NULL", crate::guard::entry_point());
+        return WGPUStatus::Error;
+    }
+    let ids: Vec<u64> = (0..MAX_ADAPTERS).map(|_| proxy::next_id()).collect();
+    let mut w = Writer::default();
+    for id in &ids {
+        w.u64(*id);
+    }
+    let Some(reply) = p.conn.round_trip(K_ADAPTERS, &w.buf) else {
+        return WGPUStatus::Error;
+    };
+    let mut r = Reader::new(&reply);
+    let status = WGPUStatus(r.u32().unwrap_or(0));
+    let count = r.usize().unwrap_or(0).min(MAX_ADAPTERS);
+    let adapters: Vec<WGPUAdapter> = ids[..count]
+        .iter()
+        .map(|id| {
+            proxy::insert(gen::TAG_ADAPTER, *id, p.conn.clone());
+            Handle::from_raw(proxy::raw(gen::TAG_ADAPTER, *id))
+        })
+        .collect();
+    let (adapters, count) = crate::free_members::leak_array(adapters);
+    // SAFETY: non-NULL, the caller's writable list.
+    unsafe {
+        *list = crate::extensions::WGPUShimAdapterList {
+            adapterCount: count,
+            adapters,
+        }
+    };
+    status
+}
+
+/// # Safety
+/// As `wgpuShimDeviceGetUsage`.
+pub unsafe fn device_get_usage(
+    device: WGPUDevice,
+    usage: *mut crate::extensions::WGPUShimDeviceUsage,
+) -> WGPUStatus {
+    let Some((id, p)) = conn_of(device.raw()) else {
+        return WGPUStatus::Error;
+    };
+    if usage.is_null() {
+        log::error!("{}: usage is NULL", crate::guard::entry_point());
+        return WGPUStatus::Error;
+    }
+    let Some(reply) = p.conn.round_trip(K_USAGE, &id.to_le_bytes()) else {
+        return WGPUStatus::Error;
+    };
+    let mut r = Reader::new(&reply);
+    let status = WGPUStatus(r.u32().unwrap_or(0));
+    let header = std::mem::size_of::<*mut WGPUChainedStruct>();
+    let size = std::mem::size_of::<crate::extensions::WGPUShimDeviceUsage>();
+    match r.take(size - header) {
+        // SAFETY: the struct after its chain pointer is `size - header` bytes of
+        // counters, as the server's (the same build) wrote them.
+        Ok(b) => unsafe {
+            std::ptr::copy_nonoverlapping(b.as_ptr(), usage.cast::<u8>().add(header), b.len())
+        },
+        Err(_) => return WGPUStatus::Error,
+    }
+    status
+}
+
+pub fn device_tick(device: WGPUDevice) {
+    // SAFETY: a handle alone.
+    unsafe { gen::client::wgpuDeviceTick(device) };
+    if let Some((_, p)) = proxy::get(device.raw()) {
+        p.conn.round_trip(K_PROCESS_EVENTS, &[]);
+        p.conn.futures.process_events();
     }
 }

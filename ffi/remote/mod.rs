@@ -15,7 +15,8 @@
 //! `K_WAIT_ANY`), and mapped memory (`K_MAPPED`, `K_WRITE_BACK`, `K_READ_MAPPED`,
 //! `K_WRITE_MAPPED`); `K_THREAD` before the calls of another client thread (error
 //! scopes are per thread). Server to client: `R_REPLY`, `R_CALLBACK` (slot, arguments),
-//! `R_ERROR` (why the session ends).
+//! `R_ERROR` (why the session ends), `R_LOG` (the session's errors and warnings, for
+//! the host's log callback).
 //!
 //! Not yet: bulk data through shared memory (it crosses in messages), spawning the
 //! server, surfaces (windows live in the client process), the host's quotas.
@@ -38,10 +39,16 @@ pub const K_READ_MAPPED: u8 = 8;
 pub const K_WRITE_MAPPED: u8 = 9;
 /// The client thread the following calls come from (error scopes are per thread).
 pub const K_THREAD: u8 = 10;
+/// `wgpuShimDeviceGetUsage` (device id).
+pub const K_USAGE: u8 = 11;
+/// `wgpuShimInstanceEnumerateAdapters` (the ids for the adapters).
+pub const K_ADAPTERS: u8 = 12;
 
 pub const R_REPLY: u8 = 1;
 pub const R_CALLBACK: u8 = 2;
 pub const R_ERROR: u8 = 3;
+/// A log record of the session (level, message), for the host's log callback.
+pub const R_LOG: u8 = 4;
 
 /// Where a new instance's GPU process is: `WEBGPU_SHIM_REMOTE` (`unix:PATH`), never
 /// inside the GPU process itself.

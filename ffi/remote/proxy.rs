@@ -85,9 +85,9 @@ pub fn add_ref<T: crate::handle::Object>(handle: crate::handle::Handle<T>) {
             p.refs.fetch_add(1, Ordering::Relaxed);
         }
         None => log::error!(
-            "{}: the handle {:#x} is not a live remote object",
+            "{}: {}",
             crate::guard::entry_point(),
-            handle.raw()
+            not_live(handle.raw())
         ),
     }
 }
@@ -96,9 +96,9 @@ pub fn add_ref<T: crate::handle::Object>(handle: crate::handle::Handle<T>) {
 pub fn release<T: crate::handle::Object>(handle: crate::handle::Handle<T>) {
     let Some((id, p)) = get(handle.raw()) else {
         log::error!(
-            "{}: the handle {:#x} is not a live remote object",
+            "{}: {}",
             crate::guard::entry_point(),
-            handle.raw()
+            not_live(handle.raw())
         );
         return;
     };
@@ -114,4 +114,12 @@ pub fn release<T: crate::handle::Object>(handle: crate::handle::Handle<T>) {
             p.conn.futures.close();
         }
     }
+}
+
+/// What is wrong with a handle that names no live proxy, worded as in-process.
+pub fn not_live(raw: usize) -> String {
+    let name = split(raw).map_or("object", |(tag, _)| crate::generated::wire::tag_name(tag));
+    format!(
+        "{name} {raw:#x} is not a live {name} (released, destroyed with its instance, or not one)"
+    )
 }

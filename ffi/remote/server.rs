@@ -402,6 +402,63 @@ impl Session {
                 w.u32(status.0);
                 self.reply(&w.buf);
             }
+            K_USAGE => {
+                let mut side = ServerSide::new(self);
+                let device: WGPUDevice =
+                    Handle::from_raw(side.get_object(gen::TAG_DEVICE, r.u64()?)?);
+                // SAFETY: plain counters, for which zero is a value.
+                let mut usage: crate::extensions::WGPUShimDeviceUsage =
+                    unsafe { std::mem::zeroed() };
+                // SAFETY: a writable struct.
+                let status =
+                    unsafe { crate::extensions::wgpuShimDeviceGetUsage(device, &mut usage) };
+                let header = std::mem::size_of::<*mut WGPUChainedStruct>();
+                let size = std::mem::size_of::<crate::extensions::WGPUShimDeviceUsage>();
+                let mut w = Writer::default();
+                w.u32(status.0);
+                // SAFETY: the struct's bytes after its chain pointer, all counters.
+                w.buf.extend_from_slice(unsafe {
+                    std::slice::from_raw_parts(
+                        (&usage as *const _ as *const u8).add(header),
+                        size - header,
+                    )
+                });
+                self.reply(&w.buf);
+            }
+            K_ADAPTERS => {
+                let mut ids = Vec::new();
+                while r.remaining() >= 8 && ids.len() < super::client::MAX_ADAPTERS {
+                    ids.push(r.u64()?);
+                }
+                let mut list = crate::extensions::WGPUShimAdapterList {
+                    adapterCount: 0,
+                    adapters: std::ptr::null(),
+                };
+                // SAFETY: a writable list.
+                let status = unsafe {
+                    crate::extensions::wgpuShimInstanceEnumerateAdapters(self.instance(), &mut list)
+                };
+                let adapters: Vec<WGPUAdapter> = if list.adapters.is_null() {
+                    Vec::new()
+                } else {
+                    // SAFETY: the list the implementation filled.
+                    unsafe { std::slice::from_raw_parts(list.adapters, list.adapterCount) }.to_vec()
+                };
+                let mut side = ServerSide::new(self);
+                let mut given = 0;
+                for (a, id) in adapters.iter().zip(&ids) {
+                    // SAFETY: the list holds a reference to each; this one is kept.
+                    unsafe { ex::wgpuAdapterAddRef(*a) };
+                    side.register(gen::TAG_ADAPTER, *id, a.raw())?;
+                    given += 1;
+                }
+                // SAFETY: the list the implementation filled, freed once.
+                unsafe { crate::extensions::wgpuShimAdapterListFreeMembers(list) };
+                let mut w = Writer::default();
+                w.u32(status.0);
+                w.usize(given);
+                self.reply(&w.buf);
+            }
             _ => return Err(WireError::malformed("an unknown message kind")),
         }
         if r.remaining() != 0 {
@@ -440,6 +497,16 @@ pub fn serve(stream: Stream) {
         maps: Mutex::new(Maps::default()),
         instance: Mutex::new(0),
     });
+    // This thread's errors and warnings are the client's.
+    let weak = Arc::downgrade(&session);
+    crate::logging::forward(Some(Box::new(move |level, message| {
+        if let Some(s) = weak.upgrade() {
+            let mut w = Writer::default();
+            w.u8(level as u8);
+            w.bytes(message.as_bytes());
+            frame(&mut s.out.lock(), R_LOG, &w.buf);
+        }
+    })));
     loop {
         let (kind, body) = match rx.receive() {
             Ok(m) => m,
@@ -461,6 +528,7 @@ pub fn serve(stream: Stream) {
             break;
         }
     }
+    crate::logging::forward(None);
     session.teardown();
 }
 

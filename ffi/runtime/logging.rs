@@ -55,9 +55,42 @@ fn c_level(level: log::Level) -> WGPUShimLogLevel {
     }
 }
 
+type Forward = Box<dyn Fn(log::Level, &str)>;
+
+thread_local! {
+    /// Where this thread's errors and warnings go instead (a GPU-process session:
+    /// to its client, whose host's log callback gets them).
+    static FORWARD: std::cell::RefCell<Option<Forward>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sends this thread's errors and warnings to `f` from now on (None: stop).
+pub fn forward(f: Option<Forward>) {
+    FORWARD.with(|slot| *slot.borrow_mut() = f);
+    if FORWARD.with(|slot| slot.borrow().is_some()) {
+        log::set_max_level(log::max_level().max(log::LevelFilter::Warn));
+    }
+}
+
+fn forwarded(record: &log::Record) -> bool {
+    record.level() <= log::Level::Warn
+        && FORWARD
+            .try_with(|slot| match slot.try_borrow().ok().as_deref() {
+                Some(Some(f)) => {
+                    f(record.level(), &format!("{}", record.args()));
+                    true
+                }
+                _ => false,
+            })
+            .unwrap_or(false)
+}
+
 impl log::Log for Logger {
     fn enabled(&self, metadata: &log::Metadata) -> bool {
-        metadata.level() <= stderr_level()
+        metadata.level() <= log::Level::Warn
+            && FORWARD
+                .try_with(|slot| slot.try_borrow().is_ok_and(|f| f.is_some()))
+                .unwrap_or(false)
+            || metadata.level() <= stderr_level()
             || SINK
                 .read()
                 .as_ref()
@@ -65,6 +98,9 @@ impl log::Log for Logger {
     }
 
     fn log(&self, record: &log::Record) {
+        if forwarded(record) {
+            return;
+        }
         let sink = SINK.read();
         match sink.as_ref() {
             Some(s) if record.level() <= s.level => {

@@ -39,6 +39,7 @@ pub(crate) const HAND_WRITTEN: &[&str] = &[
     "wgpuBufferGetMapState",
     "wgpuDeviceGetLostFuture",
     "wgpuDeviceCreateBuffer",
+    "wgpuDeviceTick",
 ];
 
 fn snake(name: &str) -> String {
