@@ -2600,7 +2600,7 @@ pub(crate) fn zeroed_link<S: Side>(s: &mut S, stype: WGPUSType) -> WResult<*mut 
         WGPUSType::DawnTogglesDescriptor => s.keep_one(unsafe { core::mem::zeroed::<WGPUDawnTogglesDescriptor>() }).cast(),
         // SAFETY: plain C data, for which all-zero bytes are a value (NULL, 0, None).
         WGPUSType::AdapterPropertiesSubgroupMatrixConfigs => s.keep_one(unsafe { core::mem::zeroed::<WGPUAdapterPropertiesSubgroupMatrixConfigs>() }).cast(),
-        _ => return Err(WireError::malformed("an output chain link of an unknown sType")),
+        other => crate::remote::extension::zeroed(s, other),
     };
     // SAFETY: just made, not shared.
     unsafe { (*link).sType = stype };

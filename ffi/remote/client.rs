@@ -462,10 +462,10 @@ impl Side for Encoding {
         }
         match proxy::get(raw) {
             Some((id, p)) if p.tag == tag && Arc::ptr_eq(&p.conn, &self.conn) => Ok(id),
-            _ => Err(WireError::Unsupported(format!(
-                "the {} {raw:#x} is not a live object of this instance's GPU process",
-                gen::tag_name(tag)
-            ))),
+            // Released, of another type or another server, or garbage: the server's
+            // implementation reports it where it would in-process (a validation
+            // error on the device, with the same words).
+            _ => Ok(super::NOT_LIVE),
         }
     }
     fn get_object(&mut self, _: usize, _: u64) -> WResult<usize> {
@@ -669,7 +669,8 @@ pub unsafe fn create_instance(
     };
     let mut r = Reader::new(&reply);
     if r.u8().ok() != Some(1) {
-        log::error!(
+        // The session's own error (why) came before, through the log.
+        log::debug!(
             "wgpuCreateInstance: the GPU process refused the instance: {}",
             String::from_utf8_lossy(r.bytes().unwrap_or_default())
         );

@@ -57,3 +57,13 @@ pub fn size(stype: WGPUSType) -> Option<usize> {
     (stype.0 == WGPUShimSType_InstanceBackends)
         .then_some(std::mem::size_of::<WGPUShimInstanceBackends>())
 }
+
+/// A zeroed link of an output chain whose sType the wire does not know: big enough
+/// for any struct, so the implementation reports the sType instead of reading past.
+pub fn zeroed<S: Side>(s: &mut S, stype: WGPUSType) -> *mut WGPUChainedStruct {
+    let chain = WGPUChainedStruct {
+        next: std::ptr::null_mut(),
+        sType: stype,
+    };
+    s.keep_one(Unknown { chain, rest: [0; 64] }).cast()
+}

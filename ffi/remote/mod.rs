@@ -50,6 +50,10 @@ pub const R_ERROR: u8 = 3;
 /// A log record of the session (level, message), for the host's log callback.
 pub const R_LOG: u8 = 4;
 
+/// The id of a handle the client could not name (released, of another type): the
+/// server passes a handle no table holds, so the implementation reports it.
+pub const NOT_LIVE: u64 = u64::MAX;
+
 /// Where a new instance's GPU process is: `WEBGPU_SHIM_REMOTE` (`unix:PATH`), never
 /// inside the GPU process itself.
 pub fn target() -> Option<String> {

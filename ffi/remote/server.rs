@@ -129,6 +129,10 @@ impl Side for ServerSide<'_> {
         if id == 0 {
             return Ok(0);
         }
+        if id == NOT_LIVE {
+            // No table's tag is 0: every lookup of this value fails, and says so.
+            return Ok(1);
+        }
         match self.session.maps.lock().objects.get(&id) {
             Some(&(t, raw)) if t == tag => Ok(raw),
             Some(_) => Err(WireError::malformed("an id of another object type")),
@@ -519,7 +523,8 @@ pub fn serve(stream: Stream) {
             Err(panic) => Some(format!("internal error: {panic}")),
         };
         if let Some(message) = failure {
-            log::warn!("webgpu-shim-server: disconnecting a client: {message}");
+            // The operator's record (this thread's log records go to the client).
+            eprintln!("webgpu-shim-server: disconnecting a client: {message}");
             frame(&mut session.out.lock(), R_ERROR, message.as_bytes());
             session.flush();
             break;

@@ -263,7 +263,7 @@ impl Api {
             // SAFETY comment inside the generated code.
             writeln!(r, "        // SAFETY: plain C data, for which all-zero bytes are a value (NULL, 0, None).\n        WGPUSType::{n} => s.keep_one(unsafe {{ core::mem::zeroed::<WGPU{n}>() }}).cast(),").unwrap();
         }
-        r.push_str("        _ => return Err(WireError::malformed(\"an output chain link of an unknown sType\")),\n    };\n    // SAFETY: just made, not shared.\n    unsafe { (*link).sType = stype };\n    Ok(link)\n}\n\n");
+        r.push_str("        other => crate::remote::extension::zeroed(s, other),\n    };\n    // SAFETY: just made, not shared.\n    unsafe { (*link).sType = stype };\n    Ok(link)\n}\n\n");
         // Freeing what the server's implementation allocated in output structs.
         r.push_str("/// Gives back what the implementation allocated in an output struct's chain.\n///\n/// # Safety\n/// A chain the implementation filled, not freed before.\npub(crate) unsafe fn free_chain_members(mut p: *mut WGPUChainedStruct) {\n    while !p.is_null() {\n        // SAFETY: the caller's promise.\n        let link = unsafe { &*p };\n        match link.sType {\n");
         for st in ext.iter().filter(|s| s.free_members) {
