@@ -112,11 +112,13 @@ static void on_device(WGPURequestDeviceStatus status, WGPUDevice device, WGPUStr
 
 static int lost_fired;
 static WGPUDeviceLostReason lost_reason;
+static char lost_message[1024];
 static void on_lost(const WGPUDevice *device, WGPUDeviceLostReason reason, WGPUStringView message, void *u1, void *u2) {
-    (void)device; (void)message; (void)u1; (void)u2;
+    (void)device; (void)u1; (void)u2;
     callbacks_fired++;
     lost_fired++;
     lost_reason = reason;
+    copy_message(lost_message, sizeof lost_message, message);
 }
 
 /* Waits for one future, for ever. */
