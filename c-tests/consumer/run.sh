@@ -27,7 +27,7 @@ for f in include/webgpu/webgpu.h include/webgpu/webgpu_cpp.h include/webgpu/webg
          lib/cmake/Dawn/DawnConfig.cmake lib/cmake/Dawn/DawnConfigVersion.cmake \
          include/dawn/webgpu.h include/dawn/webgpu_cpp.h include/dawn/dawn_proc.h \
          include/dawn/dawn_proc_table.h include/dawn/native/DawnNative.h \
-         lib/pkgconfig/webgpu-shim.pc lib/pkgconfig/webgpu-shim-static.pc; do
+         lib/pkgconfig/webgpu-shim.pc lib/pkgconfig/webgpu-shim-static.pc bin/webgpu-shim-server; do
     [ -e "$prefix/$f" ] || { echo "missing: $f"; exit 1; }
 done
 [ "$(readlink "$lib/libwebgpu_shim.so")" = libwebgpu_shim.so.0.1 ] || { echo "bad dev link"; exit 1; }

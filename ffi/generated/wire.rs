@@ -3,7 +3,13 @@
 //! encoder and decoder, every callback's forwarder and receiver, every function's
 //! client stub and server arm. The encoding is positional and little-endian.
 
-#![allow(non_snake_case, unused_unsafe, unused_variables, unused_mut, unused_parens, unreachable_code, dead_code, clippy::all)]
+//!
+//! Safety, once for the file: every `unsafe` block here reads through a pointer the
+//! host passed (valid as webgpu.h defines it: the enclosing function's `# Safety`), or
+//! one this file's decoder made into memory its side keeps; so the blocks carry no
+//! comment each (`undocumented_unsafe_blocks` is allowed for this file alone).
+
+#![allow(non_snake_case, unused_unsafe, unused_variables, unused_mut, unused_parens, unreachable_code, dead_code, clippy::all, clippy::undocumented_unsafe_blocks)]
 
 use core::ffi::c_void;
 

@@ -65,5 +65,9 @@ pub fn zeroed<S: Side>(s: &mut S, stype: WGPUSType) -> *mut WGPUChainedStruct {
         next: std::ptr::null_mut(),
         sType: stype,
     };
-    s.keep_one(Unknown { chain, rest: [0; 64] }).cast()
+    s.keep_one(Unknown {
+        chain,
+        rest: [0; 64],
+    })
+    .cast()
 }

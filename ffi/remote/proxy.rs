@@ -25,7 +25,7 @@ pub fn raw(tag: usize, id: u64) -> usize {
 
 /// (tag, id) of a proxy handle value.
 pub fn split(raw: usize) -> Option<(usize, u64)> {
-    (raw & REMOTE != 0).then(|| (((raw & !REMOTE) >> ID_BITS), (raw as u64) & ID_MASK))
+    (raw & REMOTE != 0).then_some(((raw & !REMOTE) >> ID_BITS, (raw as u64) & ID_MASK))
 }
 
 /// A fresh id (never reused in this process).

@@ -474,7 +474,7 @@ impl Session {
     /// Releases everything the client held, newest first, then its instance.
     fn teardown(&self) {
         let mut objects: Vec<(u64, (usize, usize))> = self.maps.lock().objects.drain().collect();
-        objects.sort_by(|a, b| b.0.cmp(&a.0));
+        objects.sort_by_key(|o| std::cmp::Reverse(o.0));
         for (_, (tag, raw)) in objects {
             if raw != 0 {
                 gen::release(tag, raw);
@@ -511,11 +511,7 @@ pub fn serve(stream: Stream) {
             frame(&mut s.out.lock(), R_LOG, &w.buf);
         }
     })));
-    loop {
-        let (kind, body) = match rx.receive() {
-            Ok(m) => m,
-            Err(_) => break,
-        };
+    while let Ok((kind, body)) = rx.receive() {
         let result = crate::guard::catch(|| session.handle(kind, &body));
         let failure = match result {
             Ok(Ok(())) => None,
@@ -571,5 +567,97 @@ pub fn main(args: &[String]) -> i32 {
             eprintln!("usage: webgpu-shim-server --listen SOCKET_PATH");
             2
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+    }
+
+    /// A session on one end of a socket pair; the other end for the test.
+    fn session() -> (Stream, std::thread::JoinHandle<()>) {
+        let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+        let t = std::thread::spawn(move || serve(Stream::new(b)));
+        (Stream::new(a), t)
+    }
+
+    fn hello(client: &mut Stream) {
+        let mut w = Writer::default();
+        w.u64(gen::WIRE_HASH);
+        w.u64(1);
+        w.u8(0);
+        let mut out = Vec::new();
+        frame(&mut out, K_HELLO, &w.buf);
+        client.send(&out).unwrap();
+        let (kind, body) = client.receive().unwrap();
+        assert_eq!((kind, body.first().copied()), (R_REPLY, Some(1)));
+    }
+
+    #[test]
+    fn a_client_sending_garbage_is_disconnected_and_the_server_lives_on() {
+        IN_SERVER.store(true, Ordering::Relaxed);
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for round in 0..200 {
+            let (mut client, session) = session();
+            if round % 2 == 0 {
+                hello(&mut client);
+            }
+            // Random frames: kinds around the real ones, bodies of random bytes with
+            // small ids now and then, until the session hangs up.
+            for _ in 0..64 {
+                let kind = (rng.next() % 14) as u8;
+                let len = (rng.next() % 48) as usize;
+                let mut body: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+                if kind == K_CALL && body.len() >= 4 {
+                    let f = (rng.next() % gen::NAMES.len() as u64) as u32;
+                    body[..4].copy_from_slice(&f.to_le_bytes());
+                }
+                let mut out = Vec::new();
+                frame(&mut out, kind, &body);
+                if client.send(&out).is_err() {
+                    break;
+                }
+            }
+            drop(client);
+            // The session ends (the client hung up or was disconnected) without
+            // taking the process down.
+            session.join().expect("the session thread ends cleanly");
+        }
+    }
+
+    #[test]
+    fn an_id_the_client_never_made_ends_its_session_with_a_reason() {
+        IN_SERVER.store(true, Ordering::Relaxed);
+        let (mut client, session) = session();
+        hello(&mut client);
+        let mut w = Writer::default();
+        let get_queue = gen::NAMES
+            .iter()
+            .position(|n| *n == "wgpuDeviceGetQueue")
+            .unwrap();
+        w.u32(get_queue as u32);
+        w.u64(77); // the queue's id
+        w.u64(12345); // a device id never made
+        let mut out = Vec::new();
+        frame(&mut out, K_CALL, &w.buf);
+        client.send(&out).unwrap();
+        let (kind, body) = client.receive().unwrap();
+        assert_eq!(kind, R_ERROR);
+        assert_eq!(
+            String::from_utf8_lossy(&body),
+            "malformed message: an object id the client never made"
+        );
+        assert!(client.receive().is_err(), "the session hung up");
+        session.join().unwrap();
     }
 }
