@@ -13,8 +13,8 @@ import sys
 
 results = pathlib.Path(sys.argv[1])
 cache = pathlib.Path(sys.argv[2])
-impls = ['ours', 'native', 'dawn', 'limit']
-names = {'ours': 'webgpu-shim', 'native': 'wgpu-native', 'dawn': 'Dawn', 'limit': 'wgpu-core direct'}
+impls = ['ours', 'remote', 'native', 'dawn', 'limit']
+names = {'ours': 'webgpu-shim', 'remote': 'webgpu-shim remote', 'native': 'wgpu-native', 'dawn': 'Dawn', 'limit': 'wgpu-core direct'}
 values = collections.defaultdict(lambda: collections.defaultdict(list))
 units, order, adapters = {}, [], {}
 for impl in impls:
@@ -45,10 +45,15 @@ print(f"Machine: {platform.node()}, {platform.processor() or platform.machine()}
 print(f"Peers: wgpu-native (PyPI wgpu {version('native')}), Dawn (npm bun-webgpu-linux-x64 {version('dawn')}). "
       f"Median of {max((len(v) for n in order for v in values[n].values()), default=0)} interleaved runs.\n")
 head = '| figure | unit | ' + ' | '.join(names[i] for i in present)
-ratios = [i for i in present if i != 'ours']
-head += ' | ' + ' | '.join(f'ours ÷ {names[i]}' for i in ratios) + ' |'
-print(head)
-print('|' + ' --- |' * (2 + len(present) + len(ratios)))
+ratios = [i for i in present if i not in ('ours', 'remote')]
+head += ' | ' + ' | '.join(f'ours ÷ {names[i]}' for i in ratios)
+# Remote mode against in-process: the cost of the GPU process (above 1 is slower for
+# times, below 1 for rates).
+with_remote = 'remote' in present
+if with_remote:
+    head += ' | remote ÷ in-process'
+print(head + ' |')
+print('|' + ' --- |' * (2 + len(present) + len(ratios) + with_remote))
 for n in order:
     med = {i: statistics.median(values[n][i]) for i in present if values[n].get(i)}
     row = f'| {n} | {units[n]} | ' + ' | '.join(f'{med[i]:.4g}' if i in med else 'n/a' for i in present)
@@ -58,5 +63,7 @@ for n in order:
             cells.append(f"{med['ours'] / med[i]:.2f}")
         else:
             cells.append('n/a')
+    if with_remote:
+        cells.append(f"{med['remote'] / med['ours']:.2f}" if 'ours' in med and 'remote' in med and med['ours'] > 0 else 'n/a')
     print(row + ' | ' + ' | '.join(cells) + ' |')
 print('\nTimes (us, ns, ms): a ratio below 1 means ours is faster. Rates (GB/s, GFLOP/s): above 1 means ours is faster.')

@@ -48,6 +48,8 @@ build() {
     mkdir -p "$cache/ours"
     soname=$(readelf -d target/release/libwebgpu_shim.so | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
     strip -o "$cache/ours/$soname" target/release/libwebgpu_shim.so
+    # Remote mode's server (the same library, in the GPU process).
+    strip -o "$cache/ours/webgpu-shim-server" target/release/webgpu-shim-server
     cargo build --release --quiet --manifest-path bench/limit/Cargo.toml --target-dir target
     strip -o "$cache/limit" target/release/webgpu-shim-limit
     local cflags="-std=c11 -O2 -Wall"
@@ -65,11 +67,22 @@ run() {
     local results="$cache/results"
     rm -rf "$results"
     mkdir -p "$results"
+    # Remote mode: the same program and library, its GPU work in webgpu-shim-server.
+    local sock="$results/remote.sock" server=
+    if [ -x "$cache/ours/webgpu-shim-server" ] && [ "${REMOTE:-1}" = 1 ]; then
+        "$cache/ours/webgpu-shim-server" --listen "$sock" </dev/null >"$results/server.log" 2>&1 &
+        server=$!
+        for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+    fi
     for r in $(seq "$rounds"); do
-        for impl in ours native dawn limit; do
-            local exe="$cache/bench-$impl"
+        for impl in ours remote native dawn limit; do
+            local exe="$cache/bench-$impl" env=()
             [ "$impl" = limit ] && exe="$cache/limit"
-            if timeout 900 "$exe" "$@" > "$results/$impl.$r" 2> "$results/$impl.$r.err"; then
+            if [ "$impl" = remote ]; then
+                [ -n "$server" ] || continue
+                exe="$cache/bench-ours" env=(WEBGPU_SHIM_REMOTE="unix:$sock")
+            fi
+            if env "${env[@]}" timeout 900 "$exe" "$@" > "$results/$impl.$r" 2> "$results/$impl.$r.err"; then
                 echo "round $r: $impl done" >&2
             else
                 echo "round $r: $impl failed: $(tail -1 "$results/$impl.$r.err")" >&2
@@ -77,6 +90,7 @@ run() {
             fi
         done
     done
+    [ -z "$server" ] || kill "$server"
     python3 bench/report.py "$results" "$cache"
 }
 

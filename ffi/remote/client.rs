@@ -681,13 +681,49 @@ pub unsafe fn create_instance(
 }
 
 fn connect(target: &str) -> std::io::Result<Stream> {
+    if target == "spawn" {
+        return super::transport::spawn(&server_path()?);
+    }
     match target.strip_prefix("unix:") {
         Some(path) => Stream::connect(path),
         None => Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
-            "expected unix:PATH",
+            "expected unix:PATH or spawn",
         )),
     }
+}
+
+/// The server a `spawn` instance starts: `WEBGPU_SHIM_SERVER`, else
+/// `webgpu-shim-server` beside this library or in `../bin` from it (the build tree and
+/// an installed prefix), else on `PATH`.
+fn server_path() -> std::io::Result<std::path::PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    if let Some(p) = std::env::var_os("WEBGPU_SHIM_SERVER") {
+        return Ok(p.into());
+    }
+    let name = "webgpu-shim-server";
+    // SAFETY: plain C data (pointers), for which all-zero bytes are a value.
+    let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+    // SAFETY: dladdr reads the address of a function of this library and fills `info`.
+    let found = unsafe { libc::dladdr(server_path as *const libc::c_void, &mut info) } != 0;
+    if found && !info.dli_fname.is_null() {
+        // SAFETY: dladdr gave a NUL-terminated path, alive as long as the library.
+        let file = unsafe { std::ffi::CStr::from_ptr(info.dli_fname) };
+        let lib = std::path::PathBuf::from(std::ffi::OsStr::from_bytes(file.to_bytes()));
+        // As loaded, and with its links resolved (a soname link elsewhere).
+        for lib in [Some(lib.clone()), lib.canonicalize().ok()]
+            .into_iter()
+            .flatten()
+        {
+            let Some(dir) = lib.parent() else { continue };
+            for candidate in [dir.join(name), dir.join("../bin").join(name)] {
+                if candidate.is_file() {
+                    return Ok(candidate);
+                }
+            }
+        }
+    }
+    Ok(name.into())
 }
 
 fn conn_of(raw: usize) -> Option<(u64, Arc<Proxy>)> {

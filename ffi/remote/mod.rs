@@ -2,7 +2,8 @@
 //! wgpu-core and the driver, so that what a tenant's work does to the driver costs a
 //! device, not the host.
 //!
-//! A host asks for it per instance (`WEBGPU_SHIM_REMOTE=unix:PATH`); every object made
+//! A host asks for it per instance (`WEBGPU_SHIM_REMOTE=unix:PATH` for a running
+//! server, `spawn` for a server process of the instance's own); every object made
 //! from a remote instance is a proxy (`proxy`): its handle has the high bit set, and
 //! each generated export sends a call on such a handle to `ffi/generated/wire.rs`'s
 //! client stub instead of the in-process implementation. The wire is generated from
@@ -18,8 +19,8 @@
 //! `R_ERROR` (why the session ends), `R_LOG` (the session's errors and warnings, for
 //! the host's log callback).
 //!
-//! Not yet: bulk data through shared memory (it crosses in messages), spawning the
-//! server, surfaces (windows live in the client process), the host's quotas.
+//! Not yet: bulk data through shared memory (it crosses in messages), surfaces
+//! (windows live in the client process), the host's quotas.
 
 pub mod client;
 pub mod extension;
@@ -54,7 +55,7 @@ pub const R_LOG: u8 = 4;
 /// server passes a handle no table holds, so the implementation reports it.
 pub const NOT_LIVE: u64 = u64::MAX;
 
-/// Where a new instance's GPU process is: `WEBGPU_SHIM_REMOTE` (`unix:PATH`), never
+/// Where a new instance's GPU process is: `WEBGPU_SHIM_REMOTE` (`unix:PATH`, `spawn`), never
 /// inside the GPU process itself.
 pub fn target() -> Option<String> {
     if server::in_server() {

@@ -539,6 +539,20 @@ pub fn main(args: &[String]) -> i32 {
     IN_SERVER.store(true, Ordering::Relaxed);
     crate::logging::install();
     match args {
+        [flag, fd] if flag == "--fd" => {
+            // Spawned by a client (`WEBGPU_SHIM_REMOTE=spawn`): serve that one
+            // connection, then exit.
+            let Ok(fd) = fd.parse::<i32>() else {
+                eprintln!("webgpu-shim-server: --fd takes a file descriptor number");
+                return 2;
+            };
+            // SAFETY: the spawning client passed this fd open for us alone.
+            let socket = unsafe {
+                <std::os::unix::net::UnixStream as std::os::fd::FromRawFd>::from_raw_fd(fd)
+            };
+            serve(Stream::new(socket));
+            0
+        }
         [flag, path] if flag == "--listen" => {
             let _ = std::fs::remove_file(path);
             let listener = match std::os::unix::net::UnixListener::bind(path) {
@@ -564,7 +578,7 @@ pub fn main(args: &[String]) -> i32 {
             0
         }
         _ => {
-            eprintln!("usage: webgpu-shim-server --listen SOCKET_PATH");
+            eprintln!("usage: webgpu-shim-server --listen SOCKET_PATH | --fd FD");
             2
         }
     }

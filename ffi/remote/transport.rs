@@ -114,3 +114,35 @@ pub fn frame(out: &mut Vec<u8>, kind: u8, body: &[u8]) {
     out.push(kind);
     out.extend_from_slice(body);
 }
+
+/// Starts `server --fd 3` with one end of a socket pair as its fd 3, and returns the
+/// other end: a GPU process of this client's own, which ends when the connection does.
+pub fn spawn(server: &std::path::Path) -> io::Result<Stream> {
+    use std::os::unix::process::CommandExt;
+    let (ours, theirs) = UnixStream::pair()?;
+    let fd = theirs.as_raw_fd();
+    let mut command = std::process::Command::new(server);
+    command
+        .arg("--fd")
+        .arg("3")
+        .stdin(std::process::Stdio::null());
+    // SAFETY: between fork and exec the closure calls dup2 alone, which is
+    // async-signal-safe; dup2 leaves the new fd 3 open across exec.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::dup2(fd, 3) < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(())
+        })
+    };
+    let mut child = command.spawn()?;
+    drop(theirs);
+    // Reaped when it exits (after the connection closes).
+    std::thread::Builder::new()
+        .name("webgpu-shim-reaper".into())
+        .spawn(move || {
+            let _ = child.wait();
+        })?;
+    Ok(Stream::new(ours))
+}
