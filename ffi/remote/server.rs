@@ -27,6 +27,8 @@ use crate::handle::Handle;
 pub const SERVER_MODE: WGPUCallbackMode = WGPUCallbackMode::AllowProcessEvents;
 
 static IN_SERVER: AtomicBool = AtomicBool::new(false);
+/// The server program tells its operator (stderr) why it cut a client off.
+static OPERATOR_LOG: AtomicBool = AtomicBool::new(false);
 
 /// Whether this process is the GPU process (whose instances are never remote).
 pub fn in_server() -> bool {
@@ -520,7 +522,9 @@ pub fn serve(stream: Stream) {
         };
         if let Some(message) = failure {
             // The operator's record (this thread's log records go to the client).
-            eprintln!("webgpu-shim-server: disconnecting a client: {message}");
+            if OPERATOR_LOG.load(Ordering::Relaxed) {
+                eprintln!("webgpu-shim-server: disconnecting a client: {message}");
+            }
             frame(&mut session.out.lock(), R_ERROR, message.as_bytes());
             session.flush();
             break;
@@ -533,10 +537,31 @@ pub fn serve(stream: Stream) {
     session.teardown();
 }
 
+/// The wire's hash, for a test or fuzz harness that speaks the wire itself.
+pub fn wire_hash() -> u64 {
+    gen::WIRE_HASH
+}
+
+/// The index of a function on the wire, by its C name.
+pub fn function_index(name: &str) -> Option<u32> {
+    gen::NAMES.iter().position(|n| *n == name).map(|i| i as u32)
+}
+
+/// How many functions cross the wire.
+pub fn function_count() -> usize {
+    gen::NAMES.len()
+}
+
+/// Marks this process as the GPU process (its instances are never remote).
+pub fn act_as_server() {
+    IN_SERVER.store(true, Ordering::Relaxed);
+}
+
 /// `webgpu-shim-server`'s main: `--listen PATH` serves every client that connects
 /// to the unix socket at PATH, each on its own thread.
 pub fn main(args: &[String]) -> i32 {
     IN_SERVER.store(true, Ordering::Relaxed);
+    OPERATOR_LOG.store(true, Ordering::Relaxed);
     crate::logging::install();
     match args {
         [flag, fd] if flag == "--fd" => {

@@ -12,6 +12,7 @@ use std::sync::{Mutex, OnceLock};
 
 use webgpu_shim::*;
 
+pub mod remote;
 pub mod wgsl;
 
 pub(crate) struct Session {
@@ -655,4 +656,13 @@ pub fn run(data: &[u8]) {
         caught, 0,
         "the library caught {caught} panic(s): a bug even though the host survived"
     );
+}
+
+/// Whether the harness's device still answers (in remote mode: the GPU process lives).
+pub fn alive() -> bool {
+    let s = session();
+    // SAFETY: a zeroed WGPULimits is a valid output struct (no chain).
+    let mut limits: WGPULimits = unsafe { std::mem::zeroed() };
+    // SAFETY: a live device and a writable struct.
+    unsafe { wgpuDeviceGetLimits(s.device, &mut limits) == WGPUStatus::Success }
 }

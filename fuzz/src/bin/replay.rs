@@ -1,7 +1,11 @@
 //! Runs a fuzz harness without libFuzzer (stable Rust): every file of the given
 //! corpus directories, then random inputs for a number of seconds.
 //!
-//! Usage: replay [--target api_calls|wgsl] [--seconds N] DIR...
+//! Usage: replay [--target api_calls|wgsl|remote] [--seconds N] DIR...
+//!
+//! `remote`: frames from a hostile client to the GPU process's decoder (with
+//! `WEBGPU_SHIM_REMOTE` set, `api_calls` goes through the wire too); a well-behaved
+//! session must work after the run.
 //!
 //! For `wgsl`, the random inputs are corpus files with random bytes changed, inserted
 //! and grown (random bytes are rarely WGSL).
@@ -21,6 +25,7 @@ fn main() {
     let run: fn(&[u8]) = match target.as_str() {
         "api_calls" => webgpu_shim_fuzz::run,
         "wgsl" => webgpu_shim_fuzz::wgsl::run,
+        "remote" => webgpu_shim_fuzz::remote::run,
         other => panic!("unknown target {other}"),
     };
     let mut corpus = Vec::new();
@@ -72,6 +77,15 @@ fn main() {
         };
         run(&data);
         random += 1;
+    }
+    if target == "remote" {
+        assert!(
+            webgpu_shim_fuzz::remote::healthy(),
+            "a well-behaved client no longer gets its work done"
+        );
+    }
+    if std::env::var_os("WEBGPU_SHIM_REMOTE").is_some() {
+        assert!(webgpu_shim_fuzz::alive(), "the GPU process is gone");
     }
     println!(
         "fuzz replay ({target}): {} corpus inputs and {random} random inputs (seed {seed:#x}), 0 crashes, 0 caught panics",
