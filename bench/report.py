@@ -44,15 +44,14 @@ print(f"Machine: {platform.node()}, {platform.processor() or platform.machine()}
       f"adapters: " + '; '.join(f"{names[i]}: {adapters.get(i, '?')}" for i in present))
 print(f"Peers: wgpu-native (PyPI wgpu {version('native')}), Dawn (npm bun-webgpu-linux-x64 {version('dawn')}). "
       f"Median of {max((len(v) for n in order for v in values[n].values()), default=0)} interleaved runs.\n")
-head = '| figure | unit | ' + ' | '.join(names[i] for i in present)
 ratios = [i for i in present if i not in ('ours', 'remote')]
-head += ' | ' + ' | '.join(f'ours ÷ {names[i]}' for i in ratios)
 # Remote mode against in-process: the cost of the GPU process (above 1 is slower for
 # times, below 1 for rates).
 with_remote = 'remote' in present
+columns = ['figure', 'unit'] + [names[i] for i in present] + [f'ours ÷ {names[i]}' for i in ratios]
 if with_remote:
-    head += ' | remote ÷ in-process'
-print(head + ' |')
+    columns.append('remote ÷ in-process')
+print('| ' + ' | '.join(columns) + ' |')
 print('|' + ' --- |' * (2 + len(present) + len(ratios) + with_remote))
 for n in order:
     med = {i: statistics.median(values[n][i]) for i in present if values[n].get(i)}
@@ -67,3 +66,6 @@ for n in order:
         cells.append(f"{med['remote'] / med['ours']:.2f}" if 'ours' in med and 'remote' in med and med['ours'] > 0 else 'n/a')
     print(row + ' | ' + ' | '.join(cells) + ' |')
 print('\nTimes (us, ns, ms): a ratio below 1 means ours is faster. Rates (GB/s, GFLOP/s): above 1 means ours is faster.')
+if with_remote:
+    print('remote ÷ in-process: above 1 for times (below 1 for rates) is what the GPU process costs; the client\'s '
+          'figures leave out work the server does after the call returned.')

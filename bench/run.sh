@@ -5,7 +5,8 @@
 # committed): wgpu-native from the PyPI package `wgpu`, Dawn from the npm package
 # `bun-webgpu-linux-x64`. The limit is the same work written against wgpu-core.
 #
-# Usage: bench/run.sh [--quick] [--big]      (OFFLINE=1: use the cache only)
+# Usage: bench/run.sh [--quick] [--big]      (OFFLINE=1: use the cache only;
+#        IMPLS="ours remote": only those; REMOTE=0: no remote mode)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -75,7 +76,7 @@ run() {
         for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
     fi
     for r in $(seq "$rounds"); do
-        for impl in ours remote native dawn limit; do
+        for impl in ${IMPLS:-ours remote native dawn limit}; do
             local exe="$cache/bench-$impl" env=()
             [ "$impl" = limit ] && exe="$cache/limit"
             if [ "$impl" = remote ]; then

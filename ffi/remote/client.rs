@@ -251,8 +251,8 @@ struct Received {
 }
 
 impl Side for Received {
-    fn put_object(&mut self, _: usize, _: usize) -> WResult<u64> {
-        Err(WireError::malformed("an object in a reply"))
+    fn arena(&mut self) -> &mut Arena {
+        &mut self.arena
     }
     fn get_object(&mut self, tag: usize, id: u64) -> WResult<usize> {
         if id == 0 {
@@ -266,28 +266,6 @@ impl Side for Received {
         }
         Ok(proxy::raw(tag, id))
     }
-    fn put_callback(
-        &mut self,
-        _: u32,
-        _: WGPUCallbackMode,
-        _: usize,
-        _: usize,
-        _: usize,
-    ) -> WResult<u64> {
-        Err(WireError::malformed("a callback in a reply"))
-    }
-    fn get_callback(&mut self, _: u32, _: u64) -> WResult<(usize, usize)> {
-        Err(WireError::malformed("a callback in a reply"))
-    }
-    fn keep<T: Copy + 'static>(&mut self, v: Vec<T>) -> *const T {
-        self.arena.keep(v)
-    }
-    fn keep_one<T: Copy + 'static>(&mut self, v: T) -> *mut T {
-        self.arena.keep_one(v)
-    }
-    fn keep_string(&mut self, b: &[u8]) -> WGPUStringView {
-        self.arena.keep_string(b)
-    }
 }
 
 /// The side decoding an answer into the host's output struct: arrays and strings
@@ -298,31 +276,15 @@ pub struct Owned {
 }
 
 impl Side for Owned {
-    fn put_object(&mut self, _: usize, _: usize) -> WResult<u64> {
-        Err(WireError::malformed("an object in a reply"))
+    fn arena(&mut self) -> &mut Arena {
+        // Chain links are copied into the host's own links, then dropped.
+        &mut self.arena
     }
     fn get_object(&mut self, tag: usize, id: u64) -> WResult<usize> {
         Ok(if id == 0 { 0 } else { proxy::raw(tag, id) })
     }
-    fn put_callback(
-        &mut self,
-        _: u32,
-        _: WGPUCallbackMode,
-        _: usize,
-        _: usize,
-        _: usize,
-    ) -> WResult<u64> {
-        Err(WireError::malformed("a callback in a reply"))
-    }
-    fn get_callback(&mut self, _: u32, _: u64) -> WResult<(usize, usize)> {
-        Err(WireError::malformed("a callback in a reply"))
-    }
     fn keep<T: Copy + 'static>(&mut self, v: Vec<T>) -> *const T {
         crate::free_members::leak_array(v).0
-    }
-    fn keep_one<T: Copy + 'static>(&mut self, v: T) -> *mut T {
-        // Chain links are copied into the host's own links, then dropped.
-        self.arena.keep_one(v)
     }
     fn keep_string(&mut self, b: &[u8]) -> WGPUStringView {
         let mut v = Vec::with_capacity(b.len() + 1);
@@ -382,6 +344,8 @@ pub struct Encoding {
     lost: Option<WGPUFuture>,
     /// Its callback may fire spontaneously: the call waits for the server to try.
     spontaneous: bool,
+    /// Unused while encoding (the trait's storage).
+    arena: Arena,
 }
 
 impl Encoding {
@@ -456,6 +420,9 @@ impl Encoding {
 }
 
 impl Side for Encoding {
+    fn arena(&mut self) -> &mut Arena {
+        &mut self.arena
+    }
     fn put_object(&mut self, tag: usize, raw: usize) -> WResult<u64> {
         if raw == 0 {
             return Ok(0);
@@ -467,9 +434,6 @@ impl Side for Encoding {
             // error on the device, with the same words).
             _ => Ok(super::NOT_LIVE),
         }
-    }
-    fn get_object(&mut self, _: usize, _: u64) -> WResult<usize> {
-        Err(WireError::malformed("decoding while encoding"))
     }
     fn put_callback(
         &mut self,
@@ -494,18 +458,6 @@ impl Side for Encoding {
             future,
             fresh: Vec::new(),
         }))
-    }
-    fn get_callback(&mut self, _: u32, _: u64) -> WResult<(usize, usize)> {
-        Err(WireError::malformed("decoding while encoding"))
-    }
-    fn keep<T: Copy + 'static>(&mut self, _: Vec<T>) -> *const T {
-        std::ptr::null()
-    }
-    fn keep_one<T: Copy + 'static>(&mut self, _: T) -> *mut T {
-        std::ptr::null_mut()
-    }
-    fn keep_string(&mut self, _: &[u8]) -> WGPUStringView {
-        crate::conv::NULL_STRING_VIEW
     }
 }
 
@@ -542,6 +494,7 @@ impl Call {
                 slots: Vec::new(),
                 lost: None,
                 spontaneous: false,
+                arena: Arena::default(),
             },
             function,
         })
@@ -652,6 +605,7 @@ pub unsafe fn create_instance(
         slots: Vec::new(),
         lost: None,
         spontaneous: false,
+        arena: Arena::default(),
     };
     if descriptor.is_null() {
         w.u8(0);

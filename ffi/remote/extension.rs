@@ -35,22 +35,17 @@ pub fn dec<S: Side>(
     s: &mut S,
     stype: WGPUSType,
 ) -> WResult<*mut WGPUChainedStruct> {
-    let chain = WGPUChainedStruct {
-        next: std::ptr::null_mut(),
-        sType: stype,
-    };
     if stype.0 == WGPUShimSType_InstanceBackends {
         let v = WGPUShimInstanceBackends {
-            chain,
+            chain: WGPUChainedStruct {
+                next: std::ptr::null_mut(),
+                sType: stype,
+            },
             backends: r.u64()?,
         };
         return Ok(s.keep_one(v).cast());
     }
-    Ok(s.keep_one(Unknown {
-        chain,
-        rest: [0; 64],
-    })
-    .cast())
+    Ok(zeroed(s, stype))
 }
 
 pub fn size(stype: WGPUSType) -> Option<usize> {
@@ -58,7 +53,7 @@ pub fn size(stype: WGPUSType) -> Option<usize> {
         .then_some(std::mem::size_of::<WGPUShimInstanceBackends>())
 }
 
-/// A zeroed link of an output chain whose sType the wire does not know: big enough
+/// A zeroed link of an sType the wire does not know (in a chain or an output chain): big enough
 /// for any struct, so the implementation reports the sType instead of reading past.
 pub fn zeroed<S: Side>(s: &mut S, stype: WGPUSType) -> *mut WGPUChainedStruct {
     let chain = WGPUChainedStruct {

@@ -141,16 +141,6 @@ impl Side for ServerSide<'_> {
             None => Err(WireError::malformed("an object id the client never made")),
         }
     }
-    fn put_callback(
-        &mut self,
-        _: u32,
-        _: WGPUCallbackMode,
-        _: usize,
-        _: usize,
-        _: usize,
-    ) -> WResult<u64> {
-        Err(WireError::malformed("a callback from the server"))
-    }
     fn get_callback(&mut self, kind: u32, slot: u64) -> WResult<(usize, usize)> {
         let mut maps = self.session.maps.lock();
         if maps.fresh.contains_key(&slot) || maps.persistent.contains(&slot) {
@@ -163,14 +153,8 @@ impl Side for ServerSide<'_> {
         }
         Ok((self.session as *const Session as usize, slot as usize))
     }
-    fn keep<T: Copy + 'static>(&mut self, v: Vec<T>) -> *const T {
-        self.arena.keep(v)
-    }
-    fn keep_one<T: Copy + 'static>(&mut self, v: T) -> *mut T {
-        self.arena.keep_one(v)
-    }
-    fn keep_string(&mut self, b: &[u8]) -> WGPUStringView {
-        self.arena.keep_string(b)
+    fn arena(&mut self) -> &mut Arena {
+        &mut self.arena
     }
 }
 
@@ -184,11 +168,10 @@ pub fn forward(
     // its thread runs (in its calls, or while it releases its objects at the end).
     let session = unsafe { &*(session as *const Session) };
     let slot = slot as u64;
-    let (fresh, persistent) = {
+    let fresh = {
         let mut maps = session.maps.lock();
-        let persistent = maps.persistent.contains(&slot);
         maps.futures.remove(&slot);
-        (maps.fresh.remove(&slot).unwrap_or_default(), persistent)
+        maps.fresh.remove(&slot).unwrap_or_default()
     };
     let mut side = ServerSide::new(session);
     side.fresh = fresh;
@@ -198,7 +181,6 @@ pub fn forward(
         Ok(()) => frame(&mut session.out.lock(), R_CALLBACK, &w.buf),
         Err(e) => log::error!("a callback could not be sent: {}", e.message()),
     }
-    let _ = persistent;
 }
 
 impl Session {

@@ -48,29 +48,47 @@ pub struct AssertSend<T>(pub T);
 // arena moved in the same closure; nothing in them is tied to a thread.
 unsafe impl<T> Send for AssertSend<T> {}
 
-/// What one end does with what a value cannot carry itself.
+/// What one end does with what a value cannot carry itself. A side that does not
+/// take an object or a callback in some direction keeps the default: refused as
+/// malformed.
 pub trait Side {
+    /// Where decoded values are kept while the call or callback lasts.
+    fn arena(&mut self) -> &mut Arena;
     /// A handle's id on the wire (0 for NULL).
-    fn put_object(&mut self, tag: usize, raw: usize) -> WResult<u64>;
+    fn put_object(&mut self, _tag: usize, _raw: usize) -> WResult<u64> {
+        Err(WireError::malformed("an object where none may be"))
+    }
     /// The handle an id names here (0 for 0).
-    fn get_object(&mut self, tag: usize, id: u64) -> WResult<usize>;
+    fn get_object(&mut self, _tag: usize, _id: u64) -> WResult<usize> {
+        Err(WireError::malformed("an object where none may be"))
+    }
     /// A callback of the host's, kept in a slot; its id on the wire.
     fn put_callback(
         &mut self,
-        kind: u32,
-        mode: WGPUCallbackMode,
-        callback: usize,
-        userdata1: usize,
-        userdata2: usize,
-    ) -> WResult<u64>;
+        _kind: u32,
+        _mode: WGPUCallbackMode,
+        _callback: usize,
+        _userdata1: usize,
+        _userdata2: usize,
+    ) -> WResult<u64> {
+        Err(WireError::malformed("a callback where none may be"))
+    }
     /// The userdata a forwarder of slot `slot` is called with.
-    fn get_callback(&mut self, kind: u32, slot: u64) -> WResult<(usize, usize)>;
+    fn get_callback(&mut self, _kind: u32, _slot: u64) -> WResult<(usize, usize)> {
+        Err(WireError::malformed("a callback where none may be"))
+    }
     /// Keeps decoded values; the pointer lives as long as this side says.
-    fn keep<T: Copy + 'static>(&mut self, values: Vec<T>) -> *const T;
+    fn keep<T: Copy + 'static>(&mut self, values: Vec<T>) -> *const T {
+        self.arena().keep(values)
+    }
     /// Keeps one decoded value (a chain link), writable.
-    fn keep_one<T: Copy + 'static>(&mut self, value: T) -> *mut T;
+    fn keep_one<T: Copy + 'static>(&mut self, value: T) -> *mut T {
+        self.arena().keep_one(value)
+    }
     /// Keeps a string's bytes, NUL-terminated.
-    fn keep_string(&mut self, bytes: &[u8]) -> WGPUStringView;
+    fn keep_string(&mut self, bytes: &[u8]) -> WGPUStringView {
+        self.arena().keep_string(bytes)
+    }
 }
 
 /// Memory kept for one decoded call or callback, freed with it.
@@ -360,33 +378,14 @@ mod tests {
 
     struct Plain(Arena);
     impl Side for Plain {
+        fn arena(&mut self) -> &mut Arena {
+            &mut self.0
+        }
         fn put_object(&mut self, _: usize, raw: usize) -> WResult<u64> {
             Ok(raw as u64)
         }
         fn get_object(&mut self, _: usize, id: u64) -> WResult<usize> {
             Ok(id as usize)
-        }
-        fn put_callback(
-            &mut self,
-            _: u32,
-            _: WGPUCallbackMode,
-            _: usize,
-            _: usize,
-            _: usize,
-        ) -> WResult<u64> {
-            Ok(7)
-        }
-        fn get_callback(&mut self, _: u32, slot: u64) -> WResult<(usize, usize)> {
-            Ok((0, slot as usize))
-        }
-        fn keep<T: Copy + 'static>(&mut self, v: Vec<T>) -> *const T {
-            self.0.keep(v)
-        }
-        fn keep_one<T: Copy + 'static>(&mut self, v: T) -> *mut T {
-            self.0.keep_one(v)
-        }
-        fn keep_string(&mut self, b: &[u8]) -> WGPUStringView {
-            self.0.keep_string(b)
         }
     }
 

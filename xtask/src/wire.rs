@@ -36,7 +36,6 @@ pub(crate) const HAND_WRITTEN: &[&str] = &[
     "wgpuBufferDestroy",
     "wgpuBufferGetSize",
     "wgpuBufferGetUsage",
-    "wgpuBufferGetMapState",
     "wgpuDeviceGetLostFuture",
     "wgpuDeviceCreateBuffer",
     "wgpuDeviceTick",
