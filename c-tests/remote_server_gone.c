@@ -1,6 +1,7 @@
 /* Remote mode: when the GPU process dies, the host does not. Every device of the
  * client is lost once (reason Unknown, a message naming the GPU process), every
- * pending future completes once (a map in flight with CallbackCancelled), later calls
+ * pending future completes once (a map in flight with CallbackCancelled), also for a
+ * client that is idle when the server dies, later calls
  * are harmless (NULL, an error logged), and a new instance reaches a restarted server.
  *
  *   remote_server_gone PATH_TO_webgpu-shim-server */
@@ -51,7 +52,12 @@ int main(int argc, char **argv) {
     map_buffer(readback, WGPUMapMode_Read, 0, 16, &m);
 
     stop_server(server);
-    /* The next call that needs the server finds it gone, and ends what was pending. */
+    /* An idle client learns at once: the device's lost callback (AllowSpontaneous)
+     * fires without a call. */
+    for (int i = 0; i < 400 && lost_fired == 0; i++) usleep(5000);
+    CHECK(lost_fired == 1 && lost_reason == WGPUDeviceLostReason_Unknown);
+    /* The map callback (AllowProcessEvents) fires in the next ProcessEvents. */
+    CHECK(m.fired == 0);
     wgpuInstanceProcessEvents(ctx.instance);
     CHECK(lost_fired == 1 && lost_reason == WGPUDeviceLostReason_Unknown);
     CHECK(strstr(lost_message, "GPU process") != NULL);

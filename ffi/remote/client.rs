@@ -73,7 +73,7 @@ const BATCH: usize = 64 * 1024;
 impl Connection {
     fn new(stream: Stream, timed_wait_any: bool) -> std::io::Result<Arc<Connection>> {
         let rx = Stream::new(stream.try_clone()?);
-        Ok(Arc::new(Connection {
+        let conn = Arc::new(Connection {
             tx: stream,
             rx: Mutex::new(rx),
             batch: Mutex::new(Batch::default()),
@@ -83,7 +83,29 @@ impl Connection {
             lost: Mutex::new(HashMap::new()),
             futures: Futures::default(),
             timed_wait_any,
-        }))
+        });
+        let watched = Arc::downgrade(&conn);
+        std::thread::Builder::new()
+            .name("webgpu-shim-remote-watch".into())
+            .spawn(move || Connection::watch(watched))?;
+        Ok(conn)
+    }
+
+    /// Until the connection goes: waits for the server to hang up (reading nothing),
+    /// so that an idle client learns of a dead server at once: its devices are lost
+    /// and its callbacks complete without waiting for its next call.
+    fn watch(conn: std::sync::Weak<Connection>) {
+        loop {
+            let Some(fd) = conn.upgrade().map(|c| c.tx.raw_fd()) else {
+                return;
+            };
+            if super::transport::hung_up(fd, Duration::from_millis(500)) {
+                if let Some(c) = conn.upgrade() {
+                    c.gone();
+                }
+                return;
+            }
+        }
     }
 
     pub fn is_dead(&self) -> bool {

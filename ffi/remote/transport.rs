@@ -35,6 +35,10 @@ impl Stream {
         Stream::new(UnixStream::from(fd))
     }
 
+    pub fn raw_fd(&self) -> i32 {
+        self.socket.as_raw_fd()
+    }
+
     pub fn try_clone(&self) -> io::Result<UnixStream> {
         self.socket.try_clone()
     }
@@ -145,4 +149,17 @@ pub fn spawn(server: &std::path::Path) -> io::Result<Stream> {
             let _ = child.wait();
         })?;
     Ok(Stream::new(ours))
+}
+
+/// Whether the peer of `fd` hung up within `timeout` (data waiting is not a hang-up
+/// and is left unread).
+pub fn hung_up(fd: i32, timeout: std::time::Duration) -> bool {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLRDHUP,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd for the call.
+    let n = unsafe { libc::poll(&mut p, 1, timeout.as_millis() as i32) };
+    n > 0 && p.revents & (libc::POLLRDHUP | libc::POLLHUP | libc::POLLERR) != 0
 }
