@@ -8820,3 +8820,1455 @@ pub(crate) const TAG_SHADER_MODULE: usize = 20;
 pub(crate) const TAG_SURFACE: usize = 21;
 pub(crate) const TAG_TEXTURE: usize = 22;
 pub(crate) const TAG_TEXTURE_VIEW: usize = 23;
+#[cfg(test)]
+mod layout {
+    use super::*;
+    use crate::remote::wire::Arena;
+
+    struct Plain(Arena);
+    impl Side for Plain {
+        fn arena(&mut self) -> &mut Arena {
+            &mut self.0
+        }
+        fn put_object(&mut self, _: usize, raw: usize) -> WResult<u64> {
+            Ok(raw as u64)
+        }
+        fn get_object(&mut self, _: usize, id: u64) -> WResult<usize> {
+            Ok(id as usize)
+        }
+        fn put_callback(&mut self, _: u32, mode: WGPUCallbackMode, _: usize, _: usize, _: usize) -> WResult<u64> {
+            Ok(u64::from(mode.0) + 100)
+        }
+        fn get_callback(&mut self, _: u32, slot: u64) -> WResult<(usize, usize)> {
+            Ok((0, slot as usize))
+        }
+    }
+
+    fn sample_adapter_info() -> WGPUAdapterInfo {
+        WGPUAdapterInfo {
+            nextInChain: core::ptr::null_mut(),
+            vendor: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+            architecture: WGPUStringView { data: b"s2".as_ptr().cast(), length: 2 },
+            device: WGPUStringView { data: b"s3".as_ptr().cast(), length: 2 },
+            description: WGPUStringView { data: b"s4".as_ptr().cast(), length: 2 },
+            backendType: WGPUBackendType(5),
+            adapterType: WGPUAdapterType(6),
+            vendorID: 7u32,
+            deviceID: 8u32,
+            subgroupMinSize: 9u32,
+            subgroupMaxSize: 10u32,
+        }
+    }
+
+    fn sample_bind_group_entry() -> WGPUBindGroupEntry {
+        WGPUBindGroupEntry {
+            nextInChain: core::ptr::null_mut(),
+            binding: 1u32,
+            buffer: crate::handle::Handle::from_raw(2),
+            offset: 3u64 << 33,
+            size: 4u64 << 33,
+            sampler: crate::handle::Handle::from_raw(5),
+            textureView: crate::handle::Handle::from_raw(6),
+        }
+    }
+
+    fn sample_bind_group_descriptor() -> WGPUBindGroupDescriptor {
+        WGPUBindGroupDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+            layout: crate::handle::Handle::from_raw(2),
+            entryCount: 0,
+            entries: core::ptr::null(),
+        }
+    }
+
+    fn sample_buffer_binding_layout() -> WGPUBufferBindingLayout {
+        WGPUBufferBindingLayout {
+            nextInChain: core::ptr::null_mut(),
+            r#type: WGPUBufferBindingType(1),
+            hasDynamicOffset: 0,
+            minBindingSize: 3u64 << 33,
+        }
+    }
+
+    fn sample_sampler_binding_layout() -> WGPUSamplerBindingLayout {
+        WGPUSamplerBindingLayout {
+            nextInChain: core::ptr::null_mut(),
+            r#type: WGPUSamplerBindingType(1),
+        }
+    }
+
+    fn sample_texture_binding_layout() -> WGPUTextureBindingLayout {
+        WGPUTextureBindingLayout {
+            nextInChain: core::ptr::null_mut(),
+            sampleType: WGPUTextureSampleType(1),
+            viewDimension: WGPUTextureViewDimension(2),
+            multisampled: 1,
+        }
+    }
+
+    fn sample_storage_texture_binding_layout() -> WGPUStorageTextureBindingLayout {
+        WGPUStorageTextureBindingLayout {
+            nextInChain: core::ptr::null_mut(),
+            access: WGPUStorageTextureAccess(1),
+            format: WGPUTextureFormat(2),
+            viewDimension: WGPUTextureViewDimension(3),
+        }
+    }
+
+    fn sample_bind_group_layout_entry() -> WGPUBindGroupLayoutEntry {
+        WGPUBindGroupLayoutEntry {
+            nextInChain: core::ptr::null_mut(),
+            binding: 1u32,
+            visibility: 2u64 << 33,
+            bindingArraySize: 3u32,
+            buffer: sample_buffer_binding_layout(),
+            sampler: sample_sampler_binding_layout(),
+            texture: sample_texture_binding_layout(),
+            storageTexture: sample_storage_texture_binding_layout(),
+        }
+    }
+
+    fn sample_bind_group_layout_descriptor() -> WGPUBindGroupLayoutDescriptor {
+        WGPUBindGroupLayoutDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+            entryCount: 0,
+            entries: core::ptr::null(),
+        }
+    }
+
+    fn sample_blend_component() -> WGPUBlendComponent {
+        WGPUBlendComponent {
+            operation: WGPUBlendOperation(1),
+            srcFactor: WGPUBlendFactor(2),
+            dstFactor: WGPUBlendFactor(3),
+        }
+    }
+
+    fn sample_blend_state() -> WGPUBlendState {
+        WGPUBlendState {
+            color: sample_blend_component(),
+            alpha: sample_blend_component(),
+        }
+    }
+
+    fn sample_buffer_descriptor() -> WGPUBufferDescriptor {
+        WGPUBufferDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+            usage: 2u64 << 33,
+            size: 3u64 << 33,
+            mappedAtCreation: 0,
+        }
+    }
+
+    fn sample_color() -> WGPUColor {
+        WGPUColor {
+            r: 1.25f64,
+            g: 2.25f64,
+            b: 3.25f64,
+            a: 4.25f64,
+        }
+    }
+
+    fn sample_color_target_state() -> WGPUColorTargetState {
+        WGPUColorTargetState {
+            nextInChain: core::ptr::null_mut(),
+            format: WGPUTextureFormat(1),
+            blend: core::ptr::null(),
+            writeMask: 3u64 << 33,
+        }
+    }
+
+    fn sample_command_buffer_descriptor() -> WGPUCommandBufferDescriptor {
+        WGPUCommandBufferDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+        }
+    }
+
+    fn sample_command_encoder_descriptor() -> WGPUCommandEncoderDescriptor {
+        WGPUCommandEncoderDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+        }
+    }
+
+    fn sample_compatibility_mode_limits() -> WGPUCompatibilityModeLimits {
+        WGPUCompatibilityModeLimits {
+            chain: WGPUChainedStruct { next: core::ptr::null_mut(), sType: WGPUSType::CompatibilityModeLimits },
+            maxStorageBuffersInVertexStage: 1u32,
+            maxStorageTexturesInVertexStage: 2u32,
+            maxStorageBuffersInFragmentStage: 3u32,
+            maxStorageTexturesInFragmentStage: 4u32,
+        }
+    }
+
+    fn sample_compilation_message() -> WGPUCompilationMessage {
+        WGPUCompilationMessage {
+            nextInChain: core::ptr::null_mut(),
+            message: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+            r#type: WGPUCompilationMessageType(2),
+            lineNum: 3u64 << 33,
+            linePos: 4u64 << 33,
+            offset: 5u64 << 33,
+            length: 6u64 << 33,
+        }
+    }
+
+    fn sample_compilation_info() -> WGPUCompilationInfo {
+        WGPUCompilationInfo {
+            nextInChain: core::ptr::null_mut(),
+            messageCount: 0,
+            messages: core::ptr::null(),
+        }
+    }
+
+    fn sample_pass_timestamp_writes() -> WGPUPassTimestampWrites {
+        WGPUPassTimestampWrites {
+            nextInChain: core::ptr::null_mut(),
+            querySet: crate::handle::Handle::from_raw(1),
+            beginningOfPassWriteIndex: 2u32,
+            endOfPassWriteIndex: 3u32,
+        }
+    }
+
+    fn sample_compute_pass_descriptor() -> WGPUComputePassDescriptor {
+        WGPUComputePassDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+            timestampWrites: core::ptr::null(),
+        }
+    }
+
+    fn sample_constant_entry() -> WGPUConstantEntry {
+        WGPUConstantEntry {
+            nextInChain: core::ptr::null_mut(),
+            key: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+            value: 2.25f64,
+        }
+    }
+
+    fn sample_compute_state() -> WGPUComputeState {
+        WGPUComputeState {
+            nextInChain: core::ptr::null_mut(),
+            module: crate::handle::Handle::from_raw(1),
+            entryPoint: WGPUStringView { data: b"s2".as_ptr().cast(), length: 2 },
+            constantCount: 0,
+            constants: core::ptr::null(),
+        }
+    }
+
+    fn sample_compute_pipeline_descriptor() -> WGPUComputePipelineDescriptor {
+        WGPUComputePipelineDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+            layout: crate::handle::Handle::from_raw(2),
+            compute: sample_compute_state(),
+        }
+    }
+
+    fn sample_stencil_face_state() -> WGPUStencilFaceState {
+        WGPUStencilFaceState {
+            compare: WGPUCompareFunction(1),
+            failOp: WGPUStencilOperation(2),
+            depthFailOp: WGPUStencilOperation(3),
+            passOp: WGPUStencilOperation(4),
+        }
+    }
+
+    fn sample_depth_stencil_state() -> WGPUDepthStencilState {
+        WGPUDepthStencilState {
+            nextInChain: core::ptr::null_mut(),
+            format: WGPUTextureFormat(1),
+            depthWriteEnabled: WGPUOptionalBool(2),
+            depthCompare: WGPUCompareFunction(3),
+            stencilFront: sample_stencil_face_state(),
+            stencilBack: sample_stencil_face_state(),
+            stencilReadMask: 6u32,
+            stencilWriteMask: 7u32,
+            depthBias: -8i32,
+            depthBiasSlopeScale: 9.5f32,
+            depthBiasClamp: 10.5f32,
+        }
+    }
+
+    fn sample_limits() -> WGPULimits {
+        WGPULimits {
+            nextInChain: core::ptr::null_mut(),
+            maxTextureDimension1D: 1u32,
+            maxTextureDimension2D: 2u32,
+            maxTextureDimension3D: 3u32,
+            maxTextureArrayLayers: 4u32,
+            maxBindGroups: 5u32,
+            maxBindGroupsPlusVertexBuffers: 6u32,
+            maxBindingsPerBindGroup: 7u32,
+            maxDynamicUniformBuffersPerPipelineLayout: 8u32,
+            maxDynamicStorageBuffersPerPipelineLayout: 9u32,
+            maxSampledTexturesPerShaderStage: 10u32,
+            maxSamplersPerShaderStage: 11u32,
+            maxStorageBuffersPerShaderStage: 12u32,
+            maxStorageTexturesPerShaderStage: 13u32,
+            maxUniformBuffersPerShaderStage: 14u32,
+            maxUniformBufferBindingSize: 15u64 << 33,
+            maxStorageBufferBindingSize: 16u64 << 33,
+            minUniformBufferOffsetAlignment: 17u32,
+            minStorageBufferOffsetAlignment: 18u32,
+            maxVertexBuffers: 19u32,
+            maxBufferSize: 20u64 << 33,
+            maxVertexAttributes: 21u32,
+            maxVertexBufferArrayStride: 22u32,
+            maxInterStageShaderVariables: 23u32,
+            maxColorAttachments: 24u32,
+            maxColorAttachmentBytesPerSample: 25u32,
+            maxComputeWorkgroupStorageSize: 26u32,
+            maxComputeInvocationsPerWorkgroup: 27u32,
+            maxComputeWorkgroupSizeX: 28u32,
+            maxComputeWorkgroupSizeY: 29u32,
+            maxComputeWorkgroupSizeZ: 30u32,
+            maxComputeWorkgroupsPerDimension: 31u32,
+            maxImmediateSize: 32u32,
+        }
+    }
+
+    fn sample_queue_descriptor() -> WGPUQueueDescriptor {
+        WGPUQueueDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+        }
+    }
+
+    fn sample_device_descriptor() -> WGPUDeviceDescriptor {
+        WGPUDeviceDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+            requiredFeatureCount: 0,
+            requiredFeatures: core::ptr::null(),
+            requiredLimits: core::ptr::null(),
+            defaultQueue: sample_queue_descriptor(),
+            deviceLostCallbackInfo: WGPUDeviceLostCallbackInfo { nextInChain: core::ptr::null_mut(), mode: crate::remote::server::SERVER_MODE, callback: None, userdata1: core::ptr::null_mut(), userdata2: core::ptr::null_mut() },
+            uncapturedErrorCallbackInfo: WGPUUncapturedErrorCallbackInfo { nextInChain: core::ptr::null_mut(), callback: None, userdata1: core::ptr::null_mut(), userdata2: core::ptr::null_mut() },
+        }
+    }
+
+    fn sample_extent_3d() -> WGPUExtent3D {
+        WGPUExtent3D {
+            width: 1u32,
+            height: 2u32,
+            depthOrArrayLayers: 3u32,
+        }
+    }
+
+    fn sample_external_texture_binding_entry() -> WGPUExternalTextureBindingEntry {
+        WGPUExternalTextureBindingEntry {
+            chain: WGPUChainedStruct { next: core::ptr::null_mut(), sType: WGPUSType::ExternalTextureBindingEntry },
+            externalTexture: crate::handle::Handle::from_raw(1),
+        }
+    }
+
+    fn sample_external_texture_binding_layout() -> WGPUExternalTextureBindingLayout {
+        WGPUExternalTextureBindingLayout {
+            chain: WGPUChainedStruct { next: core::ptr::null_mut(), sType: WGPUSType::ExternalTextureBindingLayout },
+        }
+    }
+
+    fn sample_fragment_state() -> WGPUFragmentState {
+        WGPUFragmentState {
+            nextInChain: core::ptr::null_mut(),
+            module: crate::handle::Handle::from_raw(1),
+            entryPoint: WGPUStringView { data: b"s2".as_ptr().cast(), length: 2 },
+            constantCount: 0,
+            constants: core::ptr::null(),
+            targetCount: 0,
+            targets: core::ptr::null(),
+        }
+    }
+
+    fn sample_future() -> WGPUFuture {
+        WGPUFuture {
+            id: 1u64 << 33,
+        }
+    }
+
+    fn sample_future_wait_info() -> WGPUFutureWaitInfo {
+        WGPUFutureWaitInfo {
+            future: WGPUFuture { id: 1 },
+            completed: 0,
+        }
+    }
+
+    fn sample_instance_limits() -> WGPUInstanceLimits {
+        WGPUInstanceLimits {
+            nextInChain: core::ptr::null_mut(),
+            timedWaitAnyMaxCount: 1usize,
+        }
+    }
+
+    fn sample_instance_descriptor() -> WGPUInstanceDescriptor {
+        WGPUInstanceDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            requiredFeatureCount: 0,
+            requiredFeatures: core::ptr::null(),
+            requiredLimits: core::ptr::null(),
+        }
+    }
+
+    fn sample_multisample_state() -> WGPUMultisampleState {
+        WGPUMultisampleState {
+            nextInChain: core::ptr::null_mut(),
+            count: 1u32,
+            mask: 2u32,
+            alphaToCoverageEnabled: 1,
+        }
+    }
+
+    fn sample_origin_3d() -> WGPUOrigin3D {
+        WGPUOrigin3D {
+            x: 1u32,
+            y: 2u32,
+            z: 3u32,
+        }
+    }
+
+    fn sample_pipeline_layout_descriptor() -> WGPUPipelineLayoutDescriptor {
+        WGPUPipelineLayoutDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+            bindGroupLayoutCount: 0,
+            bindGroupLayouts: core::ptr::null(),
+            immediateSize: 3u32,
+        }
+    }
+
+    fn sample_primitive_state() -> WGPUPrimitiveState {
+        WGPUPrimitiveState {
+            nextInChain: core::ptr::null_mut(),
+            topology: WGPUPrimitiveTopology(1),
+            stripIndexFormat: WGPUIndexFormat(2),
+            frontFace: WGPUFrontFace(3),
+            cullMode: WGPUCullMode(4),
+            unclippedDepth: 1,
+        }
+    }
+
+    fn sample_query_set_descriptor() -> WGPUQuerySetDescriptor {
+        WGPUQuerySetDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+            r#type: WGPUQueryType(2),
+            count: 3u32,
+        }
+    }
+
+    fn sample_render_bundle_descriptor() -> WGPURenderBundleDescriptor {
+        WGPURenderBundleDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+        }
+    }
+
+    fn sample_render_bundle_encoder_descriptor() -> WGPURenderBundleEncoderDescriptor {
+        WGPURenderBundleEncoderDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+            colorFormatCount: 0,
+            colorFormats: core::ptr::null(),
+            depthStencilFormat: WGPUTextureFormat(3),
+            sampleCount: 4u32,
+            depthReadOnly: 1,
+            stencilReadOnly: 0,
+        }
+    }
+
+    fn sample_render_pass_color_attachment() -> WGPURenderPassColorAttachment {
+        WGPURenderPassColorAttachment {
+            nextInChain: core::ptr::null_mut(),
+            view: crate::handle::Handle::from_raw(1),
+            depthSlice: 2u32,
+            resolveTarget: crate::handle::Handle::from_raw(3),
+            loadOp: WGPULoadOp(4),
+            storeOp: WGPUStoreOp(5),
+            clearValue: sample_color(),
+        }
+    }
+
+    fn sample_render_pass_depth_stencil_attachment() -> WGPURenderPassDepthStencilAttachment {
+        WGPURenderPassDepthStencilAttachment {
+            nextInChain: core::ptr::null_mut(),
+            view: crate::handle::Handle::from_raw(1),
+            depthLoadOp: WGPULoadOp(2),
+            depthStoreOp: WGPUStoreOp(3),
+            depthClearValue: 4.5f32,
+            depthReadOnly: 1,
+            stencilLoadOp: WGPULoadOp(6),
+            stencilStoreOp: WGPUStoreOp(7),
+            stencilClearValue: 8u32,
+            stencilReadOnly: 1,
+        }
+    }
+
+    fn sample_render_pass_descriptor() -> WGPURenderPassDescriptor {
+        WGPURenderPassDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+            colorAttachmentCount: 0,
+            colorAttachments: core::ptr::null(),
+            depthStencilAttachment: core::ptr::null(),
+            occlusionQuerySet: crate::handle::Handle::from_raw(4),
+            timestampWrites: core::ptr::null(),
+        }
+    }
+
+    fn sample_render_pass_max_draw_count() -> WGPURenderPassMaxDrawCount {
+        WGPURenderPassMaxDrawCount {
+            chain: WGPUChainedStruct { next: core::ptr::null_mut(), sType: WGPUSType::RenderPassMaxDrawCount },
+            maxDrawCount: 1u64 << 33,
+        }
+    }
+
+    fn sample_vertex_attribute() -> WGPUVertexAttribute {
+        WGPUVertexAttribute {
+            nextInChain: core::ptr::null_mut(),
+            format: WGPUVertexFormat(1),
+            offset: 2u64 << 33,
+            shaderLocation: 3u32,
+        }
+    }
+
+    fn sample_vertex_buffer_layout() -> WGPUVertexBufferLayout {
+        WGPUVertexBufferLayout {
+            nextInChain: core::ptr::null_mut(),
+            stepMode: WGPUVertexStepMode(1),
+            arrayStride: 2u64 << 33,
+            attributeCount: 0,
+            attributes: core::ptr::null(),
+        }
+    }
+
+    fn sample_vertex_state() -> WGPUVertexState {
+        WGPUVertexState {
+            nextInChain: core::ptr::null_mut(),
+            module: crate::handle::Handle::from_raw(1),
+            entryPoint: WGPUStringView { data: b"s2".as_ptr().cast(), length: 2 },
+            constantCount: 0,
+            constants: core::ptr::null(),
+            bufferCount: 0,
+            buffers: core::ptr::null(),
+        }
+    }
+
+    fn sample_render_pipeline_descriptor() -> WGPURenderPipelineDescriptor {
+        WGPURenderPipelineDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+            layout: crate::handle::Handle::from_raw(2),
+            vertex: sample_vertex_state(),
+            primitive: sample_primitive_state(),
+            depthStencil: core::ptr::null(),
+            multisample: sample_multisample_state(),
+            fragment: core::ptr::null(),
+        }
+    }
+
+    fn sample_request_adapter_options() -> WGPURequestAdapterOptions {
+        WGPURequestAdapterOptions {
+            nextInChain: core::ptr::null_mut(),
+            featureLevel: WGPUFeatureLevel(1),
+            powerPreference: WGPUPowerPreference(2),
+            forceFallbackAdapter: 1,
+            backendType: WGPUBackendType(4),
+            compatibleSurface: crate::handle::Handle::from_raw(5),
+        }
+    }
+
+    fn sample_request_adapter_webxr_options() -> WGPURequestAdapterWebXROptions {
+        WGPURequestAdapterWebXROptions {
+            chain: WGPUChainedStruct { next: core::ptr::null_mut(), sType: WGPUSType::RequestAdapterWebXROptions },
+            xrCompatible: 1,
+        }
+    }
+
+    fn sample_sampler_descriptor() -> WGPUSamplerDescriptor {
+        WGPUSamplerDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+            addressModeU: WGPUAddressMode(2),
+            addressModeV: WGPUAddressMode(3),
+            addressModeW: WGPUAddressMode(4),
+            magFilter: WGPUFilterMode(5),
+            minFilter: WGPUFilterMode(6),
+            mipmapFilter: WGPUMipmapFilterMode(7),
+            lodMinClamp: 8.5f32,
+            lodMaxClamp: 9.5f32,
+            compare: WGPUCompareFunction(10),
+            maxAnisotropy: 11u16,
+        }
+    }
+
+    fn sample_shader_module_descriptor() -> WGPUShaderModuleDescriptor {
+        WGPUShaderModuleDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+        }
+    }
+
+    fn sample_shader_source_spirv() -> WGPUShaderSourceSPIRV {
+        WGPUShaderSourceSPIRV {
+            chain: WGPUChainedStruct { next: core::ptr::null_mut(), sType: WGPUSType::ShaderSourceSPIRV },
+            codeSize: 1u32,
+            code: core::ptr::null(),
+        }
+    }
+
+    fn sample_shader_source_wgsl() -> WGPUShaderSourceWGSL {
+        WGPUShaderSourceWGSL {
+            chain: WGPUChainedStruct { next: core::ptr::null_mut(), sType: WGPUSType::ShaderSourceWGSL },
+            code: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+        }
+    }
+
+    fn sample_supported_features() -> WGPUSupportedFeatures {
+        WGPUSupportedFeatures {
+            featureCount: 0,
+            features: core::ptr::null(),
+        }
+    }
+
+    fn sample_supported_instance_features() -> WGPUSupportedInstanceFeatures {
+        WGPUSupportedInstanceFeatures {
+            featureCount: 0,
+            features: core::ptr::null(),
+        }
+    }
+
+    fn sample_supported_wgsl_language_features() -> WGPUSupportedWGSLLanguageFeatures {
+        WGPUSupportedWGSLLanguageFeatures {
+            featureCount: 0,
+            features: core::ptr::null(),
+        }
+    }
+
+    fn sample_surface_capabilities() -> WGPUSurfaceCapabilities {
+        WGPUSurfaceCapabilities {
+            nextInChain: core::ptr::null_mut(),
+            usages: 1u64 << 33,
+            formatCount: 0,
+            formats: core::ptr::null(),
+            presentModeCount: 0,
+            presentModes: core::ptr::null(),
+            alphaModeCount: 0,
+            alphaModes: core::ptr::null(),
+        }
+    }
+
+    fn sample_surface_color_management() -> WGPUSurfaceColorManagement {
+        WGPUSurfaceColorManagement {
+            chain: WGPUChainedStruct { next: core::ptr::null_mut(), sType: WGPUSType::SurfaceColorManagement },
+            colorSpace: WGPUPredefinedColorSpace(1),
+            toneMappingMode: WGPUToneMappingMode(2),
+        }
+    }
+
+    fn sample_surface_configuration() -> WGPUSurfaceConfiguration {
+        WGPUSurfaceConfiguration {
+            nextInChain: core::ptr::null_mut(),
+            device: crate::handle::Handle::from_raw(1),
+            format: WGPUTextureFormat(2),
+            usage: 3u64 << 33,
+            width: 4u32,
+            height: 5u32,
+            viewFormatCount: 0,
+            viewFormats: core::ptr::null(),
+            alphaMode: WGPUCompositeAlphaMode(7),
+            presentMode: WGPUPresentMode(8),
+        }
+    }
+
+    fn sample_surface_descriptor() -> WGPUSurfaceDescriptor {
+        WGPUSurfaceDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+        }
+    }
+
+    fn sample_surface_source_android_native_window() -> WGPUSurfaceSourceAndroidNativeWindow {
+        WGPUSurfaceSourceAndroidNativeWindow {
+            chain: WGPUChainedStruct { next: core::ptr::null_mut(), sType: WGPUSType::SurfaceSourceAndroidNativeWindow },
+            window: core::ptr::null_mut(),
+        }
+    }
+
+    fn sample_surface_source_metal_layer() -> WGPUSurfaceSourceMetalLayer {
+        WGPUSurfaceSourceMetalLayer {
+            chain: WGPUChainedStruct { next: core::ptr::null_mut(), sType: WGPUSType::SurfaceSourceMetalLayer },
+            layer: core::ptr::null_mut(),
+        }
+    }
+
+    fn sample_surface_source_wayland_surface() -> WGPUSurfaceSourceWaylandSurface {
+        WGPUSurfaceSourceWaylandSurface {
+            chain: WGPUChainedStruct { next: core::ptr::null_mut(), sType: WGPUSType::SurfaceSourceWaylandSurface },
+            display: core::ptr::null_mut(),
+            surface: core::ptr::null_mut(),
+        }
+    }
+
+    fn sample_surface_source_windows_hwnd() -> WGPUSurfaceSourceWindowsHWND {
+        WGPUSurfaceSourceWindowsHWND {
+            chain: WGPUChainedStruct { next: core::ptr::null_mut(), sType: WGPUSType::SurfaceSourceWindowsHWND },
+            hinstance: core::ptr::null_mut(),
+            hwnd: core::ptr::null_mut(),
+        }
+    }
+
+    fn sample_surface_source_xcb_window() -> WGPUSurfaceSourceXCBWindow {
+        WGPUSurfaceSourceXCBWindow {
+            chain: WGPUChainedStruct { next: core::ptr::null_mut(), sType: WGPUSType::SurfaceSourceXCBWindow },
+            connection: core::ptr::null_mut(),
+            window: 2u32,
+        }
+    }
+
+    fn sample_surface_source_xlib_window() -> WGPUSurfaceSourceXlibWindow {
+        WGPUSurfaceSourceXlibWindow {
+            chain: WGPUChainedStruct { next: core::ptr::null_mut(), sType: WGPUSType::SurfaceSourceXlibWindow },
+            display: core::ptr::null_mut(),
+            window: 2u64 << 33,
+        }
+    }
+
+    fn sample_surface_texture() -> WGPUSurfaceTexture {
+        WGPUSurfaceTexture {
+            nextInChain: core::ptr::null_mut(),
+            texture: crate::handle::Handle::from_raw(1),
+            status: WGPUSurfaceGetCurrentTextureStatus(2),
+        }
+    }
+
+    fn sample_texel_copy_buffer_layout() -> WGPUTexelCopyBufferLayout {
+        WGPUTexelCopyBufferLayout {
+            offset: 1u64 << 33,
+            bytesPerRow: 2u32,
+            rowsPerImage: 3u32,
+        }
+    }
+
+    fn sample_texel_copy_buffer_info() -> WGPUTexelCopyBufferInfo {
+        WGPUTexelCopyBufferInfo {
+            layout: sample_texel_copy_buffer_layout(),
+            buffer: crate::handle::Handle::from_raw(2),
+        }
+    }
+
+    fn sample_texel_copy_texture_info() -> WGPUTexelCopyTextureInfo {
+        WGPUTexelCopyTextureInfo {
+            texture: crate::handle::Handle::from_raw(1),
+            mipLevel: 2u32,
+            origin: sample_origin_3d(),
+            aspect: WGPUTextureAspect(4),
+        }
+    }
+
+    fn sample_texture_binding_view_dimension() -> WGPUTextureBindingViewDimension {
+        WGPUTextureBindingViewDimension {
+            chain: WGPUChainedStruct { next: core::ptr::null_mut(), sType: WGPUSType::TextureBindingViewDimension },
+            textureBindingViewDimension: WGPUTextureViewDimension(1),
+        }
+    }
+
+    fn sample_texture_component_swizzle() -> WGPUTextureComponentSwizzle {
+        WGPUTextureComponentSwizzle {
+            r: WGPUComponentSwizzle(1),
+            g: WGPUComponentSwizzle(2),
+            b: WGPUComponentSwizzle(3),
+            a: WGPUComponentSwizzle(4),
+        }
+    }
+
+    fn sample_texture_component_swizzle_descriptor() -> WGPUTextureComponentSwizzleDescriptor {
+        WGPUTextureComponentSwizzleDescriptor {
+            chain: WGPUChainedStruct { next: core::ptr::null_mut(), sType: WGPUSType::TextureComponentSwizzleDescriptor },
+            swizzle: sample_texture_component_swizzle(),
+        }
+    }
+
+    fn sample_texture_descriptor() -> WGPUTextureDescriptor {
+        WGPUTextureDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+            usage: 2u64 << 33,
+            dimension: WGPUTextureDimension(3),
+            size: sample_extent_3d(),
+            format: WGPUTextureFormat(5),
+            mipLevelCount: 6u32,
+            sampleCount: 7u32,
+            viewFormatCount: 0,
+            viewFormats: core::ptr::null(),
+        }
+    }
+
+    fn sample_texture_view_descriptor() -> WGPUTextureViewDescriptor {
+        WGPUTextureViewDescriptor {
+            nextInChain: core::ptr::null_mut(),
+            label: WGPUStringView { data: b"s1".as_ptr().cast(), length: 2 },
+            format: WGPUTextureFormat(2),
+            dimension: WGPUTextureViewDimension(3),
+            baseMipLevel: 4u32,
+            mipLevelCount: 5u32,
+            baseArrayLayer: 6u32,
+            arrayLayerCount: 7u32,
+            aspect: WGPUTextureAspect(8),
+            usage: 9u64 << 33,
+        }
+    }
+
+    fn sample_dawn_toggles_descriptor() -> WGPUDawnTogglesDescriptor {
+        WGPUDawnTogglesDescriptor {
+            chain: WGPUChainedStruct { next: core::ptr::null_mut(), sType: WGPUSType::DawnTogglesDescriptor },
+            enabledToggleCount: 0,
+            enabledToggles: core::ptr::null(),
+            disabledToggleCount: 0,
+            disabledToggles: core::ptr::null(),
+        }
+    }
+
+    fn sample_subgroup_matrix_config() -> WGPUSubgroupMatrixConfig {
+        WGPUSubgroupMatrixConfig {
+            componentType: WGPUSubgroupMatrixComponentType(1),
+            resultComponentType: WGPUSubgroupMatrixComponentType(2),
+            M: 3u32,
+            N: 4u32,
+            K: 5u32,
+        }
+    }
+
+    fn sample_adapter_properties_subgroup_matrix_configs() -> WGPUAdapterPropertiesSubgroupMatrixConfigs {
+        WGPUAdapterPropertiesSubgroupMatrixConfigs {
+            chain: WGPUChainedStruct { next: core::ptr::null_mut(), sType: WGPUSType::AdapterPropertiesSubgroupMatrixConfigs },
+            configCount: 0,
+            configs: core::ptr::null(),
+        }
+    }
+
+    #[test]
+    fn every_struct_crosses_member_by_member_in_order() {
+        let mut s = Plain(Arena::default());
+        {
+            let mut a = Writer::default();
+            unsafe { enc_adapter_info(&mut a, &mut s, &sample_adapter_info()) }.expect("adapter_info encodes");
+            let v = dec_adapter_info(&mut Reader::new(&a.buf), &mut s).expect("adapter_info decodes");
+            let mut b = Writer::default();
+            unsafe { enc_adapter_info(&mut b, &mut s, &v) }.expect("adapter_info encodes again");
+            assert_eq!(a.buf, b.buf, "adapter_info");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_bind_group_entry(&mut a, &mut s, &sample_bind_group_entry()) }.expect("bind_group_entry encodes");
+            let v = dec_bind_group_entry(&mut Reader::new(&a.buf), &mut s).expect("bind_group_entry decodes");
+            let mut b = Writer::default();
+            unsafe { enc_bind_group_entry(&mut b, &mut s, &v) }.expect("bind_group_entry encodes again");
+            assert_eq!(a.buf, b.buf, "bind_group_entry");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_bind_group_descriptor(&mut a, &mut s, &sample_bind_group_descriptor()) }.expect("bind_group_descriptor encodes");
+            let v = dec_bind_group_descriptor(&mut Reader::new(&a.buf), &mut s).expect("bind_group_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_bind_group_descriptor(&mut b, &mut s, &v) }.expect("bind_group_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "bind_group_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_buffer_binding_layout(&mut a, &mut s, &sample_buffer_binding_layout()) }.expect("buffer_binding_layout encodes");
+            let v = dec_buffer_binding_layout(&mut Reader::new(&a.buf), &mut s).expect("buffer_binding_layout decodes");
+            let mut b = Writer::default();
+            unsafe { enc_buffer_binding_layout(&mut b, &mut s, &v) }.expect("buffer_binding_layout encodes again");
+            assert_eq!(a.buf, b.buf, "buffer_binding_layout");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_sampler_binding_layout(&mut a, &mut s, &sample_sampler_binding_layout()) }.expect("sampler_binding_layout encodes");
+            let v = dec_sampler_binding_layout(&mut Reader::new(&a.buf), &mut s).expect("sampler_binding_layout decodes");
+            let mut b = Writer::default();
+            unsafe { enc_sampler_binding_layout(&mut b, &mut s, &v) }.expect("sampler_binding_layout encodes again");
+            assert_eq!(a.buf, b.buf, "sampler_binding_layout");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_texture_binding_layout(&mut a, &mut s, &sample_texture_binding_layout()) }.expect("texture_binding_layout encodes");
+            let v = dec_texture_binding_layout(&mut Reader::new(&a.buf), &mut s).expect("texture_binding_layout decodes");
+            let mut b = Writer::default();
+            unsafe { enc_texture_binding_layout(&mut b, &mut s, &v) }.expect("texture_binding_layout encodes again");
+            assert_eq!(a.buf, b.buf, "texture_binding_layout");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_storage_texture_binding_layout(&mut a, &mut s, &sample_storage_texture_binding_layout()) }.expect("storage_texture_binding_layout encodes");
+            let v = dec_storage_texture_binding_layout(&mut Reader::new(&a.buf), &mut s).expect("storage_texture_binding_layout decodes");
+            let mut b = Writer::default();
+            unsafe { enc_storage_texture_binding_layout(&mut b, &mut s, &v) }.expect("storage_texture_binding_layout encodes again");
+            assert_eq!(a.buf, b.buf, "storage_texture_binding_layout");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_bind_group_layout_entry(&mut a, &mut s, &sample_bind_group_layout_entry()) }.expect("bind_group_layout_entry encodes");
+            let v = dec_bind_group_layout_entry(&mut Reader::new(&a.buf), &mut s).expect("bind_group_layout_entry decodes");
+            let mut b = Writer::default();
+            unsafe { enc_bind_group_layout_entry(&mut b, &mut s, &v) }.expect("bind_group_layout_entry encodes again");
+            assert_eq!(a.buf, b.buf, "bind_group_layout_entry");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_bind_group_layout_descriptor(&mut a, &mut s, &sample_bind_group_layout_descriptor()) }.expect("bind_group_layout_descriptor encodes");
+            let v = dec_bind_group_layout_descriptor(&mut Reader::new(&a.buf), &mut s).expect("bind_group_layout_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_bind_group_layout_descriptor(&mut b, &mut s, &v) }.expect("bind_group_layout_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "bind_group_layout_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_blend_component(&mut a, &mut s, &sample_blend_component()) }.expect("blend_component encodes");
+            let v = dec_blend_component(&mut Reader::new(&a.buf), &mut s).expect("blend_component decodes");
+            let mut b = Writer::default();
+            unsafe { enc_blend_component(&mut b, &mut s, &v) }.expect("blend_component encodes again");
+            assert_eq!(a.buf, b.buf, "blend_component");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_blend_state(&mut a, &mut s, &sample_blend_state()) }.expect("blend_state encodes");
+            let v = dec_blend_state(&mut Reader::new(&a.buf), &mut s).expect("blend_state decodes");
+            let mut b = Writer::default();
+            unsafe { enc_blend_state(&mut b, &mut s, &v) }.expect("blend_state encodes again");
+            assert_eq!(a.buf, b.buf, "blend_state");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_buffer_descriptor(&mut a, &mut s, &sample_buffer_descriptor()) }.expect("buffer_descriptor encodes");
+            let v = dec_buffer_descriptor(&mut Reader::new(&a.buf), &mut s).expect("buffer_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_buffer_descriptor(&mut b, &mut s, &v) }.expect("buffer_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "buffer_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_color(&mut a, &mut s, &sample_color()) }.expect("color encodes");
+            let v = dec_color(&mut Reader::new(&a.buf), &mut s).expect("color decodes");
+            let mut b = Writer::default();
+            unsafe { enc_color(&mut b, &mut s, &v) }.expect("color encodes again");
+            assert_eq!(a.buf, b.buf, "color");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_color_target_state(&mut a, &mut s, &sample_color_target_state()) }.expect("color_target_state encodes");
+            let v = dec_color_target_state(&mut Reader::new(&a.buf), &mut s).expect("color_target_state decodes");
+            let mut b = Writer::default();
+            unsafe { enc_color_target_state(&mut b, &mut s, &v) }.expect("color_target_state encodes again");
+            assert_eq!(a.buf, b.buf, "color_target_state");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_command_buffer_descriptor(&mut a, &mut s, &sample_command_buffer_descriptor()) }.expect("command_buffer_descriptor encodes");
+            let v = dec_command_buffer_descriptor(&mut Reader::new(&a.buf), &mut s).expect("command_buffer_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_command_buffer_descriptor(&mut b, &mut s, &v) }.expect("command_buffer_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "command_buffer_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_command_encoder_descriptor(&mut a, &mut s, &sample_command_encoder_descriptor()) }.expect("command_encoder_descriptor encodes");
+            let v = dec_command_encoder_descriptor(&mut Reader::new(&a.buf), &mut s).expect("command_encoder_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_command_encoder_descriptor(&mut b, &mut s, &v) }.expect("command_encoder_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "command_encoder_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_compatibility_mode_limits(&mut a, &mut s, &sample_compatibility_mode_limits()) }.expect("compatibility_mode_limits encodes");
+            let v = dec_compatibility_mode_limits(&mut Reader::new(&a.buf), &mut s).expect("compatibility_mode_limits decodes");
+            let mut b = Writer::default();
+            unsafe { enc_compatibility_mode_limits(&mut b, &mut s, &v) }.expect("compatibility_mode_limits encodes again");
+            assert_eq!(a.buf, b.buf, "compatibility_mode_limits");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_compilation_message(&mut a, &mut s, &sample_compilation_message()) }.expect("compilation_message encodes");
+            let v = dec_compilation_message(&mut Reader::new(&a.buf), &mut s).expect("compilation_message decodes");
+            let mut b = Writer::default();
+            unsafe { enc_compilation_message(&mut b, &mut s, &v) }.expect("compilation_message encodes again");
+            assert_eq!(a.buf, b.buf, "compilation_message");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_compilation_info(&mut a, &mut s, &sample_compilation_info()) }.expect("compilation_info encodes");
+            let v = dec_compilation_info(&mut Reader::new(&a.buf), &mut s).expect("compilation_info decodes");
+            let mut b = Writer::default();
+            unsafe { enc_compilation_info(&mut b, &mut s, &v) }.expect("compilation_info encodes again");
+            assert_eq!(a.buf, b.buf, "compilation_info");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_pass_timestamp_writes(&mut a, &mut s, &sample_pass_timestamp_writes()) }.expect("pass_timestamp_writes encodes");
+            let v = dec_pass_timestamp_writes(&mut Reader::new(&a.buf), &mut s).expect("pass_timestamp_writes decodes");
+            let mut b = Writer::default();
+            unsafe { enc_pass_timestamp_writes(&mut b, &mut s, &v) }.expect("pass_timestamp_writes encodes again");
+            assert_eq!(a.buf, b.buf, "pass_timestamp_writes");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_compute_pass_descriptor(&mut a, &mut s, &sample_compute_pass_descriptor()) }.expect("compute_pass_descriptor encodes");
+            let v = dec_compute_pass_descriptor(&mut Reader::new(&a.buf), &mut s).expect("compute_pass_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_compute_pass_descriptor(&mut b, &mut s, &v) }.expect("compute_pass_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "compute_pass_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_constant_entry(&mut a, &mut s, &sample_constant_entry()) }.expect("constant_entry encodes");
+            let v = dec_constant_entry(&mut Reader::new(&a.buf), &mut s).expect("constant_entry decodes");
+            let mut b = Writer::default();
+            unsafe { enc_constant_entry(&mut b, &mut s, &v) }.expect("constant_entry encodes again");
+            assert_eq!(a.buf, b.buf, "constant_entry");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_compute_state(&mut a, &mut s, &sample_compute_state()) }.expect("compute_state encodes");
+            let v = dec_compute_state(&mut Reader::new(&a.buf), &mut s).expect("compute_state decodes");
+            let mut b = Writer::default();
+            unsafe { enc_compute_state(&mut b, &mut s, &v) }.expect("compute_state encodes again");
+            assert_eq!(a.buf, b.buf, "compute_state");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_compute_pipeline_descriptor(&mut a, &mut s, &sample_compute_pipeline_descriptor()) }.expect("compute_pipeline_descriptor encodes");
+            let v = dec_compute_pipeline_descriptor(&mut Reader::new(&a.buf), &mut s).expect("compute_pipeline_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_compute_pipeline_descriptor(&mut b, &mut s, &v) }.expect("compute_pipeline_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "compute_pipeline_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_stencil_face_state(&mut a, &mut s, &sample_stencil_face_state()) }.expect("stencil_face_state encodes");
+            let v = dec_stencil_face_state(&mut Reader::new(&a.buf), &mut s).expect("stencil_face_state decodes");
+            let mut b = Writer::default();
+            unsafe { enc_stencil_face_state(&mut b, &mut s, &v) }.expect("stencil_face_state encodes again");
+            assert_eq!(a.buf, b.buf, "stencil_face_state");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_depth_stencil_state(&mut a, &mut s, &sample_depth_stencil_state()) }.expect("depth_stencil_state encodes");
+            let v = dec_depth_stencil_state(&mut Reader::new(&a.buf), &mut s).expect("depth_stencil_state decodes");
+            let mut b = Writer::default();
+            unsafe { enc_depth_stencil_state(&mut b, &mut s, &v) }.expect("depth_stencil_state encodes again");
+            assert_eq!(a.buf, b.buf, "depth_stencil_state");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_limits(&mut a, &mut s, &sample_limits()) }.expect("limits encodes");
+            let v = dec_limits(&mut Reader::new(&a.buf), &mut s).expect("limits decodes");
+            let mut b = Writer::default();
+            unsafe { enc_limits(&mut b, &mut s, &v) }.expect("limits encodes again");
+            assert_eq!(a.buf, b.buf, "limits");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_queue_descriptor(&mut a, &mut s, &sample_queue_descriptor()) }.expect("queue_descriptor encodes");
+            let v = dec_queue_descriptor(&mut Reader::new(&a.buf), &mut s).expect("queue_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_queue_descriptor(&mut b, &mut s, &v) }.expect("queue_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "queue_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_device_descriptor(&mut a, &mut s, &sample_device_descriptor()) }.expect("device_descriptor encodes");
+            let v = dec_device_descriptor(&mut Reader::new(&a.buf), &mut s).expect("device_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_device_descriptor(&mut b, &mut s, &v) }.expect("device_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "device_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_extent_3d(&mut a, &mut s, &sample_extent_3d()) }.expect("extent_3d encodes");
+            let v = dec_extent_3d(&mut Reader::new(&a.buf), &mut s).expect("extent_3d decodes");
+            let mut b = Writer::default();
+            unsafe { enc_extent_3d(&mut b, &mut s, &v) }.expect("extent_3d encodes again");
+            assert_eq!(a.buf, b.buf, "extent_3d");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_external_texture_binding_entry(&mut a, &mut s, &sample_external_texture_binding_entry()) }.expect("external_texture_binding_entry encodes");
+            let v = dec_external_texture_binding_entry(&mut Reader::new(&a.buf), &mut s).expect("external_texture_binding_entry decodes");
+            let mut b = Writer::default();
+            unsafe { enc_external_texture_binding_entry(&mut b, &mut s, &v) }.expect("external_texture_binding_entry encodes again");
+            assert_eq!(a.buf, b.buf, "external_texture_binding_entry");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_external_texture_binding_layout(&mut a, &mut s, &sample_external_texture_binding_layout()) }.expect("external_texture_binding_layout encodes");
+            let v = dec_external_texture_binding_layout(&mut Reader::new(&a.buf), &mut s).expect("external_texture_binding_layout decodes");
+            let mut b = Writer::default();
+            unsafe { enc_external_texture_binding_layout(&mut b, &mut s, &v) }.expect("external_texture_binding_layout encodes again");
+            assert_eq!(a.buf, b.buf, "external_texture_binding_layout");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_fragment_state(&mut a, &mut s, &sample_fragment_state()) }.expect("fragment_state encodes");
+            let v = dec_fragment_state(&mut Reader::new(&a.buf), &mut s).expect("fragment_state decodes");
+            let mut b = Writer::default();
+            unsafe { enc_fragment_state(&mut b, &mut s, &v) }.expect("fragment_state encodes again");
+            assert_eq!(a.buf, b.buf, "fragment_state");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_future(&mut a, &mut s, &sample_future()) }.expect("future encodes");
+            let v = dec_future(&mut Reader::new(&a.buf), &mut s).expect("future decodes");
+            let mut b = Writer::default();
+            unsafe { enc_future(&mut b, &mut s, &v) }.expect("future encodes again");
+            assert_eq!(a.buf, b.buf, "future");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_future_wait_info(&mut a, &mut s, &sample_future_wait_info()) }.expect("future_wait_info encodes");
+            let v = dec_future_wait_info(&mut Reader::new(&a.buf), &mut s).expect("future_wait_info decodes");
+            let mut b = Writer::default();
+            unsafe { enc_future_wait_info(&mut b, &mut s, &v) }.expect("future_wait_info encodes again");
+            assert_eq!(a.buf, b.buf, "future_wait_info");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_instance_limits(&mut a, &mut s, &sample_instance_limits()) }.expect("instance_limits encodes");
+            let v = dec_instance_limits(&mut Reader::new(&a.buf), &mut s).expect("instance_limits decodes");
+            let mut b = Writer::default();
+            unsafe { enc_instance_limits(&mut b, &mut s, &v) }.expect("instance_limits encodes again");
+            assert_eq!(a.buf, b.buf, "instance_limits");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_instance_descriptor(&mut a, &mut s, &sample_instance_descriptor()) }.expect("instance_descriptor encodes");
+            let v = dec_instance_descriptor(&mut Reader::new(&a.buf), &mut s).expect("instance_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_instance_descriptor(&mut b, &mut s, &v) }.expect("instance_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "instance_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_multisample_state(&mut a, &mut s, &sample_multisample_state()) }.expect("multisample_state encodes");
+            let v = dec_multisample_state(&mut Reader::new(&a.buf), &mut s).expect("multisample_state decodes");
+            let mut b = Writer::default();
+            unsafe { enc_multisample_state(&mut b, &mut s, &v) }.expect("multisample_state encodes again");
+            assert_eq!(a.buf, b.buf, "multisample_state");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_origin_3d(&mut a, &mut s, &sample_origin_3d()) }.expect("origin_3d encodes");
+            let v = dec_origin_3d(&mut Reader::new(&a.buf), &mut s).expect("origin_3d decodes");
+            let mut b = Writer::default();
+            unsafe { enc_origin_3d(&mut b, &mut s, &v) }.expect("origin_3d encodes again");
+            assert_eq!(a.buf, b.buf, "origin_3d");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_pipeline_layout_descriptor(&mut a, &mut s, &sample_pipeline_layout_descriptor()) }.expect("pipeline_layout_descriptor encodes");
+            let v = dec_pipeline_layout_descriptor(&mut Reader::new(&a.buf), &mut s).expect("pipeline_layout_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_pipeline_layout_descriptor(&mut b, &mut s, &v) }.expect("pipeline_layout_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "pipeline_layout_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_primitive_state(&mut a, &mut s, &sample_primitive_state()) }.expect("primitive_state encodes");
+            let v = dec_primitive_state(&mut Reader::new(&a.buf), &mut s).expect("primitive_state decodes");
+            let mut b = Writer::default();
+            unsafe { enc_primitive_state(&mut b, &mut s, &v) }.expect("primitive_state encodes again");
+            assert_eq!(a.buf, b.buf, "primitive_state");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_query_set_descriptor(&mut a, &mut s, &sample_query_set_descriptor()) }.expect("query_set_descriptor encodes");
+            let v = dec_query_set_descriptor(&mut Reader::new(&a.buf), &mut s).expect("query_set_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_query_set_descriptor(&mut b, &mut s, &v) }.expect("query_set_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "query_set_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_render_bundle_descriptor(&mut a, &mut s, &sample_render_bundle_descriptor()) }.expect("render_bundle_descriptor encodes");
+            let v = dec_render_bundle_descriptor(&mut Reader::new(&a.buf), &mut s).expect("render_bundle_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_render_bundle_descriptor(&mut b, &mut s, &v) }.expect("render_bundle_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "render_bundle_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_render_bundle_encoder_descriptor(&mut a, &mut s, &sample_render_bundle_encoder_descriptor()) }.expect("render_bundle_encoder_descriptor encodes");
+            let v = dec_render_bundle_encoder_descriptor(&mut Reader::new(&a.buf), &mut s).expect("render_bundle_encoder_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_render_bundle_encoder_descriptor(&mut b, &mut s, &v) }.expect("render_bundle_encoder_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "render_bundle_encoder_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_render_pass_color_attachment(&mut a, &mut s, &sample_render_pass_color_attachment()) }.expect("render_pass_color_attachment encodes");
+            let v = dec_render_pass_color_attachment(&mut Reader::new(&a.buf), &mut s).expect("render_pass_color_attachment decodes");
+            let mut b = Writer::default();
+            unsafe { enc_render_pass_color_attachment(&mut b, &mut s, &v) }.expect("render_pass_color_attachment encodes again");
+            assert_eq!(a.buf, b.buf, "render_pass_color_attachment");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_render_pass_depth_stencil_attachment(&mut a, &mut s, &sample_render_pass_depth_stencil_attachment()) }.expect("render_pass_depth_stencil_attachment encodes");
+            let v = dec_render_pass_depth_stencil_attachment(&mut Reader::new(&a.buf), &mut s).expect("render_pass_depth_stencil_attachment decodes");
+            let mut b = Writer::default();
+            unsafe { enc_render_pass_depth_stencil_attachment(&mut b, &mut s, &v) }.expect("render_pass_depth_stencil_attachment encodes again");
+            assert_eq!(a.buf, b.buf, "render_pass_depth_stencil_attachment");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_render_pass_descriptor(&mut a, &mut s, &sample_render_pass_descriptor()) }.expect("render_pass_descriptor encodes");
+            let v = dec_render_pass_descriptor(&mut Reader::new(&a.buf), &mut s).expect("render_pass_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_render_pass_descriptor(&mut b, &mut s, &v) }.expect("render_pass_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "render_pass_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_render_pass_max_draw_count(&mut a, &mut s, &sample_render_pass_max_draw_count()) }.expect("render_pass_max_draw_count encodes");
+            let v = dec_render_pass_max_draw_count(&mut Reader::new(&a.buf), &mut s).expect("render_pass_max_draw_count decodes");
+            let mut b = Writer::default();
+            unsafe { enc_render_pass_max_draw_count(&mut b, &mut s, &v) }.expect("render_pass_max_draw_count encodes again");
+            assert_eq!(a.buf, b.buf, "render_pass_max_draw_count");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_vertex_attribute(&mut a, &mut s, &sample_vertex_attribute()) }.expect("vertex_attribute encodes");
+            let v = dec_vertex_attribute(&mut Reader::new(&a.buf), &mut s).expect("vertex_attribute decodes");
+            let mut b = Writer::default();
+            unsafe { enc_vertex_attribute(&mut b, &mut s, &v) }.expect("vertex_attribute encodes again");
+            assert_eq!(a.buf, b.buf, "vertex_attribute");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_vertex_buffer_layout(&mut a, &mut s, &sample_vertex_buffer_layout()) }.expect("vertex_buffer_layout encodes");
+            let v = dec_vertex_buffer_layout(&mut Reader::new(&a.buf), &mut s).expect("vertex_buffer_layout decodes");
+            let mut b = Writer::default();
+            unsafe { enc_vertex_buffer_layout(&mut b, &mut s, &v) }.expect("vertex_buffer_layout encodes again");
+            assert_eq!(a.buf, b.buf, "vertex_buffer_layout");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_vertex_state(&mut a, &mut s, &sample_vertex_state()) }.expect("vertex_state encodes");
+            let v = dec_vertex_state(&mut Reader::new(&a.buf), &mut s).expect("vertex_state decodes");
+            let mut b = Writer::default();
+            unsafe { enc_vertex_state(&mut b, &mut s, &v) }.expect("vertex_state encodes again");
+            assert_eq!(a.buf, b.buf, "vertex_state");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_render_pipeline_descriptor(&mut a, &mut s, &sample_render_pipeline_descriptor()) }.expect("render_pipeline_descriptor encodes");
+            let v = dec_render_pipeline_descriptor(&mut Reader::new(&a.buf), &mut s).expect("render_pipeline_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_render_pipeline_descriptor(&mut b, &mut s, &v) }.expect("render_pipeline_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "render_pipeline_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_request_adapter_options(&mut a, &mut s, &sample_request_adapter_options()) }.expect("request_adapter_options encodes");
+            let v = dec_request_adapter_options(&mut Reader::new(&a.buf), &mut s).expect("request_adapter_options decodes");
+            let mut b = Writer::default();
+            unsafe { enc_request_adapter_options(&mut b, &mut s, &v) }.expect("request_adapter_options encodes again");
+            assert_eq!(a.buf, b.buf, "request_adapter_options");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_request_adapter_webxr_options(&mut a, &mut s, &sample_request_adapter_webxr_options()) }.expect("request_adapter_webxr_options encodes");
+            let v = dec_request_adapter_webxr_options(&mut Reader::new(&a.buf), &mut s).expect("request_adapter_webxr_options decodes");
+            let mut b = Writer::default();
+            unsafe { enc_request_adapter_webxr_options(&mut b, &mut s, &v) }.expect("request_adapter_webxr_options encodes again");
+            assert_eq!(a.buf, b.buf, "request_adapter_webxr_options");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_sampler_descriptor(&mut a, &mut s, &sample_sampler_descriptor()) }.expect("sampler_descriptor encodes");
+            let v = dec_sampler_descriptor(&mut Reader::new(&a.buf), &mut s).expect("sampler_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_sampler_descriptor(&mut b, &mut s, &v) }.expect("sampler_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "sampler_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_shader_module_descriptor(&mut a, &mut s, &sample_shader_module_descriptor()) }.expect("shader_module_descriptor encodes");
+            let v = dec_shader_module_descriptor(&mut Reader::new(&a.buf), &mut s).expect("shader_module_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_shader_module_descriptor(&mut b, &mut s, &v) }.expect("shader_module_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "shader_module_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_shader_source_spirv(&mut a, &mut s, &sample_shader_source_spirv()) }.expect("shader_source_spirv encodes");
+            let v = dec_shader_source_spirv(&mut Reader::new(&a.buf), &mut s).expect("shader_source_spirv decodes");
+            let mut b = Writer::default();
+            unsafe { enc_shader_source_spirv(&mut b, &mut s, &v) }.expect("shader_source_spirv encodes again");
+            assert_eq!(a.buf, b.buf, "shader_source_spirv");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_shader_source_wgsl(&mut a, &mut s, &sample_shader_source_wgsl()) }.expect("shader_source_wgsl encodes");
+            let v = dec_shader_source_wgsl(&mut Reader::new(&a.buf), &mut s).expect("shader_source_wgsl decodes");
+            let mut b = Writer::default();
+            unsafe { enc_shader_source_wgsl(&mut b, &mut s, &v) }.expect("shader_source_wgsl encodes again");
+            assert_eq!(a.buf, b.buf, "shader_source_wgsl");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_supported_features(&mut a, &mut s, &sample_supported_features()) }.expect("supported_features encodes");
+            let v = dec_supported_features(&mut Reader::new(&a.buf), &mut s).expect("supported_features decodes");
+            let mut b = Writer::default();
+            unsafe { enc_supported_features(&mut b, &mut s, &v) }.expect("supported_features encodes again");
+            assert_eq!(a.buf, b.buf, "supported_features");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_supported_instance_features(&mut a, &mut s, &sample_supported_instance_features()) }.expect("supported_instance_features encodes");
+            let v = dec_supported_instance_features(&mut Reader::new(&a.buf), &mut s).expect("supported_instance_features decodes");
+            let mut b = Writer::default();
+            unsafe { enc_supported_instance_features(&mut b, &mut s, &v) }.expect("supported_instance_features encodes again");
+            assert_eq!(a.buf, b.buf, "supported_instance_features");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_supported_wgsl_language_features(&mut a, &mut s, &sample_supported_wgsl_language_features()) }.expect("supported_wgsl_language_features encodes");
+            let v = dec_supported_wgsl_language_features(&mut Reader::new(&a.buf), &mut s).expect("supported_wgsl_language_features decodes");
+            let mut b = Writer::default();
+            unsafe { enc_supported_wgsl_language_features(&mut b, &mut s, &v) }.expect("supported_wgsl_language_features encodes again");
+            assert_eq!(a.buf, b.buf, "supported_wgsl_language_features");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_surface_capabilities(&mut a, &mut s, &sample_surface_capabilities()) }.expect("surface_capabilities encodes");
+            let v = dec_surface_capabilities(&mut Reader::new(&a.buf), &mut s).expect("surface_capabilities decodes");
+            let mut b = Writer::default();
+            unsafe { enc_surface_capabilities(&mut b, &mut s, &v) }.expect("surface_capabilities encodes again");
+            assert_eq!(a.buf, b.buf, "surface_capabilities");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_surface_color_management(&mut a, &mut s, &sample_surface_color_management()) }.expect("surface_color_management encodes");
+            let v = dec_surface_color_management(&mut Reader::new(&a.buf), &mut s).expect("surface_color_management decodes");
+            let mut b = Writer::default();
+            unsafe { enc_surface_color_management(&mut b, &mut s, &v) }.expect("surface_color_management encodes again");
+            assert_eq!(a.buf, b.buf, "surface_color_management");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_surface_configuration(&mut a, &mut s, &sample_surface_configuration()) }.expect("surface_configuration encodes");
+            let v = dec_surface_configuration(&mut Reader::new(&a.buf), &mut s).expect("surface_configuration decodes");
+            let mut b = Writer::default();
+            unsafe { enc_surface_configuration(&mut b, &mut s, &v) }.expect("surface_configuration encodes again");
+            assert_eq!(a.buf, b.buf, "surface_configuration");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_surface_descriptor(&mut a, &mut s, &sample_surface_descriptor()) }.expect("surface_descriptor encodes");
+            let v = dec_surface_descriptor(&mut Reader::new(&a.buf), &mut s).expect("surface_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_surface_descriptor(&mut b, &mut s, &v) }.expect("surface_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "surface_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_surface_texture(&mut a, &mut s, &sample_surface_texture()) }.expect("surface_texture encodes");
+            let v = dec_surface_texture(&mut Reader::new(&a.buf), &mut s).expect("surface_texture decodes");
+            let mut b = Writer::default();
+            unsafe { enc_surface_texture(&mut b, &mut s, &v) }.expect("surface_texture encodes again");
+            assert_eq!(a.buf, b.buf, "surface_texture");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_texel_copy_buffer_layout(&mut a, &mut s, &sample_texel_copy_buffer_layout()) }.expect("texel_copy_buffer_layout encodes");
+            let v = dec_texel_copy_buffer_layout(&mut Reader::new(&a.buf), &mut s).expect("texel_copy_buffer_layout decodes");
+            let mut b = Writer::default();
+            unsafe { enc_texel_copy_buffer_layout(&mut b, &mut s, &v) }.expect("texel_copy_buffer_layout encodes again");
+            assert_eq!(a.buf, b.buf, "texel_copy_buffer_layout");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_texel_copy_buffer_info(&mut a, &mut s, &sample_texel_copy_buffer_info()) }.expect("texel_copy_buffer_info encodes");
+            let v = dec_texel_copy_buffer_info(&mut Reader::new(&a.buf), &mut s).expect("texel_copy_buffer_info decodes");
+            let mut b = Writer::default();
+            unsafe { enc_texel_copy_buffer_info(&mut b, &mut s, &v) }.expect("texel_copy_buffer_info encodes again");
+            assert_eq!(a.buf, b.buf, "texel_copy_buffer_info");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_texel_copy_texture_info(&mut a, &mut s, &sample_texel_copy_texture_info()) }.expect("texel_copy_texture_info encodes");
+            let v = dec_texel_copy_texture_info(&mut Reader::new(&a.buf), &mut s).expect("texel_copy_texture_info decodes");
+            let mut b = Writer::default();
+            unsafe { enc_texel_copy_texture_info(&mut b, &mut s, &v) }.expect("texel_copy_texture_info encodes again");
+            assert_eq!(a.buf, b.buf, "texel_copy_texture_info");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_texture_binding_view_dimension(&mut a, &mut s, &sample_texture_binding_view_dimension()) }.expect("texture_binding_view_dimension encodes");
+            let v = dec_texture_binding_view_dimension(&mut Reader::new(&a.buf), &mut s).expect("texture_binding_view_dimension decodes");
+            let mut b = Writer::default();
+            unsafe { enc_texture_binding_view_dimension(&mut b, &mut s, &v) }.expect("texture_binding_view_dimension encodes again");
+            assert_eq!(a.buf, b.buf, "texture_binding_view_dimension");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_texture_component_swizzle(&mut a, &mut s, &sample_texture_component_swizzle()) }.expect("texture_component_swizzle encodes");
+            let v = dec_texture_component_swizzle(&mut Reader::new(&a.buf), &mut s).expect("texture_component_swizzle decodes");
+            let mut b = Writer::default();
+            unsafe { enc_texture_component_swizzle(&mut b, &mut s, &v) }.expect("texture_component_swizzle encodes again");
+            assert_eq!(a.buf, b.buf, "texture_component_swizzle");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_texture_component_swizzle_descriptor(&mut a, &mut s, &sample_texture_component_swizzle_descriptor()) }.expect("texture_component_swizzle_descriptor encodes");
+            let v = dec_texture_component_swizzle_descriptor(&mut Reader::new(&a.buf), &mut s).expect("texture_component_swizzle_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_texture_component_swizzle_descriptor(&mut b, &mut s, &v) }.expect("texture_component_swizzle_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "texture_component_swizzle_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_texture_descriptor(&mut a, &mut s, &sample_texture_descriptor()) }.expect("texture_descriptor encodes");
+            let v = dec_texture_descriptor(&mut Reader::new(&a.buf), &mut s).expect("texture_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_texture_descriptor(&mut b, &mut s, &v) }.expect("texture_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "texture_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_texture_view_descriptor(&mut a, &mut s, &sample_texture_view_descriptor()) }.expect("texture_view_descriptor encodes");
+            let v = dec_texture_view_descriptor(&mut Reader::new(&a.buf), &mut s).expect("texture_view_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_texture_view_descriptor(&mut b, &mut s, &v) }.expect("texture_view_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "texture_view_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_dawn_toggles_descriptor(&mut a, &mut s, &sample_dawn_toggles_descriptor()) }.expect("dawn_toggles_descriptor encodes");
+            let v = dec_dawn_toggles_descriptor(&mut Reader::new(&a.buf), &mut s).expect("dawn_toggles_descriptor decodes");
+            let mut b = Writer::default();
+            unsafe { enc_dawn_toggles_descriptor(&mut b, &mut s, &v) }.expect("dawn_toggles_descriptor encodes again");
+            assert_eq!(a.buf, b.buf, "dawn_toggles_descriptor");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_subgroup_matrix_config(&mut a, &mut s, &sample_subgroup_matrix_config()) }.expect("subgroup_matrix_config encodes");
+            let v = dec_subgroup_matrix_config(&mut Reader::new(&a.buf), &mut s).expect("subgroup_matrix_config decodes");
+            let mut b = Writer::default();
+            unsafe { enc_subgroup_matrix_config(&mut b, &mut s, &v) }.expect("subgroup_matrix_config encodes again");
+            assert_eq!(a.buf, b.buf, "subgroup_matrix_config");
+        }
+        {
+            let mut a = Writer::default();
+            unsafe { enc_adapter_properties_subgroup_matrix_configs(&mut a, &mut s, &sample_adapter_properties_subgroup_matrix_configs()) }.expect("adapter_properties_subgroup_matrix_configs encodes");
+            let v = dec_adapter_properties_subgroup_matrix_configs(&mut Reader::new(&a.buf), &mut s).expect("adapter_properties_subgroup_matrix_configs decodes");
+            let mut b = Writer::default();
+            unsafe { enc_adapter_properties_subgroup_matrix_configs(&mut b, &mut s, &v) }.expect("adapter_properties_subgroup_matrix_configs encodes again");
+            assert_eq!(a.buf, b.buf, "adapter_properties_subgroup_matrix_configs");
+        }
+    }
+}
