@@ -710,6 +710,16 @@ fn conn_of(raw: usize) -> Option<(u64, Arc<Proxy>)> {
     found
 }
 
+/// A round trip about the remote object `raw`: its id, then what `body` writes; None
+/// (logged) for a handle that is not a live remote object or a gone server.
+fn ask(raw: usize, kind: u8, body: impl FnOnce(&mut Writer)) -> Option<Vec<u8>> {
+    let (id, p) = conn_of(raw)?;
+    let mut w = Writer::default();
+    w.u64(id);
+    body(&mut w);
+    p.conn.round_trip(kind, &w.buf)
+}
+
 // The functions written by hand (xtask's HAND_WRITTEN), named `<object>_<method>`.
 
 pub fn instance_process_events(instance: WGPUInstance) {
@@ -755,6 +765,7 @@ pub unsafe fn instance_wait_any(
     let deadline = (timeout_ns != u64::MAX)
         .then(|| std::time::Instant::now() + Duration::from_nanos(timeout_ns));
     loop {
+        let turn = std::time::Instant::now();
         let slots: Vec<u64> = {
             let map = p.conn.future_slots.lock();
             list.iter()
@@ -786,6 +797,11 @@ pub unsafe fn instance_wait_any(
         }
         if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
             return WGPUWaitStatus::TimedOut;
+        }
+        // The server had nothing to wait on (a lost callback comes only when the
+        // device goes): poll, not spin.
+        if turn.elapsed() < Duration::from_millis(1) {
+            std::thread::sleep(Duration::from_millis(1));
         }
     }
 }
@@ -858,15 +874,14 @@ pub unsafe fn buffer_map_async(
 /// A copy of a mapped range, kept until Unmap; NULL where the server's
 /// `Get(Const)MappedRange` gives NULL.
 fn mapped_range(buffer: WGPUBuffer, offset: usize, size: usize, writable: bool) -> *mut u8 {
-    let Some((id, p)) = conn_of(buffer.raw()) else {
+    let Some(reply) = ask(buffer.raw(), K_MAPPED, |w| {
+        w.usize(offset);
+        w.usize(size);
+        w.u8(writable as u8);
+    }) else {
         return std::ptr::null_mut();
     };
-    let mut w = Writer::default();
-    w.u64(id);
-    w.usize(offset);
-    w.usize(size);
-    w.u8(writable as u8);
-    let Some(reply) = p.conn.round_trip(K_MAPPED, &w.buf) else {
+    let Some((_, p)) = proxy::get(buffer.raw()) else {
         return std::ptr::null_mut();
     };
     let mut r = Reader::new(&reply);
@@ -908,14 +923,10 @@ pub unsafe fn buffer_read_mapped_range(
     data: *mut std::ffi::c_void,
     size: usize,
 ) -> WGPUStatus {
-    let Some((id, p)) = conn_of(buffer.raw()) else {
-        return WGPUStatus::Error;
-    };
-    let mut w = Writer::default();
-    w.u64(id);
-    w.usize(offset);
-    w.usize(size);
-    let Some(reply) = p.conn.round_trip(K_READ_MAPPED, &w.buf) else {
+    let Some(reply) = ask(buffer.raw(), K_READ_MAPPED, |w| {
+        w.usize(offset);
+        w.usize(size);
+    }) else {
         return WGPUStatus::Error;
     };
     let mut r = Reader::new(&reply);
@@ -940,15 +951,12 @@ pub unsafe fn buffer_write_mapped_range(
     data: *const std::ffi::c_void,
     size: usize,
 ) -> WGPUStatus {
-    let Some((id, p)) = conn_of(buffer.raw()) else {
-        return WGPUStatus::Error;
-    };
-    let mut w = Writer::default();
-    w.u64(id);
-    w.usize(offset);
-    // SAFETY: the caller's promise.
-    unsafe { w.data(data, size) };
-    match p.conn.round_trip(K_WRITE_MAPPED, &w.buf) {
+    let reply = ask(buffer.raw(), K_WRITE_MAPPED, |w| {
+        w.usize(offset);
+        // SAFETY: the caller's promise.
+        unsafe { w.data(data, size) };
+    });
+    match reply {
         Some(reply) => WGPUStatus(Reader::new(&reply).u32().unwrap_or(0)),
         None => WGPUStatus::Error,
     }
@@ -1045,14 +1053,11 @@ pub unsafe fn device_get_usage(
     device: WGPUDevice,
     usage: *mut crate::extensions::WGPUShimDeviceUsage,
 ) -> WGPUStatus {
-    let Some((id, p)) = conn_of(device.raw()) else {
-        return WGPUStatus::Error;
-    };
     if usage.is_null() {
         log::error!("{}: usage is NULL", crate::guard::entry_point());
         return WGPUStatus::Error;
     }
-    let Some(reply) = p.conn.round_trip(K_USAGE, &id.to_le_bytes()) else {
+    let Some(reply) = ask(device.raw(), K_USAGE, |_| {}) else {
         return WGPUStatus::Error;
     };
     let mut r = Reader::new(&reply);

@@ -294,16 +294,24 @@ impl Session {
                     return Err(WireError::malformed("a wait longer than its message"));
                 }
                 let mut infos = Vec::with_capacity(n);
+                let mut without_future = false;
                 for _ in 0..n {
                     let slot = r.u64()?;
-                    if let Some(f) = self.maps.lock().futures.get(&slot) {
-                        infos.push(WGPUFutureWaitInfo {
+                    match self.maps.lock().futures.get(&slot) {
+                        Some(f) => infos.push(WGPUFutureWaitInfo {
                             future: *f,
                             completed: 0,
-                        });
+                        }),
+                        None => without_future = true,
                     }
                 }
                 let timeout = r.u64()?;
+                if without_future {
+                    // A callback given in a descriptor (a device's lost callback) has
+                    // no future here: it fires in the instance's event loop.
+                    // SAFETY: the session's instance.
+                    unsafe { ex::wgpuInstanceProcessEvents(self.instance()) };
+                }
                 let status = if infos.is_empty() {
                     // Nothing left to wait for here: their callbacks are on the way.
                     WGPUWaitStatus::Success
