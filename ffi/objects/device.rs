@@ -912,23 +912,38 @@ pub fn create_pipeline_async<P: PreparedPipeline>(
 }
 
 /// `wgpuShimDeviceGetUsage`.
-pub unsafe fn get_usage(
-    device: WGPUDevice,
+/// `wgpuShimDeviceGetUsage`'s output struct, checked (in-process and remote): None,
+/// the error logged, for NULL or a chain (nothing can be chained on it).
+///
+/// # Safety
+/// `usage` NULL or valid.
+pub unsafe fn usage_output<'a>(
     usage: *mut crate::extensions::WGPUShimDeviceUsage,
-) -> WGPUStatus {
-    use crate::accounting::Kind;
-    // SAFETY: the caller's pointer, NULL or valid (the entry point's # Safety).
+) -> Option<&'a mut crate::extensions::WGPUShimDeviceUsage> {
+    // SAFETY: the caller's pointer, NULL or valid.
     let Some(out) = (unsafe { usage.as_mut() }) else {
         log::error!("{}: usage is NULL", entry_point());
-        return WGPUStatus::Error;
+        return None;
     };
     if !out.nextInChain.is_null() {
         log::error!(
             "{}: nothing can be chained on WGPUShimDeviceUsage",
             entry_point()
         );
-        return WGPUStatus::Error;
+        return None;
     }
+    Some(out)
+}
+
+pub unsafe fn get_usage(
+    device: WGPUDevice,
+    usage: *mut crate::extensions::WGPUShimDeviceUsage,
+) -> WGPUStatus {
+    use crate::accounting::Kind;
+    // SAFETY: the caller's pointer, passed on.
+    let Some(out) = (unsafe { usage_output(usage) }) else {
+        return WGPUStatus::Error;
+    };
     let Some(device) = device.get_or_log(entry_point()) else {
         return WGPUStatus::Error;
     };

@@ -1053,8 +1053,8 @@ pub unsafe fn device_get_usage(
     device: WGPUDevice,
     usage: *mut crate::extensions::WGPUShimDeviceUsage,
 ) -> WGPUStatus {
-    if usage.is_null() {
-        log::error!("{}: usage is NULL", crate::guard::entry_point());
+    // SAFETY: the caller's pointer, passed on.
+    if unsafe { crate::device::usage_output(usage) }.is_none() {
         return WGPUStatus::Error;
     }
     let Some(reply) = ask(device.raw(), K_USAGE, |_| {}) else {
