@@ -8823,26 +8823,7 @@ pub(crate) const TAG_TEXTURE_VIEW: usize = 23;
 #[cfg(test)]
 mod layout {
     use super::*;
-    use crate::remote::wire::Arena;
-
-    struct Plain(Arena);
-    impl Side for Plain {
-        fn arena(&mut self) -> &mut Arena {
-            &mut self.0
-        }
-        fn put_object(&mut self, _: usize, raw: usize) -> WResult<u64> {
-            Ok(raw as u64)
-        }
-        fn get_object(&mut self, _: usize, id: u64) -> WResult<usize> {
-            Ok(id as usize)
-        }
-        fn put_callback(&mut self, _: u32, mode: WGPUCallbackMode, _: usize, _: usize, _: usize) -> WResult<u64> {
-            Ok(u64::from(mode.0) + 100)
-        }
-        fn get_callback(&mut self, _: u32, slot: u64) -> WResult<(usize, usize)> {
-            Ok((0, slot as usize))
-        }
-    }
+    use crate::remote::wire::{Arena, Plain};
 
     fn sample_adapter_info() -> WGPUAdapterInfo {
         WGPUAdapterInfo {

@@ -850,13 +850,6 @@ pub fn buffer_get_usage(buffer: WGPUBuffer) -> WGPUBufferUsage {
 
 /// # Safety
 /// As the export.
-pub unsafe fn buffer_get_map_state(buffer: WGPUBuffer) -> WGPUBufferMapState {
-    // SAFETY: passed on.
-    unsafe { gen::client::wgpuBufferGetMapState(buffer) }
-}
-
-/// # Safety
-/// As the export.
 pub unsafe fn buffer_map_async(
     buffer: WGPUBuffer,
     mode: WGPUMapMode,

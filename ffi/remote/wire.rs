@@ -372,22 +372,40 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// For tests of the codec: handles cross as their values, callbacks as a slot made
+/// from the mode, decoded values kept in an arena.
+#[cfg(test)]
+pub(crate) struct Plain(pub Arena);
+
+#[cfg(test)]
+impl Side for Plain {
+    fn arena(&mut self) -> &mut Arena {
+        &mut self.0
+    }
+    fn put_object(&mut self, _: usize, raw: usize) -> WResult<u64> {
+        Ok(raw as u64)
+    }
+    fn get_object(&mut self, _: usize, id: u64) -> WResult<usize> {
+        Ok(id as usize)
+    }
+    fn put_callback(
+        &mut self,
+        _: u32,
+        mode: WGPUCallbackMode,
+        _: usize,
+        _: usize,
+        _: usize,
+    ) -> WResult<u64> {
+        Ok(u64::from(mode.0) + 100)
+    }
+    fn get_callback(&mut self, _: u32, slot: u64) -> WResult<(usize, usize)> {
+        Ok((0, slot as usize))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    struct Plain(Arena);
-    impl Side for Plain {
-        fn arena(&mut self) -> &mut Arena {
-            &mut self.0
-        }
-        fn put_object(&mut self, _: usize, raw: usize) -> WResult<u64> {
-            Ok(raw as u64)
-        }
-        fn get_object(&mut self, _: usize, id: u64) -> WResult<usize> {
-            Ok(id as usize)
-        }
-    }
 
     #[test]
     fn an_array_count_larger_than_the_message_is_refused_before_allocating() {

@@ -300,12 +300,7 @@ impl Api {
             }
             writeln!(r, "        callback: Some(forward_{sn}),\n        userdata1: userdata1 as *mut c_void,\n        userdata2: userdata2 as *mut c_void,\n    }})\n}}\n").unwrap();
             // The server's forwarder.
-            let params: Vec<(String, String)> = cb
-                .args
-                .iter()
-                .flat_map(|a| self.rust_params(a, false))
-                .collect();
-            let decl: Vec<String> = params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+            let (decl, _) = self.rust_signature(&cb.args);
             writeln!(r, "/// The server's `WGPU{n}Callback`: sends its arguments to the client's slot.\nunsafe extern \"C\" fn forward_{sn}({}, userdata1: *mut c_void, userdata2: *mut c_void) {{\n    crate::remote::server::forward(userdata1 as usize, userdata2 as usize, |w, s| {{", decl.join(", ")).unwrap();
             for a in &cb.args {
                 let code = self.enc_param(a, &|f| f.to_string(), false);
@@ -422,18 +417,13 @@ impl Api {
     fn wire_client(&self, r: &mut String) {
         r.push_str("/// The client's stubs: each encodes its call; one that answers waits for the reply.\npub(crate) mod client {\n    #![allow(non_snake_case, unused_mut, unused_variables, clippy::too_many_arguments)]\n    use super::*;\n    use crate::remote::client::Call;\n\n");
         for (index, f) in self.wire_functions().into_iter().enumerate() {
-            let params: Vec<(String, String)> = f
-                .args
-                .iter()
-                .flat_map(|a| self.rust_params(a, false))
-                .collect();
-            let decl: Vec<String> = params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+            let (decl, names) = self.rust_signature(&f.args);
             let ret_ty = f
                 .ret
                 .as_ref()
                 .map(|(t, p)| self.rust_type(t, *p))
                 .unwrap_or_else(|| "()".into());
-            let this = &params[0].0;
+            let this = &names[0];
             writeln!(r, "    /// `{}` on a remote object.\n    ///\n    /// # Safety\n    /// The arguments as webgpu.h defines them.\n    pub(crate) unsafe fn {}({}) -> {ret_ty} {{\n        let Some(mut call) = Call::begin({this}.raw(), {index}, \"{}\") else {{\n            return <{ret_ty} as crate::guard::Fail>::fail();\n        }};", f.c_name, f.c_name, decl.join(", "), f.c_name).unwrap();
             writeln!(r, "        let encoded = (|| -> WResult<_> {{\n            let (w, s) = call.parts();").unwrap();
             let mut ret_expr = "()".to_string();
@@ -692,12 +682,7 @@ impl Api {
         if !f.on_object {
             return None;
         }
-        let params: Vec<(String, String)> = f
-            .args
-            .iter()
-            .flat_map(|a| self.rust_params(a, false))
-            .collect();
-        let call: Vec<String> = params.iter().map(|(n, _)| n.clone()).collect();
+        let (_, call) = self.rust_signature(&f.args);
         let this = &call[0];
         let target = if f.implementation.starts_with("crate::handle::add_ref") {
             "crate::remote::proxy::add_ref".to_string()
@@ -759,7 +744,7 @@ impl Api {
     /// each member, encoded, decoded and encoded again, gives the same bytes (a member
     /// read in another order than written would not).
     fn wire_layout_test(&self, r: &mut String) {
-        r.push_str("#[cfg(test)]\nmod layout {\n    use super::*;\n    use crate::remote::wire::Arena;\n\n    struct Plain(Arena);\n    impl Side for Plain {\n        fn arena(&mut self) -> &mut Arena {\n            &mut self.0\n        }\n        fn put_object(&mut self, _: usize, raw: usize) -> WResult<u64> {\n            Ok(raw as u64)\n        }\n        fn get_object(&mut self, _: usize, id: u64) -> WResult<usize> {\n            Ok(id as usize)\n        }\n        fn put_callback(&mut self, _: u32, mode: WGPUCallbackMode, _: usize, _: usize, _: usize) -> WResult<u64> {\n            Ok(u64::from(mode.0) + 100)\n        }\n        fn get_callback(&mut self, _: u32, slot: u64) -> WResult<(usize, usize)> {\n            Ok((0, slot as usize))\n        }\n    }\n\n");
+        r.push_str("#[cfg(test)]\nmod layout {\n    use super::*;\n    use crate::remote::wire::{Arena, Plain};\n\n");
         for st in self.structs_in_order() {
             let n = pascal(&st.name);
             writeln!(
