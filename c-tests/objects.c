@@ -519,6 +519,48 @@ static void device_limits(void) {
     want.maxStorageBuffersInFragmentStage = al.maxStorageBuffersPerShaderStage + 1;
     CHECK(second_device(&dd) == NULL);
 
+    /* WebGPU's rule for an adapter's limits: maxBindingsPerBindGroup >= the five
+     * per-stage binding limits summed, times 2 stages (Vulkan drivers report a million
+     * sampled textures per stage; the adapter holds them to the rule). A device with
+     * the adapter's sampled-texture limit takes a layout of that many textures in one
+     * stage, and refuses one more. */
+    uint64_t per_stage = (uint64_t)al.maxSampledTexturesPerShaderStage + al.maxSamplersPerShaderStage +
+                         al.maxStorageBuffersPerShaderStage + al.maxStorageTexturesPerShaderStage +
+                         al.maxUniformBuffersPerShaderStage;
+    CHECK(al.maxBindingsPerBindGroup >= per_stage * 2);
+    req = (WGPULimits)WGPU_LIMITS_INIT;
+    req.maxSampledTexturesPerShaderStage = al.maxSampledTexturesPerShaderStage;
+    dev = second_device(&dd);
+    CHECK(dev != NULL);
+    if (dev) {
+        uint32_t n = al.maxSampledTexturesPerShaderStage;
+        WGPUBindGroupLayoutEntry *entries = calloc(n + 1, sizeof *entries);
+        for (uint32_t i = 0; i <= n; i++) {
+            entries[i] = (WGPUBindGroupLayoutEntry)WGPU_BIND_GROUP_LAYOUT_ENTRY_INIT;
+            entries[i].binding = i;
+            entries[i].visibility = WGPUShaderStage_Fragment;
+            entries[i].texture.sampleType = WGPUTextureSampleType_Float;
+        }
+        Ctx c2 = ctx;
+        c2.device = dev;
+        WGPUBindGroupLayoutDescriptor bd = WGPU_BIND_GROUP_LAYOUT_DESCRIPTOR_INIT;
+        for (uint32_t count = n; count <= n + 1; count++) {
+            bd.entryCount = count;
+            bd.entries = entries;
+            wgpuDevicePushErrorScope(dev, WGPUErrorFilter_Validation);
+            WGPUBindGroupLayout bgl = wgpuDeviceCreateBindGroupLayout(dev, &bd);
+            ScopeResult r = pop_scope(&c2);
+            CHECK(bgl != NULL);
+            if (count == n)
+                CHECK(r.type == WGPUErrorType_NoError);
+            else
+                CHECK(r.type == WGPUErrorType_Validation && strstr(r.message, "SampledTextures"));
+            wgpuBindGroupLayoutRelease(bgl);
+        }
+        free(entries);
+        wgpuDeviceRelease(dev);
+    }
+
     /* Creating a compute pipeline whose entry point uses more workgroup storage than
      * the device's maxComputeWorkgroupStorageSize (each variable rounded up to 16
      * bytes) is a validation error; within it, the pipeline is valid. */

@@ -89,13 +89,34 @@ pub unsafe fn get_limits(adapter: WGPUAdapter, limits: *mut WGPULimits) -> WGPUS
     let Some(out) = (unsafe { limits.as_mut() }) else {
         return WGPUStatus::Error;
     };
-    let limits = adapter.ctx.global.adapter_limits(adapter.id);
+    let limits = usable_limits(&adapter);
     conv::limits_to_c(&limits, out);
     // SAFETY: the caller's chain, each link's sType naming its type.
     match unsafe { conv::stage_limits_to_c(&limits, out.nextInChain) } {
         Ok(()) => WGPUStatus::Success,
         Err(_) => WGPUStatus::Error,
     }
+}
+
+/// The limits the adapter reports: wgpu-core's, with each per-stage binding limit held
+/// to an even share of a bind group, so that WebGPU's rule for adapters holds:
+/// maxBindingsPerBindGroup ≥ (the five per-stage binding limits summed) × 2 stages.
+/// Vulkan drivers with descriptor indexing report a million sampled textures (and
+/// more) per stage: a layout that uses them all breaks the rule, and validating it
+/// takes minutes (the CTS's `max_resources_per_stage` cases did, on an NVIDIA GPU).
+pub fn usable_limits(adapter: &Adapter) -> wgt::Limits {
+    let mut limits = adapter.ctx.global.adapter_limits(adapter.id);
+    let share = limits.max_bindings_per_bind_group / (2 * 5);
+    for limit in [
+        &mut limits.max_sampled_textures_per_shader_stage,
+        &mut limits.max_samplers_per_shader_stage,
+        &mut limits.max_storage_buffers_per_shader_stage,
+        &mut limits.max_storage_textures_per_shader_stage,
+        &mut limits.max_uniform_buffers_per_shader_stage,
+    ] {
+        *limit = (*limit).min(share);
+    }
+    limits
 }
 
 /// The features the adapter reports: wgpu-core's, less those that do not work end to

@@ -124,7 +124,7 @@ pub unsafe fn create(
         implicit_synchronization |= *f == WGPUFeatureName::ImplicitDeviceSynchronization;
     }
     let requested = features;
-    let adapter_limits = adapter.ctx.global.adapter_limits(adapter.id);
+    let adapter_limits = crate::adapter::usable_limits(adapter);
     let mut limits = wgt::Limits::default();
     if !limits.check_limits(&adapter_limits) {
         limits = wgt::Limits::downlevel_defaults();
