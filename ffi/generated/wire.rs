@@ -3762,7 +3762,7 @@ pub(crate) mod client {
             let (w, s) = call.parts();
             w.u64(s.put_object(4, buffer.raw())?);
             w.usize(offset);
-            unsafe { w.data(data, size) };
+            unsafe { crate::remote::wire::put_data(w, s, data, size) }?;
             w.usize(size);
             Ok(())
         })();
@@ -4412,7 +4412,7 @@ pub(crate) mod client {
             let (w, s) = call.parts();
             w.u64(s.put_object(7, compute_pass_encoder.raw())?);
             w.u32(offset);
-            unsafe { w.data(data, size) };
+            unsafe { crate::remote::wire::put_data(w, s, data, size) }?;
             w.usize(size);
             Ok(())
         })();
@@ -5540,7 +5540,7 @@ pub(crate) mod client {
             w.u64(s.put_object(14, queue.raw())?);
             w.u64(s.put_object(4, buffer.raw())?);
             w.u64(buffer_offset);
-            unsafe { w.data(data, size) };
+            unsafe { crate::remote::wire::put_data(w, s, data, size) }?;
             w.usize(size);
             Ok(())
         })();
@@ -5564,7 +5564,7 @@ pub(crate) mod client {
             let (w, s) = call.parts();
             w.u64(s.put_object(14, queue.raw())?);
             if destination.is_null() { w.u8(0); } else { w.u8(1); let v = unsafe { &*destination }; unsafe { enc_texel_copy_texture_info(w, s, &(*v)) }?; }
-            unsafe { w.data(data, data_size) };
+            unsafe { crate::remote::wire::put_data(w, s, data, data_size) }?;
             w.usize(data_size);
             if data_layout.is_null() { w.u8(0); } else { w.u8(1); let v = unsafe { &*data_layout }; unsafe { enc_texel_copy_buffer_layout(w, s, &(*v)) }?; }
             if write_size.is_null() { w.u8(0); } else { w.u8(1); let v = unsafe { &*write_size }; unsafe { enc_extent_3d(w, s, &(*v)) }?; }
@@ -5680,7 +5680,7 @@ pub(crate) mod client {
             let (w, s) = call.parts();
             w.u64(s.put_object(16, render_bundle_encoder.raw())?);
             w.u32(offset);
-            unsafe { w.data(data, size) };
+            unsafe { crate::remote::wire::put_data(w, s, data, size) }?;
             w.usize(size);
             Ok(())
         })();
@@ -6008,7 +6008,7 @@ pub(crate) mod client {
             let (w, s) = call.parts();
             w.u64(s.put_object(17, render_pass_encoder.raw())?);
             w.u32(offset);
-            unsafe { w.data(data, size) };
+            unsafe { crate::remote::wire::put_data(w, s, data, size) }?;
             w.usize(size);
             Ok(())
         })();

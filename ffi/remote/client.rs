@@ -12,13 +12,15 @@
 //! a reason saying so), once, and later calls log an error and do nothing.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::os::fd::OwnedFd;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use parking_lot::Mutex;
 
 use super::proxy::{self, Proxy};
+use super::shm::{self, Region, Ring};
 use super::transport::{frame, Stream};
 use super::wire::{Arena, Fire, Reader, Side, WResult, WireError, Writer};
 use super::*;
@@ -58,6 +60,22 @@ pub struct Connection {
     pub futures: Futures,
     /// The instance has the TimedWaitAny feature.
     pub timed_wait_any: bool,
+    /// Where call data of `SHARED_MIN` bytes and more goes (made at the first).
+    ring: Mutex<Option<Ring>>,
+    /// Live buffer regions.
+    regions: Arc<AtomicUsize>,
+}
+
+/// A mapped buffer's shared region; its count is the connection's.
+pub struct BufferRegion {
+    region: Region,
+    count: Arc<AtomicUsize>,
+}
+
+impl Drop for BufferRegion {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 #[derive(Default)]
@@ -83,6 +101,8 @@ impl Connection {
             lost: Mutex::new(HashMap::new()),
             futures: Futures::default(),
             timed_wait_any,
+            ring: Mutex::new(None),
+            regions: Arc::new(AtomicUsize::new(0)),
         });
         let watched = Arc::downgrade(&conn);
         std::thread::Builder::new()
@@ -129,6 +149,129 @@ impl Connection {
                 self.gone();
             }
         }
+    }
+
+    /// Sends the batch now.
+    pub fn flush(&self) {
+        let mut batch = self.batch.lock();
+        if batch.buf.is_empty() {
+            return;
+        }
+        let sent = self.tx.send(&batch.buf);
+        batch.buf.clear();
+        drop(batch);
+        if sent.is_err() {
+            self.gone();
+        }
+    }
+
+    /// Appends a message and sends the batch now, with `fd`; false if the server is
+    /// gone.
+    fn push_with_fd(&self, kind: u8, body: &[u8], fd: &OwnedFd) -> bool {
+        let mut batch = self.batch.lock();
+        frame(&mut batch.buf, kind, body);
+        let sent = self.tx.send_with_fd(&batch.buf, fd);
+        batch.buf.clear();
+        drop(batch);
+        if sent.is_err() {
+            self.gone();
+        }
+        sent.is_ok()
+    }
+
+    /// Places `size` bytes of call data in the ring: (span start, position), or None
+    /// where they must go in the message (too large, no shared memory, server gone).
+    ///
+    /// # Safety
+    /// `data` valid for `size` bytes.
+    unsafe fn put_shared(&self, data: *const u8, size: usize) -> Option<(u64, u64)> {
+        if size > shm::RING_MAX / 2 || self.is_dead() {
+            return None;
+        }
+        let mut ring = self.ring.lock();
+        let want = (2 * size).next_power_of_two().max(shm::RING_MIN);
+        if ring.as_ref().is_none_or(|r| r.capacity < want) {
+            // A larger ring replaces the old one once the server is done with it.
+            if let Some(old) = ring.as_ref() {
+                if !self.wait_consumed(old, old.produced) {
+                    return None;
+                }
+            }
+            let (region, fd) = Region::create(shm::RING_HEADER + want).ok()?;
+            let mut w = Writer::default();
+            w.usize(want);
+            if !self.push_with_fd(K_RING, &w.buf, &fd) {
+                return None;
+            }
+            *ring = Some(Ring {
+                region,
+                capacity: want,
+                produced: 0,
+            });
+        }
+        let r = ring.as_mut()?;
+        let (start, at) = r.place(size);
+        let end = at + size as u64;
+        if !self.wait_consumed(r, end.saturating_sub(r.capacity as u64)) {
+            return None;
+        }
+        let dst = r.data(at, size)?;
+        // SAFETY: `data` holds `size` bytes (the caller's promise); `dst` is `size`
+        // bytes of the ring that the server has consumed (waited for above).
+        unsafe { std::ptr::copy_nonoverlapping(data, dst, size) };
+        r.produced = end;
+        Some((start, at))
+    }
+
+    /// Waits until the server has consumed the ring up to `target`; false if the
+    /// server is gone.
+    fn wait_consumed(&self, ring: &Ring, target: u64) -> bool {
+        let mut turns = 0u32;
+        while ring.consumed() < target {
+            if self.is_dead() {
+                return false;
+            }
+            // The server needs the calls that use the ring (another thread's too).
+            if turns.is_multiple_of(64) {
+                self.flush();
+            }
+            turns += 1;
+            if turns < 64 {
+                std::thread::yield_now();
+            } else {
+                std::thread::sleep(Duration::from_micros(50));
+            }
+        }
+        true
+    }
+
+    /// The shared region of buffer `id` (`p`), made and sent at its first mapped
+    /// range; None for a small buffer, past `MAX_REGIONS`, or without shared memory.
+    fn region_of(&self, id: u64, p: &Proxy) -> Option<Arc<BufferRegion>> {
+        let mut state = p.buffer.lock();
+        if let Some(r) = &state.region {
+            return Some(r.clone());
+        }
+        if state.size < shm::REGION_MIN
+            || state.size > isize::MAX as u64
+            || self.regions.load(Ordering::Relaxed) >= shm::MAX_REGIONS
+        {
+            return None;
+        }
+        let (region, fd) = Region::create(state.size as usize).ok()?;
+        let mut w = Writer::default();
+        w.u64(id);
+        w.usize(region.size());
+        if !self.push_with_fd(K_REGION, &w.buf, &fd) {
+            return None;
+        }
+        self.regions.fetch_add(1, Ordering::Relaxed);
+        let r = Arc::new(BufferRegion {
+            region,
+            count: self.regions.clone(),
+        });
+        state.region = Some(r.clone());
+        Some(r)
     }
 
     pub fn release(&self, tag: usize, id: u64) {
@@ -444,6 +587,14 @@ impl Encoding {
 impl Side for Encoding {
     fn arena(&mut self) -> &mut Arena {
         &mut self.arena
+    }
+    unsafe fn put_shared(
+        &mut self,
+        data: *const std::ffi::c_void,
+        size: usize,
+    ) -> WResult<Option<(u64, u64)>> {
+        // SAFETY: the caller's promise, passed on.
+        Ok(unsafe { self.conn.put_shared(data.cast(), size) })
     }
     fn put_object(&mut self, tag: usize, raw: usize) -> WResult<u64> {
         if raw == 0 {
@@ -864,32 +1015,48 @@ pub unsafe fn buffer_map_async(
     unsafe { gen::client::wgpuBufferMapAsync(buffer, mode, offset, size, callback_info) }
 }
 
-/// A copy of a mapped range, kept until Unmap; NULL where the server's
+/// A mapped range: in the buffer's shared region where it has one (the server copies
+/// the range in), else a copy kept until Unmap; NULL where the server's
 /// `Get(Const)MappedRange` gives NULL.
 fn mapped_range(buffer: WGPUBuffer, offset: usize, size: usize, writable: bool) -> *mut u8 {
-    let Some(reply) = ask(buffer.raw(), K_MAPPED, |w| {
-        w.usize(offset);
-        w.usize(size);
-        w.u8(writable as u8);
-    }) else {
+    let Some((id, p)) = conn_of(buffer.raw()) else {
         return std::ptr::null_mut();
     };
-    let Some((_, p)) = proxy::get(buffer.raw()) else {
+    let region = p.conn.region_of(id, &p);
+    let mut w = Writer::default();
+    w.u64(id);
+    w.usize(offset);
+    w.usize(size);
+    w.u8(writable as u8);
+    w.u8(region.is_some() as u8);
+    let Some(reply) = p.conn.round_trip(K_MAPPED, &w.buf) else {
         return std::ptr::null_mut();
     };
     let mut r = Reader::new(&reply);
-    if r.u8() != Ok(1) {
-        return std::ptr::null_mut();
-    }
-    let Ok(bytes) = r.bytes() else {
-        return std::ptr::null_mut();
-    };
-    let mut shadow: Box<[u8]> = bytes.into();
-    let ptr = shadow.as_mut_ptr();
     let mut state = p.buffer.lock();
     let write_back = writable || state.map_write;
-    state.shadows.push((offset as u64, shadow, write_back));
-    ptr
+    match (r.u8(), region) {
+        (Ok(1), _) => {
+            let Ok(bytes) = r.bytes() else {
+                return std::ptr::null_mut();
+            };
+            let mut shadow: Box<[u8]> = bytes.into();
+            let ptr = shadow.as_mut_ptr();
+            state.shadows.push((offset as u64, shadow, write_back));
+            ptr
+        }
+        (Ok(2), Some(region)) => {
+            let Some(ptr) = r.usize().ok().and_then(|len| {
+                let ptr = region.region.at(offset, len)?;
+                state.ranges.push((offset as u64, len, write_back));
+                Some(ptr)
+            }) else {
+                return std::ptr::null_mut();
+            };
+            ptr
+        }
+        _ => std::ptr::null_mut(),
+    }
 }
 
 pub fn buffer_get_mapped_range(
@@ -958,6 +1125,16 @@ pub unsafe fn buffer_write_mapped_range(
 /// Sends the writable copies back, then unmaps.
 pub fn buffer_unmap(buffer: WGPUBuffer) {
     if let Some((id, p)) = conn_of(buffer.raw()) {
+        let ranges = std::mem::take(&mut p.buffer.lock().ranges);
+        for (offset, len, write_back) in ranges {
+            if write_back {
+                let mut w = Writer::default();
+                w.u64(id);
+                w.u64(offset);
+                w.usize(len);
+                p.conn.push(K_WRITE_BACK_REGION, &w.buf, false);
+            }
+        }
         let shadows = std::mem::take(&mut p.buffer.lock().shadows);
         for (offset, bytes, write_back) in shadows {
             if write_back {
@@ -976,7 +1153,9 @@ pub fn buffer_unmap(buffer: WGPUBuffer) {
 
 pub fn buffer_destroy(buffer: WGPUBuffer) {
     if let Some((_, p)) = proxy::get(buffer.raw()) {
-        p.buffer.lock().shadows.clear();
+        let mut state = p.buffer.lock();
+        state.shadows.clear();
+        state.ranges.clear();
     }
     // SAFETY: a handle alone.
     unsafe { gen::client::wgpuBufferDestroy(buffer) }

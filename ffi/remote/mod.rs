@@ -19,13 +19,18 @@
 //! `R_ERROR` (why the session ends), `R_LOG` (the session's errors and warnings, for
 //! the host's log callback).
 //!
-//! Not yet: bulk data through shared memory (it crosses in messages), surfaces
-//! (windows live in the client process), the host's quotas.
+//! Bulk data moves through shared memory (`shm`): `K_RING` gives the server a ring
+//! that call data of 16 KiB and more is placed in (a data argument on the wire then
+//! names its span), `K_REGION` a mapped buffer's region that `K_MAPPED` copies the
+//! mapped range into and `K_WRITE_BACK_REGION` copies back from.
+//!
+//! Not yet: surfaces (windows live in the client process), the host's quotas.
 
 pub mod client;
 pub mod extension;
 pub mod proxy;
 pub mod server;
+pub mod shm;
 pub mod transport;
 pub mod wire;
 
@@ -44,6 +49,13 @@ pub const K_THREAD: u8 = 10;
 pub const K_USAGE: u8 = 11;
 /// `wgpuShimInstanceEnumerateAdapters` (the ids for the adapters).
 pub const K_ADAPTERS: u8 = 12;
+/// A new ring for call data (its capacity), with its memfd.
+pub const K_RING: u8 = 13;
+/// A mapped buffer's shared region (buffer id, length), with its memfd.
+pub const K_REGION: u8 = 14;
+/// Unmap is coming: copy a written range of the buffer's region back into its
+/// mapping (buffer id, offset, length).
+pub const K_WRITE_BACK_REGION: u8 = 15;
 
 pub const R_REPLY: u8 = 1;
 pub const R_CALLBACK: u8 = 2;

@@ -43,6 +43,10 @@ pub struct BufferState {
     pub shadows: Vec<(u64, Box<[u8]>, bool)>,
     /// Mapped for writing (mappedAtCreation, or MapAsync with WRITE).
     pub map_write: bool,
+    /// Its shared region (made at its first mapped range, for a buffer large enough).
+    pub region: Option<Arc<super::client::BufferRegion>>,
+    /// The mapped ranges handed to C in the region: (offset, length, written back).
+    pub ranges: Vec<(u64, usize, bool)>,
 }
 
 pub struct Proxy {

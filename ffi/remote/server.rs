@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
+use super::shm::{self, Region, ServerRing};
 use super::transport::{frame, Stream};
 use super::wire::{Arena, Reader, Side, WResult, WireError, Writer};
 use super::*;
@@ -47,6 +48,8 @@ struct Maps {
     fresh: HashMap<u64, Vec<u64>>,
     /// Slots that may fire many times (uncaptured errors).
     persistent: HashSet<u64>,
+    /// Buffer id -> its shared region.
+    regions: HashMap<u64, Region>,
 }
 
 pub struct Session {
@@ -54,6 +57,8 @@ pub struct Session {
     out: Mutex<Vec<u8>>,
     maps: Mutex<Maps>,
     instance: Mutex<usize>,
+    /// The client's ring for call data.
+    ring: Mutex<Option<ServerRing>>,
 }
 
 /// The server's side of the codec for one call or callback.
@@ -61,6 +66,8 @@ pub struct ServerSide<'a> {
     session: &'a Session,
     arena: Arena,
     fresh: Vec<u64>,
+    /// Ring spans this call reads: (start, end), released when it returns.
+    spans: Vec<(u64, u64)>,
 }
 
 impl<'a> ServerSide<'a> {
@@ -69,6 +76,7 @@ impl<'a> ServerSide<'a> {
             session,
             arena: Arena::default(),
             fresh: Vec::new(),
+            spans: Vec::new(),
         }
     }
 
@@ -156,6 +164,32 @@ impl Side for ServerSide<'_> {
     fn arena(&mut self) -> &mut Arena {
         &mut self.arena
     }
+    fn get_shared(&mut self, start: u64, at: u64, size: usize) -> WResult<*const std::ffi::c_void> {
+        let ring = self.session.ring.lock();
+        let ring = ring
+            .as_ref()
+            .ok_or_else(|| WireError::malformed("a ring span without a ring"))?;
+        let p = ring.span(start, at, size).map_err(WireError::malformed)?;
+        if self.spans.iter().any(|(s, _)| *s == start) {
+            return Err(WireError::malformed("a ring span used twice"));
+        }
+        self.spans.push((start, at + size as u64));
+        Ok(p.cast())
+    }
+}
+
+impl Drop for ServerSide<'_> {
+    /// The call is done with its ring spans.
+    fn drop(&mut self) {
+        if self.spans.is_empty() {
+            return;
+        }
+        if let Some(ring) = self.session.ring.lock().as_mut() {
+            for (start, end) in self.spans.drain(..) {
+                ring.release(start, end);
+            }
+        }
+    }
 }
 
 /// A forwarder's body: queues slot `slot`'s arguments for the client.
@@ -207,8 +241,8 @@ impl Session {
         Ok(Handle::from_raw(side.get_object(gen::TAG_BUFFER, id)?))
     }
 
-    /// One message; Err ends the session.
-    fn handle(&self, kind: u8, body: &[u8]) -> WResult<()> {
+    /// One message (with the descriptor it carries); Err ends the session.
+    fn handle(&self, kind: u8, body: &[u8], fd: Option<std::os::fd::OwnedFd>) -> WResult<()> {
         let mut r = Reader::new(body);
         match kind {
             K_HELLO => {
@@ -279,8 +313,59 @@ impl Session {
                         }
                     }
                 };
+                if tag == gen::TAG_BUFFER {
+                    self.maps.lock().regions.remove(&id);
+                }
                 if raw != 0 {
                     gen::release(tag, raw);
+                }
+            }
+            K_RING => {
+                let capacity = r.usize()?;
+                if !(shm::RING_MIN..=shm::RING_MAX).contains(&capacity)
+                    || !capacity.is_power_of_two()
+                {
+                    return Err(WireError::malformed("a ring of a size no client makes"));
+                }
+                let fd = fd.ok_or_else(|| WireError::malformed("a ring without its memory"))?;
+                let region =
+                    Region::adopt(fd, shm::RING_HEADER + capacity).map_err(WireError::malformed)?;
+                *self.ring.lock() = Some(ServerRing::new(region, capacity));
+            }
+            K_REGION => {
+                let id = r.u64()?;
+                let len = r.usize()?;
+                self.buffer(id)?;
+                let fd = fd.ok_or_else(|| WireError::malformed("a region without its memory"))?;
+                let mut maps = self.maps.lock();
+                if maps.regions.len() >= shm::MAX_REGIONS && !maps.regions.contains_key(&id) {
+                    return Err(WireError::malformed(
+                        "more shared regions than a client may have",
+                    ));
+                }
+                if len > isize::MAX as usize {
+                    return Err(WireError::malformed("a region larger than memory"));
+                }
+                let region = Region::adopt(fd, len).map_err(WireError::malformed)?;
+                maps.regions.insert(id, region);
+            }
+            K_WRITE_BACK_REGION => {
+                let id = r.u64()?;
+                let buffer = self.buffer(id)?;
+                let offset = r.usize()?;
+                let len = r.usize()?;
+                let maps = self.maps.lock();
+                let from = maps
+                    .regions
+                    .get(&id)
+                    .and_then(|region| region.at(offset, len))
+                    .ok_or_else(|| WireError::malformed("a range outside the buffer's region"))?;
+                // SAFETY: exports check the handle and the range.
+                let p = unsafe { ex::wgpuBufferGetMappedRange(buffer, offset, len) };
+                if !p.is_null() {
+                    // SAFETY: `len` bytes of the region (checked) into a writable mapped
+                    // range of `len` bytes.
+                    unsafe { std::ptr::copy_nonoverlapping(from, p.cast(), len) };
                 }
             }
             K_PROCESS_EVENTS => {
@@ -334,7 +419,12 @@ impl Session {
                 let buffer = self.buffer(r.u64()?)?;
                 let offset = r.usize()?;
                 let size = r.usize()?;
+                let id = {
+                    let mut peek = Reader::new(body);
+                    peek.u64()?
+                };
                 let writable = r.u8()? == 1;
+                let into_region = r.u8()? == 1;
                 // SAFETY: exports check the handle and the range.
                 let p = unsafe {
                     if writable {
@@ -353,9 +443,25 @@ impl Session {
                     } else {
                         size
                     };
-                    w.u8(1);
-                    // SAFETY: the implementation gave a mapped range of `len` bytes.
-                    w.bytes(unsafe { std::slice::from_raw_parts(p, len) });
+                    if into_region {
+                        let maps = self.maps.lock();
+                        let to = maps
+                            .regions
+                            .get(&id)
+                            .and_then(|region| region.at(offset, len))
+                            .ok_or_else(|| {
+                                WireError::malformed("a mapped range outside the buffer's region")
+                            })?;
+                        // SAFETY: a mapped range of `len` bytes into `len` bytes of the
+                        // region (checked).
+                        unsafe { std::ptr::copy_nonoverlapping(p, to, len) };
+                        w.u8(2);
+                        w.usize(len);
+                    } else {
+                        w.u8(1);
+                        // SAFETY: the implementation gave a mapped range of `len` bytes.
+                        w.bytes(unsafe { std::slice::from_raw_parts(p, len) });
+                    }
                 }
                 self.reply(&w.buf);
             }
@@ -474,6 +580,8 @@ impl Session {
         }
         *self.instance.lock() = 0;
         self.out.lock().clear();
+        self.maps.lock().regions.clear();
+        *self.ring.lock() = None;
     }
 }
 
@@ -492,6 +600,7 @@ pub fn serve(stream: Stream) {
         out: Mutex::new(Vec::new()),
         maps: Mutex::new(Maps::default()),
         instance: Mutex::new(0),
+        ring: Mutex::new(None),
     });
     // This thread's errors and warnings are the client's.
     let weak = Arc::downgrade(&session);
@@ -504,7 +613,10 @@ pub fn serve(stream: Stream) {
         }
     })));
     while let Ok((kind, body)) = rx.receive() {
-        let result = crate::guard::catch(|| session.handle(kind, &body));
+        let fd = matches!(kind, K_RING | K_REGION)
+            .then(|| rx.take_fd())
+            .flatten();
+        let result = crate::guard::catch(|| session.handle(kind, &body, fd));
         let failure = match result {
             Ok(Ok(())) => None,
             Ok(Err(e)) => Some(e.message().to_string()),
@@ -662,6 +774,76 @@ mod tests {
             // taking the process down.
             session.join().expect("the session thread ends cleanly");
         }
+    }
+
+    /// The reason a session gave for ending, after `out` (frames) and `fd`.
+    fn cut_off_by(out: &[u8], fd: Option<&std::os::fd::OwnedFd>) -> String {
+        IN_SERVER.store(true, Ordering::Relaxed);
+        let (mut client, session) = session();
+        hello(&mut client);
+        match fd {
+            Some(fd) => client.send_with_fd(out, fd).unwrap(),
+            None => client.send(out).unwrap(),
+        }
+        let (kind, body) = client.receive().unwrap();
+        assert_eq!(kind, R_ERROR);
+        assert!(client.receive().is_err(), "the session hung up");
+        session.join().unwrap();
+        String::from_utf8_lossy(&body).into_owned()
+    }
+
+    #[test]
+    fn shared_memory_the_server_cannot_trust_ends_the_session() {
+        let ring = |capacity: usize| {
+            let mut w = Writer::default();
+            w.usize(capacity);
+            let mut out = Vec::new();
+            frame(&mut out, K_RING, &w.buf);
+            out
+        };
+        let cap = shm::RING_MIN;
+        assert_eq!(
+            cut_off_by(&ring(cap), None),
+            "malformed message: a ring without its memory"
+        );
+        assert_eq!(
+            cut_off_by(&ring(cap + 1), None),
+            "malformed message: a ring of a size no client makes"
+        );
+        // A file the client could still shrink under the server's mapping.
+        // SAFETY: a new memfd, not sealed.
+        let raw = unsafe { libc::memfd_create(c"t".as_ptr(), libc::MFD_CLOEXEC) };
+        // SAFETY: our new fd.
+        let unsealed =
+            unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(raw) };
+        // SAFETY: our fd.
+        unsafe { libc::ftruncate(raw, (shm::RING_HEADER + cap) as libc::off_t) };
+        assert_eq!(
+            cut_off_by(&ring(cap), Some(&unsealed)),
+            "malformed message: shared memory that is not sealed against shrinking"
+        );
+        let (_, short) = Region::create(4096).unwrap();
+        assert_eq!(
+            cut_off_by(&ring(cap), Some(&short)),
+            "malformed message: shared memory smaller than claimed"
+        );
+        // A call whose data names a span of a ring it never sent.
+        let mut w = Writer::default();
+        w.u32(function_index("wgpuQueueWriteBuffer").unwrap());
+        w.u64(NOT_LIVE);
+        w.u64(NOT_LIVE);
+        w.u64(0);
+        w.u8(2);
+        w.u64(0);
+        w.u64(0);
+        w.usize(shm::SHARED_MIN);
+        w.usize(shm::SHARED_MIN);
+        let mut out = Vec::new();
+        frame(&mut out, K_CALL, &w.buf);
+        assert_eq!(
+            cut_off_by(&out, None),
+            "malformed message: a ring span without a ring"
+        );
     }
 
     #[test]

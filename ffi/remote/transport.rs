@@ -2,10 +2,13 @@
 //! the rest of `remote` sees only `Stream`, so another transport replaces this file.
 //!
 //! A frame is `u32 length | u8 kind | body`. Writes never raise SIGPIPE (a dead peer
-//! is an error, not a signal that kills the host).
+//! is an error, not a signal that kills the host). A file descriptor (shared memory)
+//! travels with the bytes of the send that carries the message naming it; the
+//! receiver queues what arrives and the message takes the oldest.
 
-use std::io::{self, Read};
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::collections::VecDeque;
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::net::UnixStream;
 
 /// The largest frame either side accepts (a bigger one ends the connection).
@@ -16,7 +19,12 @@ pub struct Stream {
     /// Bytes read but not yet consumed.
     inbox: Vec<u8>,
     start: usize,
+    /// Descriptors received, oldest first.
+    fds: VecDeque<OwnedFd>,
 }
+
+/// Descriptors a receiver keeps queued; more are closed as they arrive.
+const MAX_QUEUED_FDS: usize = 8;
 
 impl Stream {
     pub fn connect(path: &str) -> io::Result<Stream> {
@@ -28,6 +36,7 @@ impl Stream {
             socket,
             inbox: Vec::new(),
             start: 0,
+            fds: VecDeque::new(),
         }
     }
 
@@ -67,6 +76,49 @@ impl Stream {
         Ok(())
     }
 
+    /// Writes all of `bytes`, `fd` with the first of them.
+    pub fn send_with_fd(&self, bytes: &[u8], fd: &OwnedFd) -> io::Result<()> {
+        let raw = fd.as_raw_fd();
+        // SAFETY: CMSG_SPACE is arithmetic.
+        let space = unsafe { libc::CMSG_SPACE(std::mem::size_of::<i32>() as u32) } as usize;
+        let mut control = vec![0u8; space];
+        let mut iov = libc::iovec {
+            iov_base: bytes.as_ptr() as *mut libc::c_void,
+            iov_len: bytes.len(),
+        };
+        // SAFETY: all-zero bytes are a valid msghdr; the fields are set below.
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.as_mut_ptr().cast();
+        msg.msg_controllen = space as _;
+        // SAFETY: `msg` points at a control buffer of CMSG_SPACE(one int), so its
+        // first header and that header's data exist; `iov` and `control` outlive
+        // the call.
+        let n = unsafe {
+            let c = libc::CMSG_FIRSTHDR(&msg);
+            (*c).cmsg_level = libc::SOL_SOCKET;
+            (*c).cmsg_type = libc::SCM_RIGHTS;
+            (*c).cmsg_len = libc::CMSG_LEN(std::mem::size_of::<i32>() as u32) as _;
+            std::ptr::write_unaligned(libc::CMSG_DATA(c).cast::<i32>(), raw);
+            loop {
+                let n = libc::sendmsg(self.socket.as_raw_fd(), &msg, libc::MSG_NOSIGNAL);
+                if n >= 0 || io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+                    break n;
+                }
+            }
+        };
+        if n < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        self.send(&bytes[n as usize..])
+    }
+
+    /// The oldest descriptor received and not yet taken.
+    pub fn take_fd(&mut self) -> Option<OwnedFd> {
+        self.fds.pop_front()
+    }
+
     /// The next frame: (kind, body). Blocks until one has arrived.
     pub fn receive(&mut self) -> io::Result<(u8, Vec<u8>)> {
         let header = self.fill(5)?;
@@ -99,7 +151,7 @@ impl Stream {
         }
         while self.inbox.len() - self.start < n {
             let mut chunk = [0u8; 64 * 1024];
-            let got = self.socket.read(&mut chunk)?;
+            let got = self.read(&mut chunk)?;
             if got == 0 {
                 return Err(io::Error::new(
                     io::ErrorKind::UnexpectedEof,
@@ -109,6 +161,54 @@ impl Stream {
             self.inbox.extend_from_slice(&chunk[..got]);
         }
         Ok(&self.inbox[self.start..self.start + n])
+    }
+}
+
+impl Stream {
+    /// One read, queueing the descriptors that come with it.
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let mut control = [0u64; 16];
+        let mut iov = libc::iovec {
+            iov_base: buf.as_mut_ptr().cast(),
+            iov_len: buf.len(),
+        };
+        // SAFETY: all-zero bytes are a valid msghdr; the fields are set below.
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.as_mut_ptr().cast();
+        msg.msg_controllen = std::mem::size_of_val(&control) as _;
+        let n = loop {
+            // SAFETY: `msg` names `buf` and `control`, both alive and writable.
+            let n =
+                unsafe { libc::recvmsg(self.socket.as_raw_fd(), &mut msg, libc::MSG_CMSG_CLOEXEC) };
+            if n >= 0 || io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+                break n;
+            }
+        };
+        if n < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: the kernel filled `msg_controllen` bytes of `control` with
+        // well-formed headers; CMSG_FIRSTHDR/NXTHDR stay within them.
+        unsafe {
+            let mut c = libc::CMSG_FIRSTHDR(&msg);
+            while !c.is_null() {
+                if (*c).cmsg_level == libc::SOL_SOCKET && (*c).cmsg_type == libc::SCM_RIGHTS {
+                    let data = libc::CMSG_DATA(c).cast::<i32>();
+                    let count = ((*c).cmsg_len as usize - libc::CMSG_LEN(0) as usize) / 4;
+                    for i in 0..count {
+                        // Each descriptor is ours now: kept, or closed by drop.
+                        let fd = OwnedFd::from_raw_fd(std::ptr::read_unaligned(data.add(i)));
+                        if self.fds.len() < MAX_QUEUED_FDS {
+                            self.fds.push_back(fd);
+                        }
+                    }
+                }
+                c = libc::CMSG_NXTHDR(&msg, c);
+            }
+        }
+        Ok(n as usize)
     }
 }
 

@@ -73,6 +73,22 @@ pub trait Side {
     ) -> WResult<u64> {
         Err(WireError::malformed("a callback where none may be"))
     }
+    /// Puts `size` bytes at `data` in shared memory: (the span's start, the data's
+    /// position), or None where they go in the message.
+    ///
+    /// # Safety
+    /// `data` valid for `size` bytes.
+    unsafe fn put_shared(
+        &mut self,
+        _data: *const c_void,
+        _size: usize,
+    ) -> WResult<Option<(u64, u64)>> {
+        Ok(None)
+    }
+    /// The bytes of a span of shared memory (see `put_shared`).
+    fn get_shared(&mut self, _start: u64, _at: u64, _size: usize) -> WResult<*const c_void> {
+        Err(WireError::malformed("shared memory where none may be"))
+    }
     /// The userdata a forwarder of slot `slot` is called with.
     fn get_callback(&mut self, _kind: u32, _slot: u64) -> WResult<(usize, usize)> {
         Err(WireError::malformed("a callback where none may be"))
@@ -232,6 +248,32 @@ impl Writer {
 }
 
 /// A message being read.
+/// A data argument: in shared memory where the side puts it there (large data on a
+/// connection with a ring), else in the message.
+///
+/// # Safety
+/// `data` NULL or valid for `size` bytes.
+pub unsafe fn put_data<S: Side>(
+    w: &mut Writer,
+    s: &mut S,
+    data: *const c_void,
+    size: usize,
+) -> WResult<()> {
+    if !data.is_null() && size >= super::shm::SHARED_MIN {
+        // SAFETY: the caller's promise.
+        if let Some((start, at)) = unsafe { s.put_shared(data, size) }? {
+            w.u8(2);
+            w.u64(start);
+            w.u64(at);
+            w.usize(size);
+            return Ok(());
+        }
+    }
+    // SAFETY: the caller's promise.
+    unsafe { w.data(data, size) };
+    Ok(())
+}
+
 pub struct Reader<'a> {
     data: &'a [u8],
     pos: usize,
@@ -314,13 +356,19 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Bytes written by `Writer::data`: (pointer, size).
+    /// Bytes written by `Writer::data` or [`put_data`]: (pointer, size).
     pub fn data<S: Side>(&mut self, s: &mut S) -> WResult<(*const c_void, usize)> {
         match self.u8()? {
             0 => Ok((std::ptr::null(), self.usize()?)),
             1 => {
                 let b = self.bytes()?;
                 Ok((s.keep(b.to_vec()).cast(), b.len()))
+            }
+            2 => {
+                let start = self.u64()?;
+                let at = self.u64()?;
+                let size = self.usize()?;
+                Ok((s.get_shared(start, at, size)?, size))
             }
             _ => Err(WireError::malformed("a data tag")),
         }

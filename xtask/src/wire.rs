@@ -452,7 +452,7 @@ impl Api {
                             .expect("a size for a data pointer");
                         writeln!(
                             r,
-                            "            unsafe {{ w.data({}, {}) }};",
+                            "            unsafe {{ crate::remote::wire::put_data(w, s, {}, {}) }}?;",
                             snake_rust(&a.name),
                             snake_rust(&size.name)
                         )
