@@ -441,7 +441,7 @@ pub unsafe extern "C" fn wgpuBufferGetSize(buffer: WGPUBuffer) -> u64 {
 pub unsafe extern "C" fn wgpuBufferGetMapState(buffer: WGPUBuffer) -> WGPUBufferMapState {
     if buffer.is_remote() {
         // SAFETY: as below; the remote side reads the arguments as the implementation would.
-        return crate::guard::guard("wgpuBufferGetMapState", crate::guard::NoTarget, || unsafe { crate::generated::wire::client::wgpuBufferGetMapState(buffer) });
+        return crate::guard::guard("wgpuBufferGetMapState", crate::guard::NoTarget, || unsafe { crate::remote::client::buffer_get_map_state(buffer) });
     }
     // SAFETY: the caller's promises, passed on unchanged; the implementation checks
     // NULL, counts, enums and handles before it reads through them.

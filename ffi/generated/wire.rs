@@ -7240,6 +7240,7 @@ pub(crate) unsafe fn dispatch(function: u32, r: &mut Reader, s: &mut crate::remo
             let fresh: Vec<u64> = (0..0).map(|_| r.u64()).collect::<WResult<_>>()?;
             let (userdata1, userdata2) = s.future_slot(slot, fresh)?;
             let callback_info = WGPUBufferMapCallbackInfo { nextInChain: core::ptr::null_mut(), mode: crate::remote::server::SERVER_MODE, callback: Some(forward_buffer_map), userdata1: userdata1 as *mut c_void, userdata2: userdata2 as *mut c_void };
+            s.map_requested(slot, m_buffer.raw(), m_offset, m_size);
             let ret = unsafe { super::exports::wgpuBufferMapAsync(m_buffer, m_mode, m_offset, m_size, callback_info) };
             s.future_made(slot, ret);
             Ok(None)

@@ -64,6 +64,9 @@ pub struct Connection {
     ring: Mutex<Option<Ring>>,
     /// Live buffer regions.
     regions: Arc<AtomicUsize>,
+    /// A message went out since the last round trip: the event loop asks the server,
+    /// so that what it did with them (errors, completions) is here when it returns.
+    unsynced: AtomicBool,
 }
 
 /// A mapped buffer's shared region; its count is the connection's.
@@ -103,6 +106,7 @@ impl Connection {
             timed_wait_any,
             ring: Mutex::new(None),
             regions: Arc::new(AtomicUsize::new(0)),
+            unsynced: AtomicBool::new(false),
         });
         let watched = Arc::downgrade(&conn);
         std::thread::Builder::new()
@@ -134,6 +138,7 @@ impl Connection {
 
     /// Appends a message; sends the batch when it is large or `flush`.
     pub fn push(&self, kind: u8, body: &[u8], flush: bool) {
+        self.unsynced.store(true, Ordering::Relaxed);
         let thread = crate::error::scope_key();
         let mut batch = self.batch.lock();
         if batch.thread != thread {
@@ -247,12 +252,13 @@ impl Connection {
 
     /// The shared region of buffer `id` (`p`), made and sent at its first mapped
     /// range; None for a small buffer, past `MAX_REGIONS`, or without shared memory.
-    fn region_of(&self, id: u64, p: &Proxy) -> Option<Arc<BufferRegion>> {
+    fn region_of(&self, id: u64, p: &Proxy, small_too: bool) -> Option<Arc<BufferRegion>> {
         let mut state = p.buffer.lock();
         if let Some(r) = &state.region {
             return Some(r.clone());
         }
-        if state.size < shm::REGION_MIN
+        if (state.size < shm::REGION_MIN && !small_too)
+            || state.size == 0
             || state.size > isize::MAX as u64
             || self.regions.load(Ordering::Relaxed) >= shm::MAX_REGIONS
         {
@@ -294,30 +300,11 @@ impl Connection {
         let reply = {
             let mut rx = self.rx.lock();
             self.push(kind, body, true);
+            self.unsynced.store(false, Ordering::Relaxed);
             loop {
                 match rx.receive() {
                     Ok((R_REPLY, body)) => break Some(body),
-                    Ok((R_CALLBACK, body)) => {
-                        if let Err(e) = self.on_callback(&body, &mut ready) {
-                            log::error!("the GPU process sent a bad callback: {}", e.message());
-                        }
-                    }
-                    Ok((R_LOG, body)) => {
-                        let mut r = Reader::new(&body);
-                        let level = match r.u8() {
-                            Ok(1) => log::Level::Error,
-                            _ => log::Level::Warn,
-                        };
-                        let message = String::from_utf8_lossy(r.bytes().unwrap_or_default());
-                        log::log!(level, "{message}");
-                    }
-                    Ok((R_ERROR, body)) => {
-                        log::error!(
-                            "the GPU process refused this client: {}",
-                            String::from_utf8_lossy(&body)
-                        );
-                    }
-                    Ok((k, _)) => log::error!("the GPU process sent a message of kind {k}"),
+                    Ok((k, body)) => self.on_message(k, &body, &mut ready),
                     Err(_) => break None,
                 }
             }
@@ -327,6 +314,62 @@ impl Connection {
             self.gone();
         }
         reply
+    }
+
+    /// A message that is not a reply: a callback (queued in `ready`), a log record,
+    /// the reason the server cut this client off.
+    fn on_message(self: &Arc<Self>, kind: u8, body: &[u8], ready: &mut Vec<Ready>) {
+        match kind {
+            R_CALLBACK => {
+                if let Err(e) = self.on_callback(body, ready) {
+                    log::error!("the GPU process sent a bad callback: {}", e.message());
+                }
+            }
+            R_LOG => {
+                let mut r = Reader::new(body);
+                let level = match r.u8() {
+                    Ok(1) => log::Level::Error,
+                    _ => log::Level::Warn,
+                };
+                let message = String::from_utf8_lossy(r.bytes().unwrap_or_default());
+                log::log!(level, "{message}");
+            }
+            R_ERROR => log::error!(
+                "the GPU process refused this client: {}",
+                String::from_utf8_lossy(body)
+            ),
+            k => log::error!("the GPU process sent a message of kind {k}"),
+        }
+    }
+
+    /// The event loop's turn (`ProcessEvents`, `Tick`): where calls went out since
+    /// the last round trip, one now, so that what they did is here when it returns;
+    /// else only what the server pushed already (completions of GPU work, which it
+    /// sends as they happen), read without waiting. Then the ready callbacks fire.
+    pub fn process_events(self: &Arc<Self>) {
+        if self.is_dead() {
+        } else if self.unsynced.load(Ordering::Relaxed) {
+            self.round_trip(K_PROCESS_EVENTS, &[]);
+        } else if let Some(mut rx) = self.rx.try_lock() {
+            // (Another thread holding it is reading these for us.)
+            let mut ready = Vec::new();
+            let mut failed = false;
+            while rx.ready() {
+                match rx.receive() {
+                    Ok((k, body)) => self.on_message(k, &body, &mut ready),
+                    Err(_) => {
+                        failed = true;
+                        break;
+                    }
+                }
+            }
+            drop(rx);
+            self.run(ready);
+            if failed {
+                self.gone();
+            }
+        }
+        self.futures.process_events();
     }
 
     fn on_callback(self: &Arc<Self>, body: &[u8], ready: &mut Vec<Ready>) -> WResult<()> {
@@ -877,8 +920,7 @@ pub fn instance_process_events(instance: WGPUInstance) {
     let Some((_, p)) = conn_of(instance.raw()) else {
         return;
     };
-    p.conn.round_trip(K_PROCESS_EVENTS, &[]);
-    p.conn.futures.process_events();
+    p.conn.process_events();
 }
 
 /// # Safety
@@ -1008,11 +1050,76 @@ pub unsafe fn buffer_map_async(
     size: usize,
     callback_info: WGPUBufferMapCallbackInfo,
 ) -> WGPUFuture {
-    if let Some((_, p)) = proxy::get(buffer.raw()) {
-        p.buffer.lock().map_write = mode & WGPUMapMode_Write != 0;
+    let p = proxy::get(buffer.raw()).filter(|(_, p)| !p.conn.is_dead());
+    let mut callback_info = callback_info;
+    if let Some((id, p)) = &p {
+        // The range comes in the region with the result (see `map_done`): for a
+        // large buffer, or one mapped again (a small one mapped once costs less
+        // through a message than a region).
+        let again = std::mem::replace(&mut p.buffer.lock().mapped_before, true);
+        p.conn.region_of(*id, p, again);
+        let mut state = p.buffer.lock();
+        state.map_write = mode & WGPUMapMode_Write != 0;
+        let len = if size == WGPU_WHOLE_MAP_SIZE {
+            state.size.saturating_sub(offset as u64)
+        } else {
+            size as u64
+        };
+        state.map_range = Some((offset as u64, len, state.map_write));
+        state.mapped_ok = false;
+        let call = Box::new(MapCall {
+            user: callback_info,
+            buffer: buffer.raw(),
+        });
+        callback_info.callback = Some(map_done);
+        callback_info.userdata1 = Box::into_raw(call).cast();
+        callback_info.userdata2 = std::ptr::null_mut();
     }
     // SAFETY: passed on.
-    unsafe { gen::client::wgpuBufferMapAsync(buffer, mode, offset, size, callback_info) }
+    let f = unsafe { gen::client::wgpuBufferMapAsync(buffer, mode, offset, size, callback_info) };
+    if let Some((_, p)) = &p {
+        p.buffer.lock().map = (f.id != 0).then_some(f);
+    }
+    f
+}
+
+/// A host's map callback, and its buffer, while the map is on its way.
+struct MapCall {
+    user: WGPUBufferMapCallbackInfo,
+    buffer: usize,
+}
+
+/// Every remote map's callback: notes the result on the buffer, then calls the
+/// host's. Called exactly once per map (result or cancellation), as every callback.
+unsafe extern "C" fn map_done(
+    status: WGPUMapAsyncStatus,
+    message: WGPUStringView,
+    userdata1: *mut std::ffi::c_void,
+    _userdata2: *mut std::ffi::c_void,
+) {
+    // SAFETY: the box `buffer_map_async` made for this map, taken back once.
+    let call = unsafe { Box::from_raw(userdata1.cast::<MapCall>()) };
+    if let Some((_, p)) = proxy::get(call.buffer) {
+        p.buffer.lock().mapped_ok = status == WGPUMapAsyncStatus::Success;
+    }
+    if let Some(f) = call.user.callback {
+        // SAFETY: the host's callback with its own userdata, as it asked.
+        unsafe { f(status, message, call.user.userdata1, call.user.userdata2) };
+    }
+}
+
+/// Whether the buffer's last map has not brought its result to this client yet.
+fn map_pending(p: &Proxy) -> bool {
+    let map = p.buffer.lock().map;
+    map.is_some_and(|f| !p.conn.futures.is_completed(f))
+}
+
+pub fn buffer_get_map_state(buffer: WGPUBuffer) -> WGPUBufferMapState {
+    if proxy::get(buffer.raw()).is_some_and(|(_, p)| map_pending(&p)) {
+        return WGPUBufferMapState::Pending;
+    }
+    // SAFETY: a handle alone.
+    unsafe { gen::client::wgpuBufferGetMapState(buffer) }
 }
 
 /// A mapped range: in the buffer's shared region where it has one (the server copies
@@ -1022,7 +1129,14 @@ fn mapped_range(buffer: WGPUBuffer, offset: usize, size: usize, writable: bool) 
     let Some((id, p)) = conn_of(buffer.raw()) else {
         return std::ptr::null_mut();
     };
-    let region = p.conn.region_of(id, &p);
+    if map_pending(&p) {
+        // Not mapped yet, as far as this client knows (in-process: NULL, silently).
+        return std::ptr::null_mut();
+    }
+    if let Some(ptr) = mapped_in_region(&p, offset, size, writable) {
+        return ptr;
+    }
+    let region = p.conn.region_of(id, &p, false);
     let mut w = Writer::default();
     w.u64(id);
     w.usize(offset);
@@ -1057,6 +1171,38 @@ fn mapped_range(buffer: WGPUBuffer, offset: usize, size: usize, writable: bool) 
         }
         _ => std::ptr::null_mut(),
     }
+}
+
+/// A range of a map whose bytes the server put in the region with its result, where
+/// the range is plainly valid (aligned, inside the map, writable only for a write
+/// map); anything else asks the server, whose answer is the implementation's.
+fn mapped_in_region(p: &Proxy, offset: usize, size: usize, writable: bool) -> Option<*mut u8> {
+    let mut state = p.buffer.lock();
+    let (start, len, write) = state.map_range?;
+    let region = state.region.clone()?;
+    if !state.mapped_ok {
+        return None;
+    }
+    let offset = offset as u64;
+    let size = if size == WGPU_WHOLE_MAP_SIZE {
+        (start + len).checked_sub(offset)?
+    } else {
+        size as u64
+    };
+    let fits = offset >= start && offset.checked_add(size)? <= start + len;
+    if !fits
+        || !offset.is_multiple_of(8)
+        || !size.is_multiple_of(4)
+        || size == 0
+        || (writable && !write)
+    {
+        return None;
+    }
+    let ptr = region.region.at(offset as usize, size as usize)?;
+    state
+        .ranges
+        .push((offset, size as usize, writable || write));
+    Some(ptr)
 }
 
 pub fn buffer_get_mapped_range(
@@ -1145,7 +1291,10 @@ pub fn buffer_unmap(buffer: WGPUBuffer) {
                 p.conn.push(K_WRITE_BACK, &w.buf, false);
             }
         }
-        p.buffer.lock().map_write = false;
+        let mut state = p.buffer.lock();
+        state.map_write = false;
+        state.map_range = None;
+        state.mapped_ok = false;
     }
     // SAFETY: a handle alone.
     unsafe { gen::client::wgpuBufferUnmap(buffer) }
@@ -1156,6 +1305,8 @@ pub fn buffer_destroy(buffer: WGPUBuffer) {
         let mut state = p.buffer.lock();
         state.shadows.clear();
         state.ranges.clear();
+        state.map_range = None;
+        state.mapped_ok = false;
     }
     // SAFETY: a handle alone.
     unsafe { gen::client::wgpuBufferDestroy(buffer) }
@@ -1251,7 +1402,6 @@ pub fn device_tick(device: WGPUDevice) {
     // SAFETY: a handle alone.
     unsafe { gen::client::wgpuDeviceTick(device) };
     if let Some((_, p)) = proxy::get(device.raw()) {
-        p.conn.round_trip(K_PROCESS_EVENTS, &[]);
-        p.conn.futures.process_events();
+        p.conn.process_events();
     }
 }

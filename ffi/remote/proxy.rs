@@ -43,10 +43,19 @@ pub struct BufferState {
     pub shadows: Vec<(u64, Box<[u8]>, bool)>,
     /// Mapped for writing (mappedAtCreation, or MapAsync with WRITE).
     pub map_write: bool,
-    /// Its shared region (made at its first mapped range, for a buffer large enough).
+    /// Its shared region (made at its first MapAsync or mapped range; see `region_of`).
     pub region: Option<Arc<super::client::BufferRegion>>,
     /// The mapped ranges handed to C in the region: (offset, length, written back).
     pub ranges: Vec<(u64, usize, bool)>,
+    /// The last MapAsync's future: until its result is here the map is pending,
+    /// whatever the server's buffer already is (its pump may have completed it).
+    pub map: Option<crate::generated::types::WGPUFuture>,
+    /// That map's range (offset, length, for writing), and whether it succeeded: its
+    /// bytes are then in the region (the server copied them in before the callback).
+    pub map_range: Option<(u64, u64, bool)>,
+    pub mapped_ok: bool,
+    /// Mapped with MapAsync before.
+    pub mapped_before: bool,
 }
 
 pub struct Proxy {

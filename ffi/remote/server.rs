@@ -5,14 +5,18 @@
 //! alone, releasing everything it held.
 //!
 //! Callbacks are registered with `SERVER_MODE` and fire inside the session's
-//! `ProcessEvents`/`WaitAny`, which the client's own event loop asks for; each one's
-//! forwarder queues its arguments for the client, ahead of the reply.
+//! `ProcessEvents`/`WaitAny`, which the client's own event loop asks for, and in the
+//! session's pump: while the client waits on GPU work, a second thread waits on the
+//! GPU and sends each completion as it happens, so the client's event loop finds it
+//! without a round trip. Each forwarder queues its arguments for the client, ahead
+//! of any reply.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
-use parking_lot::Mutex;
+use parking_lot::{Condvar, Mutex};
 
 use super::shm::{self, Region, ServerRing};
 use super::transport::{frame, Stream};
@@ -50,6 +54,9 @@ struct Maps {
     persistent: HashSet<u64>,
     /// Buffer id -> its shared region.
     regions: HashMap<u64, Region>,
+    /// Map callback slot -> (buffer, offset, size): the range its region gets when
+    /// the map completes.
+    map_copies: HashMap<u64, (usize, usize, usize)>,
 }
 
 pub struct Session {
@@ -59,6 +66,13 @@ pub struct Session {
     instance: Mutex<usize>,
     /// The client's ring for call data.
     ring: Mutex<Option<ServerRing>>,
+    /// Wakes the pump: messages were handled (maybe new work to wait on), or the
+    /// session ends (`closing`).
+    wake: Condvar,
+    woken: Mutex<bool>,
+    closing: AtomicBool,
+    /// Itself, for the instance's completions to wake the pump.
+    me: std::sync::OnceLock<std::sync::Weak<Session>>,
 }
 
 /// The server's side of the codec for one call or callback.
@@ -101,6 +115,18 @@ impl<'a> ServerSide<'a> {
         }
         maps.fresh.insert(slot, fresh);
         Ok((self.session as *const Session as usize, slot as usize))
+    }
+
+    /// A MapAsync's range, copied into the buffer's region when the map completes.
+    pub fn map_requested(&mut self, slot: u64, buffer: usize, offset: usize, size: usize) {
+        let mut maps = self.session.maps.lock();
+        if maps
+            .reverse
+            .get(&buffer)
+            .is_some_and(|id| maps.regions.contains_key(id))
+        {
+            maps.map_copies.insert(slot, (buffer, offset, size));
+        }
     }
 
     pub fn future_made(&mut self, slot: u64, future: WGPUFuture) {
@@ -199,14 +225,21 @@ pub fn forward(
     encode: impl FnOnce(&mut Writer, &mut ServerSide) -> WResult<()>,
 ) {
     // SAFETY: `session` is the address of a live Session: callbacks fire only while
-    // its thread runs (in its calls, or while it releases its objects at the end).
+    // its thread or its pump runs (in its calls, while it releases its objects at the
+    // end, or in the pump's turns, which end before that).
     let session = unsafe { &*(session as *const Session) };
     let slot = slot as u64;
-    let fresh = {
+    let (fresh, copy) = {
         let mut maps = session.maps.lock();
         maps.futures.remove(&slot);
-        maps.fresh.remove(&slot).unwrap_or_default()
+        (
+            maps.fresh.remove(&slot).unwrap_or_default(),
+            maps.map_copies.remove(&slot),
+        )
     };
+    if let Some((buffer, offset, size)) = copy {
+        session.copy_mapped(buffer, offset, size);
+    }
     let mut side = ServerSide::new(session);
     side.fresh = fresh;
     let mut w = Writer::default();
@@ -222,18 +255,131 @@ impl Session {
         frame(&mut self.out.lock(), R_REPLY, body);
     }
 
+    /// Sends what the socket takes now; the rest waits for the pump, so that the
+    /// session keeps reading even when its client does not (a client blocked sending
+    /// to a server blocked sending to it would be a deadlock). False: the client is
+    /// gone.
     fn flush(&self) -> bool {
         let mut out = self.out.lock();
         if out.is_empty() {
             return true;
         }
-        let ok = self.tx.send(&out).is_ok();
-        out.clear();
-        ok
+        match self.tx.send_some(&out) {
+            Ok(n) => {
+                out.drain(..n);
+                let left = !out.is_empty();
+                drop(out);
+                if left {
+                    self.wake_pump();
+                }
+                true
+            }
+            Err(_) => {
+                out.clear();
+                false
+            }
+        }
+    }
+
+    /// The last words to a client being cut off: sent within a second, or dropped.
+    fn flush_last(&self) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(1);
+        while self.flush() && self.unsent() > 0 && std::time::Instant::now() < deadline {
+            self.tx.writable(Duration::from_millis(50));
+        }
+    }
+
+    fn unsent(&self) -> usize {
+        self.out.lock().len()
     }
 
     fn instance(&self) -> WGPUInstance {
         Handle::from_raw(*self.instance.lock())
+    }
+
+    /// A completed map's range into the buffer's region, before its callback goes:
+    /// the client's mapped range is then there without asking (nothing where the
+    /// map failed: its range is NULL).
+    fn copy_mapped(&self, raw: usize, offset: usize, size: usize) {
+        let buffer: WGPUBuffer = Handle::from_raw(raw);
+        if buffer.get().is_err() {
+            return;
+        }
+        // SAFETY: a live buffer; the export checks the range and the map state.
+        let p = unsafe { ex::wgpuBufferGetConstMappedRange(buffer, offset, size) } as *const u8;
+        if p.is_null() {
+            return;
+        }
+        let len = if size == WGPU_WHOLE_MAP_SIZE {
+            // SAFETY: a live buffer.
+            (unsafe { ex::wgpuBufferGetSize(buffer) } as usize).saturating_sub(offset)
+        } else {
+            size
+        };
+        let maps = self.maps.lock();
+        let to = maps
+            .reverse
+            .get(&raw)
+            .and_then(|id| maps.regions.get(id))
+            .and_then(|region| region.at(offset, len));
+        if let Some(to) = to {
+            // SAFETY: a mapped range of `len` bytes into `len` bytes of the region.
+            unsafe { std::ptr::copy_nonoverlapping(p, to, len) };
+        }
+    }
+
+    /// Whether a future of the client waits on GPU work (a map, work done).
+    fn waits_on_gpu(&self) -> bool {
+        self.instance()
+            .get()
+            .is_ok_and(|i| !i.ctx.futures.devices(None).is_empty())
+    }
+
+    fn wake_pump(&self) {
+        *self.woken.lock() = true;
+        self.wake.notify_one();
+    }
+
+    /// The pump's thread: sends each completion as it happens (woken by the
+    /// instance's futures, or by messages that may make work to wait on); while
+    /// futures of the client wait on GPU work, waits on the GPU (in short slices, so
+    /// that a call that must lock what the wait holds is never held up long).
+    fn pump(&self) {
+        while !self.closing.load(Ordering::Acquire) {
+            if self.unsent() > 0 {
+                // What the client has not taken yet goes first, as it can.
+                if self.tx.writable(Duration::from_millis(10)) && !self.flush() {
+                    return;
+                }
+                continue;
+            }
+            if !self.drive() {
+                let mut woken = self.woken.lock();
+                if !*woken {
+                    self.wake.wait_for(&mut woken, Duration::from_millis(50));
+                }
+                *woken = false;
+            }
+        }
+    }
+
+    /// One turn of the pump: whether GPU work the client waits on is in flight.
+    fn drive(&self) -> bool {
+        let Ok(instance) = self.instance().get() else {
+            return false;
+        };
+        let devices = instance.ctx.futures.devices(None);
+        let mut busy = false;
+        for d in &devices {
+            busy |= !d.poll(Some(Duration::ZERO));
+        }
+        if let Some(d) = busy.then(|| devices.first()).flatten() {
+            d.poll(Some(Duration::from_millis(2)));
+        }
+        drop(devices);
+        instance.ctx.futures.process_events();
+        self.flush();
+        busy
     }
 
     fn buffer(&self, id: u64) -> WResult<WGPUBuffer> {
@@ -275,6 +421,14 @@ impl Session {
                 } else {
                     side.register(gen::TAG_INSTANCE, id, instance.raw())?;
                     *self.instance.lock() = instance.raw();
+                    if let (Ok(i), Some(me)) = (instance.get(), self.me.get()) {
+                        let me = me.clone();
+                        i.ctx.futures.on_complete(Box::new(move || {
+                            if let Some(s) = me.upgrade() {
+                                s.wake_pump();
+                            }
+                        }));
+                    }
                     w.u8(1);
                 }
                 self.reply(&w.buf);
@@ -585,6 +739,9 @@ impl Session {
     }
 }
 
+/// A client that leaves this much unread is cut off (it is not reading at all).
+const MAX_UNSENT: usize = 256 << 20;
+
 /// Serves one client until it disconnects or sends what does not decode.
 pub fn serve(stream: Stream) {
     let tx = match stream.try_clone() {
@@ -596,22 +753,40 @@ pub fn serve(stream: Stream) {
     };
     let mut rx = stream;
     let session = Arc::new(Session {
+        wake: Condvar::new(),
+        woken: Mutex::new(false),
+        closing: AtomicBool::new(false),
+        me: std::sync::OnceLock::new(),
         tx,
         out: Mutex::new(Vec::new()),
         maps: Mutex::new(Maps::default()),
         instance: Mutex::new(0),
         ring: Mutex::new(None),
     });
-    // This thread's errors and warnings are the client's.
-    let weak = Arc::downgrade(&session);
-    crate::logging::forward(Some(Box::new(move |level, message| {
-        if let Some(s) = weak.upgrade() {
-            let mut w = Writer::default();
-            w.u8(level as u8);
-            w.bytes(message.as_bytes());
-            frame(&mut s.out.lock(), R_LOG, &w.buf);
-        }
-    })));
+    let _ = session.me.set(Arc::downgrade(&session));
+    // This thread's errors and warnings are the client's; so are the pump's.
+    let log_to_client = |session: &Arc<Session>| {
+        let weak = Arc::downgrade(session);
+        crate::logging::forward(Some(Box::new(move |level, message| {
+            if let Some(s) = weak.upgrade() {
+                let mut w = Writer::default();
+                w.u8(level as u8);
+                w.bytes(message.as_bytes());
+                frame(&mut s.out.lock(), R_LOG, &w.buf);
+            }
+        })));
+    };
+    log_to_client(&session);
+    let pump = {
+        let session = session.clone();
+        std::thread::Builder::new()
+            .name("webgpu-shim-pump".into())
+            .spawn(move || {
+                log_to_client(&session);
+                session.pump();
+                crate::logging::forward(None);
+            })
+    };
     while let Ok((kind, body)) = rx.receive() {
         let fd = matches!(kind, K_RING | K_REGION)
             .then(|| rx.take_fd())
@@ -628,12 +803,29 @@ pub fn serve(stream: Stream) {
                 eprintln!("webgpu-shim-server: disconnecting a client: {message}");
             }
             frame(&mut session.out.lock(), R_ERROR, message.as_bytes());
-            session.flush();
+            session.flush_last();
             break;
         }
-        if !rx.has_frame() && !session.flush() {
+        if session.unsent() > MAX_UNSENT {
+            if OPERATOR_LOG.load(Ordering::Relaxed) {
+                eprintln!("webgpu-shim-server: disconnecting a client that does not read");
+            }
             break;
         }
+        if !rx.has_frame() {
+            if session.waits_on_gpu() {
+                session.wake_pump();
+            }
+            if !session.flush() {
+                break;
+            }
+        }
+    }
+    // The pump stops before the objects go (its callbacks name the session).
+    session.closing.store(true, Ordering::Release);
+    session.wake_pump();
+    if let Ok(pump) = pump {
+        let _ = pump.join();
     }
     crate::logging::forward(None);
     session.teardown();

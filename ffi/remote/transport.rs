@@ -76,6 +76,42 @@ impl Stream {
         Ok(())
     }
 
+    /// Writes what the socket takes of `bytes` now, without waiting: how much.
+    pub fn send_some(&self, bytes: &[u8]) -> io::Result<usize> {
+        loop {
+            // SAFETY: a valid socket and a valid buffer of that length.
+            let n = unsafe {
+                libc::send(
+                    self.socket.as_raw_fd(),
+                    bytes.as_ptr().cast(),
+                    bytes.len(),
+                    libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT,
+                )
+            };
+            if n >= 0 {
+                return Ok(n as usize);
+            }
+            let e = io::Error::last_os_error();
+            match e.kind() {
+                io::ErrorKind::Interrupted => continue,
+                io::ErrorKind::WouldBlock => return Ok(0),
+                _ => return Err(e),
+            }
+        }
+    }
+
+    /// Waits until the socket takes more bytes, or `timeout` passes.
+    pub fn writable(&self, timeout: std::time::Duration) -> bool {
+        let mut p = libc::pollfd {
+            fd: self.socket.as_raw_fd(),
+            events: libc::POLLOUT,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd for the call.
+        let n = unsafe { libc::poll(&mut p, 1, timeout.as_millis() as i32) };
+        n > 0
+    }
+
     /// Writes all of `bytes`, `fd` with the first of them.
     pub fn send_with_fd(&self, bytes: &[u8], fd: &OwnedFd) -> io::Result<()> {
         let raw = fd.as_raw_fd();
@@ -134,6 +170,22 @@ impl Stream {
         let body = self.fill(len)?.to_vec();
         self.start += len;
         Ok((kind, body))
+    }
+
+    /// Whether a frame has begun to arrive (buffered, or bytes waiting on the socket):
+    /// reading it waits at most for the rest of a frame already being sent.
+    pub fn ready(&self) -> bool {
+        if self.inbox.len() > self.start {
+            return true;
+        }
+        let mut p = libc::pollfd {
+            fd: self.socket.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd for the call.
+        let n = unsafe { libc::poll(&mut p, 1, 0) };
+        n > 0 && p.revents & libc::POLLIN != 0
     }
 
     /// Whether a whole frame is already buffered (so reading it will not block).

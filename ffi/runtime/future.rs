@@ -53,6 +53,9 @@ impl State {
 pub struct Futures {
     state: Mutex<State>,
     completed: Condvar,
+    /// Told of every completion that waits for the event loop (the GPU process's
+    /// pump, which delivers it to its client at once).
+    on_complete: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
 }
 
 /// The result of `WaitAny` before it is turned into a `WGPUWaitStatus`.
@@ -110,7 +113,20 @@ impl Futures {
             entry.fire = Some(fire);
             drop(state);
             self.completed.notify_all();
+            if let Some(tell) = self.on_complete.get() {
+                tell();
+            }
         }
+    }
+
+    /// Sets what every completion that waits for the event loop tells (once).
+    pub fn on_complete(&self, tell: Box<dyn Fn() + Send + Sync>) {
+        let _ = self.on_complete.set(tell);
+    }
+
+    /// Whether `future`'s operation finished (its callback may still wait to fire).
+    pub fn is_completed(&self, future: WGPUFuture) -> bool {
+        self.state.lock().done(future.id)
     }
 
     /// Whether `future` is registered and not yet delivered.

@@ -36,6 +36,7 @@ pub(crate) const HAND_WRITTEN: &[&str] = &[
     "wgpuBufferDestroy",
     "wgpuBufferGetSize",
     "wgpuBufferGetUsage",
+    "wgpuBufferGetMapState",
     "wgpuDeviceGetLostFuture",
     "wgpuDeviceCreateBuffer",
     "wgpuDeviceTick",
@@ -574,6 +575,11 @@ impl Api {
                             .filter(|x| matches!((&x.ty, x.ptr), (Ty::Object(_), Ptr::None)))
                             .count();
                         writeln!(r, "            let slot = r.u64()?;\n            let fresh: Vec<u64> = (0..{fresh}).map(|_| r.u64()).collect::<WResult<_>>()?;\n            let (userdata1, userdata2) = s.future_slot(slot, fresh)?;\n            let {n} = WGPU{}CallbackInfo {{ nextInChain: core::ptr::null_mut(), mode: crate::remote::server::SERVER_MODE, callback: Some(forward_{}), userdata1: userdata1 as *mut c_void, userdata2: userdata2 as *mut c_void }};", pascal(cb), snake(cb)).unwrap();
+                        if f.c_name == "wgpuBufferMapAsync" {
+                            // The map's range goes into the buffer's shared region when
+                            // it completes (remote/shm.rs).
+                            r.push_str("            s.map_requested(slot, m_buffer.raw(), m_offset, m_size);\n");
+                        }
                         call.push(n);
                         future = Some("slot");
                     }
