@@ -948,7 +948,7 @@ mod tests {
             // Random frames: kinds around the real ones, bodies of random bytes with
             // small ids now and then, until the session hangs up.
             for _ in 0..64 {
-                let kind = (rng.next() % 14) as u8;
+                let kind = (rng.next() % 17) as u8;
                 let len = (rng.next() % 48) as usize;
                 let mut body: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
                 if kind == K_CALL && body.len() >= 4 {

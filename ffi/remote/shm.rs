@@ -153,11 +153,15 @@ impl Ring {
 
     /// Where `size` bytes go: (the span's start, counting a skipped tail, and the
     /// data's position). The caller waits until `consumed` allows `end - capacity`.
+    /// An empty ring starts again at its beginning where that costs no waiting, so
+    /// that large data keeps reusing the same (already faulted-in) pages.
     pub fn place(&self, size: usize) -> (u64, u64) {
         let cap = self.capacity as u64;
+        let size = size as u64;
         let start = self.produced;
         let phys = start % cap;
-        let at = if phys + size as u64 > cap {
+        let empty = self.consumed() == start;
+        let at = if phys + size > cap || (empty && phys != 0 && size <= phys) {
             start + (cap - phys)
         } else {
             start

@@ -9,6 +9,7 @@
 use std::os::unix::net::UnixStream;
 
 use webgpu_shim::remote::server;
+use webgpu_shim::remote::shm::{self, Region};
 use webgpu_shim::remote::transport::{frame, Stream};
 use webgpu_shim::remote::wire::Writer;
 use webgpu_shim::remote::{K_CALL, K_HELLO, K_PROCESS_EVENTS, R_REPLY};
@@ -77,7 +78,7 @@ fn session(data: &[u8]) -> bool {
     let mut input = Bytes { data, at: 0 };
     while input.at < data.len() {
         // A frame: its kind, then tokens until a terminator.
-        let kind = input.byte() % 14;
+        let kind = input.byte() % 16;
         let mut w = Writer::default();
         if kind == K_CALL {
             let f = u16::from_le_bytes([input.byte(), input.byte()]) as usize
@@ -96,7 +97,16 @@ fn session(data: &[u8]) -> bool {
         }
         frame(&mut out, kind, &w.buf);
     }
-    let _ = client.send(&out);
+    // Shared memory with the frames where the input asks (odd first byte): sealed, of
+    // a ring's size, so that the ring and region messages (and the data spans in
+    // calls that name them) are decoded against real memory.
+    let region = (data.first().is_some_and(|b| b & 1 == 1))
+        .then(|| Region::create(shm::RING_HEADER + shm::RING_MIN).ok())
+        .flatten();
+    let _ = match &region {
+        Some((_, fd)) => client.send_with_fd(&out, fd),
+        None => client.send(&out),
+    };
     drop(client);
     thread.join().is_ok()
 }
