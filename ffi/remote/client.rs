@@ -67,6 +67,10 @@ pub struct Connection {
     /// A message went out since the last round trip: the event loop asks the server,
     /// so that what it did with them (errors, completions) is here when it returns.
     unsynced: AtomicBool,
+    /// Spontaneous futures whose call waits for them (by future id), and the results
+    /// of those that another thread read: the calling thread fires them, before its
+    /// call returns, as in-process.
+    awaited: Mutex<HashMap<u64, Option<Fire>>>,
 }
 
 /// A mapped buffer's shared region; its count is the connection's.
@@ -107,6 +111,7 @@ impl Connection {
             ring: Mutex::new(None),
             regions: Arc::new(AtomicUsize::new(0)),
             unsynced: AtomicBool::new(false),
+            awaited: Mutex::new(HashMap::new()),
         });
         let watched = Arc::downgrade(&conn);
         std::thread::Builder::new()
@@ -402,6 +407,12 @@ impl Connection {
             arena: Arena::default(),
         };
         let fire = gen::receive(kind, &mut r, side, callback, u1, u2)?;
+        if let Some(f) = future {
+            if let Some(waiting) = self.awaited.lock().get_mut(&f.id) {
+                *waiting = Some(fire);
+                return Ok(());
+            }
+        }
         ready.push(match future {
             Some(f) => Ready::Future(f, fire),
             None => Ready::Now(fire),
@@ -550,8 +561,9 @@ pub struct Encoding {
     slots: Vec<u64>,
     /// A device-lost future registered by this call's descriptor.
     lost: Option<WGPUFuture>,
-    /// Its callback may fire spontaneously: the call waits for the server to try.
-    spontaneous: bool,
+    /// Its callback may fire spontaneously: the call waits for the server to try
+    /// (these futures).
+    spontaneous: Vec<WGPUFuture>,
     /// Unused while encoding (the trait's storage).
     arena: Arena,
 }
@@ -608,7 +620,9 @@ impl Encoding {
         fresh_tags: &[usize],
     ) -> WResult<(WGPUFuture, u64, Vec<u64>)> {
         let f = self.register(kind, mode, callback, userdata1, userdata2)?;
-        self.spontaneous |= mode == WGPUCallbackMode::AllowSpontaneous;
+        if mode == WGPUCallbackMode::AllowSpontaneous {
+            self.spontaneous.push(f);
+        }
         let fresh: Vec<u64> = fresh_tags.iter().map(|_| proxy::next_id()).collect();
         if let (Some(lost), Some(device)) = (self.lost.take(), fresh.first()) {
             if kind == gen::CALLBACK_REQUEST_DEVICE {
@@ -709,7 +723,7 @@ impl Call {
                 made: Vec::new(),
                 slots: Vec::new(),
                 lost: None,
-                spontaneous: false,
+                spontaneous: Vec::new(),
                 arena: Arena::default(),
             },
             function,
@@ -729,11 +743,29 @@ impl Call {
     /// Sends the call (with the batch at Submit).
     pub fn send(mut self) {
         self.publish();
-        if self.side.spontaneous {
+        if !self.side.spontaneous.is_empty() {
             // In-process, what completes at once (an adapter, a device, a pipeline)
-            // calls a spontaneous callback before the call returns; so here.
-            self.side.conn.push(K_CALL, &self.w.buf, false);
-            self.side.conn.round_trip(K_PROCESS_EVENTS, &[]);
+            // calls a spontaneous callback before the call returns, on the calling
+            // thread; so here, whichever thread reads the result.
+            let conn = &self.side.conn;
+            let futures = std::mem::take(&mut self.side.spontaneous);
+            conn.awaited
+                .lock()
+                .extend(futures.iter().map(|f| (f.id, None)));
+            conn.push(K_CALL, &self.w.buf, false);
+            conn.round_trip(K_PROCESS_EVENTS, &[]);
+            let arrived: Vec<(WGPUFuture, Option<Fire>)> = {
+                let mut awaited = conn.awaited.lock();
+                futures
+                    .iter()
+                    .map(|f| (*f, awaited.remove(&f.id).flatten()))
+                    .collect()
+            };
+            for (f, fire) in arrived {
+                if let Some(fire) = fire {
+                    conn.futures.complete(f, fire);
+                }
+            }
             return;
         }
         let flush = self.function == "wgpuQueueSubmit";
@@ -820,7 +852,7 @@ pub unsafe fn create_instance(
         made: Vec::new(),
         slots: Vec::new(),
         lost: None,
-        spontaneous: false,
+        spontaneous: Vec::new(),
         arena: Arena::default(),
     };
     if descriptor.is_null() {

@@ -73,6 +73,10 @@ pub struct Session {
     closing: AtomicBool,
     /// Itself, for the instance's completions to wake the pump.
     me: std::sync::OnceLock<std::sync::Weak<Session>>,
+    /// Held while callbacks fire, by the pump and by the event-loop replies: a reply
+    /// never overtakes a callback the pump took before it (a spontaneous callback's
+    /// call waits for that reply and must find its callback there).
+    firing: Mutex<()>,
 }
 
 /// The server's side of the codec for one call or callback.
@@ -342,9 +346,13 @@ impl Session {
 
     /// The pump's thread: sends each completion as it happens (woken by the
     /// instance's futures, or by messages that may make work to wait on); while
-    /// futures of the client wait on GPU work, waits on the GPU (in short slices, so
-    /// that a call that must lock what the wait holds is never held up long).
+    /// futures of the client wait on GPU work, polls the GPU, at once at first, then
+    /// less often the longer the work runs. It never blocks in wgpu-core's wait: a
+    /// timed wait there that times out while only empty submissions are in flight
+    /// trips an assertion of wgpu-core 30 (seen under `stress.c`), and it would hold
+    /// the device's locks against the session's calls.
     fn pump(&self) {
+        let mut busy_since: Option<std::time::Instant> = None;
         while !self.closing.load(Ordering::Acquire) {
             if self.unsent() > 0 {
                 // What the client has not taken yet goes first, as it can.
@@ -353,7 +361,23 @@ impl Session {
                 }
                 continue;
             }
-            if !self.drive() {
+            if self.drive() {
+                let busy = busy_since
+                    .get_or_insert_with(std::time::Instant::now)
+                    .elapsed();
+                if busy < Duration::from_micros(200) {
+                    std::thread::yield_now();
+                } else {
+                    std::thread::sleep(if busy < Duration::from_millis(2) {
+                        Duration::from_micros(50)
+                    } else if busy < Duration::from_millis(20) {
+                        Duration::from_micros(250)
+                    } else {
+                        Duration::from_millis(1)
+                    });
+                }
+            } else {
+                busy_since = None;
                 let mut woken = self.woken.lock();
                 if !*woken {
                     self.wake.wait_for(&mut woken, Duration::from_millis(50));
@@ -373,11 +397,10 @@ impl Session {
         for d in &devices {
             busy |= !d.poll(Some(Duration::ZERO));
         }
-        if let Some(d) = busy.then(|| devices.first()).flatten() {
-            d.poll(Some(Duration::from_millis(2)));
-        }
         drop(devices);
+        let firing = self.firing.lock();
         instance.ctx.futures.process_events();
+        drop(firing);
         self.flush();
         busy
     }
@@ -523,6 +546,7 @@ impl Session {
                 }
             }
             K_PROCESS_EVENTS => {
+                let _firing = self.firing.lock();
                 // SAFETY: the session's instance.
                 unsafe { ex::wgpuInstanceProcessEvents(self.instance()) };
                 self.reply(&[]);
@@ -567,6 +591,7 @@ impl Session {
                 };
                 let mut w = Writer::default();
                 w.u32(status.0);
+                let _firing = self.firing.lock();
                 self.reply(&w.buf);
             }
             K_MAPPED => {
@@ -757,6 +782,7 @@ pub fn serve(stream: Stream) {
         woken: Mutex::new(false),
         closing: AtomicBool::new(false),
         me: std::sync::OnceLock::new(),
+        firing: Mutex::new(()),
         tx,
         out: Mutex::new(Vec::new()),
         maps: Mutex::new(Maps::default()),
