@@ -54,6 +54,13 @@ pub struct Device {
     /// out in between finds the queue empty and trips an assert in `Device::maintain`
     /// (seen as a panic in `wgpuInstanceWaitAny` with 8 threads submitting).
     submitted: AtomicU64,
+    /// One poll of this device at a time. A waiting poll of wgpu-core 30 reads the
+    /// fence, then retires what the queue finished, and asserts that an empty queue
+    /// means the fence it read covers the index it waited for: a poll on another
+    /// thread that retires the newest submissions in between trips it (seen as a
+    /// panic in the GPU process's pump, polling beside the session's ProcessEvents).
+    /// Reentrant: a callback fired by a poll may poll again.
+    polling: parking_lot::ReentrantMutex<()>,
 }
 
 object!(Device, "WGPUDevice", 3, |d| Some(d.clone()), id = Device);
@@ -217,6 +224,7 @@ pub unsafe fn create(
         usage: Arc::default(),
         renames: Mutex::new(Default::default()),
         submitted: AtomicU64::new(0),
+        polling: parking_lot::ReentrantMutex::new(()),
     });
     let handle = Handle::from_arc(device.clone());
     handle_cell.store(handle.raw(), Ordering::Release);
@@ -347,13 +355,22 @@ impl Device {
     /// Drives wgpu-core: fires finished maps and work-done callbacks. `Some(ZERO)`
     /// never blocks; `None` waits for all submitted work. Returns whether the queue is
     /// empty.
+    ///
+    /// A non-blocking poll that finds another under way leaves the work to it (and
+    /// answers "not empty"); a waiting one queues behind it.
     pub fn poll(&self, timeout: Option<Duration>) -> bool {
-        let poll = match timeout {
-            Some(Duration::ZERO) => wgt::PollType::Poll,
-            t => wgt::PollType::Wait {
-                submission_index: Some(self.submitted.load(Ordering::Acquire)),
-                timeout: t,
+        let (_one, poll) = match timeout {
+            Some(Duration::ZERO) => match self.polling.try_lock() {
+                Some(one) => (one, wgt::PollType::Poll),
+                None => return false,
             },
+            t => (
+                self.polling.lock(),
+                wgt::PollType::Wait {
+                    submission_index: Some(self.submitted.load(Ordering::Acquire)),
+                    timeout: t,
+                },
+            ),
         };
         match self.ctx.global.device_poll(self.id, poll) {
             Ok(status) => status.is_queue_empty(),
