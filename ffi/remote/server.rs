@@ -222,6 +222,25 @@ impl Drop for ServerSide<'_> {
     }
 }
 
+/// The length of a mapped range the implementation just gave (`size` may be
+/// `WGPU_WHOLE_MAP_SIZE`).
+fn mapped_len(buffer: WGPUBuffer, offset: usize, size: usize) -> usize {
+    if size == WGPU_WHOLE_MAP_SIZE {
+        // SAFETY: a live buffer (its range was just given).
+        (unsafe { ex::wgpuBufferGetSize(buffer) } as usize).saturating_sub(offset)
+    } else {
+        size
+    }
+}
+
+/// `len` bytes at `offset` of buffer `id`'s region, or why not.
+fn region_span(maps: &Maps, id: u64, offset: usize, len: usize) -> WResult<*mut u8> {
+    maps.regions
+        .get(&id)
+        .and_then(|region| region.at(offset, len))
+        .ok_or_else(|| WireError::malformed("a range outside the buffer's region"))
+}
+
 /// A forwarder's body: queues slot `slot`'s arguments for the client.
 pub fn forward(
     session: usize,
@@ -314,18 +333,12 @@ impl Session {
         if p.is_null() {
             return;
         }
-        let len = if size == WGPU_WHOLE_MAP_SIZE {
-            // SAFETY: a live buffer.
-            (unsafe { ex::wgpuBufferGetSize(buffer) } as usize).saturating_sub(offset)
-        } else {
-            size
-        };
+        let len = mapped_len(buffer, offset, size);
         let maps = self.maps.lock();
         let to = maps
             .reverse
             .get(&raw)
-            .and_then(|id| maps.regions.get(id))
-            .and_then(|region| region.at(offset, len));
+            .and_then(|id| region_span(&maps, *id, offset, len).ok());
         if let Some(to) = to {
             // SAFETY: a mapped range of `len` bytes into `len` bytes of the region.
             unsafe { std::ptr::copy_nonoverlapping(p, to, len) };
@@ -532,11 +545,7 @@ impl Session {
                 let offset = r.usize()?;
                 let len = r.usize()?;
                 let maps = self.maps.lock();
-                let from = maps
-                    .regions
-                    .get(&id)
-                    .and_then(|region| region.at(offset, len))
-                    .ok_or_else(|| WireError::malformed("a range outside the buffer's region"))?;
+                let from = region_span(&maps, id, offset, len)?;
                 // SAFETY: exports check the handle and the range.
                 let p = unsafe { ex::wgpuBufferGetMappedRange(buffer, offset, len) };
                 if !p.is_null() {
@@ -595,13 +604,10 @@ impl Session {
                 self.reply(&w.buf);
             }
             K_MAPPED => {
-                let buffer = self.buffer(r.u64()?)?;
+                let id = r.u64()?;
+                let buffer = self.buffer(id)?;
                 let offset = r.usize()?;
                 let size = r.usize()?;
-                let id = {
-                    let mut peek = Reader::new(body);
-                    peek.u64()?
-                };
                 let writable = r.u8()? == 1;
                 let into_region = r.u8()? == 1;
                 // SAFETY: exports check the handle and the range.
@@ -616,21 +622,10 @@ impl Session {
                 if p.is_null() {
                     w.u8(0);
                 } else {
-                    let len = if size == WGPU_WHOLE_MAP_SIZE {
-                        // SAFETY: a live buffer (the range was just given).
-                        (unsafe { ex::wgpuBufferGetSize(buffer) } as usize).saturating_sub(offset)
-                    } else {
-                        size
-                    };
+                    let len = mapped_len(buffer, offset, size);
                     if into_region {
                         let maps = self.maps.lock();
-                        let to = maps
-                            .regions
-                            .get(&id)
-                            .and_then(|region| region.at(offset, len))
-                            .ok_or_else(|| {
-                                WireError::malformed("a mapped range outside the buffer's region")
-                            })?;
+                        let to = region_span(&maps, id, offset, len)?;
                         // SAFETY: a mapped range of `len` bytes into `len` bytes of the
                         // region (checked).
                         unsafe { std::ptr::copy_nonoverlapping(p, to, len) };
