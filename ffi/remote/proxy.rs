@@ -119,9 +119,9 @@ pub fn release<T: crate::handle::Object>(handle: crate::handle::Handle<T>) {
         PROXIES.lock().remove(&id);
         p.conn.release(p.tag, id);
         if p.tag == crate::generated::wire::TAG_DEVICE {
-            // Its lost callback (Destroyed) comes now, as in-process.
-            p.conn.round_trip(super::K_PROCESS_EVENTS, &[]);
-            p.conn.futures.process_events();
+            // Its lost callback (Destroyed) comes now, as in-process: the release
+            // just went out, so the event loop's turn asks the server.
+            p.conn.process_events();
         } else if p.tag == crate::generated::wire::TAG_INSTANCE {
             // What is still pending is cancelled, as in-process.
             p.conn.futures.close();
